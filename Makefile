@@ -1,0 +1,43 @@
+# Two commands matter: `make demo` and `make test`. Both do their own set-up.
+VENV ?= .venv
+BIN := $(VENV)/bin
+WORKSPACE ?= demo-workspace
+DEMO_CALLS ?= 50
+DEMO_SEED ?= 1
+PORT ?= 8888
+DASHBOARD_PORT ?= 8866
+PYTEST_ARGS ?=
+
+.PHONY: setup system-deps demo demo-workspace test dashboard bench clean docs
+
+system-deps:
+	@scripts/system-deps.sh
+
+setup: system-deps
+	@scripts/setup-venv.sh $(VENV)
+
+demo-workspace: setup
+	@$(BIN)/curation demo --workspace $(WORKSPACE) --calls $(DEMO_CALLS) --seed $(DEMO_SEED) --if-missing
+
+demo: demo-workspace
+	@echo "Starting JupyterLab on the role notebooks; open the URL printed below (with its token)."
+	@echo "Workspace: $(abspath $(WORKSPACE))"
+	CURATION_WORKSPACE=$(abspath $(WORKSPACE)) $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
+		--ServerApp.root_dir=$(abspath notebooks) $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+dashboard: demo-workspace
+	@echo "Manager dashboard: http://127.0.0.1:$(DASHBOARD_PORT)/"
+	CURATION_WORKSPACE=$(abspath $(WORKSPACE)) CURATION_USER=manager $(BIN)/voila notebooks/manager_dashboard.ipynb \
+		--no-browser --port=$(DASHBOARD_PORT) --Voila.ip=127.0.0.1 --strip_sources=True --show_tracebacks=False
+
+test: setup
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+docs: setup
+	$(BIN)/python -m curation.cli.docs > docs/cli.md
+
+bench: setup
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(WORKSPACE) .pytest_cache test-artifacts

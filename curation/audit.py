@@ -1,0 +1,75 @@
+"""Append-only, hash-chained audit trail.
+
+Every event carries the hash of the one before it; editing, deleting or
+reordering any event breaks the chain, which `verify` reports. Details never
+hold transcript text or names: ids, counts, reasons chosen by the actor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from curation.store.schema import audit_events
+from curation.workspace import utcnow
+
+GENESIS = "0" * 64
+
+
+def _digest(seq: int, at: str, actor: str, action: str, object_type: str | None, object_id: str | None,
+            details_json: str, prev_hash: str) -> str:
+    payload = json.dumps([seq, at, actor, action, object_type, object_id, details_json, prev_hash],
+                         ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def record(conn: Connection, actor: str, action: str, object_type: str | None = None,
+           object_id: str | None = None, **details) -> int:
+    """Append one event inside the caller's transaction; returns its sequence number."""
+    if conn.dialect.name == "sqlite":
+        # take the write lock first so two writers cannot both read the same chain head
+        conn.exec_driver_sql("UPDATE audit_events SET seq = seq WHERE 0")
+    else:
+        conn.exec_driver_sql("LOCK TABLE audit_events IN EXCLUSIVE MODE")
+    last = conn.execute(select(audit_events.c.seq, audit_events.c.hash)
+                        .order_by(audit_events.c.seq.desc()).limit(1)).first()
+    seq = (last.seq + 1) if last else 1
+    prev = last.hash if last else GENESIS
+    at = utcnow()
+    details_json = json.dumps(details, sort_keys=True, ensure_ascii=False, default=str)
+    digest = _digest(seq, at, actor, action, object_type, object_id, details_json, prev)
+    conn.execute(audit_events.insert().values(seq=seq, at=at, actor=actor, action=action, object_type=object_type,
+                                              object_id=object_id, details_json=details_json, prev_hash=prev,
+                                              hash=digest))
+    return seq
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    problem: str
+
+
+def verify(conn: Connection) -> list[ChainProblem]:
+    """Walk the chain from the first event; every break is reported with its sequence number."""
+    problems: list[ChainProblem] = []
+    expected_prev, expected_seq = GENESIS, 1
+    for row in conn.execute(select(audit_events).order_by(audit_events.c.seq)):
+        if row.seq != expected_seq:
+            problems.append(ChainProblem(row.seq, f"sequence gap: expected event {expected_seq}, found {row.seq}"))
+        if row.prev_hash != expected_prev:
+            problems.append(ChainProblem(row.seq, "previous-hash link broken (event deleted, inserted or reordered)"))
+        digest = _digest(row.seq, row.at, row.actor, row.action, row.object_type, row.object_id,
+                         row.details_json, row.prev_hash)
+        if digest != row.hash:
+            problems.append(ChainProblem(row.seq, "content does not match its hash (event edited)"))
+        expected_prev, expected_seq = row.hash, row.seq + 1
+    return problems
+
+
+def count(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(audit_events)).scalar_one()

@@ -1,0 +1,79 @@
+"""Reading the call catalogue: calls as a pandas DataFrame, one call's transcript, a call record."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from curation.errors import NotFound
+from curation.model import Call, Speaker, Transcript, Turn, Word
+from curation.store.schema import calls, consent_records, speakers, turns, words
+from curation.workspace import Workspace
+
+CALL_COLUMNS = ["call_id", "recorded_at", "duration", "channel_layout", "agent_id", "language", "topic",
+                "words", "timings_estimated", "transcript_format"]
+
+
+def calls_frame(ws: Workspace) -> pd.DataFrame:
+    """One row per call, without transcript text or customer references (safe for any role to filter on)."""
+    word_counts = (select(words.c.call_id, func.count().label("n")).group_by(words.c.call_id).subquery())
+    query = (select(calls.c.id.label("call_id"), calls.c.recorded_at, calls.c.duration, calls.c.channel_layout,
+                    calls.c.agent_id, calls.c.language, calls.c.topic,
+                    func.coalesce(word_counts.c.n, 0).label("words"), calls.c.timings_estimated,
+                    calls.c.transcript_format)
+             .select_from(calls.outerjoin(word_counts, word_counts.c.call_id == calls.c.id))
+             .order_by(calls.c.recorded_at, calls.c.id))
+    with ws.engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(query).mappings().all(), columns=CALL_COLUMNS)
+    frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], errors="coerce")
+    frame["timings_estimated"] = frame["timings_estimated"].astype(bool)
+    frame["words"] = frame["words"].astype(int)
+    return frame
+
+
+def get_call(ws: Workspace, call_id: str) -> Call:
+    with ws.engine.connect() as conn:
+        row = conn.execute(select(calls).where(calls.c.id == call_id)).mappings().first()
+    if row is None:
+        raise NotFound(f"call {call_id!r} not found in {ws.root}")
+    return Call(id=row["id"], recorded_at=datetime.fromisoformat(row["recorded_at"]) if row["recorded_at"] else None,
+                duration=row["duration"], sample_rate=row["sample_rate"], channels=row["channels"],
+                channel_layout=row["channel_layout"], agent_id=row["agent_id"],
+                customer_ref_hash=row["customer_ref_hash"], language=row["language"], topic=row["topic"],
+                source_checksum=row["source_checksum"], audio_path=row["audio_path"],
+                transcript_format=row["transcript_format"], timings_estimated=bool(row["timings_estimated"]),
+                metadata=json.loads(row["metadata_json"] or "{}"))
+
+
+def call_ids(ws: Workspace) -> list[str]:
+    with ws.engine.connect() as conn:
+        return list(conn.execute(select(calls.c.id).order_by(calls.c.id)).scalars())
+
+
+def load_transcript(ws: Workspace, call_id: str) -> Transcript | None:
+    """The call's transcript, or None for a call imported without one."""
+    with ws.engine.connect() as conn:
+        if conn.execute(select(calls.c.id).where(calls.c.id == call_id)).first() is None:
+            raise NotFound(f"call {call_id!r} not found in {ws.root}")
+        spk = conn.execute(select(speakers).where(speakers.c.call_id == call_id)).mappings().all()
+        if not spk:
+            return None
+        ws_words = conn.execute(select(words).where(words.c.call_id == call_id).order_by(words.c.idx)).mappings().all()
+        ws_turns = conn.execute(select(turns).where(turns.c.call_id == call_id).order_by(turns.c.idx)).mappings().all()
+        language = conn.execute(select(calls.c.language).where(calls.c.id == call_id)).scalar_one()
+    return Transcript(
+        words=tuple(Word(w["text"], w["start"], w["end"], w["speaker"], w["confidence"], bool(w["estimated"]))
+                    for w in ws_words),
+        speakers=tuple(Speaker(s["label"], s["role"], s["channel"]) for s in spk),
+        turns=tuple(Turn(t["speaker"], t["start"], t["end"], t["first_word"], t["last_word"]) for t in ws_turns),
+        language=language,
+    )
+
+
+def consent_fields(ws: Workspace, call_id: str) -> dict | None:
+    with ws.engine.connect() as conn:
+        row = conn.execute(select(consent_records).where(consent_records.c.call_id == call_id)).mappings().first()
+    return dict(row) if row else None

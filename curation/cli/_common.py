@@ -1,0 +1,49 @@
+"""Options and output helpers shared by the CLI commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+import pandas as pd
+
+workspace_option = click.option(
+    "--workspace", "-w", "workspace", type=click.Path(file_okay=False), envvar="CURATION_WORKSPACE",
+    required=True, help="Workspace folder (default: $CURATION_WORKSPACE).")
+
+format_option = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+                             show_default=True, help="Output format.")
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """Neutralise spreadsheet formulas in text cells (CSV injection): prefix with a quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def open_workspace(path):
+    from curation.workspace import Workspace, resolve_workspace
+    return Workspace.open(resolve_workspace(path))
+
+
+def emit_frame(frame: pd.DataFrame, fmt: str) -> None:
+    """Print a DataFrame as an aligned table, JSON records or CSV."""
+    if fmt == "json":
+        click.echo(json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")), indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        safe = frame.copy()
+        for col in safe.columns:
+            if safe[col].dtype == object or str(safe[col].dtype) in ("str", "string"):
+                safe[col] = safe[col].map(csv_safe)
+        safe.to_csv(sys.stdout, index=False)
+    else:
+        if frame.empty:
+            click.echo("(no rows)")
+        else:
+            with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
+                                   "display.max_colwidth", 80):
+                click.echo(frame.to_string(index=False))

@@ -1,0 +1,53 @@
+"""`curation ingest` and `curation init`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from curation.cli._common import workspace_option
+
+
+@click.command("init")
+@click.option("--workspace", "-w", "workspace", type=click.Path(file_okay=False), required=True,
+              help="Folder for the new workspace (must not exist or be empty).")
+@click.option("--database-url", default=None,
+              help="SQLAlchemy URL of the catalogue database (default: SQLite file inside the workspace).")
+def init(workspace: str, database_url: str | None) -> None:
+    """Create an empty workspace: catalogue database, audio store and secret key."""
+    from curation.workspace import Workspace
+
+    ws = Workspace.create(workspace, database_url)
+    click.echo(f"created workspace {ws.root} (schema {ws.schema_revision()})")
+
+
+@click.command("ingest")
+@workspace_option
+@click.option("--manifest", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="CSV manifest with call metadata (default: manifest.csv inside a given folder).")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+def ingest(workspace: str, manifest: str | None, paths: tuple[str, ...]) -> None:
+    """Import recordings with their transcripts into the workspace.
+
+    PATHS are files or folders. A transcript pairs with the recording of the same file
+    stem (call17.wav + call17.json|.vtt|.stm, or AWS Transcribe .json); recordings may be
+    WAV, MP3 or OGG, mono or two-channel (agent left, customer right). Re-importing a file
+    is a no-op. A bad file is reported on one line and the rest of the batch goes on; the
+    exit status is 2 when any file failed.
+    """
+    from curation.cli._common import open_workspace
+    from curation.ingest import ingest as run
+    from curation.users import current_user
+
+    ws = open_workspace(workspace)
+    outcomes = run(ws, paths, current_user(), manifest=manifest)
+    for outcome in outcomes:
+        click.echo(outcome.line(), err=outcome.status == "failed")
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("imported", "skipped", "failed")}
+    click.echo(f"{counts['imported']} imported, {counts['skipped']} already present, {counts['failed']} failed")
+    if counts["failed"]:
+        sys.exit(2)
+
+
+COMMANDS = [init, ingest]

@@ -1,0 +1,64 @@
+"""The demo workspace: a synthetic Dutch call corpus, imported and analysed, ready for the notebooks."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from curation.errors import WorkspaceError
+from curation.workspace import Workspace
+
+log = logging.getLogger(__name__)
+DEMO_USERS = {"trainer": "trainer", "reviewer": "privacy_reviewer", "manager": "manager", "admin": "admin"}
+
+
+def build_demo(root: str | Path, calls: int = 50, seed: int = 1,
+               say: Callable[[str], None] = lambda _m: None) -> Workspace:
+    """Create a workspace at `root` from `calls` synthetic calls generated with `seed`."""
+    import callcorpus
+    from curation.ingest import ingest
+
+    root = Path(root)
+    ws = Workspace.create(root)
+    with tempfile.TemporaryDirectory(prefix="corpus-", dir=ws.tmp) as tmp:
+        say(f"generating {calls} synthetic calls (seed {seed})")
+        callcorpus.generate(Path(tmp), calls=calls, seed=seed)
+        say("importing them into the catalogue")
+        outcomes = ingest(ws, [tmp], actor="admin")
+    failed = [o for o in outcomes if o.status == "failed"]
+    if failed:
+        raise WorkspaceError(f"{root}: demo import failed for {len(failed)} calls, first: {failed[0].message}")
+    for stage in _later_stages():
+        stage(ws, say)
+    return ws
+
+
+def _later_stages() -> list:
+    """Stages of the demo that run when their part of the workbench is installed."""
+    stages = []
+    try:
+        from curation.roles import seed_demo_users
+        stages.append(lambda ws, say: (say("adding demo users"), seed_demo_users(ws, DEMO_USERS)))
+    except ImportError:
+        pass
+    try:
+        from curation.difficulty import analyse_workspace
+        stages.append(lambda ws, say: (say("scoring call difficulty"), analyse_workspace(ws)))
+    except ImportError:
+        pass
+    return stages
+
+
+def demo_is_current(root: str | Path) -> bool:
+    try:
+        Workspace.open(root).close()
+        return True
+    except WorkspaceError:
+        return False
+
+
+def remove(root: Path) -> None:
+    shutil.rmtree(root)

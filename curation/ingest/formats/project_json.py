@@ -1,0 +1,58 @@
+"""The project's own transcript JSON (word-level timings); schema in ../schemas/transcript.schema.json."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+
+from curation.errors import ImportProblem
+from curation.ingest.formats._common import invalid, read_text
+from curation.model import InvalidTranscript, Speaker, Transcript, Word
+
+SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "transcript.schema.json"
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text())
+
+
+def looks_like(data: object) -> bool:
+    return isinstance(data, dict) and data.get("format") == "curation-transcript"
+
+
+def parse(data: dict, path: Path) -> Transcript:
+    errors = sorted(jsonschema.Draft202012Validator(schema()).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
+        raise ImportProblem(path, f"does not match the transcript schema at {where}: {first.message}")
+    try:
+        speakers = [Speaker(s["label"], s.get("role", "unknown"), s.get("channel")) for s in data["speakers"]]
+        words = [Word(w["text"].strip(), float(w["start"]), float(w["end"]), w["speaker"], w.get("confidence"),
+                      bool(w.get("estimated", False))) for w in data["words"]]
+        return Transcript.build(words, speakers, language=data.get("language", "nl"))
+    except InvalidTranscript as exc:
+        raise invalid(path, exc) from None
+
+
+def read(path: Path) -> Transcript:
+    try:
+        data = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise ImportProblem(path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    return parse(data, path)
+
+
+def dump(transcript: Transcript) -> dict:
+    """The JSON document for a transcript (inverse of `parse`)."""
+    return {
+        "format": "curation-transcript", "version": 1, "language": transcript.language,
+        "speakers": [{"label": s.label, "role": s.role, "channel": s.channel} for s in transcript.speakers],
+        "words": [{"text": w.text, "start": w.start, "end": w.end, "speaker": w.speaker,
+                   **({"confidence": w.confidence} if w.confidence is not None else {}),
+                   **({"estimated": True} if w.estimated else {})} for w in transcript.words],
+    }

@@ -1,0 +1,233 @@
+"""Importing recordings with their transcripts and metadata into a workspace.
+
+Each call is imported in its own transaction: a bad file is reported (one line,
+naming the file and the problem) and the rest of the batch goes on; nothing that
+is already in the workspace changes, and an interrupted import leaves no half call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from sqlalchemy import select
+
+from curation import audit
+from curation.errors import ImportProblem
+from curation.ingest.formats import TRANSCRIPT_SUFFIXES, detect_format, read_transcript
+from curation.ingest.manifest import CALL_ID, ManifestRow, read_manifest
+from curation.model import AudioInfo, Speaker, Transcript
+from curation.store.schema import calls, consent_records, speakers, turns, words
+from curation.workspace import Workspace, utcnow
+
+log = logging.getLogger(__name__)
+
+AUDIO_SUFFIXES = {".wav", ".mp3", ".ogg", ".opus", ".flac", ".m4a"}
+TIMING_TOLERANCE = 0.25  # seconds a transcript may run past the end of the audio (rounding, codec padding)
+
+
+@dataclass(frozen=True)
+class ImportItem:
+    """One recording to import, with its transcript and manifest metadata when known."""
+
+    audio: Path
+    transcript: Path | None = None
+    fields: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    path: str
+    status: str  # imported | skipped | failed
+    call_id: str | None = None
+    message: str = ""
+
+    def line(self) -> str:
+        if self.status == "failed":
+            return f"failed   {self.message}"
+        return f"{self.status:<8} {self.call_id}  ({self.path}){'  ' + self.message if self.message else ''}"
+
+
+def sha256_of(path: Path, block: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(block):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _sibling_transcript(audio: Path) -> Path | None:
+    for suffix in (".json", ".vtt", ".stm"):
+        candidate = audio.with_suffix(suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def plan(paths: Iterable[str | os.PathLike], manifest: str | os.PathLike | None = None
+         ) -> tuple[list[ImportItem], list[ImportProblem]]:
+    """Turn files, folders and manifests into import items; problems found on the way are returned, not raised."""
+    items: list[ImportItem] = []
+    problems: list[ImportProblem] = []
+    manifests = [Path(manifest)] if manifest else []
+    loose: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            problems.append(ImportProblem(path, "no such file or folder"))
+        elif path.is_dir():
+            if (path / "manifest.csv").is_file() and not manifest:
+                manifests.append(path / "manifest.csv")
+            else:
+                loose.extend(sorted(p for p in path.rglob("*") if p.is_file()))
+        elif path.suffix.lower() == ".csv":
+            manifests.append(path)
+        else:
+            loose.append(path)
+    for man in manifests:
+        try:
+            rows, bad = read_manifest(man)
+        except ImportProblem as exc:
+            problems.append(exc)
+            continue
+        problems.extend(bad)
+        items.extend(ImportItem(r.audio, r.transcript or _sibling_transcript(r.audio), r.fields) for r in rows)
+    audio_files = [p for p in loose if p.suffix.lower() in AUDIO_SUFFIXES]
+    stems = {p.with_suffix("") for p in audio_files}
+    for p in audio_files:
+        items.append(ImportItem(p, _sibling_transcript(p)))
+    for p in loose:
+        name = p.name.lower()
+        if p.suffix.lower() in TRANSCRIPT_SUFFIXES and not name.endswith(".truth.json") and p.with_suffix("") not in stems:
+            problems.append(ImportProblem(p, "transcript has no recording with the same file stem (e.g. call17.wav + call17.vtt)"))
+        elif p.suffix.lower() not in AUDIO_SUFFIXES | set(TRANSCRIPT_SUFFIXES) | {".rttm", ".csv", ".md"} \
+                and not name.endswith(".truth.json"):
+            problems.append(ImportProblem(p, f"not a recording or transcript ({p.suffix or 'no suffix'}); skipped"))
+    return items, problems
+
+
+def _probe(path: Path) -> AudioInfo:
+    from curation.audio.probe import probe
+    return probe(path)
+
+
+def _assign_channels(transcript: Transcript, info: AudioInfo) -> Transcript:
+    """In a two-channel recording the agent is on channel 0 and the customer on channel 1."""
+    if info.channels != 2 or all(s.channel is not None for s in transcript.speakers):
+        return transcript
+    chan = {"agent": 0, "customer": 1}
+    fixed = tuple(Speaker(s.label, s.role, s.channel if s.channel is not None else chan.get(s.role))
+                  for s in transcript.speakers)
+    return Transcript(transcript.words, fixed, transcript.turns, transcript.language)
+
+
+def import_one(ws: Workspace, item: ImportItem, actor: str) -> ImportOutcome:
+    """Import one recording (raises ImportProblem for a bad one; the workspace is then unchanged)."""
+    audio = item.audio
+    if not audio.is_file():
+        raise ImportProblem(audio, "recording not found")
+    checksum = sha256_of(audio)
+    with ws.engine.connect() as conn:
+        existing = conn.execute(select(calls.c.id).where(calls.c.source_checksum == checksum)).scalar()
+    if existing:
+        return ImportOutcome(str(audio), "skipped", existing, "already imported (same checksum)")
+    info = _probe(audio)
+    transcript, fmt, t_checksum = None, None, None
+    if item.transcript is not None:
+        fmt = detect_format(item.transcript)
+        transcript = _assign_channels(read_transcript(item.transcript, fmt), info)
+        t_checksum = sha256_of(item.transcript)
+        if transcript.duration > info.duration + TIMING_TOLERANCE:
+            raise ImportProblem(item.transcript, f"transcript timings run past the audio (last word ends at "
+                                                 f"{transcript.duration:.2f} s, the recording is {info.duration:.2f} s)")
+    call_id = item.fields.get("call_id") or audio.stem
+    if not CALL_ID.match(call_id):
+        raise ImportProblem(audio, f"call id {call_id!r} from the file name may use letters, digits, '.', '_' and '-' only")
+    fields = item.fields
+    language = fields.get("language") or (transcript.language if transcript else "nl")
+    suffix = audio.suffix.lower()
+    stored_rel = f"originals/{checksum[:2]}/{checksum}{suffix}"
+    stored = ws.root / stored_rel
+    stored.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = ws.tmp / f"{checksum}.part"
+    shutil.copyfile(audio, tmp)
+    os.chmod(tmp, 0o600)
+    try:
+        with ws.transaction() as conn:
+            if conn.execute(select(calls.c.id).where(calls.c.id == call_id)).scalar():
+                raise ImportProblem(audio, f"duplicate call id {call_id!r}: a different recording was already imported under it")
+            conn.execute(calls.insert().values(
+                id=call_id, recorded_at=fields.get("recorded_at"), duration=info.duration,
+                sample_rate=info.sample_rate, channels=info.channels,
+                channel_layout="stereo" if info.channels == 2 else "mono",
+                agent_id=fields.get("agent_id"),
+                customer_ref_hash=ws.keyed_hash(fields["customer_ref"]) if fields.get("customer_ref") else None,
+                language=language, topic=fields.get("topic"), source_checksum=checksum, audio_path=stored_rel,
+                audio_format=info.format, transcript_format=fmt, transcript_checksum=t_checksum,
+                timings_estimated=bool(transcript and transcript.timings_estimated), imported_at=utcnow(),
+                imported_by=actor, metadata_json=json.dumps({"codec": info.codec}),
+            ))
+            if transcript is not None:
+                _insert_transcript(conn, call_id, transcript)
+            consent_keys = ("notice_played", "notice_purposes", "customer_objected", "employee_informed",
+                            "secret_recording", "minor", "special_category", "retention_until", "legal_basis")
+            if any(k in fields for k in consent_keys):
+                conn.execute(consent_records.insert().values(
+                    call_id=call_id, notice_played=fields.get("notice_played"),
+                    notice_purposes=";".join(fields.get("notice_purposes", [])) or None,
+                    legal_basis=fields.get("legal_basis"), customer_objected=fields.get("customer_objected"),
+                    employee_informed=fields.get("employee_informed"),
+                    secret_recording=bool(fields.get("secret_recording")), minor=bool(fields.get("minor")),
+                    special_category=bool(fields.get("special_category")),
+                    retention_until=fields.get("retention_until"), source="manifest"))
+            audit.record(conn, actor, "call.imported", "call", call_id, checksum=checksum,
+                         duration=round(info.duration, 3), words=len(transcript.words) if transcript else 0,
+                         transcript_format=fmt)
+            os.replace(tmp, stored)  # inside the transaction: a failed commit removes it below
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        if stored.exists() and not _referenced(ws, stored_rel):
+            stored.unlink()
+        raise
+    log.info("imported call %s (%.1f s, %d words)", call_id, info.duration, len(transcript.words) if transcript else 0)
+    return ImportOutcome(str(audio), "imported", call_id)
+
+
+def _referenced(ws: Workspace, rel: str) -> bool:
+    with ws.engine.connect() as conn:
+        return conn.execute(select(calls.c.id).where(calls.c.audio_path == rel)).first() is not None
+
+
+def _insert_transcript(conn, call_id: str, transcript: Transcript) -> None:
+    conn.execute(speakers.insert(), [dict(call_id=call_id, label=s.label, role=s.role, channel=s.channel)
+                                     for s in transcript.speakers])
+    if transcript.words:
+        conn.execute(words.insert(), [dict(call_id=call_id, idx=i, text=w.text, start=w.start, end=w.end,
+                                           speaker=w.speaker, confidence=w.confidence, estimated=w.estimated)
+                                      for i, w in enumerate(transcript.words)])
+    if transcript.turns:
+        conn.execute(turns.insert(), [dict(call_id=call_id, idx=i, speaker=t.speaker, start=t.start, end=t.end,
+                                           first_word=t.first, last_word=t.last)
+                                      for i, t in enumerate(transcript.turns)])
+
+
+def ingest(ws: Workspace, paths: Iterable[str | os.PathLike], actor: str, manifest: str | os.PathLike | None = None,
+           progress: Callable[[int, int], None] | None = None) -> list[ImportOutcome]:
+    """Import every recording found in `paths`; one outcome per item or problem, in order."""
+    items, problems = plan(paths, manifest)
+    outcomes = [ImportOutcome(p.path, "failed", None, str(p)) for p in problems]
+    for n, item in enumerate(items, 1):
+        try:
+            outcomes.append(import_one(ws, item, actor))
+        except ImportProblem as exc:
+            log.debug("import failed: %s", exc)
+            outcomes.append(ImportOutcome(str(item.audio), "failed", None, str(exc)))
+        if progress:
+            progress(n, len(items))
+    return outcomes

@@ -1,0 +1,168 @@
+"""A workspace: one folder with the catalogue database, the audio store and the secret key.
+
+    W/workspace.json   format, version, database URL (SQLite file in W by default)
+    W/catalogue.sqlite the catalogue (unless the URL points elsewhere, e.g. PostgreSQL)
+    W/originals/       original recordings, owner-only; never served or exported
+    W/derived/         clips and anonymised audio
+    W/packs/           exported clip packs
+    W/keys/secret.key  random key for keyed hashes and voice disguise (owner-only)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine
+
+from curation.errors import WorkspaceError
+from curation.store import current_revision, head_revision, migrate
+
+WORKSPACE_FILE = "workspace.json"
+FORMAT = "curation-workspace"
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+class Workspace:
+    """An open workspace. Create with `Workspace.create`, open with `Workspace.open`."""
+
+    def __init__(self, root: Path, engine: Engine, config: dict):
+        self.root = root
+        self.engine = engine
+        self.config = config
+
+    # ---- locations -------------------------------------------------------------------
+    @property
+    def originals(self) -> Path:
+        return self.root / "originals"
+
+    @property
+    def derived(self) -> Path:
+        return self.root / "derived"
+
+    @property
+    def packs(self) -> Path:
+        return self.root / "packs"
+
+    @property
+    def tmp(self) -> Path:
+        return self.root / "tmp"
+
+    @property
+    def key_path(self) -> Path:
+        return self.root / "keys" / "secret.key"
+
+    def path_of(self, relative: str) -> Path:
+        """Absolute path of a file stored in the workspace (refuses paths that leave it)."""
+        path = (self.root / relative).resolve()
+        if self.root.resolve() not in path.parents:
+            raise WorkspaceError(f"{relative}: path leaves the workspace")
+        return path
+
+    # ---- secrets -----------------------------------------------------------------------
+    def secret_key(self) -> bytes:
+        try:
+            return bytes.fromhex(self.key_path.read_text().strip())
+        except (OSError, ValueError) as exc:
+            raise WorkspaceError(f"{self.key_path}: cannot read the workspace key ({exc})") from exc
+
+    def keyed_hash(self, value: str, purpose: str = "customer-ref") -> str:
+        """HMAC-SHA256 of a normalised identifier; the identifier itself is never stored."""
+        normalised = " ".join(value.split()).upper()
+        digest = hmac.new(self.secret_key(), f"{purpose}:{normalised}".encode(), hashlib.sha256)
+        return digest.hexdigest()
+
+    # ---- database ----------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """The one write path: a connection inside a transaction, committed on success."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    def schema_revision(self) -> str | None:
+        return current_revision(self.engine)
+
+    # ---- life cycle --------------------------------------------------------------------
+    @classmethod
+    def create(cls, root: str | os.PathLike, database_url: str | None = None) -> "Workspace":
+        root = Path(root).absolute()
+        if (root / WORKSPACE_FILE).exists():
+            raise WorkspaceError(f"{root}: a workspace already exists here")
+        if root.exists() and any(root.iterdir()):
+            raise WorkspaceError(f"{root}: folder is not empty; choose a new folder for the workspace")
+        root.mkdir(parents=True, exist_ok=True)
+        for sub, mode in (("originals", 0o700), ("derived", 0o750), ("packs", 0o750), ("tmp", 0o700), ("keys", 0o700)):
+            (root / sub).mkdir(mode=mode, exist_ok=True)
+            os.chmod(root / sub, mode)
+        key_path = root / "keys" / "secret.key"
+        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32) + "\n")
+        config = {"format": FORMAT, "version": 1, "database_url": database_url, "created_at": utcnow()}
+        (root / WORKSPACE_FILE).write_text(json.dumps(config, indent=2) + "\n")
+        return cls.open(root)
+
+    @classmethod
+    def open(cls, root: str | os.PathLike, upgrade: bool = True) -> "Workspace":
+        root = Path(root).absolute()
+        cfg_path = root / WORKSPACE_FILE
+        if not cfg_path.is_file():
+            raise WorkspaceError(f"{root}: not a workspace (no {WORKSPACE_FILE}); create one with `curation demo` or `curation init`")
+        try:
+            config = json.loads(cfg_path.read_text())
+        except (OSError, ValueError) as exc:
+            raise WorkspaceError(f"{cfg_path}: unreadable workspace file ({exc})") from exc
+        if config.get("format") != FORMAT:
+            raise WorkspaceError(f"{cfg_path}: not a curation workspace file")
+        url = os.environ.get("CURATION_DATABASE_URL") or config.get("database_url") or f"sqlite:///{root / 'catalogue.sqlite'}"
+        engine = create_engine(url, future=True)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        ws = cls(root, engine, config)
+        if upgrade:
+            ws.upgrade()
+        return ws
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest version; existing rows are kept."""
+        if current_revision(self.engine) != head_revision():
+            migrate(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.root)!r})"
+
+
+def resolve_workspace(path: str | os.PathLike | None) -> Path:
+    """The workspace folder from an explicit path or CURATION_WORKSPACE."""
+    path = path or os.environ.get("CURATION_WORKSPACE")
+    if not path:
+        raise WorkspaceError("no workspace given: pass --workspace DIR or set CURATION_WORKSPACE")
+    return Path(path)
