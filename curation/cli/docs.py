@@ -18,7 +18,8 @@ def render() -> str:
     parts = ["# `curation` command reference\n",
              "Generated from the commands' `--help` by `make docs`; a test fails when it drifts.\n"]
     for path, command in _walk(cli, ["curation"]):
-        ctx = click.Context(command, info_name=" ".join(path), terminal_width=100, max_content_width=100)
+        ctx = click.Context(command, info_name=" ".join(path), terminal_width=100, max_content_width=100,
+                            help_option_names=["-h", "--help"])
         parts.append(f"\n## `{' '.join(path)}`\n\n```\n{command.get_help(ctx)}\n```\n")
     return "".join(parts)
 
