@@ -21,8 +21,12 @@ def build_demo(root: str | Path, calls: int = 50, seed: int = 1,
     import callcorpus
     from curation.ingest import ingest
 
+    from curation.roles import seed_demo_users
+
     root = Path(root)
     ws = Workspace.create(root)
+    say("adding demo users: " + ", ".join(f"{n} ({r})" for n, r in DEMO_USERS.items()))
+    seed_demo_users(ws, DEMO_USERS)
     with tempfile.TemporaryDirectory(prefix="corpus-", dir=ws.tmp) as tmp:
         say(f"generating {calls} synthetic calls (seed {seed})")
         callcorpus.generate(Path(tmp), calls=calls, seed=seed)
@@ -39,11 +43,6 @@ def build_demo(root: str | Path, calls: int = 50, seed: int = 1,
 def _later_stages() -> list:
     """Stages of the demo that run when their part of the workbench is installed."""
     stages = []
-    try:
-        from curation.roles import seed_demo_users
-        stages.append(lambda ws, say: (say("adding demo users"), seed_demo_users(ws, DEMO_USERS)))
-    except ImportError:
-        pass
     try:
         from curation.difficulty import analyse_workspace
         stages.append(lambda ws, say: (say("scoring call difficulty"), analyse_workspace(ws)))

@@ -15,7 +15,11 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 def workspace(tmp_path):
     from curation.workspace import Workspace
 
+    from curation.roles import add_user
+
     ws = Workspace.create(tmp_path / "ws")
+    add_user(ws, "admin", "admin", user="admin")
+    add_user(ws, "tester", "trainer", user="admin")
     yield ws
     ws.close()
 

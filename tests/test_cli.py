@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import pkgutil
 import subprocess
 import sys
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args, env=None):
+    env = {"CURATION_USER": "admin", **(env or {})}
     result = CliRunner().invoke(cli, [str(a) for a in args], env=env, catch_exceptions=False)
     return result
 
@@ -62,7 +64,7 @@ def test_ingest_failure_exits_non_zero_with_one_line_per_problem(tmp_path):
     bad = tmp_path / "broken.wav"
     bad.write_bytes(b"RIFF....WAVEnonsense")
     result = subprocess.run([sys.executable, "-m", "curation.cli", "ingest", "--workspace", str(ws), str(bad)],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, env={**os.environ, "CURATION_USER": "admin"})
     assert result.returncode == 2
     assert f"failed   {bad}:" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 

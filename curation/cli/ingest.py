@@ -15,11 +15,17 @@ from curation.cli._common import workspace_option
 @click.option("--database-url", default=None,
               help="SQLAlchemy URL of the catalogue database (default: SQLite file inside the workspace).")
 def init(workspace: str, database_url: str | None) -> None:
-    """Create an empty workspace: catalogue database, audio store and secret key."""
+    """Create an empty workspace: catalogue database, audio store and secret key.
+
+    The acting user becomes the workspace's admin and can then add users with `curation users add`."""
     from curation.workspace import Workspace
 
+    from curation.roles import add_user
+    from curation.users import current_user
+
     ws = Workspace.create(workspace, database_url)
-    click.echo(f"created workspace {ws.root} (schema {ws.schema_revision()})")
+    add_user(ws, current_user(), "admin")
+    click.echo(f"created workspace {ws.root} (schema {ws.schema_revision()}); {current_user()} is its admin")
 
 
 @click.command("ingest")
@@ -41,7 +47,7 @@ def ingest(workspace: str, manifest: str | None, paths: tuple[str, ...]) -> None
     from curation.users import current_user
 
     ws = open_workspace(workspace)
-    outcomes = run(ws, paths, current_user(), manifest=manifest)
+    outcomes = run(ws, paths, current_user(), manifest=manifest)  # needs role trainer or admin
     for outcome in outcomes:
         click.echo(outcome.line(), err=outcome.status == "failed")
     counts = {s: sum(o.status == s for o in outcomes) for s in ("imported", "skipped", "failed")}

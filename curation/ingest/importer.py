@@ -217,9 +217,16 @@ def _insert_transcript(conn, call_id: str, transcript: Transcript) -> None:
                                       for i, t in enumerate(transcript.turns)])
 
 
-def ingest(ws: Workspace, paths: Iterable[str | os.PathLike], actor: str, manifest: str | os.PathLike | None = None,
+def ingest(ws: Workspace, paths: Iterable[str | os.PathLike], actor: str | None = None,
+           manifest: str | os.PathLike | None = None,
            progress: Callable[[int, int], None] | None = None) -> list[ImportOutcome]:
-    """Import every recording found in `paths`; one outcome per item or problem, in order."""
+    """Import every recording found in `paths` as `actor` (default: the current user, who needs
+    the trainer or admin role); one outcome per item or problem, in order."""
+    from curation.roles import actor as resolve_actor, require
+
+    who = resolve_actor(ws, actor)
+    require(who, "calls.import", "import calls")
+    actor = who.name
     items, problems = plan(paths, manifest)
     outcomes = [ImportOutcome(p.path, "failed", None, str(p)) for p in problems]
     for n, item in enumerate(items, 1):

@@ -68,6 +68,14 @@ words = Table(
 
 # --- room for later stages (migration 0002); their owners extend these with new migrations ---
 
+users = Table(
+    "users", metadata,
+    Column("name", String(128), primary_key=True),
+    Column("role", String(32), primary_key=True),
+    Column("added_by", String(128), nullable=False),
+    Column("added_at", String(32), nullable=False),
+)
+
 clips = Table(
     "clips", metadata,
     Column("id", String(64), primary_key=True),

@@ -1,5 +1,5 @@
-"""Room for the curation stages: clips, consent records, reviews, audit events;
-calls get `imported_by`.
+"""Room for the curation stages: users and roles, clips, consent records, reviews,
+audit events; calls get `imported_by`.
 
 Revision ID: 0002
 Revises: 0001
@@ -16,6 +16,13 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("calls") as batch:
         batch.add_column(sa.Column("imported_by", sa.String(128)))
+    op.create_table(
+        "users",
+        sa.Column("name", sa.String(128), primary_key=True),
+        sa.Column("role", sa.String(32), primary_key=True),
+        sa.Column("added_by", sa.String(128), nullable=False),
+        sa.Column("added_at", sa.String(32), nullable=False),
+    )
     op.create_table(
         "clips",
         sa.Column("id", sa.String(64), primary_key=True),
@@ -70,7 +77,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("audit_events", "reviews", "consent_records", "clips"):
+    for table in ("audit_events", "reviews", "consent_records", "clips", "users"):
         op.drop_table(table)
     with op.batch_alter_table("calls") as batch:
         batch.drop_column("imported_by")

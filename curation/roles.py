@@ -1,0 +1,151 @@
+"""Users, roles and permissions, and the one path every user-facing operation takes.
+
+`operation(...)` checks the acting user's permission, runs the work in one
+transaction and records the audit event: one place for each of those concerns.
+Permissions are enforced here, in the library, not only hidden in the UI.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Connection
+
+from curation import audit
+from curation.errors import CurationError, PermissionDenied
+from curation.store.schema import users
+from curation.users import current_user
+from curation.workspace import Workspace, utcnow
+
+ROLES = ("trainer", "privacy_reviewer", "manager", "admin")
+EVERYONE = frozenset(ROLES)
+CURATORS = frozenset({"trainer", "privacy_reviewer"})
+
+# permission -> roles holding it. Managers read aggregates only: no audio, no transcript text, no names.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "aggregates.read": EVERYONE,
+    "calls.list": EVERYONE,                      # catalogue rows: ids, durations, scores, no text
+    "calls.import": frozenset({"trainer", "admin"}),
+    "calls.read_transcript": CURATORS,
+    "calls.play_original": CURATORS,             # playing or exporting an original recording
+    "calls.analyse": frozenset({"trainer", "privacy_reviewer", "admin"}),
+    "clips.create": frozenset({"trainer"}),
+    "clips.edit": frozenset({"trainer"}),
+    "clips.read": CURATORS,
+    "clips.play_anonymised": CURATORS,
+    "clips.submit": frozenset({"trainer"}),
+    "clips.review": frozenset({"privacy_reviewer"}),
+    "consent.read": CURATORS | {"admin"},
+    "consent.edit": CURATORS,
+    "consent.override": frozenset({"privacy_reviewer"}),
+    "packs.build": frozenset({"trainer"}),
+    "packs.read": CURATORS | {"admin"},
+    "retention.run": frozenset({"privacy_reviewer", "admin"}),
+    "subject_requests.handle": frozenset({"privacy_reviewer", "admin"}),
+    "audit.read": frozenset({"privacy_reviewer", "admin"}),
+    "users.manage": frozenset({"admin"}),
+}
+
+
+class UnknownRole(CurationError):
+    pass
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The acting user and the roles the workspace gives them."""
+
+    name: str
+    roles: frozenset[str]
+
+    def can(self, permission: str) -> bool:
+        return bool(self.roles & PERMISSIONS[permission])
+
+    def describe(self) -> str:
+        return f"user {self.name!r} ({', '.join(sorted(self.roles)) or 'no role in this workspace'})"
+
+
+def roles_of(conn: Connection, name: str) -> frozenset[str]:
+    return frozenset(conn.execute(select(users.c.role).where(users.c.name == name)).scalars())
+
+
+def actor(ws: Workspace, name: str | None = None) -> Actor:
+    name = name or current_user()
+    with ws.engine.connect() as conn:
+        return Actor(name, roles_of(conn, name))
+
+
+def require(who: Actor, permission: str, what: str | None = None) -> None:
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+    if not who.can(permission):
+        needed = " or ".join(sorted(PERMISSIONS[permission]))
+        raise PermissionDenied(f"{who.describe()} may not {what or permission.replace('.', ' ')}; needs role {needed}")
+
+
+@dataclass
+class Operation:
+    """Handed to the body of an operation: its connection, the actor, and the audit event to fill in."""
+
+    conn: Connection
+    actor: Actor
+    object_id: str | None = None
+    details: dict = field(default_factory=dict)
+
+
+@contextmanager
+def operation(ws: Workspace, permission: str, action: str, object_type: str | None = None,
+              object_id: str | None = None, user: str | None = None, what: str | None = None) -> Iterator[Operation]:
+    """Check `permission` for the acting user, open one transaction, and record `action` in the
+    audit trail when the body succeeds (nothing is written when it fails)."""
+    who = actor(ws, user)
+    require(who, permission, what)
+    with ws.transaction() as conn:
+        op = Operation(conn, who, object_id)
+        yield op
+        audit.record(conn, who.name, action, object_type, op.object_id, **op.details)
+
+
+def add_user(ws: Workspace, name: str, role: str, user: str | None = None) -> None:
+    """Give `name` a role (admin only). The first user of an empty workspace may make themselves admin."""
+    if role not in ROLES:
+        raise UnknownRole(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    if not name.strip():
+        raise CurationError("user name must not be empty")
+    who = actor(ws, user)
+    with ws.engine.connect() as conn:
+        empty = conn.execute(select(users.c.name).limit(1)).first() is None
+    if empty and role == "admin" and name == who.name:
+        with ws.transaction() as conn:
+            conn.execute(users.insert().values(name=name, role=role, added_by=who.name, added_at=utcnow()))
+            audit.record(conn, who.name, "user.role_added", "user", name, role=role, bootstrap=True)
+        return
+    with operation(ws, "users.manage", "user.role_added", "user", name, user=user, what="manage users") as op:
+        if role in roles_of(op.conn, name):
+            raise CurationError(f"user {name!r} already has role {role}")
+        op.conn.execute(users.insert().values(name=name, role=role, added_by=op.actor.name, added_at=utcnow()))
+        op.details["role"] = role
+
+
+def remove_user(ws: Workspace, name: str, role: str, user: str | None = None) -> None:
+    with operation(ws, "users.manage", "user.role_removed", "user", name, user=user, what="manage users") as op:
+        result = op.conn.execute(delete(users).where(users.c.name == name, users.c.role == role))
+        if result.rowcount == 0:
+            raise CurationError(f"user {name!r} does not have role {role}")
+        op.details["role"] = role
+
+
+def list_users(ws: Workspace) -> list[tuple[str, str]]:
+    with ws.engine.connect() as conn:
+        return [(r.name, r.role) for r in conn.execute(select(users).order_by(users.c.name, users.c.role))]
+
+
+def seed_demo_users(ws: Workspace, names_to_roles: dict[str, str], admin: str = "admin") -> None:
+    """The demo workspace's users: one per role (the admin bootstraps the others)."""
+    add_user(ws, admin, "admin", user=admin)
+    for name, role in names_to_roles.items():
+        if (name, role) not in list_users(ws):
+            add_user(ws, name, role, user=admin)
