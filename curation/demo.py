@@ -44,8 +44,8 @@ def _later_stages() -> list:
     """Stages of the demo that run when their part of the workbench is installed."""
     stages = []
     try:
-        from curation.difficulty import analyse_workspace
-        stages.append(lambda ws, say: (say("scoring call difficulty"), analyse_workspace(ws)))
+        from curation.difficulty.store import analyse_workspace
+        stages.append(lambda ws, say: (say("scoring call difficulty"), analyse_workspace(ws, user="admin")))
     except ImportError:
         pass
     return stages

@@ -1,0 +1,247 @@
+"""Difficulty in a real workspace: analyse, browse as a DataFrame, the CLI contract, tags, weights."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from dataclasses import dataclass
+
+import pytest
+from click.testing import CliRunner
+
+from curation.cli.main import cli
+from curation.errors import CurationError
+from tests.test_difficulty_support import ROUTINE, Line, write_call
+
+CALLS = {
+    "routine": ROUTINE,
+    "angry": [*ROUTINE[:3], Line("customer", "Dit is belachelijk, ik wil een klacht indienen bij de ombudsman!", level=0.4),
+              Line("agent", "Dat begrijp ik."), Line("customer", "Klootzak, geef me je leidinggevende!", level=0.45)],
+    "monologue": [ROUTINE[0], Line("customer", "Ja."),
+                  Line("agent", " ".join(["Dan vertel ik u nog even alles over onze nieuwe voorwaarden."] * 8)),
+                  Line("customer", "Oke.")],
+    "price": [ROUTINE[0], Line("customer", "Op de website stond honderd euro."),
+              Line("agent", "Nee, het is honderdtien euro."), Line("customer", "Dat klopt niet, u zei toch honderd euro?")],
+}
+
+
+@pytest.fixture
+def analysed(workspace, tmp_path, monkeypatch):
+    """The conftest workspace (users admin, tester=trainer) with four crafted calls, analysed by the trainer."""
+    from curation.difficulty.store import analyse_workspace
+    from curation.ingest.importer import ingest
+    from curation.roles import add_user
+
+    monkeypatch.setenv("CURATION_USER", "tester")
+    add_user(workspace, "boss", "manager", user="admin")
+    src = tmp_path / "calls"
+    src.mkdir()
+    for stem, lines in CALLS.items():
+        write_call(src, stem, lines)
+    ingest(workspace, [src], "tester")
+    summary = analyse_workspace(workspace)
+    assert summary.analysed == 4 and not summary.failed
+    return workspace
+
+
+@dataclass
+class Result:
+    exit_code: int
+    output: str
+
+
+def run(*args) -> Result:
+    """Invoke the CLI as `curation` does: a CurationError becomes `error: ...` and a non-zero exit."""
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    if isinstance(result.exception, CurationError):
+        return Result(result.exception.exit_code, result.output + f"error: {result.exception}\n")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Result(result.exit_code, result.output)
+
+
+def test_difficult_calls_frame_is_sorted_with_timed_reasons(analysed):
+    from curation.difficulty.browse import difficult_calls_frame
+
+    frame = difficult_calls_frame(analysed)
+    assert set(frame["call_id"]) == {"angry", "monologue", "price"}
+    assert list(frame["score"]) == sorted(frame["score"], reverse=True)
+    assert all(" s)" in r for r in frame["top_reasons"])
+    assert "abusive" in frame.set_index("call_id").at["angry", "categories"]
+
+
+def test_frame_filters_by_category_and_min_score(analysed):
+    from curation.difficulty.browse import difficult_calls_frame
+
+    assert list(difficult_calls_frame(analysed, category="misunderstanding")["call_id"]) == ["price"]
+    everything = difficult_calls_frame(analysed, min_score=0)
+    assert len(everything) == 4 and everything["call_id"].iloc[-1] == "routine"
+
+
+def test_weights_re_rank_the_stored_calls(analysed):
+    from curation.difficulty.browse import difficult_calls_frame
+
+    default = list(difficult_calls_frame(analysed, min_score=0)["call_id"])
+    assert default.index("angry") < default.index("monologue")
+    trainer = difficult_calls_frame(analysed, min_score=0, weights={"abusive_language": 0, "complaint_language": 0,
+                                                                    "raised_voice": 0, "sentiment_trajectory": 0,
+                                                                    "talk_balance": 1.0})
+    ranked = list(trainer["call_id"])
+    assert ranked.index("monologue") < ranked.index("angry")
+
+
+def test_cli_calls_difficult_json(analysed):
+    result = run("calls", "--workspace", analysed.root, "--difficult", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [r["call_id"] for r in rows][0] == "angry"
+    assert all(r["top_reasons"] for r in rows)
+    assert {"call_id", "score", "categories", "top_reasons"} <= set(rows[0])
+
+
+def test_cli_calls_difficult_category_min_score_csv_and_table(analysed):
+    out = run("calls", "-w", analysed.root, "--difficult", "--category", "unbalanced_conversation", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out.output)))
+    assert [r["call_id"] for r in rows] == ["monologue"] and "monologue" in rows[0]["top_reasons"]
+    table = run("calls", "-w", analysed.root, "--difficult", "--min-score", "99.9")
+    assert table.exit_code == 0 and "(no rows)" in table.output
+    bad = run("calls", "-w", analysed.root, "--category", "abusive")
+    assert bad.exit_code != 0 and "--difficult" in bad.output
+
+
+def test_cli_plain_calls_listing_still_works(analysed):
+    rows = json.loads(run("calls", "-w", analysed.root, "--format", "json").output)
+    assert len(rows) == 4 and "top_reasons" not in rows[0]
+
+
+def test_cli_show_lists_every_signal_with_evidence(analysed):
+    info = json.loads(run("difficulty", "show", "-w", analysed.root, "--call", "angry", "--format", "json").output)
+    by_name = {s["name"]: s for s in info["signals"]}
+    assert by_name["abusive_language"]["evidence"][0]["role"] == "customer"
+    assert by_name["raised_voice"]["strength"] > 0.5
+    missing = run("difficulty", "show", "-w", analysed.root, "--call", "nope")
+    assert missing.exit_code != 0 and "not been analysed" in missing.output
+
+
+def test_cli_error_is_one_line(analysed):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "curation.cli", "difficulty", "show", "-w", str(analysed.root),
+                             "--call", "nope"], capture_output=True, text=True, env={**__import__("os").environ})
+    assert result.returncode != 0
+    assert result.stderr.strip().startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_weights_saved_in_the_workspace_change_the_listing(analysed):
+    out = run("difficulty", "weights", "-w", analysed.root, "--set", "talk_balance=0", "--set", "unbalanced_conversation.talk_balance=0",
+              "--format", "json")
+    assert json.loads(out.output)["signals"]["talk_balance"] == 0
+    ids = [r["call_id"] for r in json.loads(run("calls", "-w", analysed.root, "--difficult", "--format", "json").output)]
+    assert "monologue" not in ids
+    from curation.difficulty.store import call_signals
+    stored = call_signals(analysed, "monologue")  # what dashboards read agrees with the new weights
+    assert not stored["difficult"] and stored["categories"] == []
+    bad = run("difficulty", "weights", "-w", analysed.root, "--set", "loudness=2")
+    assert bad.exit_code != 0 and "unknown weight" in bad.output
+    run("difficulty", "weights", "-w", analysed.root, "--reset")
+    ids = [r["call_id"] for r in json.loads(run("calls", "-w", analysed.root, "--difficult", "--format", "json").output)]
+    assert "monologue" in ids
+
+
+def test_cli_tags_and_learning_topics(analysed):
+    out = run("difficulty", "tag", "-w", analysed.root, "--call", "angry", "--tag", "Goed voorbeeld", "--topic", "de-escalatie")
+    assert out.exit_code == 0 and "goed voorbeeld" in out.output and "de-escalatie" in out.output
+    unknown = run("difficulty", "tag", "-w", analysed.root, "--call", "angry", "--topic", "bellen met plezier")
+    assert unknown.exit_code != 0 and "unknown learning topic" in unknown.output
+    run("difficulty", "tag", "-w", analysed.root, "--call", "price", "--topic", "bellen met plezier", "--new-topic")
+    topics = json.loads(run("difficulty", "topics", "-w", analysed.root, "--format", "json").output)
+    assert {"klachtafhandeling", "gespreksstructuur", "bellen met plezier"} <= {t["name"] for t in topics}
+    rows = json.loads(run("calls", "-w", analysed.root, "--difficult", "--format", "json").output)
+    assert next(r for r in rows if r["call_id"] == "angry")["learning_topics"] == "de-escalatie"
+    from curation.difficulty.browse import difficult_calls_frame
+    assert list(difficult_calls_frame(analysed, topic="de-escalatie")["call_id"]) == ["angry"]
+    removed = run("difficulty", "tag", "-w", analysed.root, "--call", "angry", "--tag", "goed voorbeeld", "--remove")
+    assert "tags: -" in removed.output
+    assert run("difficulty", "tag", "-w", analysed.root, "--call", "nope", "--tag", "x").exit_code != 0
+
+
+def test_cli_analyse_reports_counts_and_audits(analysed):
+    from curation import audit
+
+    out = run("difficulty", "analyse", "-w", analysed.root, "--no-audio")
+    assert out.exit_code == 0 and "analysed 4 calls" in out.output
+    with analysed.engine.connect() as conn:
+        assert not audit.verify(conn)
+        actions = [r.action for r in conn.exec_driver_sql("SELECT action FROM audit_events")]
+    assert actions.count("difficulty.analysed") == 2
+
+
+def test_analysis_survives_a_call_whose_audio_is_gone(analysed):
+    from curation.catalogue import get_call
+    from curation.difficulty.store import analyse_workspace, call_signals
+
+    analysed.path_of(get_call(analysed, "price").audio_path).unlink()
+    summary = analyse_workspace(analysed)
+    assert summary.analysed == 4 and not summary.failed
+    info = call_signals(analysed, "price")
+    assert any("audio" in n for n in info["notes"]) and "misunderstanding" in info["categories"]
+
+
+def test_erasing_a_call_takes_its_difficulty_rows_along(analysed):
+    from sqlalchemy import text
+
+    with analysed.transaction() as conn:
+        for table in ("words", "turns", "speakers", "consent_records", "calls"):
+            conn.execute(text(f"DELETE FROM {table} WHERE {'id' if table == 'calls' else 'call_id'} = 'angry'"))
+    with analysed.engine.connect() as conn:
+        for table in ("difficulty_scores", "difficulty_signals", "difficulty_evidence"):
+            assert conn.execute(text(f"SELECT count(*) FROM {table} WHERE call_id = 'angry'")).scalar() == 0
+
+
+def test_managers_see_scores_and_reasons_but_no_quotes(analysed, monkeypatch):
+    from curation.difficulty.browse import difficult_calls_frame
+    from curation.difficulty.store import analyse_workspace, call_signals
+    from curation.errors import PermissionDenied
+
+    frame = difficult_calls_frame(analysed, user="boss")
+    assert len(frame) == 3 and all(r and "“" not in r for r in frame["top_reasons"])
+    with pytest.raises(PermissionDenied):
+        call_signals(analysed, "angry", user="boss")
+    with pytest.raises(PermissionDenied):
+        analyse_workspace(analysed, user="boss")
+    monkeypatch.setenv("CURATION_USER", "boss")
+    refused = run("difficulty", "tag", "-w", analysed.root, "--call", "angry", "--tag", "x")
+    assert refused.exit_code != 0
+
+
+def test_a_call_without_transcript_gets_audio_signals_and_a_note(analysed, tmp_path):
+    from curation.difficulty.store import analyse_workspace, call_signals
+    from curation.ingest.importer import ingest
+
+    src = tmp_path / "audio_only"
+    src.mkdir()
+    write_call(src, "noscript", [*CALLS["angry"], Line("agent", "Ik verbind u door.")])
+    (src / "noscript.json").unlink()
+    outcome, = ingest(analysed, [src], "tester")
+    assert outcome.status == "imported", outcome.line()
+    summary = analyse_workspace(analysed, call_ids=[outcome.call_id])
+    assert summary.analysed == 1 and not summary.failed
+    info = call_signals(analysed, outcome.call_id)
+    by_name = {s["name"]: s for s in info["signals"]}
+    assert any("no transcript" in n for n in info["notes"])
+    assert by_name["talk_balance"]["available"] and not by_name["abusive_language"]["available"]
+    assert by_name["abusive_language"]["note"] == "no transcript"
+
+
+def test_cli_weights_from_a_file(analysed, tmp_path):
+    good = tmp_path / "trainer.toml"
+    good.write_text("difficult_threshold = 90\n[signals]\ncall_length = 0.0\n")
+    shown = json.loads(run("difficulty", "weights", "-w", analysed.root, "--file", good, "--format", "json").output)
+    assert shown["difficult_threshold"] == 90 and shown["signals"]["call_length"] == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"signals": {"volume": 1}}')
+    refused = run("difficulty", "weights", "-w", analysed.root, "--file", bad)
+    assert refused.exit_code != 0 and "bad.json" in refused.output and "volume" in refused.output
