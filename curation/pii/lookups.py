@@ -1,0 +1,106 @@
+"""Lookup lists: Dutch first names, surnames, streets and places from deduce's shipped plain-text
+lists (read directly, no `Deduce()` object), plus our own word lists in `curation/pii/data/`.
+
+Loaded once per process (~0.3 s); nothing is written next to any installed package.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from curation.pii.errors import PiiError
+from curation.pii.tokens import lookup_key
+
+log = logging.getLogger(__name__)
+DATA = Path(__file__).with_name("data")
+
+
+def deduce_lookup_dir() -> Path:
+    """Folder of deduce's plain-text lookup lists inside the installed wheel."""
+    spec = importlib.util.find_spec("deduce")
+    if spec is None or not spec.submodule_search_locations:
+        raise PiiError("the 'deduce' package is not installed: it provides the Dutch name and place lists")
+    return Path(list(spec.submodule_search_locations)[0]) / "data" / "lookup" / "src"
+
+
+def read_list(path: Path) -> list[str]:
+    """Non-empty lines of a plain-text list; '#' starts a comment line."""
+    if not path.exists():
+        return []
+    return [s for line in path.read_text(encoding="utf-8").splitlines()
+            if (s := line.strip()) and not s.startswith("#")]
+
+
+def _keys(items) -> frozenset[str]:
+    return frozenset(lookup_key(s) for s in items)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything the name and place recognizers look up, as lookup keys (see `lookup_key`)."""
+
+    first_names: frozenset[str]
+    surnames: frozenset[str]
+    interfixes: frozenset[str]  # multi-word ones joined by single spaces ("van der")
+    streets: frozenset[str]
+    street_first: dict  # first token of a multi-word street -> its longest length in tokens
+    places: frozenset[str]
+    place_first: dict
+    common_words: frozenset[str]  # ordinary words: a name match on them needs more evidence
+    not_names: frozenset[str]  # never a name (greetings, months, company and product names...)
+    stop_words: frozenset[str] = frozenset()  # function words (spaCy's Dutch and English stop lists)
+    stop_words_nl: frozenset[str] = frozenset()
+    common_words_nl: frozenset[str] = frozenset()  # Dutch ordinary words only
+
+
+def _first_index(entries: frozenset[str]) -> dict:
+    index: dict[str, int] = {}
+    for e in entries:
+        parts = e.split(" ")
+        if index.get(parts[0], 0) < len(parts):
+            index[parts[0]] = len(parts)
+    return index
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Load the lists (once per process)."""
+    src = deduce_lookup_dir()
+    names = src / "names"
+    first = read_list(names / "lst_first_name/items.txt")
+    surnames = read_list(names / "lst_surname/items.txt") + read_list(names / "lst_interfix_surname/items.txt")
+    interfixes = read_list(names / "lst_interfix/items.txt") + read_list(DATA / "interfixes.txt")
+    streets = _keys(read_list(src / "locations/lst_street/items.txt"))
+    places = _keys(read_list(src / "locations/lst_placename/lst_residence/items.txt")
+                   + read_list(src / "locations/lst_placename/lst_municipality/items.txt"))
+    common_nl = _keys(read_list(src / "whitelist/lst_common_word/items.txt")
+                      + read_list(src / "whitelist/lst_stop_word/items.txt") + read_list(DATA / "common_words_nl.txt"))
+    common = common_nl | _keys(read_list(DATA / "common_words_en.txt"))
+    from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
+    from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP
+
+    stop = _keys(NL_STOP) | _keys(EN_STOP)
+    common |= stop
+    not_names = _keys(read_list(DATA / "not_names.txt"))
+    lex = Lexicon(
+        first_names=_keys(first), surnames=_keys(surnames), interfixes=_keys(interfixes),
+        streets=streets, street_first=_first_index(streets), places=places, place_first=_first_index(places),
+        common_words=frozenset(common), not_names=not_names, stop_words=stop, stop_words_nl=_keys(NL_STOP),
+        common_words_nl=common_nl | _keys(NL_STOP),
+    )
+    log.debug("PII lexicon: %d first names, %d surnames, %d streets, %d places",
+              len(lex.first_names), len(lex.surnames), len(lex.streets), len(lex.places))
+    return lex
+
+
+def longest_match(keys: list[str], i: int, entries: frozenset[str], first_index: dict) -> int:
+    """Number of tokens (0 if none) of the longest entry starting at keys[i]."""
+    longest = first_index.get(keys[i], 0)
+    for n in range(min(longest, len(keys) - i), 0, -1):
+        if (keys[i] if n == 1 else " ".join(keys[i:i + n])) in entries:
+            return n
+    return 0

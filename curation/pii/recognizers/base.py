@@ -1,0 +1,63 @@
+"""Shared shape of our recognizers: a Presidio `EntityRecognizer` for one entity type and one
+language that reads the cached spoken-form normalisation of the text."""
+
+from __future__ import annotations
+
+import curation.pii.engine  # noqa: F401  (offline set-up before Presidio is imported)
+
+import re
+from typing import Iterable
+
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from curation.pii.normalise import Normalised, normalise
+
+
+class NormalisedRecognizer(EntityRecognizer):
+    """Subclasses implement `find(norm)` yielding (start, end, score, why) on the original text."""
+
+    ENTITY = ""
+    DEFAULT_SCORE = 0.85
+
+    def __init__(self, supported_language: str = "nl", name: str | None = None):
+        super().__init__(supported_entities=[self.ENTITY], supported_language=supported_language,
+                         name=name or f"{type(self).__name__}_{supported_language}", context=[])
+
+    def load(self) -> None:  # lookups load lazily through cached module functions
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None):
+        if entities and self.ENTITY not in entities:
+            return []
+        norm = normalise(text, self.supported_language)
+        results = []
+        for start, end, score, why in self.find(norm):
+            if end > start:
+                results.append(RecognizerResult(
+                    self.ENTITY, start, end, round(min(1.0, score), 3),
+                    analysis_explanation=AnalysisExplanation(self.name, score, textual_explanation=why),
+                    recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                                          RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
+                ))
+        return results
+
+    def find(self, norm: Normalised) -> Iterable[tuple[int, int, float, str]]:
+        raise NotImplementedError
+
+
+def context_near(norm: Normalised, token_index: int, pattern: re.Pattern, before: int = 10, after: int = 0,
+                 stop: re.Pattern | None = None) -> bool:
+    """True when a token key within `before` tokens before (or `after` after) `token_index` matches
+    `pattern`; scanning backwards stops at a token matching `stop` (another entity's context)."""
+    tokens = norm.tokens
+    for k in range(token_index - 1, max(-1, token_index - before - 1), -1):
+        key = tokens[k].key
+        if pattern.search(key):
+            return True
+        if stop is not None and stop.search(key):
+            break
+    for k in range(token_index + 1, min(len(tokens), token_index + after + 1)):
+        if pattern.search(tokens[k].key):
+            return True
+    return False

@@ -1,0 +1,105 @@
+"""DATE_OF_BIRTH: a date said or written near a birth word ("geboren", "geboortedatum"), or a full
+date whose year makes it a plausible birth date. Other dates (invoices, appointments) stay.
+
+Forms: "12 maart 1984", "de twaalfde maart negentien vierentachtig", "12-03-1984",
+"twaalf drie vierentachtig" (numbers only: needs the birth context)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from curation.pii.recognizers.base import NormalisedRecognizer, context_near
+
+MONTHS = {"januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,
+          "september": 9, "oktober": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mrt": 3,
+          "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dec": 12,
+          "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
+          "october": 10, "oct": 10}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_YEAR = r"(?:(?P<zz>0 0)|(?P<c>1[89]|20) (?P<yy>\d{1,2})|(?P<y4>\d{4})|'?(?P<y2>\d{2}))"
+# on the word view: numbers are digits, words lower case
+NAMED = re.compile(rf"\b(?P<d>\d{{1,2}})(?:e|ste|de|th|st|nd|rd)? (?:van )?(?P<m>{_MONTH})\b(?: {_YEAR}\b)?")
+NAMED_EN = re.compile(rf"\b(?P<m>{_MONTH}) (?P<d>\d{{1,2}})(?:th|st|nd|rd)?\b(?: {_YEAR}\b)?")
+_YEAR_SHORT = _YEAR.replace(r"(?P<y2>\d{2})", r"(?P<y2>\d{1,2})")  # "twaalf drie vier" = 12-3-2004
+NUMERIC_SPOKEN = re.compile(rf"\b(?P<d>\d{{1,2}}) (?P<mn>\d{{1,2}}) {_YEAR_SHORT}\b")
+# on the original text
+WRITTEN = re.compile(r"(?<![\w/.-])(?:(?P<d>\d{1,2})[-/.](?P<mn>\d{1,2})[-/.](?P<y>\d{4}|\d{2})"
+                     r"|(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2}))(?![\w/-])")
+# words that make a nearby date something other than a birth date
+OTHER_DATE = re.compile(r"^(factuur|afspraak|levering|geleverd|bezorgd|bezorging|betaald|betaling|gebeld|opgezegd|"
+                        r"aangevraagd|besteld|sinds|vanaf|verloopt|ingang|ingegaan|afgesloten|storing|monteur|"
+                        r"vervaldatum|invoice|appointment|delivery|since|paid|ordered)$")
+CONTEXT = re.compile(r"^(geboren|geboortedatum|geboortedag|geboorte|geb\.?|geboortejaar|verjaardag|jarig|"
+                     r"born|birth|birthday|dob|d\.o\.b\.?)$")
+
+
+def _year(m) -> int | None:
+    g = m.groupdict()
+    if g.get("zz"):
+        return 2000
+    if g.get("c"):
+        return int(g["c"]) * 100 + int(g["yy"])
+    if g.get("y4"):
+        return int(g["y4"])
+    if g.get("y2"):
+        yy = int(g["y2"])
+        return 1900 + yy if yy > dt.date.today().year % 100 else 2000 + yy
+    if g.get("y"):
+        y = int(g["y"])
+        return y if y >= 100 else (1900 + y if y > dt.date.today().year % 100 else 2000 + y)
+    return None
+
+
+def _valid(day: int, month: int, year: int | None) -> bool:
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return False
+    return year is None or 1890 <= year <= dt.date.today().year
+
+
+def _score(has_context: bool, year: int | None, spoken_numbers: bool) -> float:
+    if has_context:
+        return 0.9
+    if spoken_numbers or year is None:
+        return 0.0
+    return 0.5 if year <= dt.date.today().year - 12 else 0.0
+
+
+def _birth_year(year: int | None) -> bool:
+    return year is None or year <= dt.date.today().year - 10
+
+
+class DateOfBirthRecognizer(NormalisedRecognizer):
+    ENTITY = "DATE_OF_BIRTH"
+
+    def find(self, norm):
+        words = norm.words
+        seen = set()
+        for pattern, numeric in ((NAMED, False), (NAMED_EN, False), (NUMERIC_SPOKEN, True)):
+            for m in pattern.finditer(words):
+                month = MONTHS[m.group("m")] if "m" in m.groupdict() and m.group("m") else int(m.group("mn"))
+                year = _year(m)
+                if not _valid(int(m.group("d")), month, year):
+                    continue
+                start, end = norm.words_span(m.start(), m.end())
+                if (start, end) in seen:
+                    continue
+                first = norm.units[norm.words_unit_range(m.start(), m.end())[0]].first
+                score = _score(context_near(norm, first, CONTEXT, before=14, after=2, stop=OTHER_DATE)
+                               and _birth_year(year), year, numeric)
+                if score:
+                    seen.add((start, end))
+                    yield start, end, score, "date near a birth word" if score > 0.5 else "full date, birth-like year"
+        text = norm.text
+        for m in WRITTEN.finditer(text):
+            if m.group("iy"):
+                day, month, year = int(m.group("id")), int(m.group("im")), int(m.group("iy"))
+            else:
+                day, month, year = int(m.group("d")), int(m.group("mn")), _year(m)
+            if not _valid(day, month, year) or (m.start(), m.end()) in seen:
+                continue
+            k = norm.token_at(m.start())
+            score = _score(k is not None and context_near(norm, k, CONTEXT, before=14, after=2, stop=OTHER_DATE)
+                           and _birth_year(year), year, False)
+            if score:
+                yield m.start(), m.end(), score, "written date near a birth word"

@@ -1,0 +1,214 @@
+"""PERSON: first names, surnames with tussenvoegsels, initials, double-barrelled names, names after
+a title (meneer/mevrouw) or an introduction ("mijn naam is"), and names spelled letter by letter
+("D van Dirk, E van Eduard ..."). Titles are not part of the span."""
+
+from __future__ import annotations
+
+import re
+
+from curation.pii.lookups import lexicon
+from curation.pii.normalise import LETTER, SPELL
+from curation.pii.recognizers.base import NormalisedRecognizer
+
+TITLES = frozenset({"meneer", "mevrouw", "mijnheer", "mevr", "mevr.", "mw", "mw.", "dhr", "dhr.", "heer", "juffrouw",
+                    "mej", "mej.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mister", "dr", "dr.", "dokter",
+                    "prof", "prof.", "professor", "ir", "ir.", "ing", "ing.", "drs", "drs.", "sir", "madam", "madame",
+                    "familie", "fam", "fam.", "collega", "zuster", "broeder", "pastoor", "dominee"})
+INTROS = [("mijn", "naam", "is"), ("naam", "is"), ("ik", "ben"), ("ik", "heet"), ("spreekt", "met"),
+          ("spreek", "ik", "met"), ("dit", "is"), ("op", "naam", "van"), ("ten", "name", "van"), ("tnv",),
+          ("t.n.v.",), ("t.n.v",), ("achternaam", "is"), ("voornaam", "is"), ("naam",), ("achternaam",),
+          ("voornaam",), ("my", "name", "is"), ("this", "is"), ("i", "am"), ("i'm",), ("name", "is"),
+          ("speaking", "with"), ("called",), ("heet",), ("heten",), ("vrouw",), ("man",), ("zoon",), ("dochter",),
+          ("moeder",), ("vader",), ("partner",), ("collega",), ("gesproken", "met"), ("contact", "met")]
+GREETINGS = frozenset({"goedemorgen", "goedemiddag", "goedenavond", "goedendag", "hallo", "hoi", "dag", "ja", "hello",
+                       "hi", "goeiemorgen", "goeiemiddag", "goedenmiddag"})
+_INTRO_BY_LAST: dict[str, list[tuple[str, ...]]] = {}
+for _p in INTROS:
+    _INTRO_BY_LAST.setdefault(_p[-1], []).append(_p)
+# street words are not surnames (but -dijk, -hof, -veld endings are common in surnames)
+STREET_SUFFIX = re.compile(r"..(straat|laan|weg|plein|gracht|kade|singel|dreef|steeg|markt|plantsoen|boulevard)$")
+# words that make the capitalised words before them an organisation's name
+_ORGANISATION = re.compile(r"(verzekering|verzekeringen|verzekerd|energie|bank|mobiel|assurantie|assuranti[eë]n|groep|"
+                           r"holding|b\.?v\.?|n\.?v\.?|telecom|diensten|services?|shop|winkels?|makelaars?|advocaten|"
+                           r"notarissen|bouw|transport|logistiek|media|solutions|consultancy|partners|company|inc\.?|"
+                           r"ltd\.?|gmbh|stichting|vereniging|gemeente|ziekenhuis|kliniek|apotheek|incasso)$")
+_INTRO_LAST = frozenset(p[-1] for p in INTROS) | {"met"}
+_TRIGGER_WORDS = frozenset({"de"})  # "de heer"
+_NAME_CHARS = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*\Z")
+_INITIALS = re.compile(r"(?:[A-Z]\.){1,4}\Z|[A-Z]\Z")
+
+
+class NlPersonRecognizer(NormalisedRecognizer):
+    ENTITY = "PERSON"
+
+    def find(self, norm):
+        lex = lexicon()
+        tokens = norm.tokens
+        keys = [t.key for t in tokens]
+        n = len(tokens)
+        text = norm.text
+        first_names, interfix_first = lex.first_names, self._interfix_first(lex)
+        i = 0
+        while i < n:
+            key = keys[i]
+            text_i = tokens[i].text
+            if not (text_i[0].isupper() or key in first_names or key in interfix_first or len(text_i) == 1
+                    or key in TITLES or key in _INTRO_LAST or key in _TRIGGER_WORDS):
+                i += 1  # cannot start a name, and is no title or introduction
+                continue
+            trigger = 0.0
+            if key in TITLES and i + 1 < n:
+                trigger = 0.9
+                i += 1
+                if keys[i] == "de" and i + 1 < n and keys[i + 1] == "heer":
+                    i += 2
+            elif self._after_intro(keys, tokens, i):
+                trigger = 0.85
+            end, score = self._chain(norm, i, lex, keys, trigger, text)
+            if end > i:
+                yield tokens[i].start, tokens[end - 1].end, score, "name"
+                i = end
+            else:
+                i += 1
+        for run in norm.runs:
+            if run.spelled_only:
+                spelled = sum(u.kind == SPELL for u in run.units)
+                letters = sum(u.kind == LETTER for u in run.units)
+                if spelled >= 2 or spelled + letters >= 3:
+                    yield run.start, run.end, 0.8, "spelled letter by letter"
+
+    @staticmethod
+    def _after_intro(keys, tokens, i) -> bool:
+        if i == 0 or tokens[i].sentence_start:  # "... op mijn naam. Dan moet ik ..."
+            return False
+        for phrase in _INTRO_BY_LAST.get(keys[i - 1], ()):
+            m = len(phrase)
+            if i >= m and tuple(keys[i - m:i]) == phrase:
+                return True
+        if keys[i - 1] == "met":  # "Goedemiddag, met Jan de Vries"
+            return tokens[i - 1].sentence_start or (i >= 2 and keys[i - 2] in GREETINGS)
+        return False
+
+    def _chain(self, norm, i, lex, keys, trigger, text):
+        """(end token index, score) of the name starting at token i; end == i when there is none."""
+        tokens = norm.tokens
+        n = len(tokens)
+        title, lenient = trigger >= 0.9, trigger > 0
+        common = lex.common_words
+
+        def ok(k):
+            t = tokens[k]
+            key = keys[k]
+            return not (key in lex.not_names or key in _NEVER or len(t.text) < 2 or t.text.isupper()
+                        or not _NAME_CHARS.match(t.text) or (STREET_SUFFIX.search(key) and key not in lex.surnames))
+
+        def cap(k):
+            return tokens[k].is_cap
+
+        def known_first(k):
+            return keys[k] in lex.first_names and keys[k] not in common
+
+        def in_surnames(k):
+            key = keys[k]
+            if key in lex.surnames:
+                return True
+            return "-" in key and all(p in lex.surnames or p in lex.first_names for p in key.split("-") if p)
+
+        def known_surname(k):
+            return in_surnames(k) and keys[k] not in common
+
+        def surname_follows(k):
+            """Token k starts "(tussenvoegsel) surname" from the lists."""
+            m = self._interfix(keys, k, lex)
+            s = k + m
+            return s < n and ok(s) and in_surnames(s) and (m or lenient or keys[s] not in common)
+
+        k = i
+        initials = 0
+        while k < n and initials < 4 and _INITIALS.match(tokens[k].text) and (
+                text[tokens[k].end:tokens[k].end + 1] == "." or "." in tokens[k].text):
+            k += 1
+            initials += 1
+        if not initials and len(tokens[i].text) == 1 and tokens[i].text.isalpha() and keys[i] not in "uo" \
+                and i + 1 < n and (i == 0 or norm.units[norm.unit_of_token[i - 1]].kind == "word") \
+                and surname_follows(i + 1):
+            k, initials = i + 1, 1  # "h de heide", "d wattimena": an initial without its full stop
+        elif lenient and keys[i] in ("u", "o") and i + 1 < n and ok(i + 1) and known_surname(i + 1):
+            k, initials = i + 1, 1  # "met u wierdsma": after an introduction "u" may be an initial
+        firsts = 0
+        while not initials and k < n and firsts < 3 and ok(k) and not (firsts and tokens[k].sentence_start):
+            if (firsts or not cap(k)) and self._interfix(keys, k, lex):
+                break  # "van" and "de" are first names too, but here they start the surname
+            if not lenient and tokens[k].sentence_start and keys[k] in common:
+                break  # "Dan schakel ik u door": a capitalised word at the start of a sentence
+            if keys[k] in lex.first_names and (cap(k) or known_first(k)):
+                pass
+            elif keys[k] in lex.first_names and (lenient or firsts) and k + 1 < n and surname_follows(k + 1):
+                pass  # "met door bemelmans": a first name that is also a word, before a surname
+            elif firsts == 0 and lenient and cap(k) and keys[k] not in common:
+                pass  # an unknown capitalised word right after "mijn naam is" / "meneer"
+            else:
+                break
+            k += 1
+            firsts += 1
+        surname = False
+        if title and not firsts and not initials and k < n and ok(k) and in_surnames(k) \
+                and not self._interfix(keys, k, lex):
+            return k + 1, trigger  # "mevrouw Tuin", "meneer jansen": a surname that is also a word
+        inter = self._interfix(keys, k, lex)
+        if inter and k + inter < n and ok(k + inter) and not tokens[k + inter].sentence_start:
+            s = k + inter
+            if (cap(s) and (title or in_surnames(s))) or (known_surname(s) and (firsts or lenient or initials)) \
+                    or (in_surnames(s) and (title or initials or firsts)):
+                k, surname = s + 1, True
+        elif k < n and k > i and (firsts or initials) and not tokens[k].sentence_start and ok(k):
+            if (cap(k) and (keys[k] not in common or in_surnames(k))) or (not cap(k) and known_surname(k)) \
+                    or (not cap(k) and (initials or lenient) and in_surnames(k)):
+                k, surname = k + 1, True
+        if k == i or (initials and not surname):
+            return i, 0.0
+        # "De Dijkgraaf Verzekeringen", "Van Dijk Energie": an organisation, not a person
+        if not title and k < n and _ORGANISATION.search(keys[k]):
+            return i, 0.0
+        if lenient:
+            return k, trigger
+        if surname and (firsts or initials):
+            return k, 0.85 if cap(i) else 0.7
+        if surname:  # "Van der Vries" without a first name
+            if not cap(i):
+                return i, 0.0
+            return k, 0.5 if tokens[i].sentence_start else 0.6
+        if firsts > 1 and (cap(i) or all(known_first(j) for j in range(i, k))):
+            return k, 0.6  # "Jan Willem", "selami robert"
+        if keys[i] in common or not cap(i) or firsts > 1:
+            return i, 0.0
+        if k < n and keys[k] in _PRONOUNS:
+            return i, 0.0  # "Wilt u ...", "Kan je ...": a verb that is also a first name
+        if k < n and cap(k) and not tokens[k].sentence_start and keys[k] not in lex.common_words_nl \
+                and keys[k] not in lex.first_names and keys[k] not in lex.surnames:
+            return i, 0.0  # "het Sim Only pakket": part of a product or company name
+        if tokens[i].sentence_start:  # a verb first, unless the name stands alone ("Jan, ...")
+            return (k, 0.45) if text[tokens[i].end:tokens[i].end + 1] in (",", "!", "") else (i, 0.0)
+        return k, 0.6
+
+    @staticmethod
+    def _interfix_first(lex) -> frozenset:
+        cached = getattr(lex, "_interfix_first_cache", None)
+        if cached is None:
+            cached = frozenset(x.split(" ")[0] for x in lex.interfixes)
+            object.__setattr__(lex, "_interfix_first_cache", cached)
+        return cached
+
+    def _interfix(self, keys, k, lex) -> int:
+        if k >= len(keys) or keys[k] not in self._interfix_first(lex):
+            return 0
+        for m in (3, 2, 1):
+            if k + m <= len(keys) and " ".join(keys[k:k + m]) in lex.interfixes:
+                return m
+        return 0
+
+
+_PRONOUNS = frozenset({"u", "je", "jij", "ik", "we", "wij", "hij", "zij", "ze", "het", "jullie", "men", "er", "you",
+                       "i", "we", "they", "he", "she", "it"})
+_NEVER = frozenset({"ik", "u", "je", "jij", "wij", "we", "zij", "ze", "hij", "het", "de", "een", "en", "of", "dat",
+                    "die", "dit", "is", "ja", "nee", "i", "you", "the", "a", "and"})

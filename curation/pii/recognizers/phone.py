@@ -1,0 +1,39 @@
+"""PHONE_NUMBER: Dutch numbers written ("06-12345678", "020 123 4567", "+31 6 ...") or read out
+digit by digit, in pairs, or as number words; validated with `phonenumbers`."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+from curation.pii.recognizers.base import NormalisedRecognizer, context_near
+
+RUN_PATTERN = re.compile(r"(?<![0-9+])(?:\+31|0031|0)[1-9][0-9]{8}(?![0-9])"
+                         r"|(?<![0-9+])0[89]00[0-9]{4,7}(?![0-9])"
+                         r"|(?<![0-9+])\+(?!31)[1-9][0-9]{7,13}(?![0-9])")
+CONTEXT = re.compile(r"(telefoon|mobiel|nummer$|^tel\.?$|bellen|belt|bel$|gebeld|^06$|whatsapp|phone|mobile|call)")
+
+
+def _valid(number: str) -> bool:
+    try:
+        parsed = phonenumbers.parse(number, "NL")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(parsed) or phonenumbers.is_possible_number(parsed)
+
+
+class NlPhoneRecognizer(NormalisedRecognizer):
+    ENTITY = "PHONE_NUMBER"
+
+    def find(self, norm):
+        for run in norm.validation_runs:
+            if len(run.canon) < 8:
+                continue
+            for m in RUN_PATTERN.finditer(run.canon):
+                if not _valid(m.group()):
+                    continue
+                start, end = run.span(m.start(), m.end())
+                first = run.units[run.unit_range(m.start(), m.end())[0]].first
+                boost = context_near(norm, first, CONTEXT, before=10)
+                yield start, end, 0.9 if boost else 0.75, "valid phone number"

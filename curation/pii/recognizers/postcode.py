@@ -1,0 +1,44 @@
+"""NL_POSTCODE: four digits (not starting with 0) and two letters, except SA, SD and SS.
+
+Written ("1234 AB", "1234AB"), lower case with the word postcode nearby, and spoken
+("twaalf vierendertig A B", "een twee drie vier A van Anton B van Bernard")."""
+
+from __future__ import annotations
+
+import re
+
+from curation.pii.recognizers.base import NormalisedRecognizer, context_near
+
+RUN_PATTERN = re.compile(r"[1-9][0-9]{3}[A-Z]{2}(?![A-Z])")
+NOT_ISSUED = ("SA", "SD", "SS")  # never issued, but a misheard letter is still an address
+LOWER_PATTERN = re.compile(r"(?<![\w-])[1-9][0-9]{3} ?(?!sa|sd|ss)[a-z]{2}\b")
+_FUNCTION_WORDS = frozenset({"in", "op", "en", "de", "is", "te", "of", "om", "al", "nu", "zo", "ja", "na", "er", "ik",
+                            "je", "we", "ze", "uw"})
+CONTEXT = re.compile(r"^(postcode|postcodes|zipcode|zip|postal|postbus)$")
+POSTCODE_WORD = re.compile(r"^(postcode|zipcode)$")
+
+
+class NlPostcodeRecognizer(NormalisedRecognizer):
+    ENTITY = "NL_POSTCODE"
+
+    def find(self, norm):
+        for run in norm.validation_runs:
+            for m in RUN_PATTERN.finditer(run.canon):
+                start, end = run.span(m.start(), m.end())
+                first = run.units[run.unit_range(m.start(), m.end())[0]].first
+                boost = context_near(norm, first, CONTEXT, before=6)
+                score = 0.95 if boost else 0.85
+                if m.group()[-2:] in NOT_ISSUED:
+                    score -= 0.25
+                yield start, end, score, "four digits and two letters"
+        for m in LOWER_PATTERN.finditer(norm.text):
+            k = norm.token_at(m.start())
+            if k is None:
+                continue
+            if m.group()[-2:] in _FUNCTION_WORDS:  # "postbus 7033 in Breugel" unless "postcode" is right there
+                if context_near(norm, k, POSTCODE_WORD, before=3):
+                    yield m.start(), m.end(), 0.6, "lower-case postcode right after the word postcode"
+                continue
+            if context_near(norm, k, CONTEXT, before=6):
+                yield m.start(), m.end(), 0.8, "lower-case postcode after the word postcode"
+

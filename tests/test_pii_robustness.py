@@ -1,0 +1,83 @@
+"""Bad and odd input: no crash, spans stay valid, non-overlapping offsets into the original string."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from curation.pii import PiiError, detect
+
+
+def assert_valid(text, spans):
+    last_end = 0
+    for s in spans:
+        assert 0 <= s.start < s.end <= len(text)
+        assert s.start >= last_end, "spans overlap"
+        last_end = s.end
+
+
+ODD = [
+    "",
+    " \n\t ",
+    "\x00\x01\x02 Jan\x07 de Vries \x1b[31m 06-12345678 \x7f",
+    "Mijn\u00a0naam\u00a0is\u00a0Jan\u00a0de\u00a0Vries, nummer\u00a006\u00a012345678",
+    "Mijn naam is Jose\u0301 Jansen en ik woon in Zu\u0308rich.",
+    "Hij heet \u201cJan\u201d en woont op de \u2018Kerkstraat\u2019 12 in \u2019s-Hertogenbosch.",
+    "Zhège diànhuà shì 0612345678 吗？ 我的名字是王伟。",
+    "Guten Tag, mein Name ist Hans Müller aus München, Telefon 030 1234567.",
+    "😀😀 Jan 😀 de Vries 😀 06-12345678 😀",
+    "\ud800 lone surrogate and Jan de Vries",
+    "- -- --- ... ,,, ;;; !!! ???",
+    "A B C D E F G H I J K L M N O P Q R S T U V W X Y Z",
+    "een een een een een een een een een een",
+    "0" * 5000,
+    "nul " * 3000,
+]
+
+
+@pytest.mark.parametrize("text", ODD, ids=range(len(ODD)))
+def test_odd_text_gives_valid_spans(text):
+    spans = detect(text)
+    assert_valid(text, spans)
+
+
+def test_nbsp_does_not_hide_a_name_or_a_number():
+    text = ODD[3]
+    found = {(s.entity_type, s.text(text)) for s in detect(text)}
+    assert ("PERSON", "Jan\u00a0de\u00a0Vries") in found
+    assert ("PHONE_NUMBER", "06\u00a012345678") in found
+
+
+def test_curly_apostrophe_place_and_street():
+    text = ODD[5]
+    found = {(s.entity_type, s.text(text)) for s in detect(text)}
+    assert ("LOCATION", "Kerkstraat\u2019 12") in found or ("LOCATION", "Kerkstraat") in found
+    assert ("LOCATION", "\u2019s-Hertogenbosch") in found
+
+
+def test_control_characters_keep_offsets_into_the_original():
+    text = ODD[2]
+    found = {(s.entity_type, s.text(text)) for s in detect(text)}
+    assert ("PHONE_NUMBER", "06-12345678") in found
+
+
+def test_two_hour_call_in_one_string():
+    rng = random.Random(7)
+    parts = ["Goedemiddag, u spreekt met Jan de Vries.", "Mijn nummer is nul zes twaalf vierendertig zesenvijftig "
+             "achtenzeventig.", "Het bedrag was honderd tien euro.", "Ik woon op de Kerkstraat 12 in Utrecht.",
+             "Dat begrijp ik, ik kijk even in het systeem voor u."]
+    text = " ".join(rng.choice(parts) for _ in range(2600))  # ~ 20,000 words, two hours of talk
+    spans = detect(text)
+    assert_valid(text, spans)
+    assert sum(s.entity_type == "PHONE_NUMBER" for s in spans) == text.count("nul zes twaalf")
+
+
+def test_non_string_input_is_refused_with_a_clear_error():
+    with pytest.raises(PiiError, match="needs text as str"):
+        detect(b"bytes")
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(PiiError, match="unsupported language"):
+        detect("tekst", language="de")
