@@ -135,3 +135,14 @@ def test_normalise_reaches_target_without_clipping():
 def test_soundfile_subtype_float_is_kept(tmp_path):
     path = write(tmp_path / "f.wav", tone(0.5, 8000), 8000, subtype="FLOAT")
     assert sf.info(str(path)).subtype == "FLOAT"
+
+
+def test_pydub_segment_round_trip_keeps_duration_and_channels():
+    from curation.audio import from_audio_segment, to_audio_segment
+
+    data = tone(0.5, 8000, channels=2)
+    seg = to_audio_segment(data, 8000)
+    assert (len(seg), seg.channels, seg.frame_rate) == (500, 2, 8000)  # pydub measures in milliseconds
+    back, sr = from_audio_segment(seg[100:300])
+    assert sr == 8000 and back.shape == (1600, 2)
+    np.testing.assert_allclose(back, data[800:2400], atol=1e-4)

@@ -135,17 +135,18 @@ class Writer:
     """
 
     def __init__(self, path, sample_rate: int, channels: int, fmt: str | None = None,
-                 bitrate: str | None = None, subtype: str | None = None):
+                 bitrate: str | None = None, subtype: str | None = None, out_rate: int | None = None):
         self.path, self.sample_rate, self.channels = Path(path), int(sample_rate), int(channels)
         self.fmt = format_for(path, fmt)
         self.bitrate, self.subtype = bitrate, subtype
+        self.out_rate = int(out_rate) if out_rate and int(out_rate) != self.sample_rate else None
         self._sf = self._proc = None
         self.frames = 0
 
     def __enter__(self) -> "Writer":
         import soundfile as sf
 
-        if self.fmt in ("wav", "flac") or (self.fmt == "ogg" and self.subtype != "OPUS"):
+        if self.out_rate is None and (self.fmt in ("wav", "flac") or (self.fmt == "ogg" and self.subtype != "OPUS")):
             sf_fmt = {"wav": "WAV", "flac": "FLAC", "ogg": "OGG"}[self.fmt]
             subtype = self.subtype or {"wav": "PCM_16", "flac": "PCM_16", "ogg": "VORBIS"}[self.fmt]
             self._sf = sf.SoundFile(str(self.path), "w", samplerate=self.sample_rate, channels=self.channels,
@@ -156,10 +157,20 @@ class Writer:
 
     def _ffmpeg_cmd(self) -> list[str]:
         cmd = [_ffmpeg(), "-nostdin", "-y", "-v", "error", "-f", "f32le", "-ar", str(self.sample_rate),
-               "-ac", str(self.channels), "-i", "pipe:0"]
+               "-ac", str(self.channels), "-i", "pipe:0", "-map_metadata", "-1"]
+        rate = self.out_rate or self.sample_rate
+        if self.out_rate:
+            cmd += ["-af", f"aresample={self.out_rate}:resampler=soxr" if _has_soxr() else f"aresample={self.out_rate}"]
         if self.fmt == "mp3":
-            cmd += ["-codec:a", "libmp3lame", "-b:a", self.bitrate or ("32k" if self.sample_rate <= 8000 else "64k"),
+            per_channel = 24 if rate <= 8000 else 32 if rate <= 16000 else 64
+            cmd += ["-codec:a", "libmp3lame", "-b:a", self.bitrate or f"{min(per_channel * self.channels, 160)}k",
                     "-f", "mp3"]
+        elif self.fmt == "wav":
+            cmd += ["-codec:a", "pcm_f32le" if self.subtype == "FLOAT" else "pcm_s16le", "-f", "wav"]
+        elif self.fmt == "flac":
+            cmd += ["-codec:a", "flac", "-f", "flac"]
+        elif self.fmt == "ogg" and self.subtype != "OPUS":
+            cmd += ["-codec:a", "libvorbis", "-q:a", "4", "-f", "ogg"]
         else:  # opus in an ogg container; opus only runs at a few rates, ffmpeg resamples to the nearest
             cmd += ["-codec:a", "libopus", "-b:a", self.bitrate or "24k", "-f", "ogg"]
         return cmd + [str(self.path)]
@@ -192,13 +203,24 @@ class Writer:
             self.path.unlink(missing_ok=True)
 
 
+def _has_soxr() -> bool:
+    global _SOXR
+    if _SOXR is None:
+        proc = subprocess.run([_ffmpeg(), "-hide_banner", "-h", "filter=aresample"], capture_output=True, text=True)
+        _SOXR = "soxr" in proc.stdout
+    return _SOXR
+
+
+_SOXR: bool | None = None
+
+
 def write(path, data: np.ndarray, sample_rate: int, fmt: str | None = None, bitrate: str | None = None,
-          subtype: str | None = None) -> Path:
+          subtype: str | None = None, out_rate: int | None = None) -> Path:
     """Write a whole float array (frames[, channels]) to `path`; format from `fmt` or the suffix."""
     data = np.asarray(data, dtype=np.float32)
     if data.ndim == 1:
         data = data[:, None]
-    with Writer(path, sample_rate, data.shape[1], fmt=fmt, bitrate=bitrate, subtype=subtype) as w:
+    with Writer(path, sample_rate, data.shape[1], fmt=fmt, bitrate=bitrate, subtype=subtype, out_rate=out_rate) as w:
         w.write(data)
     return Path(path)
 

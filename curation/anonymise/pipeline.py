@@ -1,0 +1,249 @@
+"""`anonymise_audio`: cut a clip, disguise every voice, bleep every PII interval, verify, encode.
+
+Fails closed: when an interval cannot be placed or any verification fails, the report
+says `blocked` with the reason and no output file is left behind. The output is
+written to a hidden temporary file next to `out` and renamed only when all checks pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from curation.anonymise import bleep as bleeping
+from curation.anonymise.clip import resolve
+from curation.anonymise.keys import speaker_parameters
+from curation.anonymise.render import RenderJob, render
+from curation.anonymise.report import AnonymisationReport, RedactionResult
+from curation.anonymise.speakers import channel_roles, channels_of_roles, mono_timeline, role_labels
+from curation.anonymise.verify import DECODED_THRESHOLD_DBFS, codec_guard_seconds, verify_interval
+from curation.anonymise.voice import METHOD_DESCRIPTIONS, METHODS
+from curation.audio import Writer, format_for, probe, stream
+from curation.audio.loudness import DEFAULT_TARGET_LUFS, normalisation_gain
+from curation.audio.probe import SOUNDFILE_FORMATS
+from curation.errors import CurationError
+from curation.model import Transcript
+
+log = logging.getLogger(__name__)
+LOSSLESS = ("wav", "flac")
+
+
+def anonymise_audio(audio_path, transcript: Transcript | None, intervals: Iterable, key: bytes,
+                    voice: str = "default", bleep: str = "tone", start: float | None = None,
+                    end: float | None = None, out=None, fmt: str | None = None, *, call_id: str | None = None,
+                    snap: str = "none", pad: float = bleeping.PAD_SECONDS,
+                    pad_estimated: float = bleeping.PAD_ESTIMATED_SECONDS, sample_rate: int | None = None,
+                    target_lufs: float | None = DEFAULT_TARGET_LUFS, bitrate: str | None = None,
+                    crosstalk_guard: bool = True) -> AnonymisationReport:
+    """Anonymise [start, end) of `audio_path` into `out`. `intervals` are on the call's timeline:
+    objects or dicts with start, end, speaker (transcript label or role), entity_type [, estimated]."""
+    if voice not in METHODS:
+        raise CurationError(f"unknown voice method {voice!r} (use one of {', '.join(METHODS)})")
+    if bleep not in bleeping.BLEEP_MODES:
+        raise CurationError(f"unknown bleep mode {bleep!r} (use tone or silence)")
+    if out is None:
+        raise CurationError("anonymise_audio needs an output path")
+    out = Path(out)
+    fmt = format_for(out, fmt)
+    info = probe(audio_path)
+    if info.channels > 2:
+        raise CurationError(f"{audio_path}: {info.channels} channels; only mono or agent/customer stereo is supported")
+    sr, channels = info.sample_rate, info.channels
+    report = AnonymisationReport(status="blocked")
+    clip = resolve(info.duration, transcript, start, end, snap, str(audio_path))
+    clip_first = int(round(clip.start * sr))
+    n = int(round(clip.end * sr)) - clip_first
+    report.clip = {"start": round(clip.start, 6), "end": round(clip.end, 6), "duration": round(n / sr, 6),
+                   "snap": snap}
+    report.bleep = {"mode": bleep, "padding": pad, "padding_estimated": pad_estimated, "fade": bleeping.FADE_SECONDS}
+
+    labels = role_labels(transcript)
+    try:
+        redactions = [_redaction(i, transcript, labels) for i in intervals]
+        call_spans = bleeping.plan(redactions, info.duration, sr, channels_of_roles(transcript, channels),
+                                   pad, pad_estimated)
+    except CurationError as exc:
+        report.blocked_reason = f"redaction cannot be placed: {exc}"
+        return report
+    spans = _to_clip(call_spans, clip_first, n)
+
+    sliced = transcript.slice(clip.start, clip.end) if transcript is not None else None
+    if channels == 1:
+        timeline, warnings = mono_timeline(sliced, n, sr, labels)
+        roles, chan_roles = sorted({s.role for s in timeline}), None
+        report.warnings.extend(warnings if voice != "none" else [])
+    else:
+        timeline, chan_roles = None, channel_roles(transcript, channels)
+        roles = chan_roles
+    call_id = call_id or _content_id(audio_path)
+    params = {r: speaker_parameters(key, call_id, r, voice) for r in roles}
+    report.voice = {"method": voice, "description": METHOD_DESCRIPTIONS[voice], "speakers": list(roles),
+                    "per_speaker": voice != "none" and len(roles) > 1}
+    if voice == "pitch":
+        report.warnings.append("voice method 'pitch' is a plain pitch shift; an attacker can undo it by shifting "
+                               "back, so it does not protect who is speaking on its own")
+    if transcript is not None and transcript.duration > info.duration + bleeping.TIME_TOLERANCE:
+        report.blocked_reason = (f"transcript runs to {transcript.duration:.2f}s but the recording lasts "
+                                 f"{info.duration:.2f}s: they do not belong together")
+        return report
+    _warn_silent_or_clipped(audio_path, clip.start, clip.end, report)
+
+    job = RenderJob(sr=sr, channels=channels, n=n, spans=spans, params=params, channel_roles=chan_roles,
+                    timeline=timeline, bleep_mode=bleep, crosstalk_guard=crosstalk_guard)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".anon-", dir=out.parent) as tmp:
+        tmp = Path(tmp)
+        source = _random_access_source(audio_path, info, clip.start, clip.end, tmp)
+        render_path = tmp / "render.wav"
+        offset = 0 if source != Path(audio_path) else clip_first
+        with _reader(source, offset, channels) as read_range, \
+                Writer(render_path, sr, channels, fmt="wav", subtype="FLOAT") as rendered:
+            meter = render(read_range, job, rendered.write)
+        report.redactions = [_result(s, sr, labels) for s in spans]
+        failed = [r for r in report.redactions if not r.verified]
+        report.verification = {"pcm": not failed, "pcm_threshold_dbfs": -80.0}
+        if failed:
+            r = failed[0]
+            report.blocked_reason = (f"verification failed: {len(failed)} interval(s) still hold sound besides the "
+                                     f"{bleep}, first at {r.start:.3f}-{r.end:.3f}s ({r.speaker}, {r.entity_type})")
+            return report
+        gain = normalisation_gain(meter, target_lufs) if target_lufs is not None else 1.0
+        report.loudness = {"target_lufs": target_lufs,
+                           "gain_db": round(float(20 * np.log10(gain)), 2) if gain > 0 else None}
+        encoded = tmp / f"out.{fmt}"
+        with Writer(encoded, sr, channels, fmt=fmt, bitrate=bitrate, out_rate=sample_rate) as w:
+            for block in stream(render_path, block_seconds=20.0):
+                w.write(block * gain)
+        out_info = probe(encoded)
+        if fmt not in LOSSLESS or sample_rate not in (None, sr):
+            guard = codec_guard_seconds(out_info.codec, sr) + (0.005 if sample_rate not in (None, sr) else 0.0)
+            ok, worst, checked = _verify_decoded(encoded, spans, sr, bleep, guard)
+            report.verification.update({"decoded": bool(ok), "decoded_threshold_dbfs": DECODED_THRESHOLD_DBFS,
+                                        "decoded_worst_dbfs": float(worst), "decoded_edge_guard": round(guard, 4),
+                                        "decoded_intervals_checked": checked})
+            if not ok:
+                report.blocked_reason = ("verification of the encoded file failed: sound besides the "
+                                         f"{bleep} remains in a redacted interval (worst {worst:.1f} dBFS)")
+                return report
+        os.replace(encoded, out)
+    report.status = "ok"
+    log.info("anonymised a %.1f s clip: %d interval(s) bleeped and verified, voice %s", n / sr,
+             len(report.redactions), voice)
+    report.output = {"file": out.name, "format": fmt, "codec": out_info.codec, "sample_rate": out_info.sample_rate,
+                     "channels": out_info.channels, "duration": round(out_info.duration, 6)}
+    return report
+
+
+def _redaction(item, transcript: Transcript | None, labels: dict[str, str]) -> bleeping.Redaction:
+    get = (lambda k, d=None: item.get(k, d)) if isinstance(item, dict) else (lambda k, d=None: getattr(item, k, d))
+    start, end = get("start"), get("end")
+    speaker = get("speaker")
+    known_roles = set(labels.values()) | {"agent", "customer"}
+    role = labels.get(speaker) or (speaker if speaker in known_roles else None)
+    estimated = get("estimated")
+    if estimated is None and transcript is not None and start is not None and end is not None:
+        estimated = any(w.estimated for w in transcript.words if w.end > start and w.start < end)
+    return bleeping.Redaction(None if start is None else float(start), None if end is None else float(end), role,
+                              str(get("entity_type", "PII")), bool(estimated))
+
+
+def _to_clip(spans: list[bleeping.BleepSpan], clip_first: int, n: int) -> list[bleeping.BleepSpan]:
+    out = []
+    for s in spans:
+        first, last = max(0, s.first - clip_first), min(n, s.last - clip_first)
+        if last > first:
+            out.append(bleeping.BleepSpan(s.redaction, first, last, s.channels))
+    return out
+
+
+def _result(s: bleeping.BleepSpan, sr: int, labels: dict[str, str]) -> RedactionResult:
+    residual = None if s.residual_dbfs is None else round(max(s.residual_dbfs, -200.0), 1)
+    return RedactionResult(start=round(s.first / sr, 6), end=round(s.last / sr, 6),
+                           speaker=s.redaction.speaker or "unknown", entity_type=s.redaction.entity_type,
+                           verified=bool(s.verified), channels=sorted(set(s.channels + s.extra_channels)),
+                           estimated_times=s.redaction.estimated, residual_dbfs=residual)
+
+
+def _content_id(path) -> str:
+    """A stable id for a recording: the hash of its bytes (never written out; only keys the HMAC)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _random_access_source(audio_path, info, start: float, end: float, tmp: Path) -> Path:
+    """A file soundfile can seek in: the original, or the clip decoded to a temporary float WAV."""
+    if info.format.upper() in SOUNDFILE_FORMATS and info.codec != "opus":
+        return Path(audio_path)
+    target = tmp / "source.wav"
+    with Writer(target, info.sample_rate, info.channels, fmt="wav", subtype="FLOAT") as w:
+        for block in stream(audio_path, start=start, end=end):
+            w.write(block)
+    return target
+
+
+@contextmanager
+def _reader(path: Path, offset: int, channels: int):
+    """A function reading clip samples [first, last) from a seekable file, zero-padded at its end."""
+    import soundfile as sf
+
+    with sf.SoundFile(str(path)) as handle:
+        def read_range(first: int, last: int) -> np.ndarray:
+            handle.seek(min(offset + first, handle.frames))
+            data = handle.read(last - first, dtype="float32", always_2d=True)
+            if len(data) < last - first:  # decoded lossy sources can be a few samples short
+                data = np.concatenate([data, np.zeros((last - first - len(data), channels), dtype=np.float32)])
+            return data
+
+        yield read_range
+
+
+def _verify_decoded(path: Path, spans: list[bleeping.BleepSpan], sr: int, mode: str,
+                    guard_seconds: float) -> tuple[bool, float]:
+    """Decode the written file once, at the working rate, and check every span minus the codec's
+    smearing guard at each end (the PCM check already covered the whole span)."""
+    guard = int(round(guard_seconds * sr))
+    tone_hz = bleeping.tone_frequency(sr) if mode == "tone" else None
+    pending = sorted(spans, key=lambda s: s.first)
+    worst, ok, pos, buf, checked = float("-inf"), True, 0, np.zeros((0, 1), dtype=np.float32), 0
+    for block in stream(path, block_seconds=20.0, sample_rate=sr):
+        buf = np.concatenate([buf, block]) if len(buf) else block
+        while pending and pending[0].last - guard <= pos + len(buf):
+            s = pending.pop(0)
+            a, b = s.first + guard, s.last - guard
+            if b - a < int(0.01 * sr):  # too short to clear the codec's smearing: its middle 10 ms (fail-safe)
+                mid, half = (s.first + s.last) // 2, int(0.005 * sr)
+                a, b = max(s.first, mid - half), min(s.last, mid + half)
+            if b > a:
+                checked += 1
+                for c in s.channels + s.extra_channels:
+                    v = verify_interval(buf[a - pos: b - pos, c], sr, a, tone_hz, DECODED_THRESHOLD_DBFS)
+                    worst, ok = max(worst, v.residual_dbfs), bool(ok and v.ok)
+        keep_from = min([s.first for s in pending] + [pos + len(buf)])
+        buf, pos = buf[keep_from - pos:], keep_from
+    if pending:  # the decoded file ended before a span: it is not the file we rendered
+        return False, 0.0, checked
+    return bool(ok), (round(float(worst), 1) if np.isfinite(worst) else -200.0), checked
+
+
+def _warn_silent_or_clipped(audio_path, start: float, end: float, report: AnonymisationReport) -> None:
+    """Warn (not block) about input that is silent or heavily clipped; cheap streaming scan."""
+    peak, clipped, total = 0.0, 0, 0
+    for block in stream(audio_path, block_seconds=30.0, start=start, end=end):
+        a = np.abs(block)
+        peak = max(peak, float(a.max(initial=0.0)))
+        clipped += int(np.count_nonzero(a >= 0.999))
+        total += a.size
+    if peak < 1e-4:
+        report.warnings.append("the clip is silent (peak below -80 dBFS)")
+    elif total and clipped / total > 0.001:
+        report.warnings.append(f"the clip is clipped ({100 * clipped / total:.2f} % of samples at full scale)")
