@@ -73,3 +73,80 @@ def verify(conn: Connection) -> list[ChainProblem]:
 
 def count(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(audit_events)).scalar_one()
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One event of the trail as read back (details decoded)."""
+
+    seq: int
+    at: str
+    actor: str
+    action: str
+    object_type: str | None
+    object_id: str | None
+    details: dict
+
+    def to_dict(self) -> dict:
+        return {"seq": self.seq, "at": self.at, "actor": self.actor, "action": self.action,
+                "object_type": self.object_type, "object_id": self.object_id, "details": self.details}
+
+
+def events(conn: Connection, *, actor: str | None = None, action: str | None = None,
+           object_type: str | None = None, object_id: str | None = None, since: str | None = None,
+           until: str | None = None, after_seq: int | None = None, limit: int | None = None,
+           newest_first: bool = False) -> list[AuditEvent]:
+    """Events matching every filter given. `action` ending in `.` or `*` matches a prefix
+    (`clip.` -> every clip action); `since`/`until` compare ISO timestamps (until is exclusive)."""
+    query = select(audit_events)
+    if actor is not None:
+        query = query.where(audit_events.c.actor == actor)
+    if action is not None:
+        if action.endswith(("*", ".")):
+            query = query.where(audit_events.c.action.startswith(action.rstrip("*"), autoescape=True))
+        else:
+            query = query.where(audit_events.c.action == action)
+    if object_type is not None:
+        query = query.where(audit_events.c.object_type == object_type)
+    if object_id is not None:
+        query = query.where(audit_events.c.object_id == object_id)
+    if since is not None:
+        query = query.where(audit_events.c.at >= since)
+    if until is not None:
+        query = query.where(audit_events.c.at < until)
+    if after_seq is not None:
+        query = query.where(audit_events.c.seq > after_seq)
+    query = query.order_by(audit_events.c.seq.desc() if newest_first else audit_events.c.seq)
+    if limit is not None:
+        query = query.limit(limit)
+    return [AuditEvent(r.seq, r.at, r.actor, r.action, r.object_type, r.object_id, json.loads(r.details_json or "{}"))
+            for r in conn.execute(query)]
+
+
+def last_seq(conn: Connection, *, object_type: str, object_id: str, actions) -> int:
+    """Sequence number of the newest event on an object with one of `actions` (0 when none)."""
+    value = conn.execute(select(func.max(audit_events.c.seq)).where(
+        audit_events.c.object_type == object_type, audit_events.c.object_id == object_id,
+        audit_events.c.action.in_(list(actions)))).scalar()
+    return int(value or 0)
+
+
+def head(conn: Connection) -> tuple[int, str]:
+    """(sequence number, hash) of the newest event: note it somewhere else (a ticket, a report) as a
+    witness; `check_anchor` later proves the trail still extends that point."""
+    last = conn.execute(select(audit_events.c.seq, audit_events.c.hash)
+                        .order_by(audit_events.c.seq.desc()).limit(1)).first()
+    return (last.seq, last.hash) if last else (0, GENESIS)
+
+
+def check_anchor(conn: Connection, seq: int, digest: str) -> ChainProblem | None:
+    """A hash chain alone cannot show that its newest events were cut off or that it was rebuilt
+    from scratch; a head noted earlier can. None when event `seq` still carries `digest`."""
+    if seq == 0:
+        return None
+    row = conn.execute(select(audit_events.c.hash).where(audit_events.c.seq == seq)).first()
+    if row is None:
+        return ChainProblem(seq, "witnessed event is missing (the trail was truncated)")
+    if row.hash != digest:
+        return ChainProblem(seq, "witnessed event has another hash (the trail was rewritten)")
+    return None

@@ -1,0 +1,150 @@
+"""`curation clips`: cut clips from calls, edit their redactions, anonymise them, listen to them."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from curation.cli._common import format_option, workspace_option
+
+STATES = ["draft", "submitted", "approved", "changes_requested", "rejected", "packed", "revoked"]
+ENTITY_TYPES = ["PERSON", "LOCATION", "NL_POSTCODE", "PHONE_NUMBER", "EMAIL_ADDRESS", "IBAN_CODE", "NL_BSN",
+                "DATE_OF_BIRTH", "NL_LICENSE_PLATE", "ACCOUNT_ID"]
+
+
+@click.group("clips")
+def clips_group() -> None:
+    """Clips of calls: create, redact, anonymise, listen, list (trainers edit; reviewers listen)."""
+
+
+@clips_group.command("create")
+@workspace_option
+@click.option("--call", "call_id", required=True, help="Call id in the catalogue.")
+@click.option("--start", type=float, required=True, help="Clip start in seconds on the call's timeline.")
+@click.option("--end", type=float, required=True, help="Clip end in seconds.")
+@click.option("--title", default=None, help="Title shown to trainers and in packs (no personal data).")
+@click.option("--snap", type=click.Choice(["none", "word", "turn"]), default="none", show_default=True,
+              help="Widen start/end so no word (or turn) is cut in half.")
+def create(workspace, call_id, start, end, title, snap) -> None:
+    """Cut a clip from a call; prints the new clip id. PII found in it becomes proposed redactions."""
+    from curation.cli._common import open_workspace
+    from curation.clips import create_clip
+
+    clip = create_clip(open_workspace(workspace), call_id, start, end, title=title, snap=snap)
+    click.echo(clip.id)
+
+
+@clips_group.command("anonymise")
+@workspace_option
+@click.option("--clip", "clip_id", required=True, help="Clip id.")
+@click.option("--voice", type=click.Choice(["default", "pitch", "none"]), default="default", show_default=True,
+              help="Voice disguise (default: keyed formant + F0 change per speaker).")
+@click.option("--bleep", type=click.Choice(["tone", "silence"]), default="tone", show_default=True)
+def anonymise(workspace, clip_id, voice, bleep) -> None:
+    """Detect PII, bleep it, disguise the voices, write the redacted transcript; exit 2 when blocked."""
+    from curation.cli._common import open_workspace
+    from curation.clips import anonymise_clip
+
+    result = anonymise_clip(open_workspace(workspace), clip_id, voice=voice, bleep=bleep)
+    if not result.ok:
+        click.echo(f"error: clip {clip_id}: anonymisation blocked, {result.blocked_reason}", err=True)
+        sys.exit(2)
+    redactions = result.report.get("redactions") or []
+    left = [f for f in result.rescan if f.get("status") != "reviewed"]
+    click.echo(f"clip {clip_id}: anonymised, {len(redactions)} interval(s) bleeped "
+               f"({sum(bool(r.get('verified')) for r in redactions)} verified), voice "
+               f"{(result.report.get('voice') or {}).get('method')}, re-scan: {len(left)} unresolved finding(s)")
+
+
+@clips_group.command("audio")
+@workspace_option
+@click.option("--clip", "clip_id", required=True, help="Clip id.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), required=True,
+              help="Output file (.mp3 or .wav).")
+def audio(workspace, clip_id, out) -> None:
+    """Write the clip's anonymised audio (this counts as listening and is logged)."""
+    from curation.cli._common import open_workspace
+    from curation.clips import export_clip_audio
+
+    export_clip_audio(open_workspace(workspace), clip_id, out)
+    click.echo(f"wrote {out}")
+
+
+@clips_group.command("original")
+@workspace_option
+@click.option("--clip", "clip_id", required=True, help="Clip id.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="Output WAV file.")
+def original(workspace, clip_id, out) -> None:
+    """Write the ORIGINAL audio of a clip's range (trainer or privacy reviewer; logged)."""
+    from curation.cli._common import open_workspace
+    from curation.clips import export_clip_original
+
+    export_clip_original(open_workspace(workspace), clip_id, out)
+    click.echo(f"wrote {out}")
+
+
+@clips_group.command("list")
+@workspace_option
+@click.option("--state", type=click.Choice(STATES), default=None, help="Only clips in this state.")
+@click.option("--call", "call_id", default=None, help="Only clips of this call.")
+@format_option
+def list_command(workspace, state, call_id, fmt) -> None:
+    """List clips (id, call, times, title, state, anonymisation, consent decision)."""
+    import pandas as pd
+
+    from curation.cli._common import emit_frame, open_workspace
+    from curation.clips import list_clips
+
+    rows = [c.to_dict() for c in list_clips(open_workspace(workspace), state=state, call_id=call_id)]
+    columns = ["clip_id", "call_id", "start", "end", "duration", "title", "state", "created_by", "created_at",
+               "updated_at", "anonymised", "consent"]
+    emit_frame(pd.DataFrame(rows, columns=columns), fmt)
+
+
+@clips_group.command("spans")
+@workspace_option
+@click.option("--clip", "clip_id", required=True, help="Clip id.")
+def spans(workspace, clip_id) -> None:
+    """List the clip's redaction spans as JSON (word range in the clip, times, role, type, status)."""
+    from curation.anonymise.speakers import role_labels
+    from curation.catalogue import load_transcript
+    from curation.cli._common import open_workspace
+    from curation.clips import get_clip, redaction_spans
+
+    ws = open_workspace(workspace)
+    clip = get_clip(ws, clip_id)
+    roles = role_labels(load_transcript(ws, clip.call_id))
+    click.echo(json.dumps([s.to_dict(clip.first_word, roles.get(s.speaker)) for s in redaction_spans(ws, clip_id)],
+                          indent=2))
+
+
+@clips_group.command("redact")
+@workspace_option
+@click.option("--clip", "clip_id", required=True, help="Clip id.")
+@click.option("--accept", "accept_id", type=int, default=None, help="Keep span ID redacted.")
+@click.option("--reject", "reject_id", type=int, default=None, help="Span ID is not personal data: do not redact.")
+@click.option("--add", "add_words", nargs=2, type=int, default=None, metavar="FIRST END",
+              help="Redact the clip's words FIRST..END-1 (indices as in `clips spans`).")
+@click.option("--type", "entity_type", type=click.Choice(ENTITY_TYPES), default=None, help="Entity type for --add.")
+def redact(workspace, clip_id, accept_id, reject_id, add_words, entity_type) -> None:
+    """Accept, reject or add one redaction span (an edit: re-anonymise afterwards)."""
+    from curation.cli._common import open_workspace
+    from curation.clips import add_redaction, decide_redaction
+
+    chosen = [x is not None for x in (accept_id, reject_id, add_words)]
+    if sum(chosen) != 1:
+        raise click.UsageError("give exactly one of --accept, --reject, --add")
+    ws = open_workspace(workspace)
+    if add_words:
+        if not entity_type:
+            raise click.UsageError("--add needs --type")
+        span = add_redaction(ws, clip_id, tuple(add_words), entity_type)
+    else:
+        span = decide_redaction(ws, clip_id, accept_id if accept_id is not None else reject_id,
+                                accept=accept_id is not None)
+    click.echo(f"clip {clip_id}: span {span.id} {span.entity_type} {span.status}")
+
+
+COMMANDS = [clips_group]

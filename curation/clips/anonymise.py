@@ -1,0 +1,211 @@
+"""`anonymise_clip`: detect PII in the clip's transcript slice, bleep it and disguise the voices
+(workspace key), write anonymised audio (WAV + MP3) and the redacted transcript (JSON + WebVTT)
+into the workspace's derived store, re-scan the redacted text, and record the outcome.
+
+The slow work runs outside the database transaction into a private temporary folder; the
+result is committed only if nobody edited the clip meanwhile (else `ConcurrentChange`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import secrets
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import delete
+
+from curation.clips import redaction
+from curation.clips.edit import _store_detected, clip_words, require_editable
+from curation.clips.store import ConcurrentChange, load_clip, load_spans, mark_edited, set_details
+from curation.clips.tables import clip_anonymisations
+from curation.errors import CurationError
+from curation.roles import actor, operation, require
+from curation.workspace import Workspace, utcnow
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class ClipAnonymisation:
+    """The outcome: `ok` with the files written, or `blocked` with the reason (no files)."""
+
+    clip_id: str
+    status: str
+    blocked_reason: str | None = None
+    files: dict = field(default_factory=dict)  # kind -> {"path": workspace-relative, "sha256": ...}
+    report: dict = field(default_factory=dict)
+    rescan: list = field(default_factory=list)
+    new_spans: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def clip_folder(ws: Workspace, clip_id: str) -> Path:
+    return ws.derived / "clips" / clip_id
+
+
+def anonymise_clip(ws: Workspace, clip_id: str, user: str | None = None, progress: Progress | None = None,
+                   voice: str = "default", bleep: str = "tone") -> ClipAnonymisation:
+    """Anonymise a clip (an edit: a submitted or approved clip goes back to draft)."""
+    from curation.anonymise import anonymise_audio
+    from curation.anonymise.keys import workspace_voice_key
+    from curation.anonymise.speakers import role_labels
+    from curation.catalogue import get_call, load_transcript
+
+    say = progress or (lambda _stage, _fraction: None)
+    require(actor(ws, user), "clips.edit", "anonymise clips")
+    with ws.engine.connect() as conn:
+        clip = load_clip(conn, clip_id)
+        spans = load_spans(conn, clip_id)
+    require_editable(clip)
+    call = get_call(ws, clip.call_id)
+    transcript = load_transcript(ws, clip.call_id)
+    if transcript is None:
+        raise CurationError(f"clip {clip_id}: call {clip.call_id} has no transcript, so its PII cannot be found; "
+                            "it cannot be anonymised")
+    say("detecting PII", 0.05)
+    sliced, indices = clip_words(transcript, clip.start, clip.end)
+    language = clip.details.get("language", call.language)
+    detected = redaction.detect_word_spans(sliced, language) if sliced.words else []
+    position = {call_index: k for k, call_index in enumerate(indices)}
+    known = {(s.first_word, s.last_word, s.entity_type) for s in spans}
+    redact: dict[int, str] = {}
+    reviewed: set[int] = set()
+    intervals = []
+    for s in spans:
+        ks = [position[i] for i in range(s.first_word, s.last_word) if i in position]
+        if s.active:
+            intervals.append({"start": s.start, "end": s.end, "speaker": s.speaker, "entity_type": s.entity_type})
+            redact.update({k: s.entity_type for k in ks})
+        else:
+            reviewed.update(ks)
+    for d in detected:
+        if (indices[d.first], indices[d.last - 1] + 1, d.entity_type) in known:
+            continue
+        ws_ = sliced.words[d.first:d.last]
+        intervals.append({"start": clip.start + min(w.start for w in ws_), "end": clip.start + max(w.end for w in ws_),
+                          "speaker": ws_[0].speaker, "entity_type": d.entity_type})
+        redact.update({k: d.entity_type for k in range(d.first, d.last)})
+    reviewed -= set(redact)
+
+    key = workspace_voice_key(ws)
+    ws.tmp.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f"anon-{clip_id}-", dir=ws.tmp))
+    outcome = ClipAnonymisation(clip_id, "blocked")
+    version_dir: Path | None = None
+    try:
+        say("anonymising audio (WAV)", 0.15)
+        options = dict(voice=voice, bleep=bleep, start=clip.start, end=clip.end, call_id=call.id)
+        source = ws.path_of(call.audio_path)
+        report = anonymise_audio(source, transcript, intervals, key, out=work / "audio.wav", **options)
+        outcome.report = report.to_dict()
+        if report.ok:
+            say("encoding MP3", 0.55)
+            outcome.report["mp3"] = _encode_mp3(work / "audio.wav", work / "audio.mp3", outcome.report, bleep)
+            if outcome.report["mp3"]["status"] != "ok":
+                report.status, report.blocked_reason = "blocked", outcome.report["mp3"]["blocked_reason"]
+        if not report.ok:
+            outcome.blocked_reason = report.blocked_reason
+        else:
+            say("redacting the transcript", 0.8)
+            roles = role_labels(transcript)
+            words = redaction.redacted_words(sliced, redact, reviewed, roles)
+            doc = redaction.redacted_document(clip_id, language, clip.duration, words)
+            (work / "transcript.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", "utf-8")
+            (work / "transcript.vtt").write_text(redaction.to_vtt(words), "utf-8")
+            (work / "report.json").write_text(json.dumps(outcome.report, indent=1, default=str) + "\n", "utf-8")
+            say("re-scanning the redacted transcript", 0.9)
+            outcome.rescan = redaction.rescan(doc)
+            outcome.status = "ok"
+            version_dir = clip_folder(ws, clip_id) / ("v-" + secrets.token_hex(4))
+            version_dir.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(work, version_dir)
+            for kind, name in (("audio_wav", "audio.wav"), ("audio_mp3", "audio.mp3"),
+                               ("transcript_json", "transcript.json"), ("transcript_vtt", "transcript.vtt"),
+                               ("report", "report.json")):
+                path = version_dir / name
+                outcome.files[kind] = {"path": str(path.relative_to(ws.root)), "sha256": sha256_file(path)}
+        say("recording", 0.95)
+        _commit(ws, clip, outcome, user, voice, indices, sliced, detected, transcript)
+    except BaseException:
+        if version_dir is not None:
+            shutil.rmtree(version_dir, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    _remove_old_versions(ws, clip_id, version_dir)
+    say("done", 1.0)
+    return outcome
+
+
+def _encode_mp3(wav: Path, mp3: Path, report: dict, bleep: str) -> dict:
+    """Encode the verified WAV as MP3 and verify every bleep interval again in the decoded MP3."""
+    from curation.anonymise.verify_file import verify_audio_file
+    from curation.audio import Writer, probe, stream
+
+    info = probe(wav)
+    with Writer(mp3, info.sample_rate, info.channels, fmt="mp3") as w:
+        for block in stream(wav, block_seconds=20.0):
+            w.write(block)
+    redactions = report.get("redactions") or []
+    results = verify_audio_file(mp3, redactions, bleep) if redactions else []
+    failed = [r for r, v in zip(redactions, results) if not v.ok]
+    out = probe(mp3)
+    return {"status": "blocked" if failed else "ok",
+            "blocked_reason": (f"verification of the MP3 failed: {len(failed)} interval(s) hold sound besides the "
+                               f"{bleep}, first at {failed[0]['start']:.3f}s") if failed else None,
+            "verification": {"intervals": len(results), "verified": len(results) - len(failed),
+                             "worst_dbfs": max((round(float(v.residual_dbfs), 1) for v in results), default=None)},
+            "output": {"format": "mp3", "codec": out.codec, "sample_rate": out.sample_rate,
+                       "channels": out.channels, "duration": round(out.duration, 6)}}
+
+
+def _commit(ws, clip, outcome: ClipAnonymisation, user, voice, indices, sliced, detected, transcript) -> None:
+    with operation(ws, "clips.edit", "clip.anonymised", "clip", clip.id, user=user, what="anonymise clips") as op:
+        current = load_clip(op.conn, clip.id)
+        if current.updated_at != clip.updated_at or current.state != clip.state:
+            raise ConcurrentChange(f"clip {clip.id} was edited while it was being anonymised; run it again")
+        outcome.new_spans = _store_detected(op.conn, clip.id, transcript, indices, detected)
+        left = mark_edited(op.conn, current)
+        op.conn.execute(delete(clip_anonymisations).where(clip_anonymisations.c.clip_id == clip.id))
+        op.conn.execute(clip_anonymisations.insert().values(
+            clip_id=clip.id, status=outcome.status, blocked_reason=outcome.blocked_reason,
+            voice_method=(outcome.report.get("voice") or {}).get("method", voice),
+            files_json=json.dumps(outcome.files, sort_keys=True),
+            report_json=json.dumps(outcome.report, sort_keys=True, default=str),
+            rescan_json=json.dumps(outcome.rescan), created_by=op.actor.name, created_at=utcnow()))
+        set_details(op.conn, load_clip(op.conn, clip.id), anonymisation=outcome.status)
+        redactions = outcome.report.get("redactions") or []
+        op.details.update({"status": outcome.status, "reason": outcome.blocked_reason,
+                           "redactions": len(redactions), "verified": sum(bool(r.get("verified")) for r in redactions),
+                           "voice": (outcome.report.get("voice") or {}).get("method"),
+                           "new_spans": outcome.new_spans,
+                           "rescan_unresolved": len(redaction.unresolved(outcome.rescan)),
+                           "state_reset_from": left})
+
+
+def _remove_old_versions(ws: Workspace, clip_id: str, keep: Path | None) -> None:
+    folder = clip_folder(ws, clip_id)
+    if not folder.is_dir():
+        return
+    for child in folder.iterdir():
+        if child.name.startswith("v-") and child != keep:
+            shutil.rmtree(child, ignore_errors=True)

@@ -1,0 +1,85 @@
+"""Listening: anonymised clip audio (audited as `clip.played`) and original recordings
+(trainer or privacy reviewer only, audited as `call.original_played`)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from curation.clips.anonymise import sha256_file
+from curation.clips.store import load_anonymisation, load_clip
+from curation.errors import CurationError
+from curation.roles import operation
+from curation.workspace import Workspace
+
+AUDIO_KINDS = {"mp3": "audio_mp3", "wav": "audio_wav"}
+
+
+class NotAnonymised(CurationError):
+    """The clip has no current anonymised audio."""
+
+    exit_code = 5
+
+
+def anonymised_file(ws: Workspace, conn, clip_id: str, fmt: str = "mp3") -> Path:
+    """Path of the clip's current anonymised audio, checked against its stored checksum."""
+    if fmt not in AUDIO_KINDS:
+        raise CurationError(f"unknown audio format {fmt!r} (use mp3 or wav)")
+    load_clip(conn, clip_id)
+    anon = load_anonymisation(conn, clip_id)
+    if anon is None or anon["status"] != "ok":
+        state = "never anonymised" if anon is None else f"anonymisation {anon['status']}"
+        raise NotAnonymised(f"clip {clip_id} has no anonymised audio ({state}); run `curation clips anonymise`")
+    entry = anon["files"][AUDIO_KINDS[fmt]]
+    path = ws.path_of(entry["path"])
+    if not path.is_file() or sha256_file(path) != entry["sha256"]:
+        raise CurationError(f"{path}: anonymised audio of clip {clip_id} is missing or was changed; anonymise again")
+    return path
+
+
+def play_clip(ws: Workspace, clip_id: str, fmt: str = "mp3", user: str | None = None) -> bytes:
+    """The anonymised audio's bytes for a player; counts as listening and is audited."""
+    with operation(ws, "clips.play_anonymised", "clip.played", "clip", clip_id, user=user,
+                   what="listen to clips") as op:
+        path = anonymised_file(ws, op.conn, clip_id, fmt)
+        op.details.update({"format": fmt})
+        return path.read_bytes()
+
+
+def export_clip_audio(ws: Workspace, clip_id: str, out, fmt: str | None = None, user: str | None = None) -> Path:
+    """Write the anonymised audio to `out` (format from its suffix); counts as listening, audited."""
+    out = Path(out)
+    fmt = fmt or (out.suffix.lstrip(".").lower() or "mp3")
+    with operation(ws, "clips.play_anonymised", "clip.played", "clip", clip_id, user=user,
+                   what="listen to clips") as op:
+        path = anonymised_file(ws, op.conn, clip_id, fmt)
+        tmp = out.with_name(f".{out.name}.part")
+        shutil.copyfile(path, tmp)
+        tmp.replace(out)
+        op.details.update({"format": fmt, "exported": True})
+    return out
+
+
+def export_original(ws: Workspace, call_id: str, out, start: float | None = None, end: float | None = None,
+                    user: str | None = None) -> Path:
+    """Write [start, end) of an original recording to `out` (WAV). Trainer or privacy reviewer only."""
+    from curation.audio import read, write
+    from curation.catalogue import get_call
+
+    out = Path(out)
+    with operation(ws, "calls.play_original", "call.original_played", "call", call_id, user=user,
+                   what="play or export original recordings") as op:
+        call = get_call(ws, call_id)
+        data, sr = read(ws.path_of(call.audio_path), start=start or 0.0, end=end)
+        tmp = out.with_name(f".{out.name}.part.wav")
+        write(tmp, data, sr)
+        tmp.replace(out)
+        op.details.update({"start": start, "end": end, "exported": True})
+    return out
+
+
+def export_clip_original(ws: Workspace, clip_id: str, out, user: str | None = None) -> Path:
+    """The original (not anonymised) audio of a clip's range: `export_original` on its call."""
+    with ws.engine.connect() as conn:
+        clip = load_clip(conn, clip_id)
+    return export_original(ws, clip.call_id, out, clip.start, clip.end, user=user)
