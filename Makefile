@@ -8,7 +8,9 @@ PORT ?= 8888
 DASHBOARD_PORT ?= 8866
 PYTEST_ARGS ?=
 
-.PHONY: setup system-deps demo demo-workspace test dashboard bench clean docs
+REVIEW_PORT ?= 8867
+
+.PHONY: setup system-deps demo demo-workspace test dashboard review-queue bench clean docs screenshots
 
 system-deps:
 	@scripts/system-deps.sh
@@ -26,12 +28,21 @@ demo: demo-workspace
 		--ServerApp.root_dir=$(abspath notebooks) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 dashboard: demo-workspace
-	@echo "Manager dashboard: http://127.0.0.1:$(DASHBOARD_PORT)/"
+	@echo "Manager dashboard: http://127.0.0.1:$(DASHBOARD_PORT)/  (numbers only; Ctrl-C stops it)"
 	CURATION_WORKSPACE=$(abspath $(WORKSPACE)) CURATION_USER=manager $(BIN)/voila notebooks/manager_dashboard.ipynb \
-		--no-browser --port=$(DASHBOARD_PORT) --Voila.ip=127.0.0.1 --strip_sources=True --show_tracebacks=False
+		--no-browser --port=$(DASHBOARD_PORT) --Voila.ip=127.0.0.1 --strip_sources=True --show_tracebacks=False \
+		--preheat_kernel=True --pool_size=1
+
+review-queue: demo-workspace
+	@echo "Review queue: http://127.0.0.1:$(REVIEW_PORT)/  (acting as the demo reviewer; Ctrl-C stops it)"
+	CURATION_WORKSPACE=$(abspath $(WORKSPACE)) CURATION_USER=reviewer $(BIN)/voila notebooks/reviewer_queue.ipynb \
+		--no-browser --port=$(REVIEW_PORT) --Voila.ip=127.0.0.1 --strip_sources=True --show_tracebacks=False
 
 test: setup
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+screenshots: setup
+	CURATION_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 docs: setup
 	$(BIN)/python -m curation.cli.docs > docs/cli.md

@@ -15,9 +15,10 @@ log = logging.getLogger(__name__)
 DEMO_USERS = {"trainer": "trainer", "reviewer": "privacy_reviewer", "manager": "manager", "admin": "admin"}
 
 
-def build_demo(root: str | Path, calls: int = 50, seed: int = 1,
+def build_demo(root: str | Path, calls: int = 50, seed: int = 1, clips: int = 3,
                say: Callable[[str], None] = lambda _m: None) -> Workspace:
-    """Create a workspace at `root` from `calls` synthetic calls generated with `seed`."""
+    """Create a workspace at `root` from `calls` synthetic calls generated with `seed`; analyse
+    difficulty and consent, and cut `clips` anonymised demo clips (submitted, one approved)."""
     import callcorpus
     from curation.ingest import ingest
 
@@ -35,17 +36,29 @@ def build_demo(root: str | Path, calls: int = 50, seed: int = 1,
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
         raise WorkspaceError(f"{root}: demo import failed for {len(failed)} calls, first: {failed[0].message}")
-    for stage in _later_stages():
+    for stage in _later_stages(clips):
         stage(ws, say)
     return ws
 
 
-def _later_stages() -> list:
+def _later_stages(clips: int) -> list:
     """Stages of the demo that run when their part of the workbench is installed."""
     stages = []
     try:
         from curation.difficulty.store import analyse_workspace
         stages.append(lambda ws, say: (say("scoring call difficulty"), analyse_workspace(ws, user="admin")))
+    except ImportError:
+        pass
+    try:
+        from curation.consent.decisions import analyse_consent
+        stages.append(lambda ws, say: (say("analysing consent"), analyse_consent(ws, user="trainer")))
+    except ImportError:
+        pass
+    try:
+        from curation.clips.demo import seed_demo_clips
+        if clips:
+            stages.append(lambda ws, say: (say(f"cutting and anonymising {clips} demo clips"),
+                                           seed_demo_clips(ws, count=clips, say=say)))
     except ImportError:
         pass
     return stages

@@ -23,6 +23,10 @@ def test_demo_builds_a_workspace_once_and_if_missing_keeps_it(tmp_path):
     assert {r for _, r in list_users(ws)} == {"trainer", "privacy_reviewer", "manager", "admin"}
     assert not list(ws.tmp.iterdir()), "the generated corpus must not stay in the workspace"
     assert not list(root.rglob("*.truth.json")), "ground truth never goes into a workspace"
+    from curation.clips import list_clips
+
+    states = sorted(c.state for c in list_clips(ws, user="trainer"))
+    assert len(states) == 3 and "approved" in states, states
 
     again = CliRunner().invoke(cli, ["demo", "--workspace", str(root), "--calls", "3", "--if-missing"])
     assert again.exit_code == 0 and "already present" in again.output
@@ -33,7 +37,8 @@ def test_demo_builds_a_workspace_once_and_if_missing_keeps_it(tmp_path):
 def test_demo_is_deterministic_for_a_seed(tmp_path):
     runner = CliRunner()
     for name in ("a", "b"):
-        assert runner.invoke(cli, ["demo", "--workspace", str(tmp_path / name), "--calls", "2", "--seed", "9"]).exit_code == 0
+        assert runner.invoke(cli, ["demo", "--workspace", str(tmp_path / name), "--calls", "2", "--seed", "9",
+                                    "--clips", "0"]).exit_code == 0
     rows = [json.loads(runner.invoke(cli, ["calls", "--workspace", str(tmp_path / n), "--format", "json"],
                                      env={"CURATION_USER": "admin"}).output) for n in ("a", "b")]
     assert rows[0] == rows[1] and len(rows[0]) == 2

@@ -13,13 +13,16 @@ import click
               help="Folder for the demo workspace (created; must not exist unless --if-missing or --force).")
 @click.option("--calls", type=click.IntRange(1, 100000), default=50, show_default=True, help="Number of calls.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Corpus seed (same seed, same calls).")
+@click.option("--clips", type=click.IntRange(0, 50), default=3, show_default=True,
+              help="Demo clips to cut, anonymise and submit (one gets approved).")
 @click.option("--if-missing", is_flag=True, help="Do nothing when a workspace already exists there.")
 @click.option("--force", is_flag=True, help="Replace an existing workspace at that folder.")
-def demo(workspace: str, calls: int, seed: int, if_missing: bool, force: bool) -> None:
+def demo(workspace: str, calls: int, seed: int, clips: int, if_missing: bool, force: bool) -> None:
     """Build a demo workspace from the synthetic Dutch call corpus (no server is started).
 
-    The same workspace `make demo` opens in JupyterLab: calls with transcripts, ground
-    truth kept out of the workspace, one user per role (trainer, reviewer, manager, admin).
+    The same workspace `make demo` opens in JupyterLab: calls with transcripts, difficulty
+    scores and consent records, a few anonymised clips in review, ground truth kept out of the
+    workspace, and one user per role (trainer, reviewer, manager, admin).
     """
     from curation.demo import build_demo, demo_is_current, remove
 
@@ -32,7 +35,7 @@ def demo(workspace: str, calls: int, seed: int, if_missing: bool, force: bool) -
             raise click.ClickException(f"{root}: folder exists and is not empty (use --force to replace it)")
         remove(root)
     started = time.monotonic()
-    ws = build_demo(root, calls=calls, seed=seed, say=lambda m: click.echo(f"  {m}"))
+    ws = build_demo(root, calls=calls, seed=seed, clips=clips, say=lambda m: click.echo(f"  {m}"))
     click.echo(f"demo workspace ready: {ws.root} ({calls} calls, {time.monotonic() - started:.1f} s)")
 
 

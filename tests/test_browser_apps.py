@@ -1,0 +1,133 @@
+"""The Voila apps in a real browser: Voila on a free local port, Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from tests._widget_fixtures import REPO, VoilaApp
+
+pytest_plugins = ["tests._widget_fixtures"]  # demo workspace, browser fixtures
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+SCREENSHOTS = REPO / "docs" / "screenshots"
+WAIT_MS = 120_000
+
+
+@pytest.fixture
+def voila(tmp_path):
+    apps = []
+
+    def start(notebook: str, workspace, user: str) -> VoilaApp:
+        runtime = tmp_path / f"runtime-{len(apps)}"
+        runtime.mkdir()
+        apps.append(VoilaApp(notebook, workspace, user, runtime))
+        return apps[-1]
+
+    yield start
+    for app in apps:
+        app.close()
+
+
+def screenshot(page, artifacts, name: str) -> None:
+    height = page.evaluate("Math.max(...Array.from(document.querySelectorAll('body, body *'), e => e.scrollHeight))")
+    page.set_viewport_size({"width": 1320, "height": min(4000, max(1000, int(height) + 40))})
+    page.wait_for_timeout(500)
+    path = artifacts / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    if os.environ.get("CURATION_UPDATE_SCREENSHOTS"):  # `make screenshots` refreshes the README's copies
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, SCREENSHOTS / f"{name}.png")
+
+
+def some_activity(workspace) -> None:
+    """An approved clip and a draft that needs re-enactment, so the charts have more than calls."""
+    from curation import review
+    from curation.catalogue import call_ids
+    from curation.clips import create_clip, play_clip
+    from curation.consent.decisions import decide_call, evaluate_clip
+    from curation.workspace import Workspace
+
+    from tests.test_widgets import submitted_clip
+
+    with Workspace.open(workspace) as ws:
+        clip_id = submitted_clip(ws)
+        play_clip(ws, clip_id, user="reviewer")
+        review.approve(ws, clip_id, user="reviewer")
+        other = next(c for c in call_ids(ws) if decide_call(ws, c)[1].decision == "reenactment_required")
+        draft = create_clip(ws, other, 5.0, 25.0, title="needs actors", user="trainer")
+        evaluate_clip(ws, draft.id, user="trainer")
+
+
+def test_manager_dashboard_renders_its_charts_without_personal_data(demo_path, pii_strings, voila, browser_page,
+                                                                    artifacts):
+    some_activity(demo_path)
+    app = voila("manager_dashboard.ipynb", demo_path, "manager")
+    page = browser_page
+    page.goto(app.url)
+    page.wait_for_function("document.querySelectorAll('.cw-chart svg .plotarea_events').length >= 7",
+                           timeout=WAIT_MS)
+    page.wait_for_selector(".cw-msg-ok", timeout=WAIT_MS)
+    assert page.locator(".cw-chart").count() == 7
+    assert page.locator(".cw-chart .bargroup rect, .cw-chart rect.bar").count() > 0
+    screenshot(page, artifacts, "manager_dashboard")
+    html = page.content()
+    text = page.inner_text("body")
+    assert len(pii_strings) > 5
+    leaked = [s for s in pii_strings if len(s) >= 4 and (s in html or s in text)]
+    assert leaked == []
+    assert "Traceback" not in text and "cw-msg-error" not in html
+    assert "2 clips" in text and "Re-enactment backlog\n1" in text
+
+
+def test_reviewer_approves_a_clip_in_the_review_queue(demo_path, voila, browser_page, artifacts):
+    from curation.clips import get_clip
+    from curation.workspace import Workspace
+
+    from tests.test_widgets import submitted_clip
+
+    with Workspace.open(demo_path) as ws:
+        clip_id = submitted_clip(ws)
+    app = voila("reviewer_queue.ipynb", demo_path, "reviewer")
+    page = browser_page
+    page.goto(app.url)
+    page.wait_for_selector(".cw-review-queue", timeout=WAIT_MS)
+    page.wait_for_selector(".cw-player-frame", timeout=WAIT_MS)
+    page.wait_for_function("document.querySelector('.cw-player-status') && "
+                           "document.querySelector('.cw-player-status').textContent.includes('anonymised')",
+                           timeout=WAIT_MS)
+    assert clip_id in page.inner_text(".cw-review-queue")
+    page.wait_for_selector(".cw-checklist", timeout=WAIT_MS)
+    for box in page.locator(".cw-review-queue input[type=checkbox]").all():
+        box.check()
+    screenshot(page, artifacts, "reviewer_queue")
+    page.get_by_role("button", name="Approve").click()
+    page.wait_for_selector(f".cw-msg-ok:has-text('{clip_id} approved')", timeout=WAIT_MS)
+    with Workspace.open(demo_path) as ws:
+        assert get_clip(ws, clip_id, user="reviewer").state == "approved"
+
+
+def test_trainer_page_shows_the_waveform_player(demo_path, voila, browser_page, artifacts):
+    app = voila("trainer_pick_calls.ipynb", demo_path, "trainer")
+    page = browser_page
+    page.goto(app.url)
+    page.wait_for_selector(".cw-call-browser .widget-select select option", state="attached", timeout=WAIT_MS)
+    page.locator(".cw-call-browser input[type=checkbox]").first.uncheck()
+    calls = page.locator(".cw-call-browser .widget-select select")
+    page.wait_for_function("(el) => el.options.length >= 6", arg=calls.element_handle(), timeout=20_000)
+    calls.select_option(index=0)
+    page.get_by_role("button", name="Open call").click()
+    page.wait_for_function("document.querySelector('.cw-player-status') && "
+                           "document.querySelector('.cw-player-status').textContent.includes('original')",
+                           timeout=WAIT_MS)
+    frame = page.locator(".cw-clip-cutter .cw-player-frame")
+    frame.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("BracketLeft")
+    screenshot(page, artifacts, "trainer_pick_calls")
+    start = page.locator(".cw-clip-cutter input[type=number]").first
+    page.wait_for_function("(el) => Math.abs(parseFloat(el.value) - 2.0) < 0.3", arg=start.element_handle(),
+                           timeout=20_000)

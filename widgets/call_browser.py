@@ -1,0 +1,178 @@
+"""Call browser: the difficulty-ranked catalogue with filters, and the reasons a call was flagged."""
+
+from __future__ import annotations
+
+import html
+from typing import Callable
+
+import ipywidgets as w
+import pandas as pd
+
+from widgets.base import Feedback, Progress, guarded, heading
+
+ALL = "(all)"
+SORTS = {"difficulty (highest first)": ("score", False), "date (newest first)": ("recorded_at", False),
+         "date (oldest first)": ("recorded_at", True), "duration (longest first)": ("duration", False)}
+
+
+def _options(values) -> list[str]:
+    return [ALL] + sorted({str(v) for v in values if isinstance(v, str) and v})
+
+
+class CallBrowser(w.VBox):
+    """Filter and sort calls by difficulty, category, topic, agent, date and consent outcome; the
+    selected call's reasons (quotes only for users who may read transcripts) are shown beside it."""
+
+    def __init__(self, ws, user: str | None = None, on_pick: Callable[[str], None] | None = None):
+        from curation.difficulty import CATEGORIES
+
+        self.ws, self.user = ws, user
+        self._on_pick = [on_pick] if on_pick else []
+        self.feedback = Feedback()
+        self.frame = pd.DataFrame()
+        self.category = w.Dropdown(options=[ALL, *CATEGORIES], description="Category")
+        self.min_score = w.FloatSlider(value=0.0, min=0.0, max=100.0, step=1.0, description="Min score",
+                                       continuous_update=False)
+        self.difficult_only = w.Checkbox(value=True, description="Difficult calls only", indent=False)
+        self.topic = w.Dropdown(options=[ALL], description="Topic")
+        self.agent = w.Dropdown(options=[ALL], description="Agent")
+        self.consent = w.Dropdown(options=[ALL], description="Consent")
+        self.date_from = w.DatePicker(description="From")
+        self.date_to = w.DatePicker(description="To")
+        self.sort = w.Dropdown(options=list(SORTS), description="Sort by")
+        self.results = w.Select(options=[], rows=12, layout=w.Layout(width="460px"))
+        self.details = w.HTML(layout=w.Layout(width="520px"))
+        self.count = w.HTML()
+        self.open_button = w.Button(description="Open call", icon="folder-open", button_style="primary",
+                                    disabled=True)
+        self.open_button.on_click(lambda _b: self.pick())
+        self.analyse_button = w.Button(description="Score unscored calls", icon="calculator",
+                                       tooltip="Compute difficulty signals for calls without a score")
+        self.analyse_button.on_click(lambda _b: self.analyse_missing())
+        self.progress = Progress()
+        self.unscored: list[str] = []
+        for control in (self.category, self.min_score, self.difficult_only, self.topic, self.agent, self.consent,
+                        self.date_from, self.date_to, self.sort):
+            control.observe(lambda _c: self.apply(), "value")
+        self.results.observe(lambda _c: self.show_details(), "value")
+        filters = w.VBox([w.HBox([self.category, self.min_score, self.difficult_only]),
+                          w.HBox([self.topic, self.agent, self.consent]),
+                          w.HBox([self.date_from, self.date_to, self.sort])])
+        self.analyse_box = w.HBox([self.analyse_button, self.progress])
+        self.analyse_box.layout.display = "none"
+        super().__init__([heading("Calls"), filters, self.analyse_box, self.count,
+                          w.HBox([w.VBox([self.results, self.open_button]), self.details]), self.feedback])
+        self.add_class("cw-call-browser")
+        self.reload()
+
+    def on_pick(self, callback: Callable[[str], None]) -> None:
+        self._on_pick.append(callback)
+
+    @guarded
+    def reload(self) -> None:
+        """Read the ranked catalogue from the library (all calls; the filters narrow it here)."""
+        from curation.difficulty.browse import difficult_calls_frame
+
+        from curation.catalogue import call_ids
+
+        frame = difficult_calls_frame(self.ws, all_calls=True, user=self.user)
+        self.unscored = sorted(set(call_ids(self.ws)) - set(frame["call_id"]))
+        self.analyse_box.layout.display = None if self.unscored else "none"
+        self.analyse_button.description = f"Score {len(self.unscored)} unscored calls"
+        frame["consent"] = self._consent_outcomes(frame["call_id"].tolist())
+        self.frame = frame
+        for control, column in ((self.topic, "topic"), (self.agent, "agent_id"), (self.consent, "consent")):
+            keep = control.value
+            control.options = _options(frame[column])
+            control.value = keep if keep in control.options else ALL
+        self.apply()
+
+    @guarded
+    def analyse_missing(self) -> None:
+        """Run the difficulty analysis for calls without a score (a progress bar per call)."""
+        from curation.difficulty.store import analyse_workspace
+
+        if not self.unscored:
+            return
+        self.progress.start(len(self.unscored), "scoring")
+        summary = analyse_workspace(self.ws, call_ids=self.unscored, user=self.user,
+                                    progress=lambda done, total: self.progress.update(done, f"{done} of {total}"))
+        self.progress.done(f"{summary.analysed} scored")
+        self.reload()
+        failed = f"; {len(summary.failed)} failed: {summary.failed[0][1]}" if summary.failed else ""
+        self.feedback.show(f"scored {summary.analysed} calls{failed}", "error" if failed else "ok")
+
+    def _consent_outcomes(self, call_ids: list[str]) -> list[str]:
+        """The consent policy's outcome per call (what a clip of it would get before any override)."""
+        try:
+            from curation.consent.decisions import decide_call
+            from curation.consent.policy import workspace_policy
+        except ImportError:
+            return ["not evaluated"] * len(call_ids)
+        policy = workspace_policy(self.ws)
+        out = []
+        for call_id in call_ids:
+            try:
+                out.append(decide_call(self.ws, call_id, policy)[1].decision)
+            except Exception as exc:  # noqa: BLE001 - one call's missing record must not hide the others
+                from curation.errors import CurationError
+
+                out.append("not evaluated" if isinstance(exc, CurationError) else "error")
+        return out
+
+    def filtered(self) -> pd.DataFrame:
+        frame = self.frame
+        if frame.empty:
+            return frame
+        mask = frame["score"] >= self.min_score.value
+        if self.difficult_only.value:
+            mask &= frame["difficult"]
+        if self.category.value != ALL:
+            mask &= frame[f"is_{self.category.value}"]
+        for control, column in ((self.topic, "topic"), (self.agent, "agent_id"), (self.consent, "consent")):
+            if control.value != ALL:
+                mask &= frame[column] == control.value
+        when = pd.to_datetime(frame["recorded_at"], errors="coerce")
+        if self.date_from.value:
+            mask &= when >= pd.Timestamp(self.date_from.value)
+        if self.date_to.value:
+            mask &= when < pd.Timestamp(self.date_to.value) + pd.Timedelta(days=1)
+        column, ascending = SORTS[self.sort.value]
+        return frame[mask].sort_values(column, ascending=ascending, kind="stable", na_position="last")
+
+    @guarded
+    def apply(self) -> None:
+        view = self.filtered()
+        self.results.options = [(f"{r.call_id} · {r.score:5.1f} · {r.categories or 'routine'}", r.call_id)
+                                for r in view.itertuples()]
+        self.count.value = f"<b>{len(view)}</b> of {len(self.frame)} calls"
+        self.show_details()
+
+    def show_details(self) -> None:
+        call_id = self.results.value
+        self.open_button.disabled = call_id is None
+        if call_id is None:
+            self.details.value = "<i>Select a call to see why it was flagged.</i>"
+            return
+        row = self.frame[self.frame["call_id"] == call_id].iloc[0]
+        reasons = [r for r in str(row["top_reasons"]).split("; ") if r]
+        items = "".join(f"<li>{html.escape(r)}</li>" for r in reasons) or "<li>no difficulty signal</li>"
+        when = row["recorded_at"]
+        self.details.value = (
+            f"<div class='cw-call-details'><b>{html.escape(call_id)}</b> — score {row['score']:.1f}"
+            f"<br>categories: {html.escape(row['categories'] or 'routine')}"
+            f"<br>topic: {html.escape(str(row['topic']))} · agent: {html.escape(str(row['agent_id']))}"
+            f" · {html.escape(str(when)[:16])} · {row['duration']:.0f} s"
+            f" · consent: {html.escape(str(row['consent']))}"
+            f"<br>reasons:<ul class='cw-reasons'>{items}</ul></div>")
+
+    def select(self, call_id: str) -> None:
+        self.results.value = call_id
+
+    @guarded
+    def pick(self) -> None:
+        if self.results.value is None:
+            self.feedback.error("select a call first")
+            return
+        for callback in self._on_pick:
+            callback(self.results.value)

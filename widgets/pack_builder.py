@@ -1,0 +1,122 @@
+"""Pack builder: pick approved clips, put them in order, write learning objectives, export the
+pack through `curation.packs` and show the result of verifying the exported zip."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import ipywidgets as w
+
+from widgets.base import Feedback, Progress, guarded, heading
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "pack"
+
+
+class PackBuilder(w.VBox):
+    """Approved clips on the left, the pack's ordered clips on the right, then export and verify."""
+
+    def __init__(self, ws, user: str | None = None):
+        self.ws, self.user = ws, user
+        self.feedback = Feedback()
+        self.available = w.SelectMultiple(options=[], rows=10, description="Approved",
+                                          layout=w.Layout(width="420px"))
+        self.chosen = w.Select(options=[], rows=10, description="In pack", layout=w.Layout(width="420px"))
+        self.add_button = w.Button(description="Add →", layout=w.Layout(width="90px"))
+        self.remove_button = w.Button(description="← Remove", layout=w.Layout(width="90px"))
+        self.up_button = w.Button(description="Up", icon="arrow-up", layout=w.Layout(width="90px"))
+        self.down_button = w.Button(description="Down", icon="arrow-down", layout=w.Layout(width="90px"))
+        self.add_button.on_click(lambda _b: self.add())
+        self.remove_button.on_click(lambda _b: self.remove())
+        self.up_button.on_click(lambda _b: self.move(-1))
+        self.down_button.on_click(lambda _b: self.move(+1))
+        self.name = w.Text(description="Pack name", placeholder="de-escalatie-basis")
+        self.course_title = w.Text(description="Course", placeholder="course title")
+        self.objectives = w.Textarea(description="Objectives", placeholder="one learning objective per line",
+                                     layout=w.Layout(width="640px", height="90px"))
+        self.notes = w.Textarea(description="Notes", placeholder="trainer notes (optional)",
+                                layout=w.Layout(width="640px", height="60px"))
+        self.export_button = w.Button(description="Export pack", icon="download", button_style="primary")
+        self.export_button.on_click(lambda _b: self.export())
+        self.progress = Progress()
+        self.result = w.HTML()
+        self.order: list[str] = []
+        self.labels: dict[str, str] = {}
+        self.last_pack = None
+        super().__init__([heading("Build a clip pack"),
+                          w.HBox([self.available, w.VBox([self.add_button, self.remove_button, self.up_button,
+                                                          self.down_button]), self.chosen]),
+                          self.name, self.course_title, self.objectives, self.notes,
+                          w.HBox([self.export_button, self.progress]), self.result, self.feedback])
+        self.add_class("cw-pack-builder")
+        self.reload()
+
+    @guarded
+    def reload(self) -> None:
+        from curation.clips import list_clips
+
+        approved = list_clips(self.ws, state="approved", user=self.user)
+        self.labels = {c.id: f"{c.id} · {c.duration:.0f} s · {c.title or 'untitled'}" for c in approved}
+        self.order = [c for c in self.order if c in self.labels]
+        self._render()
+
+    def _render(self) -> None:
+        self.available.options = [(label, cid) for cid, label in self.labels.items() if cid not in self.order]
+        keep = self.chosen.value
+        self.chosen.options = [(f"{i + 1}. {self.labels[cid]}", cid) for i, cid in enumerate(self.order)]
+        self.chosen.value = keep if keep in self.order else None
+
+    def add(self, clip_ids=None) -> None:
+        for cid in clip_ids or self.available.value:
+            if cid in self.labels and cid not in self.order:
+                self.order.append(cid)
+        self._render()
+
+    def remove(self) -> None:
+        if self.chosen.value in self.order:
+            self.order.remove(self.chosen.value)
+        self._render()
+
+    def move(self, by: int) -> None:
+        cid = self.chosen.value
+        if cid not in self.order:
+            return
+        i = self.order.index(cid)
+        j = min(len(self.order) - 1, max(0, i + by))
+        self.order[i], self.order[j] = self.order[j], self.order[i]
+        self._render()
+        self.chosen.value = cid
+
+    @guarded
+    def export(self) -> None:
+        from curation import packs
+
+        if not self.order:
+            self.feedback.error("add at least one approved clip to the pack")
+            return
+        name = self.name.value.strip()
+        objectives = [line.strip() for line in self.objectives.value.splitlines() if line.strip()]
+        out = self.ws.packs / f"{slug(name)}.zip"
+        self.progress.start(100, "building")
+        try:
+            pack = packs.build_pack(self.ws, name=name, clip_ids=list(self.order), out=out,
+                                    title=self.course_title.value.strip(), objectives=objectives,
+                                    notes=self.notes.value.strip() or None, user=self.user,
+                                    progress=lambda stage, fraction: self.progress.fraction(stage, 0.9 * fraction))
+        except Exception:
+            self.progress.done("not built")
+            raise
+        self.progress.fraction("verifying the exported pack", 0.95)
+        result = packs.verify_pack(out)
+        self.progress.done("verified" if result.ok else "verification failed")
+        self.last_pack = pack
+        problems = "".join(f"<li>{html.escape(str(p))}</li>" for p in getattr(result, "problems", []))
+        self.result.value = (f"<div class='cw-pack-result'>Pack written to <code>{html.escape(str(out))}</code>"
+                             f" with {len(self.order)} clips.<br>Verify: "
+                             + ("<b style='color:#1e7b34'>OK</b>" if result.ok else
+                                f"<b style='color:#a61b1b'>FAILED</b><ul>{problems}</ul>") + "</div>")
+        self.feedback.show("pack exported" + (" and verified" if result.ok else "; verification failed"),
+                           "ok" if result.ok else "error")
+        self.reload()
