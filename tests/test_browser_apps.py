@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -20,10 +21,10 @@ WAIT_MS = 120_000
 def voila(tmp_path):
     apps = []
 
-    def start(notebook: str, workspace, user: str) -> VoilaApp:
+    def start(notebook: str, workspace, user: str, extra: list[str] = ()) -> VoilaApp:
         runtime = tmp_path / f"runtime-{len(apps)}"
         runtime.mkdir()
-        apps.append(VoilaApp(notebook, workspace, user, runtime))
+        apps.append(VoilaApp(notebook, workspace, user, runtime, extra))
         return apps[-1]
 
     yield start
@@ -63,8 +64,14 @@ def some_activity(workspace) -> None:
 
 def test_manager_dashboard_renders_its_charts_without_personal_data(demo_path, pii_strings, voila, browser_page,
                                                                     artifacts):
-    some_activity(demo_path)
-    app = voila("manager_dashboard.ipynb", demo_path, "manager")
+    from widgets.apps import READY_LINE
+
+    app = voila("manager_dashboard.ipynb", demo_path, "manager", ["--preheat_kernel=True", "--pool_size=1"])
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while READY_LINE not in app.log.read_text() and time.monotonic() < deadline:  # warmed up, waiting
+        time.sleep(0.2)
+    assert READY_LINE in app.log.read_text()
+    some_activity(demo_path)  # after the warm-up: the page must still show it (numbers read at request)
     page = browser_page
     page.goto(app.url)
     page.wait_for_function("document.querySelectorAll('.cw-chart svg .plotarea_events').length >= 7",
@@ -99,7 +106,11 @@ def test_reviewer_approves_a_clip_in_the_review_queue(demo_path, voila, browser_
                            "document.querySelector('.cw-player-status').textContent.includes('anonymised')",
                            timeout=WAIT_MS)
     assert clip_id in page.inner_text(".cw-review-queue")
-    page.wait_for_selector(".cw-checklist", timeout=WAIT_MS)
+    page.wait_for_selector(".cw-checklist:has-text('has not played the anonymised clip')", timeout=WAIT_MS)
+    page.locator(".cw-review-queue .cw-player-frame").focus()
+    page.keyboard.press("Space")  # the reviewer presses play: that, not loading the audio, is the listen
+    page.wait_for_selector(".cw-checklist:has-text('every approval condition holds')", timeout=WAIT_MS)
+    page.keyboard.press("Space")
     for box in page.locator(".cw-review-queue input[type=checkbox]").all():
         box.check()
     screenshot(page, artifacts, "reviewer_queue")

@@ -299,3 +299,66 @@ def test_demo_clips_fill_the_review_states(ws_clips):
     said = []
     states = seed_demo_clips(ws, count=2, seconds=3.2, say=said.append)
     assert sorted(states.values()) == ["approved", "submitted"], (states, said)
+
+
+# ---- permission-checked readers: the call's transcript and the clip's redacted transcript ----------
+
+def test_reading_a_call_transcript_is_refused_to_a_manager_and_leaves_no_event(ws_clips):
+    from curation.catalogue import read_transcript
+
+    ws, _ = ws_clips
+    with pytest.raises(PermissionDenied, match="manager"):
+        read_transcript(ws, "call1", user="manager")
+    assert events(ws, action="call.transcript_read") == []
+
+
+def test_reading_a_call_transcript_as_trainer_is_audited_without_its_text(ws_clips):
+    from curation.catalogue import read_transcript
+
+    ws, _ = ws_clips
+    transcript = read_transcript(ws, "call1", user="trainer")
+    assert [w.text for w in transcript.words] == [w[3] for w in CALL]
+    [event] = events(ws, action="call.transcript_read")
+    assert (event.actor, event.object_type, event.object_id) == ("trainer", "call", "call1")
+    assert event.details == {"words": len(CALL)}
+    with ws.engine.connect() as conn:
+        assert audit.verify(conn) == []
+
+
+def test_reading_an_unknown_call_transcript_is_not_found(ws_clips):
+    from curation.catalogue import read_transcript
+
+    ws, _ = ws_clips
+    with pytest.raises(NotFound):
+        read_transcript(ws, "no-such-call", user="reviewer")
+    assert events(ws, action="call.transcript_read") == []
+
+
+def test_redacted_transcript_is_refused_to_a_manager(ws_clips):
+    from curation.clips import redacted_transcript
+
+    ws, clips = ws_clips
+    with pytest.raises(PermissionDenied, match="manager"):
+        redacted_transcript(ws, clips["c1"], user="manager")
+
+
+def test_redacted_transcript_for_a_trainer_holds_placeholders_and_roles_only(ws_clips):
+    from curation.clips import redacted_transcript
+
+    ws, clips = ws_clips
+    doc = redacted_transcript(ws, clips["c1"], user="trainer")
+    text = " ".join(w["text"] for w in doc["words"])
+    assert "[NAAM]" in text and "[TELEFOONNUMMER]" in text
+    assert "Vries" not in text and "12345678" not in text
+    assert set(doc["speakers"]) <= {"agent", "customer"}
+
+
+def test_redacted_transcript_is_none_once_an_edit_makes_the_anonymisation_stale(ws_clips):
+    from curation.clips import redacted_transcript
+
+    ws, clips = ws_clips
+    span = redaction_spans(ws, clips["c1"], user="trainer")[0]
+    decide_redaction(ws, clips["c1"], span.id, accept=True, user="trainer")
+    assert redacted_transcript(ws, clips["c1"], user="reviewer") is None
+    with pytest.raises(NotFound):
+        redacted_transcript(ws, "no-such-clip", user="reviewer")

@@ -59,6 +59,20 @@ def test_call_browser_filters_by_category_and_shows_reasons(demo_ws):
     assert "reasons:" in browser.details.value and "<li>" in browser.details.value
 
 
+def test_call_browser_shows_each_calls_consent_outcome_and_warns_before_a_wasted_clip(demo_ws):
+    from widgets.call_browser import CallBrowser
+
+    browser = CallBrowser(demo_ws, user="trainer")
+    browser.difficult_only.value = False
+    outcomes = dict(zip(browser.frame["call_id"], browser.frame["consent"]))
+    assert {"training_allowed", "reenactment_required"} <= set(outcomes.values())
+    for label, call_id in browser.results.options:
+        assert label.endswith(outcomes[call_id].replace("_", " "))
+        browser.results.value = call_id
+        warned = "cw-consent-note" in browser.details.value
+        assert warned == (outcomes[call_id] != "training_allowed"), (call_id, outcomes[call_id])
+
+
 def test_call_browser_scores_unscored_calls_with_a_progress_bar(demo_ws):
     from sqlalchemy import delete
 
@@ -203,7 +217,10 @@ def test_reviewer_listens_and_approves_a_submitted_clip(demo_ws):
     clip_id = submitted_clip(demo_ws)
     queue = ReviewQueue(demo_ws, user="reviewer")
     assert queue.queue.value == clip_id
-    assert queue.listener.heard and queue.listener.player.audio
+    assert queue.listener.player.audio and not queue.listener.heard  # loaded is not listened
+    assert "has not played the anonymised clip" in queue.checklist.value, queue.checklist.value
+    queue.listener.player.playing = True  # as the front end reports when play is pressed
+    assert queue.listener.heard, queue.listener.feedback.text
     assert "every approval condition holds" in queue.checklist.value, queue.checklist.value
     assert "[" in queue.transcript.value and queue.listener.player.pii_bands
     assert {t["role"] for t in queue.listener.player.turns} == {"agent", "customer"}
@@ -259,6 +276,37 @@ def test_reviewer_overrides_consent_with_a_reason(demo_ws):
     assert "overridden" in panel.decision.value
 
 
+def test_loading_a_clip_is_not_listening_pressing_play_is_recorded_once(demo_ws):
+    from curation import audit, review
+
+    from widgets.review_queue import ReviewQueue
+
+    clip_id = submitted_clip(demo_ws)
+    queue = ReviewQueue(demo_ws, user="reviewer")
+
+    def plays():
+        with demo_ws.engine.connect() as conn:
+            return [e for e in audit.events(conn, action="clip.played", object_id=clip_id) if e.actor == "reviewer"]
+
+    assert plays() == []
+    queue.tick_all()
+    assert queue.approve_button.disabled  # the library still lists "has not played"
+    queue.approve_button.click()
+    assert queue.feedback.level == "error" and "has not played" in queue.feedback.text
+    assert state_of(demo_ws, clip_id) == "submitted"
+    player = queue.listener.player
+    player.current_time, player.played_seconds = 1.5, 0.75  # playback advancing in the browser
+    player.playing = True
+    player.played_seconds = 3.0
+    player.playing = False
+    assert len(plays()) == 1 and plays()[0].details.get("from_seconds") == 1.5
+    assert review.approval_problems(demo_ws, clip_id, user="reviewer") == []
+    queue.open_clip()  # the clip shown again: a new listen is needed and recorded again
+    assert not queue.listener.heard and player.played_seconds == 0.0
+    player.playing = True
+    assert len(plays()) == 2
+
+
 # ---- pack builder ---------------------------------------------------------------------------------------
 
 def test_pack_builder_exports_an_ordered_pack_and_shows_it_verified(demo_ws):
@@ -308,6 +356,15 @@ def test_dashboard_draws_every_chart_from_aggregates(demo_ws):
         assert any(needle in t for t in titles), needle
     bars = board.charts.children[0].marks[0]
     assert sum(bars.y) >= board.data.totals["calls"]
+
+
+@pytest.mark.parametrize("top, integers, expected", [
+    (2, True, [0, 1, 2, 3]), (25, True, [0, 5, 10, 15, 20, 25, 30]), (0, True, [0, 1, 2]),
+    (7, True, [0, 2, 4, 6, 8]), (0.37, False, [0, 0.1, 0.2, 0.3, 0.4])])
+def test_dashboard_axes_have_exact_ticks_above_the_highest_bar(top, integers, expected):
+    from widgets.dashboard import nice_ticks
+
+    assert nice_ticks(top, integers) == pytest.approx(expected)
 
 
 def test_dashboard_for_an_unknown_user_says_why(demo_ws):

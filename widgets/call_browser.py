@@ -15,6 +15,18 @@ SORTS = {"difficulty (highest first)": ("score", False), "date (newest first)": 
          "date (oldest first)": ("recorded_at", True), "duration (longest first)": ("duration", False)}
 
 
+CONSENT_NOTES = {
+    "excluded": ("a clip of this call may not be used: the consent policy excludes it; pick another call", "#a61b1b"),
+    "reenactment_required": ("usable only as a re-enactment by actors (the recording itself may not be shown)",
+                             "#8a5a00"),
+}
+
+
+def _readable(value) -> str:
+    """A category or outcome as people read it: spaces, not underscores or semicolons."""
+    return str(value or "").replace("_", " ").replace(";", ", ")
+
+
 def _options(values) -> list[str]:
     return [ALL] + sorted({str(v) for v in values if isinstance(v, str) and v})
 
@@ -143,8 +155,8 @@ class CallBrowser(w.VBox):
     @guarded
     def apply(self) -> None:
         view = self.filtered()
-        self.results.options = [(f"{r.call_id} · {r.score:5.1f} · {r.categories or 'routine'}", r.call_id)
-                                for r in view.itertuples()]
+        self.results.options = [(f"{r.call_id} · {r.score:5.1f} · {_readable(r.categories) or 'routine'}"
+                                 f" · {_readable(r.consent)}", r.call_id) for r in view.itertuples()]
         self.count.value = f"<b>{len(view)}</b> of {len(self.frame)} calls"
         self.show_details()
 
@@ -158,12 +170,14 @@ class CallBrowser(w.VBox):
         reasons = [r for r in str(row["top_reasons"]).split("; ") if r]
         items = "".join(f"<li>{html.escape(r)}</li>" for r in reasons) or "<li>no difficulty signal</li>"
         when = row["recorded_at"]
+        note, colour = CONSENT_NOTES.get(str(row["consent"]), ("", ""))
+        warning = f"<br><b class='cw-consent-note' style='color:{colour}'>{html.escape(note)}</b>" if note else ""
         self.details.value = (
             f"<div class='cw-call-details'><b>{html.escape(call_id)}</b> — score {row['score']:.1f}"
-            f"<br>categories: {html.escape(row['categories'] or 'routine')}"
+            f"<br>categories: {html.escape(_readable(row['categories']) or 'routine')}"
             f"<br>topic: {html.escape(str(row['topic']))} · agent: {html.escape(str(row['agent_id']))}"
             f" · {html.escape(str(when)[:16])} · {row['duration']:.0f} s"
-            f" · consent: {html.escape(str(row['consent']))}"
+            f" · consent: {html.escape(_readable(row['consent']))}{warning}"
             f"<br>reasons:<ul class='cw-reasons'>{items}</ul></div>")
 
     def select(self, call_id: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 
 import bqplot as bq
 import ipywidgets as w
@@ -13,31 +14,46 @@ CHART_LAYOUT = dict(width="440px", height="300px")
 PALETTE = ["#2166ac", "#b2182b", "#4d9221", "#e08214", "#762a83", "#35978f", "#8c510a", "#c51b7d"]
 
 
+def nice_ticks(top: float, integers: bool, target: int = 5) -> list[float]:
+    """Round tick values from 0 to one step above `top` (1-2-5 steps; whole numbers for counts), so
+    every tick label is exact and the bars line up with it."""
+    top = max(float(top), 1.0 if integers else 0.1)
+    raw = top / target
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    if integers:
+        step = max(1.0, float(round(step)))
+    count = math.floor(top / step + 1e-9) + 1  # one tick above the highest bar: headroom for its label
+    return [round(i * step, 6) for i in range(count + 1)]
+
+
 def bar_chart(labels: list[str], values: list[float], title: str, y_label: str, colour: str = PALETTE[0]) -> bq.Figure:
-    top = max([float(v) for v in values] + [0.0])
-    x, y = bq.OrdinalScale(), bq.LinearScale(min=0, max=max(1.0, top * 1.1))
-    bars = bq.Bars(x=[str(v).replace("_", " ") for v in labels], y=[float(v) for v in values], scales={"x": x, "y": y},
+    numbers = [float(v) for v in values]
+    integers = all(v.is_integer() for v in numbers)
+    ticks = nice_ticks(max(numbers + [0.0]), integers)
+    x, y = bq.OrdinalScale(), bq.LinearScale(min=0, max=ticks[-1])
+    bars = bq.Bars(x=[str(v).replace("_", " ") for v in labels], y=numbers, scales={"x": x, "y": y},
                    colors=[colour], labels=[y_label], tooltip=bq.Tooltip(fields=["x", "y"]))
-    ax_x = bq.Axis(scale=x, tick_rotate=-25, tick_style={"font-size": "10px"})
-    ax_y = bq.Axis(scale=y, side="left", label=y_label, num_ticks=int(min(5, max(1.0, top)) + 1),
-                   tick_format="d" if all(float(v).is_integer() for v in values) else ".1f")
+    ax_x = bq.Axis(scale=x, tick_rotate=-40, tick_style={"font-size": "10px", "text-anchor": "end"})
+    ax_y = bq.Axis(scale=y, side="left", label=y_label, tick_values=ticks, tick_format="d" if integers else ".1f")
     fig = bq.Figure(marks=[bars], axes=[ax_x, ax_y], title=title, layout=w.Layout(**CHART_LAYOUT),
-                    fig_margin=dict(top=40, bottom=95, left=55, right=15))
+                    fig_margin=dict(top=40, bottom=110, left=55, right=15))
     fig.add_class("cw-chart")
     return fig
 
 
 def line_chart(x_labels: list[str], series: dict[str, list[float]], title: str, y_label: str) -> bq.Figure:
-    x, y = bq.OrdinalScale(), bq.LinearScale(min=0)
     names = list(series)
+    ticks = nice_ticks(max([float(v) for n in names for v in series[n]] + [0.0]), integers=True)  # counts
+    x, y = bq.OrdinalScale(), bq.LinearScale(min=0, max=ticks[-1])
     lines = bq.Lines(x=[str(v) for v in x_labels], y=[[float(v) for v in series[n]] for n in names],
                      scales={"x": x, "y": y}, colors=PALETTE[:len(names)], labels=names, display_legend=True,
                      marker="circle", marker_size=16)
-    ax_x = bq.Axis(scale=x, tick_rotate=-30, tick_style={"font-size": "10px"})
-    ax_y = bq.Axis(scale=y, side="left", label=y_label)
+    ax_x = bq.Axis(scale=x, tick_rotate=-40, tick_style={"font-size": "10px", "text-anchor": "end"})
+    ax_y = bq.Axis(scale=y, side="left", label=y_label, tick_values=ticks, tick_format="d")
     fig = bq.Figure(marks=[lines], axes=[ax_x, ax_y], title=title, legend_location="top-left",
                     layout=w.Layout(width="900px", height="300px"),
-                    fig_margin=dict(top=40, bottom=70, left=55, right=15))
+                    fig_margin=dict(top=40, bottom=85, left=55, right=15))
     fig.add_class("cw-chart")
     return fig
 

@@ -1,10 +1,14 @@
 """What a player may load, always through the library: originals only for users holding
-`calls.play_original` (each load is an audited play), otherwise anonymised clip audio only."""
+`calls.play_original` (each load is an audited play), otherwise anonymised clip audio only.
+
+Loading anonymised audio is not listening: the clip counts as played (`curation.clips.play_clip`,
+audited, the approval gate's condition) only when the player reports that playback started."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 import ipywidgets as w
 
@@ -26,10 +30,10 @@ def original_audio(ws, call_id: str, start: float | None = None, end: float | No
 
 
 def anonymised_audio(ws, clip_id: str, user: str | None = None) -> bytes:
-    """MP3 bytes of the clip's current anonymised audio (an audited listen)."""
-    from curation.clips import play_clip
+    """MP3 bytes of the clip's current anonymised audio for the player (not yet a listen)."""
+    from curation.clips import load_clip_audio
 
-    return play_clip(ws, clip_id, fmt="mp3", user=user)
+    return load_clip_audio(ws, clip_id, fmt="mp3", user=user)
 
 
 def turns_for_player(transcript, start: float = 0.0, end: float | None = None) -> list[dict]:
@@ -53,7 +57,10 @@ def can(ws, permission: str, user: str | None = None) -> bool:
 
 
 class ClipListener(w.VBox):
-    """A/B listening of one clip: its anonymised audio and, for users allowed to, the original range."""
+    """A/B listening of one clip: its anonymised audio and, for users allowed to, the original range.
+
+    `heard` turns True (and `on_played` callbacks run) once the user really played the anonymised
+    audio of the clip now shown; that play is recorded once through `curation.clips.play_clip`."""
 
     def __init__(self, ws, user: str | None = None):
         self.ws, self.user = ws, user
@@ -66,8 +73,14 @@ class ClipListener(w.VBox):
                                       description="Listen to", style={"button_width": "110px"})
         self.source.observe(lambda _c: self.load(), "value")
         self.heard = False
+        self._played_callbacks: list[Callable[[], None]] = []
+        self.player.observe(self._playback, ["playing", "played_seconds"])
         super().__init__([self.source, self.player, self.controls, self.feedback])
         self.add_class("cw-clip-listener")
+
+    def on_played(self, callback: Callable[[], None]) -> None:
+        """Call `callback()` after the shown clip's anonymised audio was played (once per clip shown)."""
+        self._played_callbacks.append(callback)
 
     def show(self, clip, transcript=None, bands: list[dict] | None = None) -> None:
         self.clip = clip
@@ -95,5 +108,21 @@ class ClipListener(w.VBox):
             self.player.show_audio(b"", "audio/mpeg", "", clip.duration)
             data = anonymised_audio(self.ws, clip.id, user=self.user)
             self.player.show_audio(data, "audio/mpeg", "anonymised", clip.duration)
-            self.heard = True
-        self.feedback.show(f"loaded {self.source.value} audio of {clip.id}", "info")
+        hint = "" if self.heard or self.source.value == ORIGINAL else "; press play (space) to listen"
+        self.feedback.show(f"loaded {self.source.value} audio of {clip.id}{hint}", "info")
+
+    @guarded
+    def _playback(self, change) -> None:
+        """The front end reports playback: the first real play of the anonymised audio is the listen."""
+        from curation.clips import play_clip
+
+        player = self.player
+        started = player.playing or player.played_seconds > 0
+        if not started or self.heard or self.clip is None or self.source.value != ANONYMISED or not player.audio:
+            return
+        play_clip(self.ws, self.clip.id, user=self.user,
+                  details={"from_seconds": round(float(player.current_time), 2)})
+        self.heard = True
+        self.feedback.show(f"you played the anonymised audio of {self.clip.id}", "ok")
+        for callback in self._played_callbacks:
+            callback()

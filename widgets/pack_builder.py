@@ -38,6 +38,9 @@ class PackBuilder(w.VBox):
                                      layout=w.Layout(width="640px", height="90px"))
         self.notes = w.Textarea(description="Notes", placeholder="trainer notes (optional)",
                                 layout=w.Layout(width="640px", height="60px"))
+        self.reload_button = w.Button(description="Reload", icon="refresh", layout=w.Layout(width="90px"),
+                                      tooltip="List clips approved since this page was opened")
+        self.reload_button.on_click(lambda _b: self.reload())
         self.export_button = w.Button(description="Export pack", icon="download", button_style="primary")
         self.export_button.on_click(lambda _b: self.export())
         self.progress = Progress()
@@ -47,7 +50,7 @@ class PackBuilder(w.VBox):
         self.last_pack = None
         super().__init__([heading("Build a clip pack"),
                           w.HBox([self.available, w.VBox([self.add_button, self.remove_button, self.up_button,
-                                                          self.down_button]), self.chosen]),
+                                                          self.down_button, self.reload_button]), self.chosen]),
                           self.name, self.course_title, self.objectives, self.notes,
                           w.HBox([self.export_button, self.progress]), self.result, self.feedback])
         self.add_class("cw-pack-builder")
@@ -61,12 +64,18 @@ class PackBuilder(w.VBox):
         self.labels = {c.id: f"{c.id} · {c.duration:.0f} s · {c.title or 'untitled'}" for c in approved}
         self.order = [c for c in self.order if c in self.labels]
         self._render()
+        if not approved:
+            self.feedback.show("no approved clips yet: a privacy reviewer approves clips in the review queue "
+                               "(then press Reload)", "info")
 
     def _render(self) -> None:
-        self.available.options = [(label, cid) for cid, label in self.labels.items() if cid not in self.order]
+        # options and selection in one message each: the front end never sees an index without its option
         keep = self.chosen.value
-        self.chosen.options = [(f"{i + 1}. {self.labels[cid]}", cid) for i, cid in enumerate(self.order)]
-        self.chosen.value = keep if keep in self.order else None
+        with self.available.hold_sync():
+            self.available.options = [(label, cid) for cid, label in self.labels.items() if cid not in self.order]
+        with self.chosen.hold_sync():
+            self.chosen.options = [(f"{i + 1}. {self.labels[cid]}", cid) for i, cid in enumerate(self.order)]
+            self.chosen.value = keep if keep in self.order else None
 
     def add(self, clip_ids=None) -> None:
         for cid in clip_ids or self.available.value:
@@ -117,6 +126,6 @@ class PackBuilder(w.VBox):
                              f" with {len(self.order)} clips.<br>Verify: "
                              + ("<b style='color:#1e7b34'>OK</b>" if result.ok else
                                 f"<b style='color:#a61b1b'>FAILED</b><ul>{problems}</ul>") + "</div>")
+        self.reload()  # the exported clips are packed now, no longer available
         self.feedback.show("pack exported" + (" and verified" if result.ok else "; verification failed"),
                            "ok" if result.ok else "error")
-        self.reload()

@@ -2,7 +2,8 @@
 
 Python holds the state as traitlets: the audio bytes (or only waveform peaks when the user may
 not hear the recording), speaker turns, PII bands, the selected clip range, current time, speed.
-The front end renders them and reports the selection, time and play state back.
+The front end renders them and reports the selection, time and play state back: `playing` turns
+True when playback really starts and `played_seconds` counts the seconds actually played.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class CallPlayer(anywidget.AnyWidget):
     selection = t.Dict({}).tag(sync=True)
     current_time = t.Float(0.0).tag(sync=True)
     playing = t.Bool(False).tag(sync=True)
+    played_seconds = t.Float(0.0).tag(sync=True)
     rate = t.Float(1.0).tag(sync=True)
     seek_to = t.Float(-1.0).tag(sync=True)
     command = t.Unicode("").tag(sync=True)
@@ -67,6 +69,7 @@ class CallPlayer(anywidget.AnyWidget):
 
     def show_audio(self, data: bytes, mime: str, label: str, duration: float) -> None:
         self.duration, self.mime, self.source_label = float(duration), mime, label
+        self.playing, self.played_seconds = False, 0.0  # new audio: nothing of it has been played yet
         self.peaks = []
         self.audio = data
 

@@ -14,13 +14,12 @@ STATUS_LABEL = {"proposed": "proposed (redacted)", "accepted": "accepted (redact
 
 
 def clip_transcript(ws, clip, user: str | None = None):
-    """The call's transcript and the clip's slice with call word indices (needs transcript access)."""
-    from curation.catalogue import load_transcript
+    """The call's transcript and the clip's slice with call word indices (the library checks and
+    audits the transcript read)."""
+    from curation.catalogue import read_transcript
     from curation.clips.edit import clip_words
-    from curation.roles import actor, require
 
-    require(actor(ws, user), "calls.read_transcript", "read call transcripts")
-    transcript = load_transcript(ws, clip.call_id)
+    transcript = read_transcript(ws, clip.call_id, user=user)
     if transcript is None:
         return None, None, []
     sliced, indices = clip_words(transcript, clip.start, clip.end)
@@ -39,7 +38,8 @@ class RedactionEditor(w.VBox):
         self.spans_box = w.VBox()
         self.words = w.SelectMultiple(options=[], rows=8, description="Words", layout=w.Layout(width="520px"))
         self.entity = w.Dropdown(options=list(ENTITY_TYPES), description="Type")
-        self.add_button = w.Button(description="Redact selected words", icon="eraser")
+        self.add_button = w.Button(description="Redact selected words", icon="eraser",
+                                   layout=w.Layout(width="210px"))
         self.add_button.on_click(lambda _b: self.add_selected())
         self.preview = w.HTML()
         self.spans = []

@@ -18,18 +18,11 @@ REVIEWER_CHECKS = ("I listened to the whole anonymised clip",
 
 
 def redacted_transcript(ws, clip_id: str, user: str | None = None) -> dict | None:
-    """The clip's current redacted transcript (role labels and placeholders only), or None."""
-    import json
+    """The clip's current redacted transcript (role labels and placeholders only), or None
+    (`curation.clips.redacted_transcript` checks the permission)."""
+    from curation.clips import redacted_transcript as read
 
-    from curation.clips.store import load_anonymisation
-    from curation.roles import actor, require
-
-    require(actor(ws, user), "clips.read", "read clips")
-    with ws.engine.connect() as conn:
-        anon = load_anonymisation(conn, clip_id)
-    if anon is None or anon["status"] != "ok" or "transcript_json" not in anon["files"]:
-        return None
-    return json.loads(ws.path_of(anon["files"]["transcript_json"]["path"]).read_text("utf-8"))
+    return read(ws, clip_id, user=user)
 
 
 def transcript_html(doc: dict | None) -> str:
@@ -54,13 +47,16 @@ class ReviewQueue(w.VBox):
 
     def __init__(self, ws, user: str | None = None):
         self.ws, self.user, self.clip = ws, user, None
+        self.problems: list[str] = []
         self.feedback = Feedback()
         self.queue = w.Select(options=[], rows=8, description="Submitted", layout=w.Layout(width="520px"))
-        self.queue.observe(lambda _c: self.open_clip(), "value")
+        self._reloading = False
+        self.queue.observe(lambda _c: None if self._reloading else self.open_clip(), "value")
         self.reload_button = w.Button(description="Reload", icon="refresh", layout=w.Layout(width="90px"))
         self.reload_button.on_click(lambda _b: self.reload())
         self.summary = w.HTML()
         self.listener = ClipListener(ws, user)
+        self.listener.on_played(self.show_checklist)  # "you listened" holds once play was pressed
         self.checklist = w.HTML()
         self.checks = [w.Checkbox(description=text, indent=False, layout=w.Layout(width="640px"))
                        for text in REVIEWER_CHECKS]
@@ -90,10 +86,15 @@ class ReviewQueue(w.VBox):
 
         clips = [c for state in QUEUE_STATES for c in list_clips(self.ws, state=state, user=self.user)]
         keep = self.queue.value
-        self.queue.options = [(f"{c.id} · call {c.call_id} · {c.duration:.0f} s · {c.title or ''}", c.id)
-                              for c in clips]
         ids = [c.id for c in clips]
-        self.queue.value = keep if keep in ids else (ids[0] if ids else None)
+        self._reloading = True  # open the selected clip once below, not on every intermediate value
+        try:
+            with self.queue.hold_sync():
+                self.queue.options = [(f"{c.id} · call {c.call_id} · {c.duration:.0f} s · {c.title or ''}", c.id)
+                                      for c in clips]
+                self.queue.value = keep if keep in ids else (ids[0] if ids else None)
+        finally:
+            self._reloading = False
         self.detail.layout.display = None if ids else "none"
         if not ids:
             self.feedback.show("nothing to review", "info")
@@ -120,13 +121,15 @@ class ReviewQueue(w.VBox):
         self.show_checklist()
 
     def _transcript(self):
-        """The call's transcript for the turn lane (roles and times only reach the player)."""
-        from curation.catalogue import load_transcript
-        from curation.roles import actor
+        """The call's transcript for the turn lane (roles and times only reach the player); None
+        for a user the library refuses it to."""
+        from curation.catalogue import read_transcript
+        from curation.errors import PermissionDenied
 
-        if not actor(self.ws, self.user).can("calls.read_transcript"):
+        try:
+            return read_transcript(self.ws, self.clip.call_id, user=self.user)
+        except PermissionDenied:
             return None
-        return load_transcript(self.ws, self.clip.call_id)
 
     def _bands(self) -> list[dict]:
         from curation.clips import redaction_spans
@@ -135,11 +138,15 @@ class ReviewQueue(w.VBox):
         return [{"start": round(max(0.0, s.start - clip.start), 3), "end": round(s.end - clip.start, 3),
                  "label": s.entity_type} for s in redaction_spans(self.ws, clip.id, user=self.user) if s.active]
 
+    @guarded
     def show_checklist(self) -> None:
         """The library's outstanding approval conditions (re-scan, bleeps, voices, consent, listened)."""
         from curation import review
 
+        if self.clip is None:
+            return
         problems = review.approval_problems(self.ws, self.clip.id, user=self.user)
+        self.problems = problems
         if problems:
             self.checklist.value = "<ul class='cw-checklist'>" + "".join(
                 f"<li><b style='color:#a61b1b'>✗</b> {html.escape(p)}</li>" for p in problems) + "</ul>"
@@ -150,8 +157,11 @@ class ReviewQueue(w.VBox):
         self._gate()
 
     def _gate(self) -> None:
-        """Approve stays off until the reviewer ticked their own checks (the library still decides)."""
-        self.approve_button.disabled = not all(box.value for box in self.checks)
+        """Approve stays off while the library lists a problem or the reviewer has not ticked their own
+        checks (the library still decides when it is pressed)."""
+        self.approve_button.disabled = bool(self.problems) or not all(box.value for box in self.checks)
+        self.approve_button.tooltip = ("first resolve the checklist above" if self.problems else
+                                       "tick your checks first" if self.approve_button.disabled else "approve the clip")
 
     def tick_all(self) -> None:
         for box in self.checks:

@@ -42,16 +42,16 @@ class ClipCutter(w.VBox):
         super().__init__([self.title, self.player, self.controls,
                           w.HBox([self.clip_title, self.snap, self.create_button]), self.feedback])
         self.add_class("cw-clip-cutter")
+        self.layout.display = "none"  # an empty player before any call is opened only confuses
 
     @guarded
     def open_call(self, call_id: str) -> None:
-        from curation.catalogue import get_call, load_transcript
-        from curation.roles import actor, require
+        from curation.catalogue import get_call, read_transcript
 
         call = get_call(self.ws, call_id)
-        require(actor(self.ws, self.user), "calls.read_transcript", "read call transcripts")
-        transcript = load_transcript(self.ws, call_id)
+        transcript = read_transcript(self.ws, call_id, user=self.user)
         self.call_id = call_id
+        self.layout.display = None
         self.title.value = f"<h3 style='margin:4px 0'>Call {call_id} ({call.duration:.0f} s)</h3>"
         self.player.selection = {}
         self.player.duration = call.duration
@@ -97,7 +97,8 @@ class ClipDesk(w.VBox):
         self.anonymise_button = w.Button(description="Anonymise", icon="user-secret", button_style="warning")
         self.anonymise_button.on_click(lambda _b: self.anonymise())
         self.listener = ClipListener(ws, user)
-        self.submit_button = w.Button(description="Submit for review", icon="paper-plane", button_style="success")
+        self.submit_button = w.Button(description="Submit for review", icon="paper-plane", button_style="success",
+                                       layout=w.Layout(width="180px"))
         self.submit_button.on_click(lambda _b: self.submit())
         super().__init__([heading("Clip"), self.summary, self.redactions, self.consent,
                           w.HBox([self.anonymise_button, self.progress]), self.listener,

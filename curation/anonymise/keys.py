@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import os
 import secrets
 import stat
@@ -83,25 +84,38 @@ def _uniform(digest: bytes, slot: int) -> float:
     return int.from_bytes(digest[4 * slot: 4 * slot + 4], "big") / 2 ** 32
 
 
+# Ranges chosen on benchmarks/anonymise_privacy.py (see benchmarks/README.md). The key picks the
+# direction of every change (formant space compressed or expanded, F0 up or down, formants scaled
+# up or down), so an attacker who disguises enrolment speech with another key moves it elsewhere.
+ALPHA_LOW, ALPHA_HIGH = (0.40, 0.55), (1.40, 1.70)  # McAdams coefficient, one range per direction
+SEMITONES = (6.0, 9.0)  # F0 shift, up or down
+FORMANT_RATIO = (1.10, 1.25)  # linear formant scale, or its inverse
+CONTOUR_DEPTH = (2.0, 4.0)  # semitones of slow keyed F0 modulation (reshapes the intonation)
+TILT_DB = 3.0  # spectral tilt, dB per octave around 1 kHz, either sign
+LTAS = 0.0  # share of the speaker's long-term envelope replaced (1.0 cost voicing and gained no privacy)
+EQ_DB = 6.0  # size of the keyed smooth spectral curve (cosine weights, dB)
+
+
+def _between(u: float, bounds: tuple[float, float]) -> float:
+    return bounds[0] + (bounds[1] - bounds[0]) * u
+
+
 def speaker_parameters(key: bytes, call_id: str, role: str, method: str = "default") -> VoiceParams:
     """Disguise parameters for one speaker (role) of one call, drawn from HMAC(key, call id, role)."""
     if method == "none":
         return VoiceParams("none")
     digest = hmac.new(key, f"curation-voice\x00{call_id}\x00{role}".encode(), hashlib.sha256).digest()
     sign = 1.0 if digest[31] & 1 else -1.0
-    semitones = sign * (4.0 + 3.0 * _uniform(digest, 1))  # 4..7 semitones up or down
     if method == "pitch":
-        return VoiceParams("pitch", semitones=semitones)
+        return VoiceParams("pitch", semitones=sign * (4.0 + 3.0 * _uniform(digest, 1)))  # 4..7 semitones
     if method != "default":
         raise ValueError(f"unknown voice method {method!r}")
-    # Ranges chosen on benchmarks/anonymise_privacy.py. The McAdams coefficient does most of the
-    # unlinking (0.70-0.85 left the ignorant attacker at 13 % EER); the key also picks the direction
-    # (compress or expand the formant space), so an attacker who disguises enrolment speech with
-    # another key moves it elsewhere (one-sided ranges left that lazy-informed attacker at 15 %).
-    if digest[30] & 1:
-        alpha = 0.55 + 0.15 * _uniform(digest, 0)
-    else:
-        alpha = 1.20 + 0.20 * _uniform(digest, 0)
-    return VoiceParams("default", mcadams=alpha, semitones=semitones,
-                       pitch_range=0.8 + 0.4 * _uniform(digest, 2),
-                       formant_ratio=1.05 + 0.10 * _uniform(digest, 3))
+    more = hmac.new(key, f"curation-voice-2\x00{call_id}\x00{role}".encode(), hashlib.sha256).digest()
+    alpha = _between(_uniform(digest, 0), ALPHA_LOW if digest[30] & 1 else ALPHA_HIGH)
+    ratio = _between(_uniform(digest, 3), FORMANT_RATIO)
+    return VoiceParams("default", mcadams=alpha, semitones=sign * _between(_uniform(digest, 1), SEMITONES),
+                       formant_ratio=ratio if digest[29] & 1 else 1 / ratio,
+                       contour_depth=_between(_uniform(digest, 2), CONTOUR_DEPTH),
+                       contour_rate=0.3 + 0.4 * _uniform(digest, 4), contour_phase=2 * math.pi * _uniform(digest, 5),
+                       tilt_db=TILT_DB * (2 * _uniform(digest, 6) - 1), ltas=LTAS,
+                       eq_db=tuple(EQ_DB * (2 * _uniform(more, m) - 1) / math.sqrt(m + 1) for m in range(4)))

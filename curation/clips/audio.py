@@ -1,5 +1,8 @@
 """Listening: anonymised clip audio (audited as `clip.played`) and original recordings
-(trainer or privacy reviewer only, audited as `call.original_played`)."""
+(trainer or privacy reviewer only, audited as `call.original_played`).
+
+`load_clip_audio` only hands a player the anonymised bytes (permission checked, not a listen);
+`play_clip` is the listen itself: a player calls it when playback really starts."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from pathlib import Path
 from curation.clips.anonymise import sha256_file
 from curation.clips.store import load_anonymisation, load_clip
 from curation.errors import CurationError
-from curation.roles import operation
+from curation.roles import actor, operation, require
 from curation.workspace import Workspace
 
 AUDIO_KINDS = {"mp3": "audio_mp3", "wav": "audio_wav"}
@@ -37,12 +40,22 @@ def anonymised_file(ws: Workspace, conn, clip_id: str, fmt: str = "mp3") -> Path
     return path
 
 
-def play_clip(ws: Workspace, clip_id: str, fmt: str = "mp3", user: str | None = None) -> bytes:
-    """The anonymised audio's bytes for a player; counts as listening and is audited."""
+def load_clip_audio(ws: Workspace, clip_id: str, fmt: str = "mp3", user: str | None = None) -> bytes:
+    """The anonymised audio's bytes for a player, before anyone presses play: permission checked,
+    not audited and not a listen (the approval gate needs `play_clip`)."""
+    require(actor(ws, user), "clips.play_anonymised", "listen to clips")
+    with ws.engine.connect() as conn:
+        return anonymised_file(ws, conn, clip_id, fmt).read_bytes()
+
+
+def play_clip(ws: Workspace, clip_id: str, fmt: str = "mp3", user: str | None = None,
+              details: dict | None = None) -> bytes:
+    """The anonymised audio's bytes; counts as listening and is audited (`details`, e.g. the player's
+    position when playback started, go into the audit event)."""
     with operation(ws, "clips.play_anonymised", "clip.played", "clip", clip_id, user=user,
                    what="listen to clips") as op:
         path = anonymised_file(ws, op.conn, clip_id, fmt)
-        op.details.update({"format": fmt})
+        op.details.update({**(details or {}), "format": fmt})
         return path.read_bytes()
 
 

@@ -207,3 +207,17 @@ def clip_transcript(ws: Workspace, clip_id: str, user: str | None = None) -> lis
                      "span_id": span.id if span else None, "entity_type": span.entity_type if span else None,
                      "status": span.status if span else None})
     return rows
+
+
+def redacted_transcript(ws: Workspace, clip_id: str, user: str | None = None) -> dict | None:
+    """The clip's current redacted transcript document (role labels and placeholders only, as
+    exported), or None when the clip has no valid anonymisation. Needs clips.read."""
+    from curation.clips.store import load_anonymisation
+
+    require(actor(ws, user), "clips.read", "read clips")
+    with ws.engine.connect() as conn:
+        load_clip(conn, clip_id)
+        anon = load_anonymisation(conn, clip_id)
+    if anon is None or anon["status"] != "ok" or "transcript_json" not in anon["files"]:
+        return None
+    return json.loads(ws.path_of(anon["files"]["transcript_json"]["path"]).read_text("utf-8"))

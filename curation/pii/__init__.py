@@ -1,6 +1,7 @@
 """Dutch (and English) PII detection for call transcripts, on Presidio, fully offline.
 
-- `detect(text, language="nl") -> list[PiiSpan]`
+- `detect(text, language="nl") -> list[PiiSpan]`; placeholders ("[NAAM]") are never PII nor context,
+  and `detect(..., neutral=pseudonymiser.pseudonyms)` re-scans pseudonymised text without false alarms
 - `redaction_intervals(transcript, ...)`: spans -> time intervals per speaker for the audio stage
 - `redact_text(text, spans, mode=...)`, `redact_transcript(transcript, ...)`: placeholders or pseudonyms
 - `analyzer()` / `build_analyzer()` / `build_registry()`: the Presidio engine, to add or remove recognizers

@@ -13,11 +13,14 @@ LANGUAGES = ("nl", "en")
 
 
 def detect(text: str, language: str = "nl", *, entities=None, score_threshold: float = DEFAULT_THRESHOLD,
-           analyzer=None) -> list[PiiSpan]:
+           analyzer=None, neutral=None) -> list[PiiSpan]:
     """PII spans in `text` (character offsets into it), sorted, never overlapping.
 
     `entities` limits the types looked for; `analyzer` is a Presidio `AnalyzerEngine` (default:
-    the shared offline one from `curation.pii.engine.analyzer()`).
+    the shared offline one from `curation.pii.engine.analyzer()`). Redaction placeholders
+    ("[NAAM]") are never PII nor context; `neutral` names more strings that are known not to be
+    PII (the pseudonyms a `Pseudonymiser` wrote): they are read as placeholders, so a re-scan of
+    pseudonymised text does not flag them or the words around them.
     """
     if not isinstance(text, str):
         raise PiiError(f"detect() needs text as str, got {type(text).__name__}")
@@ -35,6 +38,8 @@ def detect(text: str, language: str = "nl", *, entities=None, score_threshold: f
         analyzer = shared()
     # spaCy cannot encode lone surrogates; a same-length stand-in keeps every offset valid
     analysed = text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+    if neutral:
+        analysed = mask_neutral(analysed, neutral)
     results = analyzer.analyze(text=analysed, language=language, entities=list(entities) if entities else None,
                                score_threshold=score_threshold)
     spans = []
@@ -43,4 +48,40 @@ def detect(text: str, language: str = "nl", *, entities=None, score_threshold: f
             continue
         name = (r.recognition_metadata or {}).get("recognizer_name", "")
         spans.append(PiiSpan(r.entity_type, r.start, r.end, float(r.score), name))
+    if "[" in analysed:
+        spans = _outside_placeholders(spans, analysed)
     return resolve_overlaps(spans, text)
+
+
+def mask_neutral(text: str, neutral) -> str:
+    """`text` with every whole-word occurrence of a `neutral` string replaced by a placeholder of
+    the same length ("[_____]"), so offsets stay valid."""
+    values = sorted({v.strip() for v in neutral if isinstance(v, str) and len(v.strip()) >= 2}, key=len, reverse=True)
+    if not values:
+        return text
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(v) for v in values) + r")(?!\w)")
+    return pattern.sub(lambda m: "[" + "_" * (len(m.group()) - 2) + "]", text)
+
+
+def _outside_placeholders(spans: list[PiiSpan], text: str) -> list[PiiSpan]:
+    """The parts of `spans` that cover no placeholder character (a placeholder is never PII)."""
+    from curation.pii.tokens import tokenize
+
+    holes = [(t.start, t.end) for t in tokenize(text) if t.is_placeholder]
+    if not holes:
+        return spans
+    out = []
+    for s in spans:
+        pieces = [(s.start, s.end)]
+        for a, b in holes:
+            if a >= s.end or b <= s.start:
+                continue
+            pieces = [p for x, y in pieces for p in ((x, min(y, a)), (max(x, b), y)) if p[1] > p[0]]
+        for x, y in pieces:
+            while x < y and not text[x].isalnum():
+                x += 1
+            while y > x and not text[y - 1].isalnum():
+                y -= 1
+            if y > x:
+                out.append(PiiSpan(s.entity_type, x, y, s.score, s.recognizer))
+    return out

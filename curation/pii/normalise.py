@@ -14,7 +14,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from curation.pii.numbers import WEAK_NUMBER_WORDS, is_multiplier, number_value, ordinal_value
+from curation.pii.numbers import (EN_TENS, EN_WEAK_ZERO, REPEAT_WORDS, WEAK_NUMBER_WORDS, is_multiplier, number_value,
+                                  ordinal_value)
 from curation.pii.tokens import Token, tokenize
 
 # unit kinds
@@ -25,6 +26,7 @@ STRONG_CODE = frozenset({NUM, NUMW, ALNUM, LETTER, SPELL})
 LETTERS = frozenset({LETTER, SPELL})
 
 _DIGITS = re.compile(r"\+?\d+(?:[-./]\d+)*\Z")
+_DIGIT_ORDINAL = re.compile(r"(\d{1,2})(?:e|ste|de|th|st|nd|rd)\Z")  # "3rd", "12de"
 _ALNUM = re.compile(r"[A-Za-z0-9]+(?:[-./][A-Za-z0-9]+)*\Z")
 _HAS_DIGIT = re.compile(r"\d")
 _CAPS = re.compile(r"[A-Z]{2,4}\Z")
@@ -137,6 +139,7 @@ def _classify(text: str, tokens: tuple[Token, ...], language: str) -> list[Unit]
     """First pass: one unit per token, spelled letters ("D van Dirk") merged into one unit."""
     links = SPELL_LINKS.get(language, SPELL_LINKS["nl"])
     weak_letters = WEAK_LETTERS.get(language, WEAK_LETTERS["nl"])
+    repeats = REPEAT_WORDS.get(language, {})
     units: list[Unit] = []
     n = len(tokens)
     i = 0
@@ -144,7 +147,14 @@ def _classify(text: str, tokens: tuple[Token, ...], language: str) -> list[Unit]
         t = tokens[i]
         core, key = t.text, t.key
         kind, canon, value, last = WORD, key, None, i + 1
-        if len(core) == 1 and core.isalpha() or key == "ij":
+        if key in repeats and i + 1 < n and (said := _repeatable(tokens[i + 1], language)) is not None:
+            kind, canon = said  # "double six" -> 66, "double L" -> LL
+            canon *= repeats[key]
+            value = int(canon) if kind == NUMW else None
+            last = i + 2
+        elif language == "en" and key in EN_WEAK_ZERO and not (i + 1 < n and tokens[i + 1].key in links):
+            kind, canon, value = WEAK, "0", 0  # "oh six one two ...": a zero only among other digits
+        elif len(core) == 1 and core.isalpha() or key == "ij":
             # a spelled letter, possibly "D van Dirk" / "D als in Dirk"
             weak = key in weak_letters and not (core.isupper() and key != "u")
             kind, canon = (WEAK if weak else LETTER), core.upper()
@@ -157,7 +167,9 @@ def _classify(text: str, tokens: tuple[Token, ...], language: str) -> list[Unit]
                         tokens[j].text[:1].isupper() or tokens[j].key in _spelling_words()):
                     kind, last = SPELL, j + 1
         elif core[0].isdigit() or core[0] == "+":
-            if _DIGITS.match(core):
+            if (o := _DIGIT_ORDINAL.match(key)) is not None:
+                kind, canon, value = ORD, o.group(1), int(o.group(1))
+            elif _DIGITS.match(core):
                 kind, canon = NUM, core.translate(_SEPARATORS)
                 if len(canon) <= 6 and canon.isdigit():
                     value = int(canon)
@@ -188,6 +200,17 @@ def _classify(text: str, tokens: tuple[Token, ...], language: str) -> list[Unit]
     return units
 
 
+def _repeatable(token: Token, language: str) -> tuple[str, str] | None:
+    """(kind, canon) of a digit or letter that "double"/"triple" can repeat, else None."""
+    key = token.key
+    if len(key) == 1 and key.isalpha() and not (language == "en" and key == "o"):
+        return LETTER, key.upper()
+    if len(key) == 1 and key.isdigit():
+        return NUMW, key
+    v = 0 if language == "en" and key in EN_WEAK_ZERO else number_value(key, language)
+    return (NUMW, str(v)) if v is not None and 0 <= v <= 9 else None
+
+
 def _combine_numbers(units: list[Unit], tokens, language: str) -> list[Unit]:
     """Merge "negentienhonderd vierentachtig" -> 1984, "vier honderd" -> 400, "tweeduizend en vijf" -> 2005."""
     out: list[Unit] = []
@@ -203,6 +226,12 @@ def _combine_numbers(units: list[Unit], tokens, language: str) -> list[Unit]:
                     and _made_with_multiplier(tokens, prev):
                 v = prev.value + u.value
                 out[-1] = Unit(NUMW, str(v), prev.start, u.end, prev.first, u.last, v)
+                continue
+            if language == "en" and u.kind in (NUMW, ORD) and prev.last - prev.first == 1 \
+                    and tokens[prev.first].key in EN_TENS and 0 < (u.value or 0) < 10 \
+                    and u.last - u.first == 1 and tokens[u.first].key not in EN_WEAK_ZERO:
+                v = prev.value + u.value  # "fifty four" -> 54, "twenty first" -> 21st
+                out[-1] = Unit(u.kind, str(v), prev.start, u.end, prev.first, u.last, v)
                 continue
         out.append(u)
     return out
@@ -251,8 +280,8 @@ def _resolve_weak(units: list[Unit], tokens) -> list[Unit]:
                 else:
                     code = False
                 kinds[i] = NUMW if code else WORD
-                out[i] = Unit(NUMW if code else WORD, u.canon if code else "een", u.start, u.end, u.first, u.last,
-                              u.value if code else None, tail)
+                out[i] = Unit(NUMW if code else WORD, u.canon if code else tok.key, u.start, u.end, u.first,
+                              u.last, u.value if code else None, tail)
             else:  # "u", "o": letters only between letters or codes ("O O S T E R"), "u" on both sides
                 nxt = next_k if next_k != WEAK else (kinds[i + 2] if i + 2 < n else WORD)
                 if tokens[u.first].key == "u":

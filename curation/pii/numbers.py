@@ -26,8 +26,12 @@ EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "s
 EN_MULTIPLIERS = {"hundred": 100, "thousand": 1000}
 EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fifth": 5, "eighth": 8, "ninth": 9, "twelfth": 12}
 
-# Words that are numbers only next to other numbers ("een" is also the article "a").
+# Words that are numbers only next to other numbers ("een" is also the article "a"; English "oh"
+# and "o" are a zero only inside a number read digit by digit: "oh six one two ...").
 WEAK_NUMBER_WORDS = frozenset({"een"})
+EN_WEAK_ZERO = frozenset({"oh", "o"})
+# "double six", "triple oh": the next digit (or letter) said two or three times
+REPEAT_WORDS = {"en": {"double": 2, "triple": 3}, "nl": {"dubbel": 2, "dubbele": 2}}
 
 
 def _nl_below_100(s: str) -> int | None:
@@ -108,8 +112,13 @@ def en_number(s: str) -> int | None:
 
 @lru_cache(maxsize=4096)
 def en_ordinal(s: str) -> int | None:
+    """Integer value of an English ordinal word ("third" -> 3, "twenty-first" -> 21), or None."""
     if s in EN_ORDINALS:
         return EN_ORDINALS[s]
+    if "-" in s:
+        tens, _, unit = s.partition("-")
+        u = en_ordinal(unit)
+        return EN_TENS[tens] + u if tens in EN_TENS and u is not None and 0 < u < 10 else None
     if s.endswith("th") and len(s) > 4:
         base = s[:-2]
         if base.endswith("ie"):

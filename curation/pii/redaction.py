@@ -41,6 +41,11 @@ class Pseudonymiser:
         self._used: set[str] = set()
         self._faker = None
 
+    @property
+    def pseudonyms(self) -> frozenset[str]:
+        """Every value written so far: pass as `detect(..., neutral=...)` to re-scan the output."""
+        return frozenset(self._used)
+
     def __call__(self, entity_type: str, original: str) -> str:
         ident = (entity_type, _identity(entity_type, original))
         value = self._values.get(ident)

@@ -17,6 +17,10 @@ _CORE = re.compile(r"[^\w+'’@]*(.*?)[^\w]*\Z", re.S)
 _SENTENCE_END = frozenset(".?!:;")
 # "J.", "dhr.", "t.n.v." end no sentence
 _ABBREVIATION = re.compile(r"(?:[A-Za-z]\.)+\Z|(?i:dhr|mevr|mw|mr|dr|ir|ing|drs|prof|nr|bijv|ca|mej|st|fam)\.\Z")
+# A redaction placeholder ("[NAAM]", "[E-MAILADRES]", "[…]", a masked pseudonym "[____]"), maybe
+# quoted or followed by punctuation: never PII itself, and never context for a neighbour.
+_PLACEHOLDER = re.compile(r"[(\"'‘“]*(\[[A-ZÀ-Þ_…-]*\])[.,?!;:)\"'’”]*\Z")
+PLACEHOLDER_KEY = "[]"  # the lookup key of every placeholder: matches no list, no context pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +34,11 @@ class Token:
     raw_start: int  # the whole whitespace token, punctuation included
     raw_end: int
     sentence_start: bool  # first token, or the previous token ended a sentence
+
+    @property
+    def is_placeholder(self) -> bool:
+        """A redaction placeholder: neutral for every recognizer."""
+        return self.key == PLACEHOLDER_KEY
 
     @property
     def is_cap(self) -> bool:
@@ -62,6 +71,13 @@ def tokenize(text: str) -> tuple[Token, ...]:
         if raw.isalnum():  # the common case: a plain word
             tokens.append(Token(m.start(), m.end(), raw, lookup_key(raw), m.start(), m.end(), sentence_start))
             sentence_start = False
+            continue
+        p = _PLACEHOLDER.match(raw) if "[" in raw else None
+        if p is not None:
+            a = m.start() + p.start(1)
+            tokens.append(Token(a, a + len(p.group(1)), p.group(1), PLACEHOLDER_KEY, m.start(), m.end(),
+                                sentence_start))
+            sentence_start = raw[-1] in _SENTENCE_END
             continue
         c = _CORE.match(raw)
         core = c.group(1)

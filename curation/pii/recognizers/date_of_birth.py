@@ -19,8 +19,8 @@ MONTHS = {"januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni":
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:(?P<zz>0 0)|(?P<c>1[89]|20) (?P<yy>\d{1,2})|(?P<y4>\d{4})|'?(?P<y2>\d{2}))"
 # on the word view: numbers are digits, words lower case
-NAMED = re.compile(rf"\b(?P<d>\d{{1,2}})(?:e|ste|de|th|st|nd|rd)? (?:van )?(?P<m>{_MONTH})\b(?: {_YEAR}\b)?")
-NAMED_EN = re.compile(rf"\b(?P<m>{_MONTH}) (?P<d>\d{{1,2}})(?:th|st|nd|rd)?\b(?: {_YEAR}\b)?")
+NAMED = re.compile(rf"\b(?P<d>\d{{1,2}})(?:e|ste|de|th|st|nd|rd)? (?:van |of )?(?P<m>{_MONTH})\b(?: {_YEAR}\b)?")
+NAMED_EN = re.compile(rf"\b(?P<m>{_MONTH}) (?:the )?(?P<d>\d{{1,2}})(?:th|st|nd|rd)?\b(?: {_YEAR}\b)?")
 _YEAR_SHORT = _YEAR.replace(r"(?P<y2>\d{2})", r"(?P<y2>\d{1,2})")  # "twaalf drie vier" = 12-3-2004
 NUMERIC_SPOKEN = re.compile(rf"\b(?P<d>\d{{1,2}}) (?P<mn>\d{{1,2}}) {_YEAR_SHORT}\b")
 # on the original text

@@ -32,6 +32,19 @@ _ORGANISATION = re.compile(r"(verzekering|verzekeringen|verzekerd|energie|bank|m
                            r"holding|b\.?v\.?|n\.?v\.?|telecom|diensten|services?|shop|winkels?|makelaars?|advocaten|"
                            r"notarissen|bouw|transport|logistiek|media|solutions|consultancy|partners|company|inc\.?|"
                            r"ltd\.?|gmbh|stichting|vereniging|gemeente|ziekenhuis|kliniek|apotheek|incasso)$")
+# product and plan qualifiers: "Tandarts Plus", "Zorgzaam Budget", "Sim Only" name a product, not a person
+_PRODUCT = re.compile(r"^(plus|budget|top|compleet|extra|premium|basis|comfort|start|uitgebreid|select|only|max|"
+                      r"pro|light|flex|family|gezin|jongeren|senior|zakelijk|online|direct|vast|variabel|"
+                      r"groen|zeker|optimaal|excellent)$")
+# insurance and subscription compounds: "Basisverzekering", "Belbundel", "Zorgpakket"
+_PRODUCT_COMPOUND = re.compile(r"..(verzekering|verzekeringen|polis|pakket|abonnement|bundel|dekking|tarief|"
+                               r"regeling|vergoeding|garantie)$")
+# month and weekday names: a surname only right after a title, a first name or an initial ("meneer
+# Maandag", "Jan Mei"), never on their own ("op Maandag", "in Mei")
+CALENDAR = frozenset({"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+                      "oktober", "november", "december", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag",
+                      "zaterdag", "zondag", "january", "february", "march", "may", "june", "july", "august",
+                      "october", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 _INTRO_LAST = frozenset(p[-1] for p in INTROS) | {"met"}
 _TRIGGER_WORDS = frozenset({"de"})  # "de heer"
 _NAME_CHARS = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*\Z")
@@ -99,6 +112,11 @@ class NlPersonRecognizer(NormalisedRecognizer):
         def ok(k):
             t = tokens[k]
             key = keys[k]
+            if key in CALENDAR:  # "meneer Maandag", "Jan Mei", "J. Vrijdag"; never "op Maandag"
+                after = (lenient and k == i) or (k > i and (keys[k - 1] in lex.first_names
+                                                         or _INITIALS.match(tokens[k - 1].text) is not None))
+                glued = k > 0 and not text[tokens[k - 1].end:t.start].replace(".", "").strip()
+                return after and glued and t.is_cap and not t.sentence_start
             return not (key in lex.not_names or key in _NEVER or len(t.text) < 2 or t.text.isupper()
                         or not _NAME_CHARS.match(t.text) or (STREET_SUFFIX.search(key) and key not in lex.surnames))
 
@@ -139,8 +157,12 @@ class NlPersonRecognizer(NormalisedRecognizer):
         while not initials and k < n and firsts < 3 and ok(k) and not (firsts and tokens[k].sentence_start):
             if (firsts or not cap(k)) and self._interfix(keys, k, lex):
                 break  # "van" and "de" are first names too, but here they start the surname
-            if not lenient and tokens[k].sentence_start and keys[k] in common:
-                break  # "Dan schakel ik u door": a capitalised word at the start of a sentence
+            if firsts and keys[k] in CALENDAR:
+                break  # "Jan Mei": the calendar word is the surname
+            if not lenient and keys[k] in common and (tokens[k].sentence_start
+                                                      or (k and tokens[k - 1].is_placeholder)):
+                break  # "Dan schakel ik u door": a capitalised word at the start of a sentence (a
+                # placeholder often swallowed the full stop: "met [NAAM] Dan schakel ik ...")
             if keys[k] in lex.first_names and (cap(k) or known_first(k)):
                 pass
             elif keys[k] in lex.first_names and (lenient or firsts) and k + 1 < n and surname_follows(k + 1):
@@ -169,6 +191,10 @@ class NlPersonRecognizer(NormalisedRecognizer):
             return i, 0.0
         # "De Dijkgraaf Verzekeringen", "Van Dijk Energie": an organisation, not a person
         if not title and k < n and _ORGANISATION.search(keys[k]):
+            return i, 0.0
+        # "Tandarts Plus", "Basisverzekering Budget": a product, not a person
+        if not title and ((k < n and _PRODUCT.match(keys[k]) and tokens[k].is_cap)
+                          or any(_PRODUCT_COMPOUND.search(keys[j]) for j in range(i, k))):
             return i, 0.0
         if lenient:
             return k, trigger

@@ -15,9 +15,13 @@ RUN_PATTERN = re.compile(r"(?<![0-9+])(?:\+31|0031|0)[1-9][0-9]{8}(?![0-9])"
 CONTEXT = re.compile(r"(telefoon|mobiel|nummer$|^tel\.?$|bellen|belt|bel$|gebeld|^06$|whatsapp|phone|mobile|call)")
 
 
-def _valid(number: str) -> bool:
+# English calls: also British numbers ("oh two oh, seven nine four six ..."), eleven digits from 0
+RUN_PATTERN_EN = re.compile(r"(?<![0-9+])0[1-9][0-9]{9}(?![0-9])")
+
+
+def _valid(number: str, region: str = "NL") -> bool:
     try:
-        parsed = phonenumbers.parse(number, "NL")
+        parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
         return False
     return phonenumbers.is_valid_number(parsed) or phonenumbers.is_possible_number(parsed)
@@ -37,3 +41,11 @@ class NlPhoneRecognizer(NormalisedRecognizer):
                 first = run.units[run.unit_range(m.start(), m.end())[0]].first
                 boost = context_near(norm, first, CONTEXT, before=10)
                 yield start, end, 0.9 if boost else 0.75, "valid phone number"
+            if self.supported_language != "en":
+                continue
+            for m in RUN_PATTERN_EN.finditer(run.canon):
+                if not _valid(m.group(), "GB"):
+                    continue
+                start, end = run.span(m.start(), m.end())
+                first = run.units[run.unit_range(m.start(), m.end())[0]].first
+                yield start, end, 0.9 if context_near(norm, first, CONTEXT, before=10) else 0.75, "valid UK phone number"

@@ -165,13 +165,30 @@ function render({ model, el: root }) {
   ws.on("timeupdate", (t) => {
     status.textContent = `${fmt(t)} / ${fmt(duration())} · ${model.get("source_label") || ""}`;
   });
+  // real playback only: `playing` when the audio starts, `played_seconds` as it advances (seeks excluded)
   let lastSent = 0;
+  let lastTick = null;
+  let played = 0;
   ws.on("audioprocess", (t) => {
-    if (Math.abs(t - lastSent) >= 0.25) { lastSent = t; model.set("current_time", t); model.save_changes(); }
+    if (lastTick !== null && t > lastTick && t - lastTick < 1) played += t - lastTick;
+    lastTick = t;
+    if (Math.abs(t - lastSent) >= 0.25) {
+      lastSent = t;
+      model.set("current_time", t);
+      model.set("played_seconds", Math.round(played * 100) / 100);
+      model.save_changes();
+    }
   });
-  ws.on("seeking", (t) => { model.set("current_time", t); model.save_changes(); });
-  ws.on("play", () => { model.set("playing", true); model.save_changes(); });
-  ws.on("pause", () => { model.set("playing", false); model.set("current_time", ws.getCurrentTime()); model.save_changes(); });
+  ws.on("seeking", (t) => { lastTick = null; model.set("current_time", t); model.save_changes(); });
+  ws.on("play", () => { lastTick = ws.getCurrentTime(); model.set("playing", true); model.save_changes(); });
+  ws.on("pause", () => {
+    lastTick = null;
+    model.set("playing", false);
+    model.set("current_time", ws.getCurrentTime());
+    model.set("played_seconds", Math.round(played * 100) / 100);
+    model.save_changes();
+  });
+  model.on("change:played_seconds", () => { if (!model.get("played_seconds")) played = 0; });
 
   frame.addEventListener("keydown", (e) => {
     const t = ws.getCurrentTime();

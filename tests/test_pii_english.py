@@ -1,0 +1,63 @@
+"""English calls (`language="en"`): numbers read digit by digit (with "oh" and "double"), dates of
+birth said in words, names spelled letter by letter; and what must stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from curation.pii import detect
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(s.entity_type, text[s.start:s.end]) for s in detect(text, "en")]
+
+
+SPOKEN = [
+    ("My date of birth is the third of March nineteen fifty-four.",
+     ("DATE_OF_BIRTH", "third of March nineteen fifty-four")),
+    ("My date of birth is the third of March nineteen fifty four.",
+     ("DATE_OF_BIRTH", "third of March nineteen fifty four")),
+    ("I was born on March the twenty-first, nineteen eighty.",
+     ("DATE_OF_BIRTH", "March the twenty-first, nineteen eighty")),
+    ("I was born on March 3rd 1954.", ("DATE_OF_BIRTH", "March 3rd 1954")),
+    ("My birthday is the 3rd of March 1954.", ("DATE_OF_BIRTH", "3rd of March 1954")),
+    ("My phone number is oh six one two three four five six seven eight.",
+     ("PHONE_NUMBER", "oh six one two three four five six seven eight")),
+    ("My phone number is zero six double one two two three three four four.",
+     ("PHONE_NUMBER", "zero six double one two two three three four four")),
+    ("My number is oh six, twelve, thirty four, fifty six, seventy eight.",
+     ("PHONE_NUMBER", "oh six, twelve, thirty four, fifty six, seventy eight")),
+    ("Call me on o two o, seven nine four six, one two three four.",
+     ("PHONE_NUMBER", "o two o, seven nine four six, one two three four")),
+    ("My name is Smith, S for Sierra, M for Mike, I for India, T for Tango, H for Hotel.",
+     ("PERSON", "Smith, S for Sierra, M for Mike, I for India, T for Tango, H for Hotel")),
+    ("It is spelled S as in Sugar, M as in Mary, I, T, H.", ("PERSON", "S as in Sugar, M as in Mary, I, T, H")),
+    ("That is double L, E, N.", ("PERSON", "double L, E, N")),
+]
+
+
+@pytest.mark.parametrize("text,expected", SPOKEN)
+def test_spoken_english_pii_is_found(text, expected):
+    assert expected in found(text)
+
+
+NOT_PII = [
+    "Oh, I see, that is fine.",
+    "Oh, six of them arrived broken.",
+    "The engineer comes on the third of March.",
+    "I paid twenty five pounds for the double room.",
+    "Let me double check that for you, one moment.",
+    "It took forty five minutes on the phone.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_PII)
+def test_ordinary_english_stays(text):
+    assert found(text) == []
+
+
+def test_dutch_calls_keep_reading_een_and_dubbel_as_before():
+    assert detect("Ik heb dubbel betaald, 2 keer 40 euro.") == []
+    text = "mijn nummer is nul zes dubbel een twee drie vier vijf zes zeven"
+    assert [(s.entity_type, text[s.start:s.end]) for s in detect(text)] == [
+        ("PHONE_NUMBER", "nul zes dubbel een twee drie vier vijf zes zeven")]
