@@ -134,11 +134,19 @@ def test_trainer_page_shows_the_waveform_player(demo_path, voila, browser_page, 
                            "document.querySelector('.cw-player-status').textContent.includes('original')",
                            timeout=WAIT_MS)
     frame = page.locator(".cw-clip-cutter .cw-player-frame")
-    frame.focus()
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
+    status = ".cw-clip-cutter .cw-player-status"
+    shown = 0.0
+    for _ in range(10):  # a key pressed before the waveform is ready is ignored: press until the cursor moves
+        frame.focus()
+        page.keyboard.press("ArrowRight")
+        time.sleep(0.5)
+        minutes, seconds = page.locator(status).inner_text().split("/")[0].strip().split(":")
+        shown = int(minutes) * 60 + float(seconds)
+        if shown >= 2.0:
+            break
+    assert shown >= 1.0, "the arrow keys never moved the play cursor"
     page.keyboard.press("BracketLeft")
     screenshot(page, artifacts, "trainer_pick_calls")
     start = page.locator(".cw-clip-cutter input[type=number]").first
-    page.wait_for_function("(el) => Math.abs(parseFloat(el.value) - 2.0) < 0.3", arg=start.element_handle(),
+    page.wait_for_function("([el, t]) => Math.abs(parseFloat(el.value) - t) < 0.3", arg=[start.element_handle(), shown],
                            timeout=20_000)
