@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from curation import audit
-from curation.clips.anonymise import sha256_file
+from curation.checksums import sha256_file
 from curation.clips.consent import ClipConsent, ConsentUnavailable, clip_consent, keep_decision
 from curation.clips.model import EDIT_ACTIONS, STATES, Clip
 from curation.clips.redaction import PiiUnavailable, rescan, unresolved

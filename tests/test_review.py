@@ -182,7 +182,7 @@ def test_undisguised_voice_refused_unless_reenactment_only(ws_clips):
 
 def _tamper_anonymisation(ws, clip_id, change):
     """Change the stored anonymisation (as a buggy stage might have left it) and keep its checksums."""
-    from curation.clips.anonymise import sha256_file
+    from curation.checksums import sha256_file
 
     with ws.transaction() as conn:
         row = conn.execute(sa.select(clip_anonymisations).where(clip_anonymisations.c.clip_id == clip_id)).first()

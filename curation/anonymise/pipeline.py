@@ -7,7 +7,6 @@ written to a hidden temporary file next to `out` and renamed only when all check
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import tempfile
@@ -28,6 +27,7 @@ from curation.anonymise.voice import METHOD_DESCRIPTIONS, METHODS
 from curation.audio import Writer, format_for, probe, stream
 from curation.audio.loudness import DEFAULT_TARGET_LUFS, normalisation_gain
 from curation.audio.probe import SOUNDFILE_FORMATS
+from curation.checksums import sha256_file
 from curation.errors import CurationError
 from curation.model import Transcript
 
@@ -82,7 +82,7 @@ def anonymise_audio(audio_path, transcript: Transcript | None, intervals: Iterab
     else:
         timeline, chan_roles = None, channel_roles(transcript, channels)
         roles = chan_roles
-    call_id = call_id or _content_id(audio_path)
+    call_id = call_id or sha256_file(audio_path)  # stable id from the bytes; only keys the HMAC
     params = {r: speaker_parameters(key, call_id, r, voice) for r in roles}
     report.voice = {"method": voice, "description": METHOD_DESCRIPTIONS[voice], "speakers": list(roles),
                     "per_speaker": voice != "none" and len(roles) > 1}
@@ -169,15 +169,6 @@ def _result(s: bleeping.BleepSpan, sr: int, labels: dict[str, str]) -> Redaction
                            speaker=s.redaction.speaker or "unknown", entity_type=s.redaction.entity_type,
                            verified=bool(s.verified), channels=sorted(set(s.channels + s.extra_channels)),
                            estimated_times=s.redaction.estimated, residual_dbfs=residual)
-
-
-def _content_id(path) -> str:
-    """A stable id for a recording: the hash of its bytes (never written out; only keys the HMAC)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _random_access_source(audio_path, info, start: float, end: float, tmp: Path) -> Path:

@@ -8,7 +8,6 @@ result is committed only if nobody edited the clip meanwhile (else `ConcurrentCh
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -21,6 +20,7 @@ from typing import Callable
 
 from sqlalchemy import delete
 
+from curation.checksums import sha256_file
 from curation.clips import redaction
 from curation.clips.edit import _store_detected, clip_words, require_editable
 from curation.clips.store import ConcurrentChange, load_clip, load_spans, mark_edited, set_details
@@ -48,14 +48,6 @@ class ClipAnonymisation:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def clip_folder(ws: Workspace, clip_id: str) -> Path:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from curation.clips.anonymise import sha256_file
+from curation.checksums import sha256_file
 from curation.clips.store import load_anonymisation, load_clip
 from curation.errors import CurationError
 from curation.roles import actor, operation, require

@@ -7,7 +7,6 @@ is already in the workspace changes, and an interrupted import leaves no half ca
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -19,6 +18,7 @@ from typing import Callable, Iterable
 from sqlalchemy import select
 
 from curation import audit
+from curation.checksums import sha256_file
 from curation.errors import ImportProblem
 from curation.ingest.formats import TRANSCRIPT_SUFFIXES, detect_format, read_transcript
 from curation.ingest.manifest import CALL_ID, ManifestRow, read_manifest
@@ -52,14 +52,6 @@ class ImportOutcome:
         if self.status == "failed":
             return f"failed   {self.message}"
         return f"{self.status:<8} {self.call_id}  ({self.path}){'  ' + self.message if self.message else ''}"
-
-
-def sha256_of(path: Path, block: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(block):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _sibling_transcript(audio: Path) -> Path | None:
@@ -132,7 +124,7 @@ def import_one(ws: Workspace, item: ImportItem, actor: str) -> ImportOutcome:
     audio = item.audio
     if not audio.is_file():
         raise ImportProblem(audio, "recording not found")
-    checksum = sha256_of(audio)
+    checksum = sha256_file(audio)
     with ws.engine.connect() as conn:
         existing = conn.execute(select(calls.c.id).where(calls.c.source_checksum == checksum)).scalar()
     if existing:
@@ -142,7 +134,7 @@ def import_one(ws: Workspace, item: ImportItem, actor: str) -> ImportOutcome:
     if item.transcript is not None:
         fmt = detect_format(item.transcript)
         transcript = _assign_channels(read_transcript(item.transcript, fmt), info)
-        t_checksum = sha256_of(item.transcript)
+        t_checksum = sha256_file(item.transcript)
         if transcript.duration > info.duration + TIMING_TOLERANCE:
             raise ImportProblem(item.transcript, f"transcript timings run past the audio (last word ends at "
                                                  f"{transcript.duration:.2f} s, the recording is {info.duration:.2f} s)")

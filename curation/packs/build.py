@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from curation.clips.anonymise import sha256_file
+from curation.checksums import sha256_file
 from curation.clips.redaction import cues as make_cues
 from curation.clips.store import ClipStateError, load_anonymisation, load_clip, lock_clip
 from curation.errors import CurationError
