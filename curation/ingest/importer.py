@@ -20,7 +20,7 @@ from sqlalchemy import select
 from curation import audit
 from curation.checksums import sha256_file
 from curation.errors import ImportProblem
-from curation.ingest.formats import TRANSCRIPT_SUFFIXES, detect_format, read_transcript
+from curation.ingest.formats import TRANSCRIPT_SUFFIXES, read_with_format
 from curation.ingest.manifest import CALL_ID, ManifestRow, read_manifest
 from curation.model import AudioInfo, Speaker, Transcript
 from curation.store.schema import calls, consent_records, speakers, turns, words
@@ -132,8 +132,8 @@ def import_one(ws: Workspace, item: ImportItem, actor: str) -> ImportOutcome:
     info = _probe(audio)
     transcript, fmt, t_checksum = None, None, None
     if item.transcript is not None:
-        fmt = detect_format(item.transcript)
-        transcript = _assign_channels(read_transcript(item.transcript, fmt), info)
+        fmt, transcript = read_with_format(item.transcript)
+        transcript = _assign_channels(transcript, info)
         t_checksum = sha256_file(item.transcript)
         if transcript.duration > info.duration + TIMING_TOLERANCE:
             raise ImportProblem(item.transcript, f"transcript timings run past the audio (last word ends at "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -31,6 +32,14 @@ def read_text(path: Path) -> str:
     if "\x00" in text:
         raise ImportProblem(path, "unknown text encoding (NUL characters); convert the file to UTF-8")
     return text
+
+
+def read_json(path: Path) -> object:
+    """A JSON transcript file, parsed; invalid JSON is a one-line `ImportProblem` with its position."""
+    try:
+        return json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise ImportProblem(path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
 
 
 def estimate_words(text: str, start: float, end: float, speaker: str) -> list[Word]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_right
 from pathlib import Path
 
 from curation.errors import ImportProblem
-from curation.ingest.formats._common import infer_speakers, invalid, ordered_unique, read_text
+from curation.ingest.formats._common import infer_speakers, invalid, ordered_unique, read_json
 from curation.model import InvalidTranscript, Speaker, Transcript, Word
 
 
@@ -39,11 +38,7 @@ def _speaker_lookup(results: dict):
 
 
 def read(path: Path) -> Transcript:
-    try:
-        data = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise ImportProblem(path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    return parse(data, path)
+    return parse(read_json(path), path)
 
 
 def parse(data: dict, path: Path) -> Transcript:

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 
 from curation.errors import ImportProblem
-from curation.ingest.formats._common import invalid, read_text
+from curation.ingest.formats._common import invalid, read_json
 from curation.model import InvalidTranscript, Speaker, Transcript, Word
 
 SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "transcript.schema.json"
@@ -40,11 +40,7 @@ def parse(data: dict, path: Path) -> Transcript:
 
 
 def read(path: Path) -> Transcript:
-    try:
-        data = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise ImportProblem(path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    return parse(data, path)
+    return parse(read_json(path), path)
 
 
 def dump(transcript: Transcript) -> dict:
