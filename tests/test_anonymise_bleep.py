@@ -11,9 +11,9 @@ from tests._anonymise_fixtures import make_call
 
 from curation.anonymise import PlacementError, Redaction, anonymise_audio
 from curation.anonymise import bleep as bleeping
-from curation.anonymise.verify import verify_interval
+from curation.anonymise.verify import DECODED_THRESHOLD_DBFS, codec_guard_seconds, verify_interval
 from curation.anonymise.verify_file import verify_audio_file
-from curation.audio import read
+from curation.audio import Writer, read
 
 KEY = bytes(range(32))
 
@@ -172,3 +172,25 @@ def test_mp3_output_is_verified_after_decoding(tmp_path):
     assert report.ok and report.verification["decoded"] is True
     assert all(v.ok for v in verify_audio_file(tmp_path / "out.mp3", [vars(r) for r in report.redactions]))
     json.loads(report.to_json())
+
+
+def test_mp3_guard_covers_how_far_the_codec_smears_sound_into_a_silent_span(tmp_path):
+    """Decoded verification skips `codec_guard_seconds` at each end of a span: the guard must reach
+    past the MP3 encoder's smear of loud sound that ends right at the span, at every frame alignment
+    (half the MDCT window alone, 576 samples, did not: noise smeared up to ~700 samples)."""
+    sr = 8000
+    guard = int(round(codec_guard_seconds("mp3", sr) * sr))
+    rng = np.random.default_rng(0)
+    reach = 0
+    for offset in range(0, 1152, 64):
+        x = np.zeros(3 * sr, np.float32)
+        end = sr + offset
+        x[end - 4000: end] = 0.3 * np.clip(rng.standard_normal(4000), -3, 3)
+        with Writer(tmp_path / "burst.mp3", sr, 1, fmt="mp3") as w:
+            w.write(x[:, None])
+        y = read(tmp_path / "burst.mp3", sample_rate=sr)[0][end: end + 2000, 0]
+        frame = 80
+        for i in range(0, len(y) - frame, 8):
+            if 20 * np.log10(np.sqrt(np.mean(y[i: i + frame] ** 2)) + 1e-12) > DECODED_THRESHOLD_DBFS:
+                reach = max(reach, i + frame)
+    assert 0 < reach <= guard
