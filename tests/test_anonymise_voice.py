@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 
@@ -11,6 +12,7 @@ import pytest
 from curation.anonymise import anonymise_audio, disguise, speaker_parameters
 from curation.anonymise.keys import VoiceKeyError, create_key, load_key, load_or_create_key
 from curation.anonymise.spectral import disguise_spectral
+from curation.anonymise.voice import F0_BOUNDARY_HZ, MIN_SHIFT_SEMITONES, fit_to_speaker
 from curation.audio import read
 from tests._anonymise_fixtures import VOICES, make_call, voiced
 
@@ -119,8 +121,29 @@ def test_agent_and_customer_get_different_disguises_in_mono(tmp_path):
     for w, role in ((agent_word, "agent"), (customer_word, "customer")):
         seg = out[int(w.start * sr): int(w.end * sr), 0]
         p = speaker_parameters(KEY_A, "c", role)
-        low, high = sorted(VOICES[role][0] * 2 ** ((p.semitones + d) / 12) for d in (-p.contour_depth, p.contour_depth))
-        assert 0.93 * low <= median_f0(seg, sr) <= 1.07 * high
+        base = VOICES[role][0]  # the synthetic voice's F0
+        target = p.f0_targets[1] if base < F0_BOUNDARY_HZ else p.f0_targets[0]  # across the boundary
+        shift = 12 * math.log2(target / base)
+        shift = math.copysign(max(abs(shift), MIN_SHIFT_SEMITONES), shift)
+        low, high = sorted(base * 2 ** ((shift + d) / 12) for d in (-p.contour_depth, p.contour_depth))
+        got = median_f0(seg, sr)
+        assert 0.93 * low <= got <= 1.07 * high
+        assert (got < F0_BOUNDARY_HZ) != (base < F0_BOUNDARY_HZ)
+
+
+def test_f0_change_takes_low_and_high_voices_across_the_boundary():
+    sr = 8000
+    t = np.arange(int(2.0 * sr)) / sr
+    for f0 in (100.0, 150.0, 175.0, 230.0):
+        x = 0.3 * np.sign(np.sin(2 * np.pi * f0 * t)) * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t))  # a buzzy voice
+        for key in (KEY_A, KEY_B):
+            p = fit_to_speaker(speaker_parameters(key, "c", "agent"), x, sr)
+            assert p.fitted and abs(p.semitones) >= MIN_SHIFT_SEMITONES
+            moved = f0 * 2 ** (p.semitones / 12)
+            assert (moved < F0_BOUNDARY_HZ) != (f0 < F0_BOUNDARY_HZ)
+            assert 90 <= moved <= 245  # inside the range of ordinary voices
+    silent = speaker_parameters(KEY_A, "c", "agent")
+    assert fit_to_speaker(silent, np.zeros(sr), sr).semitones == silent.semitones  # nothing to measure: keyed shift
 
 
 def test_report_holds_no_key_and_no_parameters(tmp_path):
@@ -169,3 +192,37 @@ def test_per_user_key_lives_in_the_config_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     _, where, created = load_or_create_key()
     assert created and where == tmp_path / "curation" / "voice.key"
+
+
+def test_a_speaker_keeps_one_f0_change_across_the_blocks_of_a_long_clip(tmp_path):
+    """The F0 change is fitted once per speaker, not per 20 s block: a voice that drifts across the
+    low/high boundary halfway through a 44 s clip is moved by the same amount in both halves."""
+    sr = 8000
+    halves = []
+    for f0 in (150.0, 172.0):  # either side of the 160 Hz boundary
+        words = [np.concatenate([voiced(0.35, sr, f0, VOICES["agent"][1], seed=k), np.zeros(int(0.1 * sr))])
+                 for k in range(49)]  # 49 x 0.45 s = 22 s
+        halves.append(np.concatenate(words))
+    from curation.audio import write
+
+    x = np.concatenate(halves)[:, None].astype(np.float32)
+    path = write(tmp_path / "long.wav", x, sr)
+    report = anonymise_audio(path, None, [], KEY_A, out=tmp_path / "o.wav", call_id="long", target_lufs=None)
+    assert report.ok
+    out, _ = read(tmp_path / "o.wav")
+    half = len(halves[0])
+    shift_1 = 12 * math.log2(median_f0(out[2 * sr: half - 2 * sr, 0], sr) / 150.0)
+    shift_2 = 12 * math.log2(median_f0(out[half + 2 * sr: -2 * sr, 0], sr) / 172.0)
+    assert abs(shift_1) >= MIN_SHIFT_SEMITONES - 1.5
+    assert abs(shift_1 - shift_2) < 2.0  # fitted per block, they would differ by 10 semitones or more
+
+
+def test_agent_and_customer_f0_targets_stay_a_semitone_apart():
+    """Two voices moved to the same side of the boundary must still be told apart in a training clip."""
+    for i in range(64):
+        key = os.urandom(32)
+        for first, second in (("agent", "customer"), ("speaker A", "speaker B")):
+            a = speaker_parameters(key, f"c{i}", first).f0_targets
+            b = speaker_parameters(key, f"c{i}", second).f0_targets
+            for low_or_high in (0, 1):
+                assert 12 * math.log2(b[low_or_high] / a[low_or_high]) >= 1.0

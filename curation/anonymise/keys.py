@@ -88,7 +88,12 @@ def _uniform(digest: bytes, slot: int) -> float:
 # direction of every change (formant space compressed or expanded, F0 up or down, formants scaled
 # up or down), so an attacker who disguises enrolment speech with another key moves it elsewhere.
 ALPHA_LOW, ALPHA_HIGH = (0.40, 0.55), (1.40, 1.70)  # McAdams coefficient, one range per direction
-SEMITONES = (6.0, 9.0)  # F0 shift, up or down
+SEMITONES = (6.0, 9.0)  # F0 shift, up or down, when the speaker's own F0 cannot be measured
+# Hz: keyed median F0 targets for a low and for a high voice; the first speaker of a call (agent,
+# speaker A) draws from the lower part of each range and the second (customer, speaker B) from the
+# upper part, so two voices that end up on the same side still differ by a semitone or more.
+F0_LOW = ((95.0, 108.0), (115.0, 132.0))
+F0_HIGH = ((178.0, 200.0), (212.0, 240.0))
 FORMANT_RATIO = (1.10, 1.25)  # linear formant scale, or its inverse
 CONTOUR_DEPTH = (2.0, 4.0)  # semitones of slow keyed F0 modulation (reshapes the intonation)
 TILT_DB = 3.0  # spectral tilt, dB per octave around 1 kHz, either sign
@@ -98,6 +103,15 @@ EQ_DB = 6.0  # size of the keyed smooth spectral curve (cosine weights, dB)
 
 def _between(u: float, bounds: tuple[float, float]) -> float:
     return bounds[0] + (bounds[1] - bounds[0]) * u
+
+
+def _second_speaker(role: str) -> int:
+    """1 for the customer and for speakers B, D, ...; 0 for the agent, speakers A, C, ... and anyone else."""
+    if role == "customer":
+        return 1
+    if role.startswith("speaker ") and len(role) == 9 and role[-1].isupper():
+        return (ord(role[-1]) - ord("A")) % 2
+    return 0
 
 
 def speaker_parameters(key: bytes, call_id: str, role: str, method: str = "default") -> VoiceParams:
@@ -113,9 +127,11 @@ def speaker_parameters(key: bytes, call_id: str, role: str, method: str = "defau
     more = hmac.new(key, f"curation-voice-2\x00{call_id}\x00{role}".encode(), hashlib.sha256).digest()
     alpha = _between(_uniform(digest, 0), ALPHA_LOW if digest[30] & 1 else ALPHA_HIGH)
     ratio = _between(_uniform(digest, 3), FORMANT_RATIO)
+    part = _second_speaker(role)
     return VoiceParams("default", mcadams=alpha, semitones=sign * _between(_uniform(digest, 1), SEMITONES),
                        formant_ratio=ratio if digest[29] & 1 else 1 / ratio,
                        contour_depth=_between(_uniform(digest, 2), CONTOUR_DEPTH),
                        contour_rate=0.3 + 0.4 * _uniform(digest, 4), contour_phase=2 * math.pi * _uniform(digest, 5),
                        tilt_db=TILT_DB * (2 * _uniform(digest, 6) - 1), ltas=LTAS,
-                       eq_db=tuple(EQ_DB * (2 * _uniform(more, m) - 1) / math.sqrt(m + 1) for m in range(4)))
+                       eq_db=tuple(EQ_DB * (2 * _uniform(more, m) - 1) / math.sqrt(m + 1) for m in range(4)),
+                       f0_targets=(_between(_uniform(more, 4), F0_LOW[part]), _between(_uniform(more, 5), F0_HIGH[part])))

@@ -16,12 +16,13 @@ import numpy as np
 from curation.anonymise import bleep as bleeping
 from curation.anonymise.speakers import SpeakerSegment
 from curation.anonymise.verify import PCM_THRESHOLD_DBFS, verify_interval
-from curation.anonymise.voice import VoiceParams, disguise
+from curation.anonymise.voice import VoiceParams, disguise, fit_to_speaker
 from curation.audio.loudness import LoudnessMeter
 
 BLOCK_SECONDS = 20.0
 MARGIN_SECONDS = 0.3
 SEAM_SECONDS = 0.02
+FIT_READ_SECONDS = 120.0  # at most this much of each speaker's audio is read to fit the F0 change
 CROSSTALK_DBFS = -45.0  # the other channel is audible inside a span: bleep it as well
 
 
@@ -62,6 +63,7 @@ def block_edges(n: int, sr: int, spans: list[bleeping.BleepSpan], block_seconds:
 def render(read_range, job: RenderJob, sink) -> LoudnessMeter:
     """Run the job. `read_range(first, last)` returns source samples (frames, channels) of the clip;
     `sink(block)` receives output blocks in order. Fills in each span's verification."""
+    job.params = fit_parameters(read_range, job)
     meter = LoudnessMeter(job.sr, job.channels)
     margin = int(round(MARGIN_SECONDS * job.sr))
     seam = int(round(SEAM_SECONDS * job.sr))
@@ -85,6 +87,33 @@ def render(read_range, job: RenderJob, sink) -> LoudnessMeter:
         meter.add(out)
         sink(out)
     return meter
+
+
+def fit_parameters(read_range, job: RenderJob) -> dict[str, VoiceParams]:
+    """Every speaker's parameters fitted to that speaker's own voice once, on up to
+    `FIT_READ_SECONDS` of their audio from the start of the clip, so that all blocks of the
+    clip disguise a speaker alike (see `voice.fit_to_speaker`)."""
+    sr, limit = job.sr, int(FIT_READ_SECONDS * job.sr)
+    fitted = dict(job.params)
+    if job.channel_roles is not None:
+        head = read_range(0, min(job.n, limit))
+        for c, role in enumerate(job.channel_roles):
+            fitted[role] = fit_to_speaker(fitted[role], head[:, c], sr)
+        return fitted
+    segments = job.timeline or []
+    for role in fitted:
+        own = [s for s in segments if s.role == role] if len(segments) > 1 else []
+        if not own:  # one voice for the whole clip
+            fitted[role] = fit_to_speaker(fitted[role], read_range(0, min(job.n, limit))[:, 0], sr)
+            continue
+        parts, total = [], 0
+        for s in own:
+            parts.append(read_range(s.first, min(s.last, s.first + limit - total))[:, 0])
+            total += len(parts[-1])
+            if total >= limit:
+                break
+        fitted[role] = fit_to_speaker(fitted[role], np.concatenate(parts), sr)
+    return fitted
 
 
 def _disguise_block(src: np.ndarray, e0: int, job: RenderJob) -> np.ndarray:

@@ -2,17 +2,20 @@
 
 `default` (see `spectral`) splits every frame into LPC envelope and excitation, warps the
 envelope with a McAdams coefficient and a linear scale (after the VoicePrivacy Challenge
-baseline B2), replaces the speaker's long-term spectral shape with a keyed curve, and moves
-F0 along a keyed contour with a phase vocoder. A plain shift cannot undo it: the formant
-warp is not linear in frequency and F0 and formants move independently. `pitch` is the classic shift of the whole spectrum, as
-`sox pitch` does: cheap, but reversible by an attacker who shifts back.
+baseline B2), colours it with a keyed tilt and smooth curve, and moves F0 with a phase
+vocoder: the speaker's median F0 is measured (`fit_to_speaker`) and taken across the low/high
+voice boundary to a keyed target in the range of ordinary voices, along a keyed slow contour.
+A plain shift cannot undo it: the formant warp is not linear in frequency and F0 and formants
+move independently. `pitch` is the classic shift of the whole spectrum, as `sox pitch` does:
+cheap, but reversible by an attacker who shifts back.
 Parameters come from `keys.speaker_parameters`, never from the caller's choice.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -21,7 +24,8 @@ from curation.anonymise.spectral import disguise_spectral
 METHODS = ("default", "pitch", "none")
 METHOD_DESCRIPTIONS = {
     "default": "McAdams LPC formant warping with a linear formant shift, keyed spectral tilt, and a "
-               "phase-vocoder F0 change along a keyed contour (per-speaker keyed parameters)",
+               "phase-vocoder F0 change that takes the speaker's median F0 across the low/high voice boundary "
+               "to a keyed target, along a keyed contour (per-speaker keyed parameters)",
     "pitch": "pitch shift of the whole spectrum, formants moved with F0 (per-speaker keyed semitones)",
     "none": "no voice disguise",
 }
@@ -41,9 +45,54 @@ class VoiceParams:
     tilt_db: float = 0.0  # spectral tilt, dB per octave around 1 kHz
     ltas: float = 0.0  # share of the speaker's long-term average envelope removed (0..1)
     eq_db: tuple = ()  # keyed smooth spectral curve (weights of cos(pi m f / nyquist), dB)
+    f0_targets: tuple = ()  # keyed (low, high) median F0 in Hz: a speaker is moved to the one across the boundary
+    fitted: bool = False  # `semitones` already worked out from this speaker's own F0 (see `fit_to_speaker`)
 
     def __repr__(self) -> str:  # keep secrets out of logs and tracebacks
         return f"VoiceParams(method={self.method!r}, <secret>)"
+
+
+F0_BOUNDARY_HZ = 160.0  # median F0 under this moves up to the high target, at or above it down to the low one
+MIN_SHIFT_SEMITONES = 5.0  # never move a speaker's F0 by less than this, whatever the targets say
+FIT_SECONDS = 30.0  # how much of a speaker's sound the median F0 is measured on
+
+
+def fit_to_speaker(params: VoiceParams, x: np.ndarray, sr: int) -> VoiceParams:
+    """Parameters whose F0 change takes this speaker's median F0 (measured on `x`) to the keyed
+    target on the other side of `F0_BOUNDARY_HZ`: a low voice ends up high and a high one low, by
+    at least `MIN_SHIFT_SEMITONES`, always inside the range of ordinary voices. The keyed
+    `semitones` stay when `x` has no voiced sound (whisper, noise) to measure."""
+    if params.method != "default" or params.fitted or not params.f0_targets:
+        return params
+    median = median_f0(x, sr)
+    if median is None:
+        return replace(params, fitted=True)
+    low, high = params.f0_targets
+    semitones = 12.0 * math.log2((high if median < F0_BOUNDARY_HZ else low) / median)
+    if abs(semitones) < MIN_SHIFT_SEMITONES:
+        semitones = math.copysign(MIN_SHIFT_SEMITONES, semitones)
+    return replace(params, semitones=semitones, fitted=True)
+
+
+def median_f0(x: np.ndarray, sr: int, floor: float = 60.0, ceiling: float = 450.0) -> float | None:
+    """Median F0 in Hz of the voiced frames (Praat's autocorrelation pitch, 20 ms steps) of the
+    first `FIT_SECONDS` of sound in `x`, or None when fewer than 10 frames are voiced."""
+    import parselmouth
+    from parselmouth.praat import call
+
+    x = np.asarray(x, dtype=np.float64)
+    parts, total, limit = [], 0, int(FIT_SECONDS * sr)
+    for a, b in active_regions(x, sr):
+        parts.append(x[a: min(b, a + limit - total)])
+        total += len(parts[-1])
+        if total >= limit:
+            break
+    if not parts or total < int(0.1 * sr):
+        return None
+    pitch = call(parselmouth.Sound(np.concatenate(parts), sampling_frequency=sr), "To Pitch", 0.02, floor, ceiling)
+    f0 = pitch.selected_array["frequency"]
+    f0 = f0[f0 > 0]
+    return float(np.median(f0)) if len(f0) >= 10 else None
 
 
 ACTIVE_FLOOR_DBFS = -60.0  # frames quieter than this, and 50 dB under the block's loudest, count as silence
@@ -59,6 +108,7 @@ def disguise(x: np.ndarray, sr: int, params: VoiceParams, skip_silence: bool = T
     x = np.asarray(x, dtype=np.float64)
     if params.method == "none" or len(x) == 0:
         return x.astype(np.float32)
+    params = fit_to_speaker(params, x, sr)  # callers that disguise block by block fit once beforehand
     if not skip_silence:
         return _disguise_all(x, sr, params)
     out = x.copy()
