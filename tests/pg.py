@@ -20,7 +20,8 @@ def _bin(name: str) -> str:
     return found
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -37,7 +38,7 @@ def postgres_cluster():
         shutil.chown(root, "postgres")
         shutil.chown(sock, "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
+    port = free_port()
     subprocess.run(as_user + [_bin("initdb"), "-D", str(data), "-U", "curation", "--auth=trust", "-E", "UTF8"],
                    check=True, capture_output=True)
     subprocess.run(as_user + [_bin("pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o",
