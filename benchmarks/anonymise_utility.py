@@ -96,6 +96,7 @@ def main() -> int:
     from anonymise_data import synthetic_call
 
     from curation.anonymise import anonymise_audio, speaker_parameters
+    from curation.anonymise.voice import fit_to_speaker
     from curation.audio import read
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -140,7 +141,7 @@ def main() -> int:
                 segs = [(w.start, w.end) for w in words if w.speaker == s.label]
                 a = np.concatenate([x[int(p * rsr): int(q * rsr), 0] for p, q in segs])
                 b = np.concatenate([anon[int(p * rsr): int(q * rsr), 0] for p, q in segs])
-                p = speaker_parameters(KEY, "u", s.role)
+                p = fit_to_speaker(speaker_parameters(KEY, "u", s.role), a, rsr)  # as the pipeline fits it
                 (f_a, v_a), (f_b, v_b) = median_f0(a, rsr), median_f0(b, rsr)
                 res[f"f0_{s.role}_hz"] = [f_a, f_b]
                 res[f"voiced_fraction_{s.role}"] = [v_a, v_b]
