@@ -226,3 +226,18 @@ def test_agent_and_customer_f0_targets_stay_a_semitone_apart():
             b = speaker_parameters(key, f"c{i}", second).f0_targets
             for low_or_high in (0, 1):
                 assert 12 * math.log2(b[low_or_high] / a[low_or_high]) >= 1.0
+
+
+def test_report_says_when_a_voice_had_no_pitch_to_measure(tmp_path):
+    """A whispered (unvoiced) side keeps the keyed shift, and the report says so for that role only."""
+    call, tr = make_call(tmp_path)
+    audio, sr = read(call)
+    rng = np.random.default_rng(3)
+    audio[:, 1] = np.where(np.abs(audio[:, 1]) > 0, 0.2 * rng.standard_normal(len(audio)), 0.0)  # noise, no pitch
+    from curation.audio import write
+
+    whisper = write(tmp_path / "whisper.wav", audio, sr)
+    report = anonymise_audio(whisper, tr, [], KEY_A, out=tmp_path / "o.wav", call_id="c")
+    assert report.ok
+    pitch_warnings = [w for w in report.warnings if "no voiced sound" in w]
+    assert len(pitch_warnings) == 1 and pitch_warnings[0].startswith("customer:")

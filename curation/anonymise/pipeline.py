@@ -106,6 +106,7 @@ def anonymise_audio(audio_path, transcript: Transcript | None, intervals: Iterab
         with _reader(source, offset, channels) as read_range, \
                 Writer(render_path, sr, channels, fmt="wav", subtype="FLOAT") as rendered:
             meter = render(read_range, job, rendered.write)
+        report.warnings.extend(job.warnings)
         report.redactions = [_result(s, sr, labels) for s in spans]
         failed = [r for r in report.redactions if not r.verified]
         report.verification = {"pcm": not failed, "pcm_threshold_dbfs": -80.0}

@@ -47,6 +47,7 @@ class VoiceParams:
     eq_db: tuple = ()  # keyed smooth spectral curve (weights of cos(pi m f / nyquist), dB)
     f0_targets: tuple = ()  # keyed (low, high) median F0 in Hz: a speaker is moved to the one across the boundary
     fitted: bool = False  # `semitones` already worked out from this speaker's own F0 (see `fit_to_speaker`)
+    f0_measured: bool = False  # the fit found voiced sound to measure (else the keyed `semitones` stayed)
 
     def __repr__(self) -> str:  # keep secrets out of logs and tracebacks
         return f"VoiceParams(method={self.method!r}, <secret>)"
@@ -66,12 +67,12 @@ def fit_to_speaker(params: VoiceParams, x: np.ndarray, sr: int) -> VoiceParams:
         return params
     median = median_f0(x, sr)
     if median is None:
-        return replace(params, fitted=True)
+        return replace(params, fitted=True, f0_measured=False)
     low, high = params.f0_targets
     semitones = 12.0 * math.log2((high if median < F0_BOUNDARY_HZ else low) / median)
     if abs(semitones) < MIN_SHIFT_SEMITONES:
         semitones = math.copysign(MIN_SHIFT_SEMITONES, semitones)
-    return replace(params, semitones=semitones, fitted=True)
+    return replace(params, semitones=semitones, fitted=True, f0_measured=True)
 
 
 def median_f0(x: np.ndarray, sr: int, floor: float = 60.0, ceiling: float = 450.0) -> float | None:
