@@ -49,7 +49,7 @@ docs: setup
 	$(BIN)/python -m curation.cli.docs > docs/cli.md
 
 bench: setup
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py $(if $(EVAL),--eval)
 
 clean:
 	rm -rf $(WORKSPACE) .pytest_cache test-artifacts
