@@ -25,6 +25,17 @@ def csv_safe(value):
     return value
 
 
+def parse_assignments(items, placeholder: str = "NAME") -> dict[str, str]:
+    """Repeated `--set NAME=VALUE` options as {name: value} (both stripped); a bad item is a usage error."""
+    out = {}
+    for item in items:
+        name, eq, value = item.partition("=")
+        if not eq:
+            raise click.BadParameter(f"{item!r}: expected {placeholder}=VALUE", param_hint="--set")
+        out[name.strip()] = value.strip()
+    return out
+
+
 def open_workspace(path):
     from curation.workspace import Workspace, resolve_workspace
     return Workspace.open(resolve_workspace(path))

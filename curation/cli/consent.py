@@ -266,14 +266,9 @@ def evaluate_command(folders, fmt, show_misses) -> None:
 @click.option("--reason", required=True, help="Why the record was wrong (kept and audited).")
 def correct_command(workspace, call_id, sets, reason) -> None:
     """Privacy reviewer: correct facts of a call's consent record; its open clips are re-decided."""
-    from curation.cli._common import open_workspace
+    from curation.cli._common import open_workspace, parse_assignments
     from curation.consent.decisions import correct_record
 
-    changes = {}
-    for item in sets:
-        key, eq, value = item.partition("=")
-        if not eq:
-            raise click.BadParameter(f"{item!r}: expected FIELD=VALUE", param_hint="--set")
-        changes[key.strip()] = value.strip()
+    changes = parse_assignments(sets, "FIELD")
     record = correct_record(open_workspace(workspace), call_id, changes, reason)
     click.echo(f"call {call_id}: " + ", ".join(f"{k} = {getattr(record, k)}" for k in changes))

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from curation.cli._common import emit_frame, format_option, workspace_option
+from curation.cli._common import emit_frame, format_option, parse_assignments, workspace_option
 
 
 @click.group("difficulty")
@@ -22,12 +22,7 @@ def difficulty() -> None:
 def _weights_arg(weights_file, sets):
     from curation.difficulty.scoring import WeightsError
 
-    overrides = {}
-    for item in sets:
-        name, eq, value = item.partition("=")
-        if not eq:
-            raise click.BadParameter(f"{item!r}: expected NAME=VALUE", param_hint="--set")
-        overrides[name.strip()] = value.strip()
+    overrides = parse_assignments(sets, "NAME")
     try:
         from curation.difficulty import Weights
         base = Weights.load(weights_file) if weights_file else None
