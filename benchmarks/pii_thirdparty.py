@@ -36,7 +36,7 @@ SHORT = {"NL_POSTCODE": "POSTC", "PHONE_NUMBER": "PHONE", "EMAIL_ADDRESS": "EMAI
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
                                 epilog="Sources: " + ", ".join(f"{n} ({s.language})" for n, s in SOURCES.items()))
     p.add_argument("--split", choices=("tune", "heldout", "all"), default="heldout",
                    help="which documents to score (default: heldout)")

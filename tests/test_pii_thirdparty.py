@@ -122,10 +122,12 @@ def test_numbers_are_read_in_three_forms_chosen_per_number():
     assert number_form("doc", "612345678") != "whole"  # nobody says a phone number as one number
 
 
-def test_thousands_separators_and_decimal_commas_are_read_as_numbers():
+def test_thousands_ordinals_plus_and_apostrophes_are_read_as_said():
     assert say_token("d", "1.250", "nl") == "duizendtweehonderdvijftig"
     assert say_token("d", "+31", "nl").startswith("plus ")
     assert say_email("d", "ab_c2@x-y.com", "en") == "ab underscore c two at x dash y dot com"
+    assert say_token("d", "65th", "en") == "sixty fifth" and say_token("d", "3e", "nl") == "derde"
+    assert say_token("d", "O'Brien,", "en") == "o'brien"
 
 
 def test_spoken_marks_follow_their_numbers_and_punctuation_only_spans_are_dropped():

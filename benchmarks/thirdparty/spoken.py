@@ -29,7 +29,8 @@ _TOKEN = re.compile(r"\S+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+\Z")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
-_PIECE = re.compile(r"\d+|[^\W\d_]+")
+_PIECE = re.compile(r"\d+|[^\W\d_]+(?:['’][^\W\d_]+)*")  # "o'brien", "india's" keep their apostrophe
+_ORDINAL = re.compile(r"(\d+)(st|nd|rd|th|e|ste|de)\Z", re.IGNORECASE)
 
 
 def number_form(doc_id: str, digits: str) -> str:
@@ -92,6 +93,9 @@ def say_token(doc_id: str, token: str, lang: str, spelled: bool = False) -> str:
     email = _EMAIL.search(token)
     if email:
         return say_email(doc_id, email.group(), lang)
+    ordinal = _ORDINAL.match(re.sub(r"^\W+|\W+$", "", token))
+    if ordinal and not spelled:  # "65th", "3e": an ordinal is said as one
+        return re.sub(r"[^\w]+", " ", num2words(int(ordinal.group(1)), lang=lang, to="ordinal")).strip()
     out = [SYMBOLS[lang]["+"]] if re.match(r"\W*\+\d", token) else []  # "+31" -> "plus eenendertig"
     pos = 0
     for m in _NUMBER.finditer(token):
