@@ -174,6 +174,16 @@ def test_scorer_counts_any_type_per_type_and_negatives_by_class():
                      ("false_alarm", "250")]
 
 
+def test_a_personal_span_inside_a_not_personal_one_makes_its_tokens_positives():
+    text = "De Stichting Femke Vos belt."
+    spans = (_at(text, "Stichting Femke Vos", None), _at(text, "Femke Vos", "PERSON"))
+    tally = Tally()
+    tally.add(Doc("o", "test", "tune", "nl", text, spans), [_at(text, "Stichting", "PERSON")])
+    s = tally.summary()
+    assert s["counts"] == {"fn": 2, "fp": 1, "tn": 2}
+    assert s["false_alarms_by_class"]["org_misc"] == {"tokens": 1, "redacted": 1, "PERSON": 1}
+
+
 def test_tokens_lose_edge_punctuation_only():
     text = "(Zwolle), 's-Gravenhage ... f.de-roos@x.nl."
     assert [text[a:b] for a, b in tokens(text)] == ["Zwolle", "s-Gravenhage", "f.de-roos@x.nl"]
