@@ -18,6 +18,14 @@ FOUND = [
     ("Ter verificatie: de datum is 3 mei 1971.", "DATE_OF_BIRTH", "3 mei 1971"),
     ("mijn postcode is twaalf vijftig m g", "NL_POSTCODE", "twaalf vijftig m g"),
     ("Mijn nummer is 12345678 en verder niets.", "ACCOUNT_ID", "12345678"),
+    # the name tagger: no capitals, no cue word needed
+    ("Dat is Verhoeven met v h.", "PERSON", "Verhoeven"),
+    ("volgens nathalie brys is het klaar", "PERSON", "nathalie brys"),
+    ("Hij woont in der stad Zwolle sinds jaren.", "LOCATION", "Zwolle"),
+    ("ik woon in amersfoort sinds vorig jaar", "LOCATION", "amersfoort"),
+    ("mijn zus woont in gent", "LOCATION", "gent"),
+    ("Ik ben Jan de Vries en Piet komt ook.", "PERSON", "Piet"),
+    ("Goedemorgen, u spreekt met Tonny van Huis en Haard.", "PERSON", "Tonny"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -30,6 +38,11 @@ KEPT = [
     ("u krijgt twaalf vijftig m g per dag", "twaalf vijftig m g"),
     ("het bedrag van €1.250.000 is overgemaakt", "1.250.000"),
     ("Het kost 2500000 euro in totaal.", "2500000"),
+    ("ze probeerden het land in te dijken", "dijken"),
+    ("hij weigerde niet mee te werken", "mee te werken"),
+    ("naar welk e-mailadres mag ik het sturen", "welk e-mailadres"),
+    ("Goedemorgen, u spreekt met Tonny van Huis en Haard.", "Huis en Haard"),
+    ("Prima, Maandag kom ik langs.", "Prima, Maandag"),
 ]
 
 

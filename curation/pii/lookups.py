@@ -85,6 +85,12 @@ def lexicon() -> Lexicon:
 
     stop = _keys(NL_STOP) | _keys(EN_STOP)
     common |= stop
+    # every Dutch function word, verb and adjective form is an ordinary word too ("mee", "werken", "dijken")
+    from curation.pii.gazetteer import gazetteer
+
+    ordinary = frozenset(k for k, c in (gazetteer().word_class or {}).items() if c != "noun")
+    common |= ordinary
+    common_nl |= ordinary
     not_names = _keys(read_list(DATA / "not_names.txt"))
     lex = Lexicon(
         first_names=_keys(first), surnames=_keys(surnames), interfixes=_keys(interfixes),

@@ -16,13 +16,14 @@ from curation.pii.recognizers.email import NlEmailRecognizer
 from curation.pii.recognizers.iban import SpokenIbanRecognizer
 from curation.pii.recognizers.license_plate import NlLicensePlateRecognizer
 from curation.pii.recognizers.location import NlLocationRecognizer
+from curation.pii.recognizers.name_tagger import NameTaggerRecognizer
 from curation.pii.recognizers.person import NlPersonRecognizer
 from curation.pii.recognizers.phone import NlPhoneRecognizer
 from curation.pii.recognizers.postcode import NlPostcodeRecognizer
 
 RECOGNIZER_CLASSES = (NlPersonRecognizer, NlLocationRecognizer, NlPostcodeRecognizer, NlPhoneRecognizer,
                       NlEmailRecognizer, SpokenIbanRecognizer, NlBsnRecognizer, DateOfBirthRecognizer,
-                      NlLicensePlateRecognizer, NlAccountIdRecognizer)
+                      NlLicensePlateRecognizer, NlAccountIdRecognizer, NameTaggerRecognizer)
 
 
 def dutch_recognizers(language: str = "nl") -> list:

@@ -53,8 +53,18 @@ class NlAccountIdRecognizer(NormalisedRecognizer):
                     break
                 if k > i + 1 and FOREIGN.search(tokens[k].key):
                     break
-        # long digit strings nobody else claims are identifiers of some kind, unless they read as an
-        # amount, a range or a count ("500 - 1000 dollar", "1.132.997 frank", "vier nul nul nul ... mensen")
+        # "het nummer is ...": a bare "nummer" right before a code run
+        for i, t in enumerate(tokens):
+            if t.key in ("nummer", "nr", "nummertje", "number") and not (i and PREFIX_ONLY.match(tokens[i - 1].key)):
+                for k in range(i + 1, min(n, i + 5)):
+                    run = runs_by_token.get(k)
+                    if run is not None and id(run) not in claimed and not _amount_or_count(norm, run):
+                        claimed.add(id(run))
+                        yield run.start, run.end, 0.6, "code after 'nummer'"
+                        break
+        # a long digit string nobody else claims is an identifier of some kind (a safety net: a number
+        # read out without a cue is more often a reference than not), unless it reads as an amount, a
+        # range or a count ("500 - 1000 dollar", "1.132.997 frank", "vier nul nul nul ... mensen")
         for run in norm.runs:
             if id(run) not in claimed and sum(c.isdigit() for c in run.canon) >= 7 and not run.units[-1].tail \
                     and not _amount_or_count(norm, run):

