@@ -39,6 +39,7 @@ class Redaction:
     speaker: str | None
     entity_type: str
     estimated: bool = False
+    widened: bool = False  # the whole stretch where uncertain word times may lie (see curation.pii.timing)
 
 
 @dataclass

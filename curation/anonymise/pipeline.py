@@ -20,7 +20,7 @@ from curation.anonymise import bleep as bleeping
 from curation.anonymise.clip import resolve
 from curation.anonymise.keys import speaker_parameters
 from curation.anonymise.render import RenderJob, render
-from curation.anonymise.report import AnonymisationReport, RedactionResult
+from curation.anonymise.report import AnonymisationReport, RedactionResult, uncertain_reason
 from curation.anonymise.speakers import channel_roles, channels_of_roles, mono_timeline, role_labels
 from curation.anonymise.verify import DECODED_THRESHOLD_DBFS, codec_guard_seconds, verify_interval
 from curation.anonymise.voice import METHOD_DESCRIPTIONS, METHODS
@@ -108,6 +108,10 @@ def anonymise_audio(audio_path, transcript: Transcript | None, intervals: Iterab
             meter = render(read_range, job, rendered.write)
         report.warnings.extend(job.warnings)
         report.redactions = [_result(s, sr, labels) for s in spans]
+        widened = sum(r.alignment_uncertain for r in report.redactions)
+        if widened:
+            report.warnings.append(f"{widened} interval(s) cover a whole stretch because the word times there "
+                                   "could not be placed confidently (alignment uncertain)")
         failed = [r for r in report.redactions if not r.verified]
         report.verification = {"pcm": not failed, "pcm_threshold_dbfs": -80.0}
         if failed:
@@ -152,7 +156,7 @@ def _redaction(item, transcript: Transcript | None, labels: dict[str, str]) -> b
     if estimated is None and transcript is not None and start is not None and end is not None:
         estimated = any(w.estimated for w in transcript.words if w.end > start and w.start < end)
     return bleeping.Redaction(None if start is None else float(start), None if end is None else float(end), role,
-                              str(get("entity_type", "PII")), bool(estimated))
+                              str(get("entity_type", "PII")), bool(estimated), bool(get("widened", False)))
 
 
 def _to_clip(spans: list[bleeping.BleepSpan], clip_first: int, n: int) -> list[bleeping.BleepSpan]:
@@ -166,10 +170,13 @@ def _to_clip(spans: list[bleeping.BleepSpan], clip_first: int, n: int) -> list[b
 
 def _result(s: bleeping.BleepSpan, sr: int, labels: dict[str, str]) -> RedactionResult:
     residual = None if s.residual_dbfs is None else round(max(s.residual_dbfs, -200.0), 1)
-    return RedactionResult(start=round(s.first / sr, 6), end=round(s.last / sr, 6),
+    start, end = round(s.first / sr, 6), round(s.last / sr, 6)
+    return RedactionResult(start=start, end=end,
                            speaker=s.redaction.speaker or "unknown", entity_type=s.redaction.entity_type,
                            verified=bool(s.verified), channels=sorted(set(s.channels + s.extra_channels)),
-                           estimated_times=s.redaction.estimated, residual_dbfs=residual)
+                           estimated_times=s.redaction.estimated, residual_dbfs=residual,
+                           alignment_uncertain=s.redaction.widened,
+                           reason=uncertain_reason(start, end) if s.redaction.widened else None)
 
 
 def _random_access_source(audio_path, info, start: float, end: float, tmp: Path) -> Path:

@@ -23,6 +23,13 @@ class RedactionResult:
     channels: list[int] = field(default_factory=list)
     estimated_times: bool = False
     residual_dbfs: float | None = None
+    alignment_uncertain: bool = False  # the words' times were not placed confidently: the whole stretch is bleeped
+    reason: str | None = None  # why the interval is as wide as it is, for people reading the report
+
+
+def uncertain_reason(start: float, end: float) -> str:
+    """The report's words for an interval widened because word alignment was not confident."""
+    return f"alignment uncertain: whole stretch {start:.1f}-{end:.1f} s bleeped"
 
 
 @dataclass
