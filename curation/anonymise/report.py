@@ -39,7 +39,7 @@ class AnonymisationReport:
     output: dict | None = None  # file name, format, sample_rate, channels, duration
     clip: dict | None = None  # start, end (call timeline), duration
     voice: dict = field(default_factory=dict)  # method, description, speakers (roles), per_speaker
-    bleep: dict = field(default_factory=dict)  # mode, padding, padding_estimated, fade
+    bleep: dict = field(default_factory=dict)  # mode, padding, padding_estimated, padding_aligned, fade
     redactions: list[RedactionResult] = field(default_factory=list)
     verification: dict = field(default_factory=dict)
     loudness: dict = field(default_factory=dict)

@@ -18,6 +18,7 @@ MAX_ADVANCE = 3
 BAND_MIN = 500  # frames either side of the diagonal (5 s at a 10 ms hop)
 BAND_MAX = 1000
 BLOCK = 256  # rows whose distances are computed in one matrix product
+RANK_POINTS = 128  # order statistics kept per row to tell how good the chosen match is among all
 _START = MAX_ADVANCE + 1  # back-pointer code: the path starts in this row
 
 
@@ -56,61 +57,70 @@ def align(real: np.ndarray, synth: np.ndarray, edge_frames: int = 20, skip_cost:
     lo, hi = _windows(m, n, band)
     real = np.ascontiguousarray(real, dtype=np.float32)
     synth = np.ascontiguousarray(synth, dtype=np.float32)
-    scale = 1.0 / np.sqrt(real.shape[1])
+    scale = np.float32(1.0 / np.sqrt(real.shape[1]))
     r2 = np.einsum("ij,ij->i", real, real)
     s2 = np.einsum("ij,ij->i", synth, synth)
-    inf = np.float32(np.inf)
-    prev = np.full(n + MAX_ADVANCE, inf, dtype=np.float32)  # padded on the left by MAX_ADVANCE
-    cur = np.full(n + MAX_ADVANCE, inf, dtype=np.float32)
+    o = MAX_ADVANCE  # the running rows are padded on the left by MAX_ADVANCE
+    prev = np.full(n + o, np.inf, dtype=np.float32)
+    cur = np.full(n + o, np.inf, dtype=np.float32)
     pointers: list[np.ndarray] = []
     null = np.zeros(m, dtype=np.float32)
-    row_costs: list[np.ndarray] = []
+    quantiles = np.zeros((m, RANK_POINTS), dtype=np.float32)
+    end_best, end_row, b_lo = np.inf, -1, 0
     block = None
-    end_best, end_row = np.inf, -1
     for j in range(m):
         if j % BLOCK == 0:
             b_lo, b_hi = int(lo[j]), int(hi[min(m, j + BLOCK) - 1])
             rows = slice(j, min(m, j + BLOCK))
-            d2 = r2[rows, None] + s2[None, b_lo:b_hi] - 2.0 * real[rows] @ synth[b_lo:b_hi].T
+            d2 = r2[rows, None] + s2[None, b_lo:b_hi] - 2.0 * (real[rows] @ synth[b_lo:b_hi].T)
             block = np.sqrt(np.maximum(d2, 0.0)) * scale
+            null[rows] = block.mean(axis=1)
+            ordered = np.sort(block, axis=1)
+            quantiles[rows] = ordered[:, np.linspace(0, ordered.shape[1] - 1, RANK_POINTS).astype(int)]
             if skip_cost is None:
                 skip_cost = float(np.median(block))
         a, b = int(lo[j]), int(hi[j])
         c = block[j % BLOCK, a - b_lo:b - b_lo]
-        null[j] = c.mean()
-        row_costs.append(c)
-        cur[:] = inf
         if j == 0:
-            best = np.full(b - a, inf, dtype=np.float32)
+            best = np.full(b - a, np.inf, dtype=np.float32)
             arg = np.full(b - a, _START, dtype=np.uint8)
         else:
-            cands = np.stack([prev[MAX_ADVANCE + a - k: MAX_ADVANCE + b - k] for k in range(MAX_ADVANCE + 1)])
-            arg = np.argmin(cands, axis=0).astype(np.uint8)
-            best = cands[arg, np.arange(b - a)]
+            p0, p1 = prev[o + a:o + b], prev[o + a - 1:o + b - 1]
+            p2, p3 = prev[o + a - 2:o + b - 2], prev[o + a - 3:o + b - 3]
+            m01, m23 = np.minimum(p0, p1), np.minimum(p2, p3)
+            later = m23 < m01
+            best = np.where(later, m23, m01)
+            arg = np.where(later, (p3 < p2).view(np.uint8) + np.uint8(2), (p1 < p0).view(np.uint8))
         if j <= edge_frames and a == 0:  # start here, leaving the rows before unmatched
             fresh = j * skip_cost
             if fresh < best[0]:
                 best[0], arg[0] = fresh, _START
-        cur[MAX_ADVANCE + a: MAX_ADVANCE + b] = best + c
+        cur[o + a:o + b] = best + c
+        # cells outside this row's window still hold the row before last: the next row must not see them
+        cur[o + max(0, a - 1 - MAX_ADVANCE):o + a] = np.inf
+        if j + 1 < m and hi[j + 1] > b:
+            cur[o + b:o + int(hi[j + 1])] = np.inf
         pointers.append(arg)
         if j >= m - 1 - edge_frames and b == n:
-            total = cur[MAX_ADVANCE + n - 1] + (m - 1 - j) * skip_cost
+            total = cur[o + n - 1] + (m - 1 - j) * skip_cost
             if total < end_best:
                 end_best, end_row = total, j
         prev, cur = cur, prev
     if not np.isfinite(end_best):
         raise ValueError("no warping path within the band")
     synth_of = np.full(m, -1, dtype=np.int64)
-    cost = np.zeros(m, dtype=np.float32)
-    rank = np.ones(m, dtype=np.float32)
     i, j = n - 1, end_row
     while j >= 0:
         synth_of[j] = i
-        cost[j] = row_costs[j][i - lo[j]]
-        rank[j] = np.count_nonzero(row_costs[j] < cost[j]) / len(row_costs[j])
         step = int(pointers[j][i - lo[j]])
         if step == _START:
             break
         i -= step
         j -= 1
+    matched = synth_of >= 0
+    cost = np.zeros(m, dtype=np.float32)
+    cost[matched] = np.linalg.norm(real[matched] - synth[synth_of[matched]], axis=1) * scale
+    rank = np.ones(m, dtype=np.float32)
+    rank[matched] = np.array([np.searchsorted(q, c) for q, c in zip(quantiles[matched], cost[matched])],
+                             dtype=np.float32) / RANK_POINTS
     return WarpingPath(synth_of, cost, null, rank)

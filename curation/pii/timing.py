@@ -36,6 +36,7 @@ class RedactionInterval:
     span_start: int = 0  # the character span on transcript.text it came from
     span_end: int = 0
     widened: bool = False  # alignment uncertain: the interval is the whole stretch the words may lie in
+    aligned: bool = False  # word times placed by forced alignment (the audio stage pads them a little more)
 
 
 def uncertain_stretch(transcript, indices) -> tuple[float, float] | None:
@@ -134,7 +135,7 @@ def redaction_intervals(transcript, spans=None, language: str | None = None, pad
                 start=max(0.0, start - pad), end=end + pad,
                 speaker=ws[0].speaker, entity_type=span.entity_type, word_indices=tuple(group),
                 estimated=estimated, span_start=span.start, span_end=span.end,
-                widened=stretch is not None))
+                widened=stretch is not None, aligned=any(w.aligned for w in ws)))
             group = [i]
     intervals.sort(key=lambda r: (r.start, r.end, r.speaker))
     log.debug("%d redaction intervals from %d spans", len(intervals), len(spans))
