@@ -35,6 +35,8 @@ GOOD_RANK, BAD_RANK = 0.04, 0.11
 WORD_GOOD_RANK, WORD_BAD_RANK = 0.06, 0.20  # one word has few frames: its rank is noisier
 VARIANTS = (None, "m3", "f2", "f4")  # synthetic voices tried per speaker (espeak-ng variants; None: default)
 EDGE_SECONDS = 0.2
+SNAP_FRAMES = 15  # a word boundary moves onto a pause up to 150 ms away
+MIN_PAUSE_FRAMES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,51 @@ def _synthetic_words(speech, ranges: list[tuple[int, int]], n_frames: int, voice
     return out
 
 
+def _word_rows(rows: np.ndarray, matched: np.ndarray, syn_words, s_first: int, speech: np.ndarray
+               ) -> list[tuple[int, int]]:
+    """Recorded frames [first, last) of each word: the frames the path maps onto its synthetic frames,
+    with each boundary moved onto a pause when one lies within `SNAP_FRAMES` of it, then trimmed to
+    the speech inside."""
+    reach = np.maximum.accumulate(np.where(matched, rows, -1))
+    spans = []
+    for a, b in syn_words:
+        a, b = a - s_first, max(b - s_first, a - s_first)
+        first = min(int(np.searchsorted(reach, a)), len(rows) - 1)
+        inside = np.flatnonzero(matched & (rows >= a) & (rows < max(b, a + 1)))
+        spans.append([first, max(int(inside[-1]) + 1 if inside.size else first, first)])
+    for k in range(len(spans) - 1):
+        boundary = spans[k + 1][0]
+        pause = _pause_near(speech, spans[k][0] + 1, min(max(spans[k + 1][1], boundary + 1), len(speech)), boundary)
+        if pause is not None:
+            start, end = pause  # the word before ends where the pause begins, the next begins after it
+            if start > spans[k][0]:
+                spans[k][1] = start
+            if end < spans[k + 1][1]:
+                spans[k + 1][0] = end
+    out = []
+    for first, last in spans:
+        if last > first:
+            first, last = _trim_to_speech(first, last, speech)
+        out.append((first, last))
+    return out
+
+
+def _pause_near(speech: np.ndarray, lo: int, hi: int, boundary: int) -> tuple[int, int] | None:
+    """The run of at least `MIN_PAUSE_FRAMES` non-speech frames in [lo, hi) nearest `boundary`,
+    if it reaches within `SNAP_FRAMES` of it."""
+    if hi - lo < MIN_PAUSE_FRAMES:
+        return None
+    quiet = ~speech[lo:hi]
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], quiet.astype(np.int8), [0]])))
+
+    def distance(run: tuple[int, int]) -> int:
+        return 0 if run[0] <= boundary <= run[1] else min(abs(run[0] - boundary), abs(run[1] - boundary))
+
+    runs = [(lo + s, lo + e) for s, e in zip(edges[::2], edges[1::2]) if e - s >= MIN_PAUSE_FRAMES]
+    runs = [r for r in runs if distance(r) <= SNAP_FRAMES]
+    return min(runs, key=distance) if runs else None
+
+
 def _trim_to_speech(first: int, last: int, speech: np.ndarray) -> tuple[int, int]:
     idx = np.flatnonzero(speech[first:last])
     if not idx.size:
@@ -138,7 +185,7 @@ def align_segment(samples: np.ndarray, sr: int, words, language: str = "nl", *,
     x = feat.to_work_rate(samples, sr)
     if len(x) / feat.WORK_RATE > MAX_SEGMENT_SECONDS:
         raise AlignmentFailed(f"segment longer than {MAX_SEGMENT_SECONDS:.0f} s")
-    real_mfcc, real_energy = feat.analyse(x)
+    real_mel, real_energy = feat.mel_energies(x)
     speech = feat.speech_frames(real_energy)
     if speech.sum() < 3:
         raise AlignmentFailed("no speech in the segment's audio")
@@ -152,19 +199,20 @@ def align_segment(samples: np.ndarray, sr: int, words, language: str = "nl", *,
     finally:
         if own:
             synth.close()
-    syn_mfcc, syn_energy = feat.analyse(feat.to_work_rate(spoken.samples, spoken.sample_rate))
-    if len(syn_mfcc) < 2:
+    syn_mel, syn_energy = feat.mel_energies(feat.to_work_rate(spoken.samples, spoken.sample_rate))
+    if len(syn_mel) < 2:
         raise AlignmentFailed("espeak-ng produced no audio")
     syn_voiced = syn_energy > float(syn_energy.max()) - 40.0
-    syn_words = _synthetic_words(spoken, ranges, len(syn_mfcc), syn_voiced)
+    syn_words = _synthetic_words(spoken, ranges, len(syn_mel), syn_voiced)
     s_first = min(a for a, _ in syn_words)
     s_last = max(b for _, b in syn_words)
     s_last = max(s_last, s_first + 1)
 
     on = np.flatnonzero(speech)
     r_first, r_last = int(on[0]), int(on[-1]) + 1
-    real = feat.normalise(real_mfcc[r_first:r_last], speech[r_first:r_last])
-    syn = feat.normalise(syn_mfcc[s_first:s_last], syn_voiced[s_first:s_last])
+    noisy_syn, floor = feat.match_noise(syn_mel, real_mel)
+    real = feat.normalise(feat.cepstra(real_mel, floor)[r_first:r_last], speech[r_first:r_last])
+    syn = feat.normalise(feat.cepstra(noisy_syn, floor)[s_first:s_last], syn_voiced[s_first:s_last])
     try:
         path = warp(real, syn, edge_frames=int(EDGE_SECONDS / feat.HOP_SECONDS))
     except ValueError as exc:  # e.g. far less speech in the audio than the words need
@@ -173,22 +221,12 @@ def align_segment(samples: np.ndarray, sr: int, words, language: str = "nl", *,
     ratio = float(path.cost[matched].sum() / max(path.null[matched].sum(), 1e-6))
     rank = float(path.rank[matched].mean())
 
-    rows = path.synth
+    spans = _word_rows(path.synth, matched, syn_words, s_first, speech[r_first:r_last])
     timings, dips = [], []
-    for k, (a, b) in enumerate(syn_words):
-        a, b = a - s_first, max(b - s_first, a - s_first)
-        first = int(np.searchsorted(np.maximum.accumulate(np.where(matched, rows, -1)), a))
-        inside = np.flatnonzero(matched & (rows >= a) & (rows < max(b, a + 1)))
-        last = int(inside[-1]) + 1 if inside.size else first
-        first = min(first, len(rows) - 1)
-        last = max(last, first)
-        if last > first:
-            first, last = _trim_to_speech(first, last, speech[r_first:r_last])
+    for (a, b), (first, last) in zip(syn_words, spans):
         word_rank = float(path.rank[first:last].mean()) if last > first else WORD_BAD_RANK
-        dip = _dip_score(real_energy, r_first + first, slice(r_first + first, r_first + max(last, first + 1)))
-        dips.append(dip)
-        syn_len, real_len = max(b - a, 1), max(last - first, 0)
-        plausible = 1.0 if 0.25 <= real_len / syn_len <= 4.0 else 0.5
+        dips.append(_dip_score(real_energy, r_first + first, slice(r_first + first, r_first + max(last, first + 1))))
+        plausible = 1.0 if 0.25 <= max(last - first, 0) / max(b - a, 1) <= 4.0 else 0.5
         conf = _confidence(word_rank, WORD_GOOD_RANK, WORD_BAD_RANK) * plausible
         t0 = (r_first + first) * feat.HOP_SECONDS + (feat.WINDOW - feat.HOP) / 2 / feat.WORK_RATE
         t1 = (r_first + last) * feat.HOP_SECONDS + (feat.WINDOW - feat.HOP) / 2 / feat.WORK_RATE

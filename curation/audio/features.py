@@ -20,6 +20,8 @@ FMIN, FMAX = 250.0, 3600.0
 SILENCE_DB = -100.0
 FLOOR_DB = 70.0  # band energies are floored this far below the loud frames: silence is silence, whatever its level
 DELTAS = True
+SPEECH_BELOW_LOUD = 35.0
+SPEECH_ABOVE_NOISE = 5.0
 HOP_SECONDS = HOP / WORK_RATE
 
 
@@ -69,22 +71,49 @@ def _frames(x: np.ndarray) -> np.ndarray:
     return x[idx]
 
 
-def analyse(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(MFCC c1..c13 per frame, frame energy in dB) of mono samples at `WORK_RATE`.
+def mel_energies(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mel band energies per frame, frame energy in dB) of mono samples at `WORK_RATE`.
     Frame k covers samples [k * HOP, k * HOP + WINDOW)."""
     x = np.asarray(x, dtype=np.float32)
     frames = _frames(x)
     if not len(frames):
-        return np.zeros((0, N_CEPS), dtype=np.float32), np.zeros(0, dtype=np.float32)
+        return np.zeros((0, N_MELS), dtype=np.float32), np.zeros(0, dtype=np.float32)
     energy = 10 * np.log10(np.mean(frames.astype(np.float64) ** 2, axis=1) + 1e-10)
     emphasised = np.concatenate([frames[:, :1], frames[:, 1:] - 0.97 * frames[:, :-1]], axis=1)
     spec = np.abs(np.fft.rfft(emphasised * np.hamming(WINDOW).astype(np.float32), n=N_FFT, axis=1)) ** 2
-    mel = spec.astype(np.float32) @ _mel_matrix().T
-    floor = float(np.percentile(mel.max(axis=1), 95)) * 10 ** (-FLOOR_DB / 10) + 1e-10
-    ceps = np.log(mel + floor) @ _dct_matrix().T
+    return spec.astype(np.float32) @ _mel_matrix().T, np.maximum(energy, SILENCE_DB).astype(np.float32)
+
+
+def cepstra(mel: np.ndarray, floor: np.ndarray | float | None = None) -> np.ndarray:
+    """MFCCs c1..c13 (with their deltas) of mel band energies; energies are floored at `floor`
+    (default: `FLOOR_DB` below the loud frames), so silence looks the same at any level."""
+    if not len(mel):
+        return np.zeros((0, N_CEPS * (2 if DELTAS else 1)), dtype=np.float32)
+    if floor is None:
+        floor = float(np.percentile(mel.max(axis=1), 95)) * 10 ** (-FLOOR_DB / 10) + 1e-10
+    ceps = np.log(np.maximum(mel, floor) + 1e-10) @ _dct_matrix().T
     if DELTAS:
         ceps = np.concatenate([ceps, _delta(ceps)], axis=1)
-    return ceps.astype(np.float32), np.maximum(energy, SILENCE_DB).astype(np.float32)
+    return ceps.astype(np.float32)
+
+
+def match_noise(synthetic: np.ndarray, recorded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bring clean synthetic mel energies to the recording's level and add the recording's noise
+    (per band, its quiet frames), so both are compared as equally noisy speech. Returns the new
+    synthetic energies and the floor to use for both."""
+    if not len(synthetic) or not len(recorded):
+        return synthetic, np.full(N_MELS, 1e-10, dtype=np.float32)
+    noise = np.percentile(recorded, 10, axis=0).astype(np.float32)
+    level_rec = float(np.percentile(recorded.sum(axis=1), 95))
+    level_syn = float(np.percentile(synthetic.sum(axis=1), 95)) or 1e-10
+    floor = np.maximum(noise, level_rec / N_MELS * 10 ** (-FLOOR_DB / 10)) + 1e-10
+    return synthetic * (level_rec / level_syn) + noise, floor
+
+
+def analyse(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(MFCCs with deltas per frame, frame energy in dB) of mono samples at `WORK_RATE`."""
+    mel, energy = mel_energies(x)
+    return cepstra(mel), energy
 
 
 def _delta(c: np.ndarray, width: int = 2) -> np.ndarray:
@@ -103,10 +132,11 @@ def normalise(features: np.ndarray, weights: np.ndarray | None = None) -> np.nda
 
 
 def speech_frames(energy: np.ndarray, floor_db: float = -60.0) -> np.ndarray:
-    """Which frames hold speech: above both 35 dB under the loud frames and 8 dB over the noise floor."""
+    """Which frames hold speech: above both `SPEECH_BELOW_LOUD` dB under the loud frames and
+    `SPEECH_ABOVE_NOISE` dB over the noise floor (the quietest frames)."""
     if not len(energy):
         return np.zeros(0, dtype=bool)
     loud = float(np.percentile(energy, 95))
-    noise = float(np.percentile(energy, 10))
-    threshold = max(loud - 35.0, noise + 8.0, floor_db)
+    noise = float(np.percentile(energy, 5))
+    threshold = max(loud - SPEECH_BELOW_LOUD, min(noise + SPEECH_ABOVE_NOISE, loud - 10.0), floor_db)
     return energy > threshold
