@@ -234,7 +234,8 @@ def align_segment(samples: np.ndarray, sr: int, words, language: str = "nl", *,
     seg_conf = _confidence(rank)
     dip_share = float(np.mean([d >= 0.5 for d in dips])) if dips else 0.0
     reason = "" if seg_conf >= CONFIDENT else f"the words do not match the audio (match rank {rank:.3f})"
-    out = tuple(WordTiming(round(t0, 3), round(t1, 3), round(min(c, seg_conf), 3)) for t0, t1, c in timings)
+    out = tuple(WordTiming(round(float(t0), 3), round(float(t1), 3), round(float(min(c, seg_conf)), 3))
+                for t0, t1, c in timings)
     log.debug("aligned %d words: match rank %.3f, confidence %.2f", len(words), rank, seg_conf)
     return SegmentAlignment(out, round(seg_conf, 3), round(rank, 4), round(ratio, 3), round(dip_share, 3), reason)
 
