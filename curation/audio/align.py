@@ -37,6 +37,8 @@ VARIANTS = (None, "m3", "f2", "f4")  # synthetic voices tried per speaker (espea
 EDGE_SECONDS = 0.2
 SNAP_FRAMES = 15  # a word boundary moves onto a pause up to 150 ms away
 MIN_PAUSE_FRAMES = 8
+MIN_DIP_SHARE = 0.5  # at least this share of word starts should fall on a dip in energy (tuning: 0.72 at the 10th
+# percentile with the right words, 0.67 median with wrong ones)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +236,9 @@ def align_segment(samples: np.ndarray, sr: int, words, language: str = "nl", *,
     seg_conf = _confidence(rank)
     dip_share = float(np.mean([d >= 0.5 for d in dips])) if dips else 0.0
     reason = "" if seg_conf >= CONFIDENT else f"the words do not match the audio (match rank {rank:.3f})"
+    if len(dips) >= 4 and dip_share < MIN_DIP_SHARE:  # word edges in the middle of sounds: doubt the path
+        seg_conf *= 0.5
+        reason = reason or f"word edges rarely fall on dips in energy ({dip_share:.2f} of them)"
     out = tuple(WordTiming(round(float(t0), 3), round(float(t1), 3), round(float(min(c, seg_conf)), 3))
                 for t0, t1, c in timings)
     log.debug("aligned %d words: match rank %.3f, confidence %.2f", len(words), rank, seg_conf)
