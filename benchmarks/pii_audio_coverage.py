@@ -164,32 +164,68 @@ def run_call(audio: Path, tmp: Path, detector) -> tuple[dict, dict]:
                  "segments": summary.segments, "confident_segments": summary.confident_segments}
 
 
-def speed(paths: list[Path], tmp: Path, minutes: float) -> dict:
-    """Alignment of one long stereo call made by joining generated calls (and their cues)."""
+def joined_call(paths: list[Path], tmp: Path, minutes: float, name: str = "long") -> tuple[Path, Path, float] | None:
+    """A long stereo WAV (written block by block) and its WebVTT, by joining generated stereo calls."""
     import soundfile as sf
 
-    from curation.ingest.alignment import align_transcript
     from curation.ingest.formats import read_transcript
 
     stereo = [p for p in paths if sf.info(str(p)).channels == 2]
     if not stereo:
+        return None
+    sr = sf.info(str(stereo[0])).samplerate
+    lines, offset, k = ["WEBVTT", ""], 0.0, 0
+    with sf.SoundFile(str(tmp / f"{name}.wav"), "w", samplerate=sr, channels=2, subtype="PCM_16") as out:
+        while offset < minutes * 60:
+            p = stereo[k % len(stereo)]
+            k += 1
+            data, sr = sf.read(str(p), dtype="float32", always_2d=True)
+            reference = read_transcript(p.with_suffix(".json"))
+            for turn in reference.turns:
+                text = " ".join(w.text for w in reference.words[turn.first:turn.last])
+                lines += [f"{_ts(turn.start + offset)} --> {_ts(turn.end + offset)}", f"<v {turn.speaker}>{text}", ""]
+            out.write(data)
+            offset += len(data) / sr
+    (tmp / f"{name}.vtt").write_text("\n".join(lines), encoding="utf-8")
+    return tmp / f"{name}.wav", tmp / f"{name}.vtt", offset
+
+
+MEMORY_PROBE = """
+import resource, sys, time
+from curation.ingest.alignment import align_transcript
+from curation.ingest.formats import read_transcript
+t0 = time.perf_counter()
+_, summary = align_transcript(read_transcript(sys.argv[2]), sys.argv[1])
+with open("/proc/self/status") as fh:
+    hwm = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM"))
+print(round(time.perf_counter() - t0, 1), summary.words, summary.aligned_words, round(hwm / 1024, 1))
+"""
+
+
+def memory(paths: list[Path], tmp: Path, hours: float) -> dict:
+    """Peak memory (VmHWM) of a fresh process that aligns an `hours`-long joined stereo call."""
+    import subprocess
+
+    joined = joined_call(paths, tmp, hours * 60, "memory")
+    if joined is None:
         return {}
-    lines, blocks, offset, sr = ["WEBVTT", ""], [], 0.0, sf.info(str(stereo[0])).samplerate
-    k = 0
-    while offset < minutes * 60:
-        p = stereo[k % len(stereo)]
-        k += 1
-        data, sr = sf.read(str(p), dtype="float32", always_2d=True)
-        reference = read_transcript(p.with_suffix(".json"))
-        for turn in reference.turns:
-            text = " ".join(w.text for w in reference.words[turn.first:turn.last])
-            lines += [f"{_ts(turn.start + offset)} --> {_ts(turn.end + offset)}", f"<v {turn.speaker}>{text}", ""]
-        blocks.append(data)
-        offset += len(data) / sr
-    long_wav = tmp / "long.wav"
-    sf.write(str(long_wav), np.concatenate(blocks), sr)
-    (tmp / "long.vtt").write_text("\n".join(lines), encoding="utf-8")
-    transcript = read_transcript(tmp / "long.vtt")
+    wav, vtt, seconds = joined
+    out = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(wav), str(vtt)], capture_output=True, text=True,
+                         check=True).stdout.split()
+    return {"audio_hours": round(seconds / 3600, 2), "wall_seconds": float(out[0]), "words": int(out[1]),
+            "aligned_words": int(out[2]), "peak_rss_mib": float(out[3])}
+
+
+def speed(paths: list[Path], tmp: Path, minutes: float) -> dict:
+    """Alignment of one long stereo call made by joining generated calls (and their cues)."""
+    from curation.ingest.alignment import align_transcript
+    from curation.ingest.formats import read_transcript
+
+    joined = joined_call(paths, tmp, minutes)
+    if joined is None:
+        return {}
+    long_wav, long_vtt, offset = joined
+    transcript = read_transcript(long_vtt)
     cpu0, wall0 = time.process_time(), time.perf_counter()
     children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     _, summary = align_transcript(transcript, long_wav)
@@ -197,8 +233,7 @@ def speed(paths: list[Path], tmp: Path, minutes: float) -> dict:
     wall = time.perf_counter() - wall0
     cpu = time.process_time() - cpu0 + (children1.ru_utime - children0.ru_utime) + (children1.ru_stime - children0.ru_stime)
     return {"audio_seconds": round(offset, 1), "words": summary.words, "aligned_words": summary.aligned_words,
-            "wall_seconds": round(wall, 2), "cpu_seconds": round(cpu, 2), "real_time_factor": round(offset / wall, 1),
-            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+            "wall_seconds": round(wall, 2), "cpu_seconds": round(cpu, 2), "real_time_factor": round(offset / wall, 1)}
 
 
 def main() -> int:
@@ -206,6 +241,8 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[7101, 7102])
     parser.add_argument("--calls", type=int, default=10, help="calls per seed")
     parser.add_argument("--speed-minutes", type=float, default=10.0, help="length of the joined call to time (0: skip)")
+    parser.add_argument("--memory-hours", type=float, default=0.0,
+                        help="also align a joined call this long in a fresh process and report its peak memory")
     args = parser.parse_args()
     import callcorpus
 
@@ -229,6 +266,7 @@ def main() -> int:
             print(f"{audio.stem}: {info['aligned_words']}/{info['words']} words aligned in "
                   f"{info['align_seconds']:.1f} s ({info['duration']:.0f} s of audio)", flush=True)
         timing = speed(paths, tmp, args.speed_minutes) if args.speed_minutes > 0 else {}
+        peak = memory(paths, tmp, args.memory_hours) if args.memory_hours > 0 else {}
     print(f"\n{'spans/transcript':40s} {'mentions wholly bleeped':>24s} {'other speech bleeped':>21s} "
           f"{'blocked':>8s} {'widened':>8s}")
     for name, t in totals.items():
@@ -242,10 +280,14 @@ def main() -> int:
     if timing:
         print(f"alignment of a {timing['audio_seconds'] / 60:.1f}-minute stereo call ({timing['words']} words): "
               f"{timing['wall_seconds']} s wall, {timing['cpu_seconds']} s CPU incl. espeak-ng, "
-              f"{timing['real_time_factor']}x real time, peak RSS {timing['peak_rss_mib']} MiB")
+              f"{timing['real_time_factor']}x real time")
+    if peak:
+        print(f"alignment of a {peak['audio_hours']}-hour joined stereo call in a fresh process: "
+              f"{peak['wall_seconds']} s, peak memory (VmHWM) {peak['peak_rss_mib']} MiB")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "pii_audio_coverage.json").write_text(json.dumps(
-        {"seeds": args.seeds, "calls_per_seed": args.calls, "totals": totals, "speed": timing, "calls": calls},
+        {"seeds": args.seeds, "calls_per_seed": args.calls, "totals": totals, "speed": timing, "memory": peak,
+         "calls": calls},
         indent=2) + "\n")
     return 0
 
