@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = {
     "corpus_speed": ["--calls", "50", "--seed", "1"],
     "pii_speed": [],
+    "pii_thirdparty": ["--split", "all"],  # third-party texts from the mirror / PyPI; deduce cache on first use
     "difficulty_speed": [],
     "consent_detection": ["--seeds", "21", "22", "--calls", "25"],
     "consent_scripts": ["--seeds", "21", "--calls", "25"],

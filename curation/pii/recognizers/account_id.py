@@ -19,6 +19,9 @@ STANDALONE = re.compile(r"^(kenmerk|referentie|klantnummer|ordernummer|klantnr)$
 FOREIGN = re.compile(r"(telefoon|mobiel|rekening|iban|^bsn|burgerservice|sofi|postcode|kenteken|geboren|"
                      r"geboortedatum|e-?mail|adres$|phone|birth)")
 WINDOW = 14
+# an amount, a count or a measure, never an identifier: "500 - 1000 dollar", "1.132.997 frank"
+CURRENCY = re.compile(r"^(€|\$|£|euro|euros|eur|dollar|dollars|frank|franken|pond|cent|procent|%|usd|bef)$")
+THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?\Z")
 
 
 class NlAccountIdRecognizer(NormalisedRecognizer):
@@ -50,7 +53,33 @@ class NlAccountIdRecognizer(NormalisedRecognizer):
                     break
                 if k > i + 1 and FOREIGN.search(tokens[k].key):
                     break
-        # long digit strings nobody else claims are identifiers of some kind
+        # long digit strings nobody else claims are identifiers of some kind, unless they read as an
+        # amount, a range or a count ("500 - 1000 dollar", "1.132.997 frank", "vier nul nul nul ... mensen")
         for run in norm.runs:
-            if id(run) not in claimed and sum(c.isdigit() for c in run.canon) >= 7 and not run.units[-1].tail:
+            if id(run) not in claimed and sum(c.isdigit() for c in run.canon) >= 7 and not run.units[-1].tail \
+                    and not _amount_or_count(norm, run):
                 yield run.start, run.end, 0.45, "long unexplained number"
+
+
+def _amount_or_count(norm, run) -> bool:
+    """True when a code run reads as a quantity: written with thousands separators, a range, next to a
+    currency, or followed directly by a noun ("mensen", "kilometer")."""
+    from curation.pii.lookups import lexicon
+
+    tokens = norm.tokens
+    first, last = run.units[0].first, run.units[-1].last
+    if any(u.kind == "conn" for u in run.units):
+        return True
+    if any(THOUSANDS.match(tokens[k].text) for k in range(first, last)):
+        return True
+    before = tokens[first - 1] if first > 0 else None
+    after = tokens[last] if last < len(tokens) else None
+    if (before is not None and CURRENCY.match(before.key)) or norm.text[run.start - 1:run.start] in ("€", "$", "£"):
+        return True
+    if after is not None and not after.sentence_start:
+        if CURRENCY.match(after.key):
+            return True
+        stop = lexicon().stop_words
+        if after.key.isalpha() and len(after.key) > 2 and after.key not in stop:
+            return True
+    return False

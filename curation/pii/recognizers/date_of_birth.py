@@ -1,5 +1,6 @@
-"""DATE_OF_BIRTH: a date said or written near a birth word ("geboren", "geboortedatum"), or a full
-date whose year makes it a plausible birth date. Other dates (invoices, appointments) stay.
+"""DATE_OF_BIRTH: a date said or written near a birth word ("geboren", "geboortedatum", "ik ben van
+..."), or while the caller verifies their identity. Every other date stays, whatever its year:
+"vrijdag 1 september 2000" in a complaint is the lesson, not personal data.
 
 Forms: "12 maart 1984", "de twaalfde maart negentien vierentachtig", "12-03-1984",
 "twaalf drie vierentachtig" (numbers only: needs the birth context)."""
@@ -31,7 +32,10 @@ OTHER_DATE = re.compile(r"^(factuur|afspraak|levering|geleverd|bezorgd|bezorging
                         r"aangevraagd|besteld|sinds|vanaf|verloopt|ingang|ingegaan|afgesloten|storing|monteur|"
                         r"vervaldatum|invoice|appointment|delivery|since|paid|ordered)$")
 CONTEXT = re.compile(r"^(geboren|geboortedatum|geboortedag|geboorte|geb\.?|geboortejaar|verjaardag|jarig|"
-                     r"born|birth|birthday|dob|d\.o\.b\.?)$")
+                     r"born|birth|birthday|dob|d\.o\.b\.?|date-of-birth)$")
+# identity checks ask for the birth date without always naming it ("ter verificatie: de datum?")
+VERIFICATION = re.compile(r"^(verificatie|verifi[eë]ren|identificatie|identiteit|legitimatie|verification|verify|"
+                          r"identity)$")
 
 
 def _year(m) -> int | None:
@@ -57,12 +61,15 @@ def _valid(day: int, month: int, year: int | None) -> bool:
     return year is None or 1890 <= year <= dt.date.today().year
 
 
-def _score(has_context: bool, year: int | None, spoken_numbers: bool) -> float:
-    if has_context:
-        return 0.9
-    if spoken_numbers or year is None:
-        return 0.0
-    return 0.5 if year <= dt.date.today().year - 12 else 0.0
+def _born_on(norm, k: int | None) -> bool:
+    """A birth word nearby, "ik ben van <date>" right before it, or an identity check going on."""
+    if k is None:
+        return False
+    if context_near(norm, k, CONTEXT, before=14, after=2, stop=OTHER_DATE):
+        return True
+    if k >= 2 and norm.tokens[k - 1].key == "van" and norm.tokens[k - 2].key in ("ben", "bent"):
+        return True
+    return context_near(norm, k, VERIFICATION, before=14, after=0, stop=OTHER_DATE)
 
 
 def _birth_year(year: int | None) -> bool:
@@ -75,7 +82,7 @@ class DateOfBirthRecognizer(NormalisedRecognizer):
     def find(self, norm):
         words = norm.words
         seen = set()
-        for pattern, numeric in ((NAMED, False), (NAMED_EN, False), (NUMERIC_SPOKEN, True)):
+        for pattern in (NAMED, NAMED_EN, NUMERIC_SPOKEN):
             for m in pattern.finditer(words):
                 month = MONTHS[m.group("m")] if "m" in m.groupdict() and m.group("m") else int(m.group("mn"))
                 year = _year(m)
@@ -85,11 +92,10 @@ class DateOfBirthRecognizer(NormalisedRecognizer):
                 if (start, end) in seen:
                     continue
                 first = norm.units[norm.words_unit_range(m.start(), m.end())[0]].first
-                score = _score(context_near(norm, first, CONTEXT, before=14, after=2, stop=OTHER_DATE)
-                               and _birth_year(year), year, numeric)
+                score = 0.9 if _born_on(norm, first) and _birth_year(year) else 0.0
                 if score:
                     seen.add((start, end))
-                    yield start, end, score, "date near a birth word" if score > 0.5 else "full date, birth-like year"
+                    yield start, end, score, "date near a birth word"
         text = norm.text
         for m in WRITTEN.finditer(text):
             if m.group("iy"):
@@ -99,7 +105,6 @@ class DateOfBirthRecognizer(NormalisedRecognizer):
             if not _valid(day, month, year) or (m.start(), m.end()) in seen:
                 continue
             k = norm.token_at(m.start())
-            score = _score(k is not None and context_near(norm, k, CONTEXT, before=14, after=2, stop=OTHER_DATE)
-                           and _birth_year(year), year, False)
+            score = 0.9 if _born_on(norm, k) and _birth_year(year) else 0.0
             if score:
                 yield m.start(), m.end(), score, "written date near a birth word"

@@ -101,6 +101,8 @@ class NlLocationRecognizer(NormalisedRecognizer):
             return 0.0
         if explicit or after_address:
             return 0.75 if t.is_cap else 0.6
+        if t.is_cap and t.sentence_start and length == 1 and keys[i] not in lex.first_names:
+            return 0.5  # "Utrecht is mooi": a place opening a sentence
         return 0.55 if t.is_cap and not t.sentence_start else 0.0
 
     @staticmethod

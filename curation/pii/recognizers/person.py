@@ -48,7 +48,7 @@ CALENDAR = frozenset({"januari", "februari", "maart", "april", "mei", "juni", "j
 _INTRO_LAST = frozenset(p[-1] for p in INTROS) | {"met"}
 _TRIGGER_WORDS = frozenset({"de"})  # "de heer"
 _NAME_CHARS = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*\Z")
-_INITIALS = re.compile(r"(?:[A-Z]\.){1,4}\Z|[A-Z]\Z")
+_INITIALS = re.compile(r"(?:[A-Z]\.){0,4}[A-Z]\.?\Z")  # "J.", "A.B.C." (its last full stop is punctuation)
 
 
 class NlPersonRecognizer(NormalisedRecognizer):
@@ -159,6 +159,10 @@ class NlPersonRecognizer(NormalisedRecognizer):
                 break  # "van" and "de" are first names too, but here they start the surname
             if firsts and keys[k] in CALENDAR:
                 break  # "Jan Mei": the calendar word is the surname
+            vocative = not firsts and tokens[k].sentence_start and cap(k) and text[tokens[k].end:tokens[k].end + 1] == "," \
+                and keys[k] in lex.first_names and k + 1 < n and tokens[k + 1].text[:1].islower()
+            if vocative:  # "Kees, luister eens": a first name said to someone
+                return k + 1, 0.6
             if not lenient and keys[k] in common and (tokens[k].sentence_start
                                                       or (k and tokens[k - 1].is_placeholder)):
                 break  # "Dan schakel ik u door": a capitalised word at the start of a sentence (a

@@ -14,6 +14,8 @@ NOT_ISSUED = ("SA", "SD", "SS")  # never issued, but a misheard letter is still 
 LOWER_PATTERN = re.compile(r"(?<![\w-])[1-9][0-9]{3} ?(?!sa|sd|ss)[a-z]{2}\b")
 _FUNCTION_WORDS = frozenset({"in", "op", "en", "de", "is", "te", "of", "om", "al", "nu", "zo", "ja", "na", "er", "ik",
                             "je", "we", "ze", "uw"})
+# letters that make "twaalf vijftig m g" a dose or a measure, not a postcode (unless "postcode" is said)
+UNITS = frozenset({"MG", "KG", "KM", "CM", "MM", "ML", "CL", "DL", "GB", "MB", "KB", "KW", "PK", "MW", "GR"})
 CONTEXT = re.compile(r"^(postcode|postcodes|zipcode|zip|postal|postbus)$")
 POSTCODE_WORD = re.compile(r"^(postcode|zipcode)$")
 
@@ -27,6 +29,8 @@ class NlPostcodeRecognizer(NormalisedRecognizer):
                 start, end = run.span(m.start(), m.end())
                 first = run.units[run.unit_range(m.start(), m.end())[0]].first
                 boost = context_near(norm, first, CONTEXT, before=6)
+                if m.group()[-2:] in UNITS and not boost:
+                    continue
                 score = 0.95 if boost else 0.85
                 if m.group()[-2:] in NOT_ISSUED:
                     score -= 0.25

@@ -1,0 +1,58 @@
+"""Misses and false alarms found on third-party Dutch text (issue: personal data in real Dutch speech),
+as table-driven cases. The texts have the same shape as the failures; names and numbers are invented."""
+
+from __future__ import annotations
+
+import pytest
+
+from curation.pii import detect
+
+# (text, entity type, the exact text a span of that type must cover)
+FOUND = [
+    ("Het is van A.B.C. Visser en verder niemand.", "PERSON", "A.B.C. Visser"),
+    ("De brief is voor mw. K.L. de Boer.", "PERSON", "K.L. de Boer"),
+    ("Kees, luister even naar mij.", "PERSON", "Kees"),
+    ("Het adres is Lange Voorhout 12, 2511 CV Den Haag.", "NL_POSTCODE", "2511 CV"),
+    ("Het adres is Lange Voorhout 12, 2511 CV Den Haag.", "LOCATION", "Den Haag"),
+    ("ik ben van 12 maart 1984", "DATE_OF_BIRTH", "12 maart 1984"),
+    ("Ter verificatie: de datum is 3 mei 1971.", "DATE_OF_BIRTH", "3 mei 1971"),
+    ("mijn postcode is twaalf vijftig m g", "NL_POSTCODE", "twaalf vijftig m g"),
+    ("Mijn nummer is 12345678 en verder niets.", "ACCOUNT_ID", "12345678"),
+]
+
+# (text, the words that must stay: no span may touch them)
+KEPT = [
+    ("vrijdag 1 september 2000 hebben we een afspraak", "1 september 2000"),
+    ("De factuur van 14 februari 2019 klopt niet.", "14 februari 2019"),
+    ("het kost 500 - 1000 dollar per maand", "500 - 1000"),
+    ("dat was toen 1.132.997 frank", "1.132.997"),
+    ("er kwamen vier nul nul nul nul nul nul mensen op af", "vier nul nul nul nul nul nul"),
+    ("u krijgt twaalf vijftig m g per dag", "twaalf vijftig m g"),
+    ("het bedrag van €1.250.000 is overgemaakt", "1.250.000"),
+    ("Het kost 2500000 euro in totaal.", "2500000"),
+]
+
+
+@pytest.mark.parametrize("text,entity,expected", FOUND, ids=[f"{e}:{t[:28]}" for t, e, _ in FOUND])
+def test_found(text, entity, expected):
+    found = [(s.entity_type, text[s.start:s.end]) for s in detect(text)]
+    assert (entity, expected) in found, found
+
+
+@pytest.mark.parametrize("text,kept", KEPT, ids=[t[:32] for t, _ in KEPT])
+def test_kept(text, kept):
+    start = text.index(kept)
+    end = start + len(kept)
+    touching = [(s.entity_type, text[s.start:s.end]) for s in detect(text) if s.start < end and start < s.end]
+    assert touching == [], touching
+
+
+def test_birth_date_needs_a_birth_cue_not_a_plausible_year():
+    assert [s.entity_type for s in detect("Op 12 maart 1984 is de aansluiting gelegd.")] == []
+    spans = detect("Ik ben geboren op 12 maart 1984.")
+    assert [s.entity_type for s in spans] == ["DATE_OF_BIRTH"]
+
+
+def test_long_number_next_to_a_unit_is_an_amount_but_alone_an_identifier():
+    assert detect("Dat zijn 4500000 liter water.") == []
+    assert [s.entity_type for s in detect("Noteer maar: 4500000.")] == ["ACCOUNT_ID"]
