@@ -34,6 +34,7 @@ BENCHMARKS = {
     "anonymise_speed": [],
     "anonymise_utility": [],
     "anonymise_corpus": ["--calls", "50", "--seed", "101"],
+    "pii_audio_coverage": ["--seeds", "7101", "7102", "--calls", "10", "--speed-minutes", "10"],
     "dashboard_render": ["--browser", "--preheat"],
 }
 EVAL_BENCHMARKS = {  # need torch, resemblyzer, pocketsphinx (the `eval` extra)

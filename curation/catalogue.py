@@ -65,7 +65,8 @@ def load_transcript(ws: Workspace, call_id: str) -> Transcript | None:
         ws_turns = conn.execute(select(turns).where(turns.c.call_id == call_id).order_by(turns.c.idx)).mappings().all()
         language = conn.execute(select(calls.c.language).where(calls.c.id == call_id)).scalar_one()
     return Transcript(
-        words=tuple(Word(w["text"], w["start"], w["end"], w["speaker"], w["confidence"], bool(w["estimated"]))
+        words=tuple(Word(w["text"], w["start"], w["end"], w["speaker"], w["confidence"], bool(w["estimated"]),
+                         bool(w["aligned"]))
                     for w in ws_words),
         speakers=tuple(Speaker(s["label"], s["role"], s["channel"]) for s in spk),
         turns=tuple(Turn(t["speaker"], t["start"], t["end"], t["first_word"], t["last_word"]) for t in ws_turns),

@@ -27,7 +27,8 @@ class Word:
     end: float
     speaker: str
     confidence: float | None = None
-    estimated: bool = False  # True when the time was estimated inside a segment
+    estimated: bool = False  # True when the time was estimated inside a segment (or its alignment is uncertain)
+    aligned: bool = False  # True when forced alignment placed the word confidently (then not estimated)
 
     def __post_init__(self) -> None:
         if not self.text or self.text != self.text.strip():

@@ -54,10 +54,12 @@ def test_padding_widens_but_never_goes_below_zero():
     assert r.start == 0.0 and r.end == pytest.approx(1.4 + 0.1)
 
 
-def test_estimated_words_get_the_larger_padding():
+def test_estimated_words_widen_to_their_stretch_with_the_larger_padding():
     t = transcript([("customer", "bel"), ("customer", "Jan")], estimated={1})
     (r,) = redaction_intervals(t, [PiiSpan("PERSON", 4, 7, 0.9)], padding=0.05, estimated_padding=0.3)
-    assert r.estimated and r.start == pytest.approx(0.5 - 0.3) and r.end == pytest.approx(0.9 + 0.3)
+    # from the end of the confidently placed "bel" (0.4 s) to the end of the turn (0.9 s), padded
+    assert r.estimated and r.widened
+    assert r.start == pytest.approx(0.4 - 0.3) and r.end == pytest.approx(0.9 + 0.3)
 
 
 def test_span_across_two_speakers_gives_one_interval_per_speaker():

@@ -73,7 +73,7 @@ class RedactionEditor(w.VBox):
             text = self._words_text(span.first_word, span.last_word, sliced)
             label = w.HTML(f"<code>{html.escape(span.entity_type)}</code> {span.start - clip.start:6.1f} s "
                            f"“{html.escape(text)}” — {STATUS_LABEL.get(span.status, span.status)}"
-                           f" ({span.source})")
+                           f" ({span.source}){self._uncertain_note(span, clip)}")
             rows.append(w.HBox([accept, reject, label]))
         self.spans_box.children = rows or [w.HTML("<i>No PII detected in this clip.</i>")]
         words = sliced.words if sliced is not None else ()
@@ -83,6 +83,16 @@ class RedactionEditor(w.VBox):
         self.preview.value = "<div class='cw-redaction-preview' style='max-width:760px'>" + " ".join(
             f"<span style='background:#e9d5f5'>{html.escape(wd.text)}</span>" if self.indices[k] in redacted
             else html.escape(wd.text) for k, wd in enumerate(words)) + "</div>"
+
+    @staticmethod
+    def _uncertain_note(span, clip) -> str:
+        """A marked note when the library says the span's word times are uncertain (whole stretch bleeped)."""
+        if not span.alignment_uncertain:
+            return ""
+        a, b = span.uncertain_stretch
+        a, b = max(a, clip.start) - clip.start, min(b, clip.end) - clip.start
+        return (f" <span class='cw-uncertain' style='background:#fde2b8;color:#7a3e00;padding:0 4px;"
+                f"border-radius:3px'>alignment uncertain: whole stretch {a:.1f}-{b:.1f} s bleeped</span>")
 
     def _words_text(self, first: int, last: int, sliced) -> str:
         if sliced is None:

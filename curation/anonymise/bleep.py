@@ -22,6 +22,7 @@ TONE_HZ = 1000.0
 TONE_AMPLITUDE = 0.1  # -20 dBFS peak before loudness normalisation
 PAD_SECONDS = 0.05
 PAD_ESTIMATED_SECONDS = 0.25  # word times estimated inside a segment are only roughly right
+PAD_ALIGNED_SECONDS = 0.12  # forced-aligned word edges are off by up to ~0.1 s (benchmarks/pii_audio_coverage.py)
 FADE_SECONDS = 0.005
 TIME_TOLERANCE = 0.25  # an interval may overrun the audio end by this much (rounding of transcript times)
 
@@ -39,6 +40,8 @@ class Redaction:
     speaker: str | None
     entity_type: str
     estimated: bool = False
+    widened: bool = False  # the whole stretch where uncertain word times may lie (see curation.pii.timing)
+    aligned: bool = False  # word times placed by forced alignment
 
 
 @dataclass
@@ -63,7 +66,8 @@ def tone_frequency(sr: int) -> float:
 
 
 def plan(redactions: Iterable[Redaction], duration: float, sr: int, channel_of: Mapping[str | None, tuple[int, ...]],
-         pad: float = PAD_SECONDS, pad_estimated: float = PAD_ESTIMATED_SECONDS) -> list[BleepSpan]:
+         pad: float = PAD_SECONDS, pad_estimated: float = PAD_ESTIMATED_SECONDS,
+         pad_aligned: float = PAD_ALIGNED_SECONDS) -> list[BleepSpan]:
     """Place every redaction (fail closed); spans are padded and clamped to [0, duration)."""
     total = int(round(duration * sr))
     spans = []
@@ -76,7 +80,7 @@ def plan(redactions: Iterable[Redaction], duration: float, sr: int, channel_of: 
         if r.start >= duration or r.end > duration + TIME_TOLERANCE or r.end < 0:
             raise PlacementError(f"{where} at {r.start:.3f}-{r.end:.3f}s lies outside the audio "
                                  f"(0-{duration:.3f}s): transcript and recording do not match")
-        p = pad_estimated if r.estimated else pad
+        p = pad_estimated if r.estimated else pad_aligned if r.aligned else pad
         first = max(0, int(math.floor((r.start - p) * sr)))
         last = min(total, int(math.ceil((r.end + p) * sr)))
         if r.speaker in channel_of:

@@ -20,7 +20,7 @@ from curation.anonymise import bleep as bleeping
 from curation.anonymise.clip import resolve
 from curation.anonymise.keys import speaker_parameters
 from curation.anonymise.render import RenderJob, render
-from curation.anonymise.report import AnonymisationReport, RedactionResult
+from curation.anonymise.report import AnonymisationReport, RedactionResult, uncertain_reason
 from curation.anonymise.speakers import channel_roles, channels_of_roles, mono_timeline, role_labels
 from curation.anonymise.verify import DECODED_THRESHOLD_DBFS, codec_guard_seconds, verify_interval
 from curation.anonymise.voice import METHOD_DESCRIPTIONS, METHODS
@@ -39,7 +39,8 @@ def anonymise_audio(audio_path, transcript: Transcript | None, intervals: Iterab
                     voice: str = "default", bleep: str = "tone", start: float | None = None,
                     end: float | None = None, out=None, fmt: str | None = None, *, call_id: str | None = None,
                     snap: str = "none", pad: float = bleeping.PAD_SECONDS,
-                    pad_estimated: float = bleeping.PAD_ESTIMATED_SECONDS, sample_rate: int | None = None,
+                    pad_estimated: float = bleeping.PAD_ESTIMATED_SECONDS,
+                    pad_aligned: float = bleeping.PAD_ALIGNED_SECONDS, sample_rate: int | None = None,
                     target_lufs: float | None = DEFAULT_TARGET_LUFS, bitrate: str | None = None,
                     crosstalk_guard: bool = True) -> AnonymisationReport:
     """Anonymise [start, end) of `audio_path` into `out`. `intervals` are on the call's timeline:
@@ -62,13 +63,14 @@ def anonymise_audio(audio_path, transcript: Transcript | None, intervals: Iterab
     n = int(round(clip.end * sr)) - clip_first
     report.clip = {"start": round(clip.start, 6), "end": round(clip.end, 6), "duration": round(n / sr, 6),
                    "snap": snap}
-    report.bleep = {"mode": bleep, "padding": pad, "padding_estimated": pad_estimated, "fade": bleeping.FADE_SECONDS}
+    report.bleep = {"mode": bleep, "padding": pad, "padding_estimated": pad_estimated, "padding_aligned": pad_aligned,
+                    "fade": bleeping.FADE_SECONDS}
 
     labels = role_labels(transcript)
     try:
         redactions = [_redaction(i, transcript, labels) for i in intervals]
         call_spans = bleeping.plan(redactions, info.duration, sr, channels_of_roles(transcript, channels),
-                                   pad, pad_estimated)
+                                   pad, pad_estimated, pad_aligned)
     except CurationError as exc:
         report.blocked_reason = f"redaction cannot be placed: {exc}"
         return report
@@ -108,6 +110,10 @@ def anonymise_audio(audio_path, transcript: Transcript | None, intervals: Iterab
             meter = render(read_range, job, rendered.write)
         report.warnings.extend(job.warnings)
         report.redactions = [_result(s, sr, labels) for s in spans]
+        widened = sum(r.alignment_uncertain for r in report.redactions)
+        if widened:
+            report.warnings.append(f"{widened} interval(s) cover a whole stretch because the word times there "
+                                   "could not be placed confidently (alignment uncertain)")
         failed = [r for r in report.redactions if not r.verified]
         report.verification = {"pcm": not failed, "pcm_threshold_dbfs": -80.0}
         if failed:
@@ -148,11 +154,14 @@ def _redaction(item, transcript: Transcript | None, labels: dict[str, str]) -> b
     speaker = get("speaker")
     known_roles = set(labels.values()) | {"agent", "customer"}
     role = labels.get(speaker) or (speaker if speaker in known_roles else None)
-    estimated = get("estimated")
-    if estimated is None and transcript is not None and start is not None and end is not None:
-        estimated = any(w.estimated for w in transcript.words if w.end > start and w.start < end)
+    estimated, aligned = get("estimated"), get("aligned")
+    if transcript is not None and start is not None and end is not None and (estimated is None or aligned is None):
+        inside = [w for w in transcript.words if w.end > start and w.start < end]
+        estimated = any(w.estimated for w in inside) if estimated is None else estimated
+        aligned = any(w.aligned for w in inside) if aligned is None else aligned
     return bleeping.Redaction(None if start is None else float(start), None if end is None else float(end), role,
-                              str(get("entity_type", "PII")), bool(estimated))
+                              str(get("entity_type", "PII")), bool(estimated), bool(get("widened", False)),
+                              bool(aligned))
 
 
 def _to_clip(spans: list[bleeping.BleepSpan], clip_first: int, n: int) -> list[bleeping.BleepSpan]:
@@ -166,10 +175,13 @@ def _to_clip(spans: list[bleeping.BleepSpan], clip_first: int, n: int) -> list[b
 
 def _result(s: bleeping.BleepSpan, sr: int, labels: dict[str, str]) -> RedactionResult:
     residual = None if s.residual_dbfs is None else round(max(s.residual_dbfs, -200.0), 1)
-    return RedactionResult(start=round(s.first / sr, 6), end=round(s.last / sr, 6),
+    start, end = round(s.first / sr, 6), round(s.last / sr, 6)
+    return RedactionResult(start=start, end=end,
                            speaker=s.redaction.speaker or "unknown", entity_type=s.redaction.entity_type,
                            verified=bool(s.verified), channels=sorted(set(s.channels + s.extra_channels)),
-                           estimated_times=s.redaction.estimated, residual_dbfs=residual)
+                           estimated_times=s.redaction.estimated, residual_dbfs=residual,
+                           alignment_uncertain=s.redaction.widened,
+                           reason=uncertain_reason(start, end) if s.redaction.widened else None)
 
 
 def _random_access_source(audio_path, info, start: float, end: float, tmp: Path) -> Path:

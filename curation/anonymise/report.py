@@ -23,6 +23,13 @@ class RedactionResult:
     channels: list[int] = field(default_factory=list)
     estimated_times: bool = False
     residual_dbfs: float | None = None
+    alignment_uncertain: bool = False  # the words' times were not placed confidently: the whole stretch is bleeped
+    reason: str | None = None  # why the interval is as wide as it is, for people reading the report
+
+
+def uncertain_reason(start: float, end: float) -> str:
+    """The report's words for an interval widened because word alignment was not confident."""
+    return f"alignment uncertain: whole stretch {start:.1f}-{end:.1f} s bleeped"
 
 
 @dataclass
@@ -32,7 +39,7 @@ class AnonymisationReport:
     output: dict | None = None  # file name, format, sample_rate, channels, duration
     clip: dict | None = None  # start, end (call timeline), duration
     voice: dict = field(default_factory=dict)  # method, description, speakers (roles), per_speaker
-    bleep: dict = field(default_factory=dict)  # mode, padding, padding_estimated, fade
+    bleep: dict = field(default_factory=dict)  # mode, padding, padding_estimated, padding_aligned, fade
     redactions: list[RedactionResult] = field(default_factory=list)
     verification: dict = field(default_factory=dict)
     loudness: dict = field(default_factory=dict)

@@ -237,3 +237,31 @@ def resample(data: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     out = resample_poly(np.asarray(data, dtype=np.float64), to_rate // g, from_rate // g, axis=0)
     n = int(round(len(data) * to_rate / from_rate))
     return out[:n].astype(np.float32)
+
+
+def excerpts(path, windows, block_seconds: float = BLOCK_SECONDS) -> Iterator[tuple[int, np.ndarray]]:
+    """Yield (index, samples) for each (start, end) window in seconds, in order of start, reading the
+    file once from front to back; only the audio from the earliest pending window on is held."""
+    sr = probe(path).sample_rate
+    order = sorted(range(len(windows)), key=lambda i: windows[i][0])
+    if not order:
+        return
+    spans = {i: (int(round(max(0.0, windows[i][0]) * sr)), int(round(windows[i][1] * sr))) for i in order}
+    pending = list(order)
+    buf, pos = None, 0  # buf holds samples [pos, pos + len(buf))
+    first = spans[pending[0]][0]
+    for block in stream(path, block_seconds=block_seconds, start=first / sr):
+        buf = block if buf is None else np.concatenate([buf, block])
+        if pos == 0 and first:
+            pos = first
+        while pending and spans[pending[0]][1] <= pos + len(buf):
+            i = pending.pop(0)
+            a, b = spans[i]
+            yield i, buf[max(0, a - pos): max(0, b - pos)].copy()
+        drop = min((spans[pending[0]][0] if pending else pos + len(buf)) - pos, len(buf))
+        if drop > 0:
+            buf, pos = buf[drop:], pos + drop
+    while pending:  # windows that run past the end of the file get what there is
+        i = pending.pop(0)
+        a, b = spans[i]
+        yield i, (buf[max(0, a - pos): max(0, b - pos)].copy() if buf is not None else np.zeros((0, 1), np.float32))

@@ -46,7 +46,9 @@ def anonymise(audio, transcript_path, transcript_format, lang, start, end, snap,
               key_file, intervals_path, sample_rate, workspace, call_id) -> None:
     """Cut a clip, bleep every PII interval, verify it, disguise each voice, and write OUT.
 
-    PII intervals come from PII detection on the transcript (or --intervals). The clip is
+    PII intervals come from PII detection on the transcript (or --intervals). The words of a
+    WebVTT or STM transcript are first placed from the audio (forced alignment); where that is
+    not confident, the whole stretch they may lie in is bleeped. The clip is
     blocked - no output file, exit status 2 - when an interval cannot be placed on the
     audio or any bleeped interval still holds sound besides the tone. The report names
     speakers by role (agent, customer, speaker A/B), never by the transcript's labels,
@@ -68,9 +70,14 @@ def anonymise(audio, transcript_path, transcript_format, lang, start, end, snap,
             raise click.UsageError("--audio is required (or --workspace with --call)")
         transcript = None
         if transcript_path:
-            from curation.ingest.formats import read_transcript
+            from curation.ingest.alignment import ALIGNED_FORMATS, align_transcript
+            from curation.ingest.formats import read_with_format
 
-            transcript = read_transcript(transcript_path, transcript_format)
+            fmt, transcript = read_with_format(transcript_path, transcript_format)
+            if fmt in ALIGNED_FORMATS and transcript.timings_estimated:
+                transcript, alignment = align_transcript(transcript, audio, lang)
+                if alignment.warning:
+                    click.echo(f"warning: {transcript_path}: {alignment.warning}", err=True)
         elif not intervals_path:
             raise click.UsageError("--transcript is required to find PII (or give reviewed --intervals)")
         key, where, created = load_or_create_key(key_file)

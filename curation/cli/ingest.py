@@ -32,22 +32,27 @@ def init(workspace: str, database_url: str | None) -> None:
 @workspace_option
 @click.option("--manifest", type=click.Path(dir_okay=False, exists=True), default=None,
               help="CSV manifest with call metadata (default: manifest.csv inside a given folder).")
+@click.option("--no-align", is_flag=True, default=False,
+              help="Keep the evenly spread word times of WebVTT/STM transcripts instead of placing the words "
+                   "from the audio (forced alignment with espeak-ng); redaction then covers whole segments.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-def ingest(workspace: str, manifest: str | None, paths: tuple[str, ...]) -> None:
+def ingest(workspace: str, manifest: str | None, no_align: bool, paths: tuple[str, ...]) -> None:
     """Import recordings with their transcripts into the workspace.
 
     PATHS are files or folders. A transcript pairs with the recording of the same file
     stem (call17.wav + call17.json|.vtt|.stm, or AWS Transcribe .json); recordings may be
     WAV, MP3 or OGG, mono or two-channel (agent left, customer right). Re-importing a file
     is a no-op. A bad file is reported on one line and the rest of the batch goes on; the
-    exit status is 2 when any file failed.
+    exit status is 2 when any file failed. Words of WebVTT and STM transcripts are placed from
+    the audio (forced alignment); where that is not confident they stay estimated, and
+    redaction then covers their whole stretch.
     """
     from curation.cli._common import open_workspace
     from curation.ingest import ingest as run
     from curation.users import current_user
 
     ws = open_workspace(workspace)
-    outcomes = run(ws, paths, current_user(), manifest=manifest)  # needs role trainer or admin
+    outcomes = run(ws, paths, current_user(), manifest=manifest, align=not no_align)  # needs role trainer or admin
     for outcome in outcomes:
         click.echo(outcome.line(), err=outcome.status == "failed")
     counts = {s: sum(o.status == s for o in outcomes) for s in ("imported", "skipped", "failed")}

@@ -85,7 +85,8 @@ def anonymise_clip(ws: Workspace, clip_id: str, user: str | None = None, progres
     for s in spans:
         ks = [position[i] for i in range(s.first_word, s.last_word) if i in position]
         if s.active:
-            intervals.append({"start": s.start, "end": s.end, "speaker": s.speaker, "entity_type": s.entity_type})
+            intervals.append(_interval(transcript, range(s.first_word, s.last_word), s.start, s.end, s.speaker,
+                                       s.entity_type))
             redact.update({k: s.entity_type for k in ks})
         else:
             reviewed.update(ks)
@@ -93,8 +94,8 @@ def anonymise_clip(ws: Workspace, clip_id: str, user: str | None = None, progres
         if (indices[d.first], indices[d.last - 1] + 1, d.entity_type) in known:
             continue
         ws_ = sliced.words[d.first:d.last]
-        intervals.append({"start": clip.start + min(w.start for w in ws_), "end": clip.start + max(w.end for w in ws_),
-                          "speaker": ws_[0].speaker, "entity_type": d.entity_type})
+        intervals.append(_interval(transcript, indices[d.first:d.last], clip.start + min(w.start for w in ws_),
+                                   clip.start + max(w.end for w in ws_), ws_[0].speaker, d.entity_type))
         redact.update({k: d.entity_type for k in range(d.first, d.last)})
     reviewed -= set(redact)
 
@@ -146,6 +147,18 @@ def anonymise_clip(ws: Workspace, clip_id: str, user: str | None = None, progres
     _remove_old_versions(ws, clip_id, version_dir)
     say("done", 1.0)
     return outcome
+
+
+def _interval(transcript, call_indices, start: float, end: float, speaker: str, entity_type: str) -> dict:
+    """A redaction interval on the call's timeline, widened to the whole uncertain stretch when the
+    words' times are estimated (the rule lives in `curation.pii.timing.uncertain_stretch`)."""
+    from curation.pii.timing import uncertain_stretch
+
+    stretch = uncertain_stretch(transcript, [i for i in call_indices if 0 <= i < len(transcript.words)])
+    if stretch is None:
+        return {"start": start, "end": end, "speaker": speaker, "entity_type": entity_type}
+    return {"start": min(start, stretch[0]), "end": max(end, stretch[1]), "speaker": speaker,
+            "entity_type": entity_type, "estimated": True, "widened": True}
 
 
 def _encode_mp3(wav: Path, mp3: Path, report: dict, bleep: str) -> dict:

@@ -114,10 +114,20 @@ def clip_counts(ws: Workspace, user: str | None = None) -> dict[str, int]:
 
 
 def redaction_spans(ws: Workspace, clip_id: str, user: str | None = None) -> list[RedactionSpan]:
+    """The clip's redaction spans; each says (`uncertain_stretch`) whether its words' times are
+    uncertain, so that the audio redaction covers a whole stretch around them."""
+    from curation.pii.timing import uncertain_stretch
+
     require(actor(ws, user), "clips.read", "read clips")
     with ws.engine.connect() as conn:
-        load_clip(conn, clip_id)
-        return load_spans(conn, clip_id)
+        clip = load_clip(conn, clip_id)
+        spans = load_spans(conn, clip_id)
+    transcript = _transcript(ws, clip.call_id) if spans else None
+    if transcript is None:
+        return spans
+    n = len(transcript.words)
+    return [replace(s, uncertain_stretch=uncertain_stretch(
+        transcript, [i for i in range(s.first_word, s.last_word) if 0 <= i < n])) for s in spans]
 
 
 def update_clip(ws: Workspace, clip_id: str, title: str | None = None, user: str | None = None) -> Clip:

@@ -30,16 +30,24 @@ class RedactionSpan:
     status: str
     score: float | None = None
     decided_by: str | None = None
+    # (start, end) on the call's timeline when the words' times are uncertain (not confidently aligned):
+    # the audio redaction then covers this whole stretch. Computed by `redaction_spans`, not stored.
+    uncertain_stretch: tuple[float, float] | None = None
 
     @property
     def active(self) -> bool:
         return self.status != "rejected"
 
+    @property
+    def alignment_uncertain(self) -> bool:
+        return self.uncertain_stretch is not None
+
     def to_dict(self, clip_first_word: int = 0, role: str | None = None) -> dict:
         """Without the transcript's speaker label (may be a name): the role instead when given."""
         return {"id": self.id, "words": [self.first_word - clip_first_word, self.last_word - clip_first_word],
                 "start": self.start, "end": self.end, "speaker": role, "entity_type": self.entity_type,
-                "source": self.source, "status": self.status, "score": self.score}
+                "source": self.source, "status": self.status, "score": self.score,
+                "uncertain_stretch": list(self.uncertain_stretch) if self.uncertain_stretch else None}
 
 
 @dataclass(frozen=True)

@@ -119,8 +119,24 @@ def _assign_channels(transcript: Transcript, info: AudioInfo) -> Transcript:
     return Transcript(transcript.words, fixed, transcript.turns, transcript.language)
 
 
-def import_one(ws: Workspace, item: ImportItem, actor: str) -> ImportOutcome:
-    """Import one recording (raises ImportProblem for a bad one; the workspace is then unchanged)."""
+def _align(transcript: Transcript, fmt: str, audio: Path, language: str) -> tuple[Transcript, dict | None]:
+    """Forced alignment of a segment-level transcript; any failure keeps the estimate, with a warning."""
+    from curation.ingest.alignment import ALIGNED_FORMATS, align_transcript
+
+    if fmt not in ALIGNED_FORMATS or not transcript.timings_estimated:
+        return transcript, None
+    try:
+        aligned, summary = align_transcript(transcript, audio, language)
+    except Exception as exc:  # noqa: BLE001 - alignment is an improvement, never a reason to refuse a call
+        log.warning("alignment of %s failed (%s); word times stay estimated", audio.name, type(exc).__name__)
+        return transcript, {"warning": f"word times estimated, alignment failed ({type(exc).__name__}: {exc})"}
+    return aligned, summary.to_dict()
+
+
+def import_one(ws: Workspace, item: ImportItem, actor: str, align: bool = True) -> ImportOutcome:
+    """Import one recording (raises ImportProblem for a bad one; the workspace is then unchanged).
+    A segment-level transcript (WebVTT, STM) gets its words placed by forced alignment unless
+    `align` is false."""
     audio = item.audio
     if not audio.is_file():
         raise ImportProblem(audio, "recording not found")
@@ -143,6 +159,9 @@ def import_one(ws: Workspace, item: ImportItem, actor: str) -> ImportOutcome:
         raise ImportProblem(audio, f"call id {call_id!r} from the file name may use letters, digits, '.', '_' and '-' only")
     fields = item.fields
     language = fields.get("language") or (transcript.language if transcript else "nl")
+    alignment = None
+    if transcript is not None and align:
+        transcript, alignment = _align(transcript, fmt, audio, language)
     suffix = audio.suffix.lower()
     stored_rel = f"originals/{checksum[:2]}/{checksum}{suffix}"
     stored = ws.root / stored_rel
@@ -163,7 +182,8 @@ def import_one(ws: Workspace, item: ImportItem, actor: str) -> ImportOutcome:
                 language=language, topic=fields.get("topic"), source_checksum=checksum, audio_path=stored_rel,
                 audio_format=info.format, transcript_format=fmt, transcript_checksum=t_checksum,
                 timings_estimated=bool(transcript and transcript.timings_estimated), imported_at=utcnow(),
-                imported_by=actor, metadata_json=json.dumps({"codec": info.codec}),
+                imported_by=actor, metadata_json=json.dumps({"codec": info.codec,
+                                                             **({"alignment": alignment} if alignment else {})}),
             ))
             if transcript is not None:
                 _insert_transcript(conn, call_id, transcript)
@@ -180,7 +200,8 @@ def import_one(ws: Workspace, item: ImportItem, actor: str) -> ImportOutcome:
                     retention_until=fields.get("retention_until"), source="manifest"))
             audit.record(conn, actor, "call.imported", "call", call_id, checksum=checksum,
                          duration=round(info.duration, 3), words=len(transcript.words) if transcript else 0,
-                         transcript_format=fmt)
+                         transcript_format=fmt,
+                         **({"aligned_words": alignment.get("aligned_words", 0)} if alignment else {}))
             os.replace(tmp, stored)  # inside the transaction: a failed commit removes it below
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -188,7 +209,17 @@ def import_one(ws: Workspace, item: ImportItem, actor: str) -> ImportOutcome:
             stored.unlink()
         raise
     log.info("imported call %s (%.1f s, %d words)", call_id, info.duration, len(transcript.words) if transcript else 0)
-    return ImportOutcome(str(audio), "imported", call_id)
+    return ImportOutcome(str(audio), "imported", call_id, _alignment_note(alignment))
+
+
+def _alignment_note(alignment: dict | None) -> str:
+    """One line for the import report: how many words alignment placed, and its warning if any."""
+    if not alignment:
+        return ""
+    note = f"{alignment['aligned_words']}/{alignment['words']} words aligned" if "words" in alignment else ""
+    if alignment.get("warning"):
+        note += ("; " if note else "") + f"warning: {alignment['warning']}"
+    return note
 
 
 def _referenced(ws: Workspace, rel: str) -> bool:
@@ -201,7 +232,8 @@ def _insert_transcript(conn, call_id: str, transcript: Transcript) -> None:
                                      for s in transcript.speakers])
     if transcript.words:
         conn.execute(words.insert(), [dict(call_id=call_id, idx=i, text=w.text, start=w.start, end=w.end,
-                                           speaker=w.speaker, confidence=w.confidence, estimated=w.estimated)
+                                           speaker=w.speaker, confidence=w.confidence, estimated=w.estimated,
+                                           aligned=w.aligned)
                                       for i, w in enumerate(transcript.words)])
     if transcript.turns:
         conn.execute(turns.insert(), [dict(call_id=call_id, idx=i, speaker=t.speaker, start=t.start, end=t.end,
@@ -211,9 +243,10 @@ def _insert_transcript(conn, call_id: str, transcript: Transcript) -> None:
 
 def ingest(ws: Workspace, paths: Iterable[str | os.PathLike], actor: str | None = None,
            manifest: str | os.PathLike | None = None,
-           progress: Callable[[int, int], None] | None = None) -> list[ImportOutcome]:
+           progress: Callable[[int, int], None] | None = None, align: bool = True) -> list[ImportOutcome]:
     """Import every recording found in `paths` as `actor` (default: the current user, who needs
-    the trainer or admin role); one outcome per item or problem, in order."""
+    the trainer or admin role); one outcome per item or problem, in order. `align=False` keeps the
+    evenly spread word times of segment-level transcripts (redaction then widens over them)."""
     from curation.roles import actor as resolve_actor, require
 
     who = resolve_actor(ws, actor)
@@ -223,7 +256,7 @@ def ingest(ws: Workspace, paths: Iterable[str | os.PathLike], actor: str | None 
     outcomes = [ImportOutcome(p.path, "failed", None, str(p)) for p in problems]
     for n, item in enumerate(items, 1):
         try:
-            outcomes.append(import_one(ws, item, actor))
+            outcomes.append(import_one(ws, item, actor, align))
         except ImportProblem as exc:
             log.debug("import failed: %s", exc)
             outcomes.append(ImportOutcome(str(item.audio), "failed", None, str(exc)))

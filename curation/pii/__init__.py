@@ -2,7 +2,8 @@
 
 - `detect(text, language="nl") -> list[PiiSpan]`; placeholders ("[NAAM]") are never PII nor context,
   and `detect(..., neutral=pseudonymiser.pseudonyms)` re-scans pseudonymised text without false alarms
-- `redaction_intervals(transcript, ...)`: spans -> time intervals per speaker for the audio stage
+- `redaction_intervals(transcript, ...)`: spans -> time intervals per speaker for the audio stage, widened to
+  the whole stretch where word times are uncertain (`uncertain_stretch`)
 - `redact_text(text, spans, mode=...)`, `redact_transcript(transcript, ...)`: placeholders or pseudonyms
 - `analyzer()` / `build_analyzer()` / `build_registry()`: the Presidio engine, to add or remove recognizers
 - `warm()`: builds the engine and lookups once (run by `python -m curation.warmup`)
@@ -14,7 +15,8 @@ from curation.pii.errors import PiiError, UnplaceableSpan
 from curation.pii.spans import ENTITY_TYPES, PiiSpan, resolve_overlaps
 
 __all__ = ["detect", "PiiSpan", "ENTITY_TYPES", "resolve_overlaps", "PiiError", "UnplaceableSpan",
-           "RedactionInterval", "redaction_intervals", "redact_text", "redact_transcript", "PLACEHOLDERS",
+           "RedactionInterval", "redaction_intervals", "uncertain_stretch", "redact_text", "redact_transcript",
+           "PLACEHOLDERS",
            "analyzer", "build_analyzer", "build_registry", "warm"]
 
 
@@ -27,7 +29,7 @@ def __getattr__(name):  # keep `import curation.pii` light: Presidio loads on fi
         from curation.pii import engine
 
         return getattr(engine, name)
-    if name in ("RedactionInterval", "redaction_intervals"):
+    if name in ("RedactionInterval", "redaction_intervals", "uncertain_stretch"):
         from curation.pii import timing
 
         return getattr(timing, name)

@@ -1,7 +1,11 @@
 """From character spans on `transcript.text` to the time intervals the audio stage must redact.
 
 Fail closed: a span that lands on no word, or on a word without usable times, raises
-`UnplaceableSpan` (the clip is blocked with that reason; nothing is silently skipped).
+`UnplaceableSpan` (the clip is blocked with that reason; nothing is silently skipped). A span
+on words whose times are estimated (a segment-level transcript that alignment could not place
+confidently) is widened to the whole uncertain stretch: from the nearest confidently placed word
+of the same speaker before it (or the start of its turn) to the nearest one after it (or the
+end of its turn). `uncertain_stretch` is that rule's one home.
 """
 
 from __future__ import annotations
@@ -31,7 +35,41 @@ class RedactionInterval:
     estimated: bool
     span_start: int = 0  # the character span on transcript.text it came from
     span_end: int = 0
+    widened: bool = False  # alignment uncertain: the interval is the whole stretch the words may lie in
+    aligned: bool = False  # word times placed by forced alignment (the audio stage pads them a little more)
 
+
+def uncertain_stretch(transcript, indices) -> tuple[float, float] | None:
+    """Where words `indices` (one speaker) may have been said when any of their times is estimated:
+    from the end of the nearest confidently placed word of that speaker before them in their turn
+    (else the turn's start) to the start of the nearest one after them (else the turn's end).
+    None when all their times are known (word-level or confidently aligned)."""
+    words = transcript.words
+    indices = sorted(indices)
+    if not indices or not any(words[i].estimated for i in indices):
+        return None
+    speaker = words[indices[0]].speaker
+    first, last = indices[0], indices[-1]
+    turn = next((t for t in transcript.turns if t.first <= first < t.last), None)
+    lo, hi = (turn.first, max(turn.last, last + 1)) if turn is not None else (0, len(words))
+    start = end = None
+    for i in range(first - 1, lo - 1, -1):
+        if words[i].speaker == speaker and not words[i].estimated:
+            start = words[i].end
+            break
+    for i in range(last + 1, hi):
+        if words[i].speaker == speaker and not words[i].estimated:
+            end = words[i].start
+            break
+    if turn is None:  # no turns: the run of estimated words of this speaker around the span
+        run = [i for i in range(lo, hi) if words[i].speaker == speaker and words[i].estimated]
+        turn_start, turn_end = min(words[i].start for i in run), max(words[i].end for i in run)
+    else:
+        turn_start, turn_end = turn.start, turn.end
+    own_start, own_end = min(words[i].start for i in indices), max(words[i].end for i in indices)
+    start = min(own_start, turn_start if start is None else start)
+    end = max(own_end, turn_end if end is None else end)
+    return start, end
 
 def words_of_span(offsets: list[tuple[int, int]], starts: list[int], start: int, end: int) -> list[int]:
     """Indices of the words whose characters overlap [start, end)."""
@@ -89,10 +127,15 @@ def redaction_intervals(transcript, spans=None, language: str | None = None, pad
             ws = [words[k] for k in group]
             estimated = any(w.estimated for w in ws)
             pad = estimated_padding if estimated else padding
+            start, end = min(w.start for w in ws), max(w.end for w in ws)
+            stretch = uncertain_stretch(transcript, group)
+            if stretch is not None:
+                start, end = min(start, stretch[0]), max(end, stretch[1])
             intervals.append(RedactionInterval(
-                start=max(0.0, min(w.start for w in ws) - pad), end=max(w.end for w in ws) + pad,
+                start=max(0.0, start - pad), end=end + pad,
                 speaker=ws[0].speaker, entity_type=span.entity_type, word_indices=tuple(group),
-                estimated=estimated, span_start=span.start, span_end=span.end))
+                estimated=estimated, span_start=span.start, span_end=span.end,
+                widened=stretch is not None, aligned=any(w.aligned for w in ws)))
             group = [i]
     intervals.sort(key=lambda r: (r.start, r.end, r.speaker))
     log.debug("%d redaction intervals from %d spans", len(intervals), len(spans))

@@ -64,6 +64,7 @@ words = Table(
     Column("speaker", String(256), nullable=False),
     Column("confidence", Float),
     Column("estimated", Boolean, nullable=False, default=False),
+    Column("aligned", Boolean, nullable=False, default=False),  # migration 0006
 )
 
 # --- room for later stages (migration 0002); their owners extend these with new migrations ---

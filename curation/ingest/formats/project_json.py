@@ -33,7 +33,7 @@ def parse(data: dict, path: Path) -> Transcript:
     try:
         speakers = [Speaker(s["label"], s.get("role", "unknown"), s.get("channel")) for s in data["speakers"]]
         words = [Word(w["text"].strip(), float(w["start"]), float(w["end"]), w["speaker"], w.get("confidence"),
-                      bool(w.get("estimated", False))) for w in data["words"]]
+                      bool(w.get("estimated", False)), bool(w.get("aligned", False))) for w in data["words"]]
         return Transcript.build(words, speakers, language=data.get("language", "nl"))
     except InvalidTranscript as exc:
         raise invalid(path, exc) from None
@@ -50,5 +50,6 @@ def dump(transcript: Transcript) -> dict:
         "speakers": [{"label": s.label, "role": s.role, "channel": s.channel} for s in transcript.speakers],
         "words": [{"text": w.text, "start": w.start, "end": w.end, "speaker": w.speaker,
                    **({"confidence": w.confidence} if w.confidence is not None else {}),
-                   **({"estimated": True} if w.estimated else {})} for w in transcript.words],
+                   **({"estimated": True} if w.estimated else {}),
+                   **({"aligned": True} if w.aligned else {})} for w in transcript.words],
     }

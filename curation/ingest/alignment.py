@@ -1,0 +1,169 @@
+"""Place the words of a segment-level transcript (WebVTT, STM) in its recording by forced alignment.
+
+Words that the aligner places confidently get its times (`aligned=True`, `estimated=False`);
+the others stay `estimated=True`, so redaction widens over them (fail closed). A stereo call is
+aligned per speaker on that speaker's own channel. The recording is read once, front to back,
+one segment at a time (`curation.audio.io.excerpts`): a two-hour call is never loaded whole.
+If espeak-ng is missing or a segment cannot be aligned, the even estimate stays, with a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass, field, replace
+
+from curation.model import Transcript
+
+log = logging.getLogger(__name__)
+ALIGNED_FORMATS = ("vtt", "stm")  # segment-level formats whose word times are estimated
+WINDOW_PAD = 0.25  # seconds of audio taken on each side of a segment (cue times are rarely exact)
+SEGMENT_GAP = 0.3  # estimated words further apart than this belong to different segments
+CALIBRATION_SEGMENTS = 3  # longest segments per speaker used to choose the synthetic voice
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Words [first, last) of one speaker, estimated inside one transcript segment (cue)."""
+
+    speaker: str
+    first: int
+    last: int
+    start: float
+    end: float
+
+
+@dataclass
+class AlignmentSummary:
+    """What alignment did to a transcript: counts only, never text or speaker labels."""
+
+    segments: int = 0
+    confident_segments: int = 0
+    failed_segments: int = 0
+    words: int = 0
+    aligned_words: int = 0
+    seconds: float = 0.0
+    voices: dict = field(default_factory=dict)  # speaker role -> espeak-ng variant chosen
+    warning: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def segments_of(transcript: Transcript) -> list[Segment]:
+    """Runs of consecutive estimated words of one speaker inside one turn, split at pauses."""
+    turn_of = {}
+    for n, turn in enumerate(transcript.turns):
+        for i in range(turn.first, turn.last):
+            turn_of.setdefault(i, n)
+    out, words, run = [], transcript.words, []
+
+    def close() -> None:
+        if run:
+            ws = [words[i] for i in run]
+            out.append(Segment(ws[0].speaker, run[0], run[-1] + 1, min(w.start for w in ws), max(w.end for w in ws)))
+            run.clear()
+
+    for i, w in enumerate(words):
+        if run:
+            p = words[run[-1]]
+            if (not w.estimated or w.speaker != p.speaker or turn_of.get(i) != turn_of.get(run[-1])
+                    or w.start - p.end > SEGMENT_GAP or i != run[-1] + 1):
+                close()
+        if w.estimated:
+            run.append(i)
+    close()
+    return out
+
+
+def _channel_of(transcript: Transcript, channels: int) -> dict[str, int | None]:
+    """The channel each speaker is on in a stereo recording (None: mix all channels)."""
+    if channels < 2:
+        return {s.label: None for s in transcript.speakers}
+    return {s.label: s.channel if s.channel is not None and 0 <= s.channel < channels else None
+            for s in transcript.speakers}
+
+
+def _mono(samples, channel: int | None):
+    if samples.ndim == 1:
+        return samples
+    return samples[:, channel] if channel is not None else samples.mean(axis=1)
+
+
+def align_transcript(transcript: Transcript, audio_path, language: str | None = None
+                     ) -> tuple[Transcript, AlignmentSummary]:
+    """The transcript with its estimated words placed from the audio, and what happened.
+    Never raises for a missing synthesiser or a failed segment: those keep their estimates."""
+    from curation.audio.align import AlignmentFailed, align_segment, choose_variant
+    from curation.audio.espeak import SpeechUnavailable, Synthesiser
+    from curation.audio.io import excerpts
+    from curation.audio.probe import probe
+
+    began = time.perf_counter()
+    language = language or transcript.language
+    segments = segments_of(transcript)
+    summary = AlignmentSummary(segments=len(segments), words=sum(s.last - s.first for s in segments))
+    if not segments:
+        return transcript, summary
+    info = probe(audio_path)
+    channel = _channel_of(transcript, info.channels)
+    windows = [(max(0.0, s.start - WINDOW_PAD), min(info.duration, s.end + WINDOW_PAD)) for s in segments]
+    texts = [[w.text for w in transcript.words[s.first:s.last]] for s in segments]
+    roles = {s.label: s.role for s in transcript.speakers}
+    words = list(transcript.words)
+    try:
+        with Synthesiser() as synth:
+            variants = _choose_variants(segments, windows, texts, channel, audio_path, language, synth,
+                                        choose_variant)
+            summary.voices = {roles.get(k, "unknown"): v or "default" for k, v in variants.items()}
+            for i, samples in excerpts(audio_path, windows):
+                seg = segments[i]
+                try:
+                    result = align_segment(_mono(samples, channel.get(seg.speaker)), info.sample_rate, texts[i],
+                                           language, synthesiser=synth, variant=variants.get(seg.speaker))
+                except AlignmentFailed as exc:
+                    summary.failed_segments += 1
+                    log.debug("segment %d not aligned: %s", i, exc)
+                    continue
+                summary.confident_segments += result.confident
+                for k, timing in enumerate(result.words):
+                    idx = seg.first + k
+                    if not result.confident:
+                        continue  # the words may not be where the aligner put them: keep the estimate
+                    start = min(max(0.0, windows[i][0] + timing.start), info.duration)
+                    end = min(max(start, windows[i][0] + timing.end), info.duration)
+                    words[idx] = replace(words[idx], start=round(start, 3), end=round(end, 3),
+                                         estimated=not timing.confident, aligned=timing.confident)
+                    summary.aligned_words += timing.confident
+    except SpeechUnavailable as exc:
+        summary.warning = f"word times estimated, not aligned: {exc}"
+        log.warning("alignment unavailable: %s", exc)
+        return transcript, summary
+    summary.seconds = round(time.perf_counter() - began, 3)
+    if summary.aligned_words < summary.words:
+        summary.warning = (f"{summary.words - summary.aligned_words} of {summary.words} words could not be placed "
+                           "confidently; redaction covers their whole stretch")
+    log.info("aligned %d of %d words in %d segments (%.1f s)", summary.aligned_words, summary.words,
+             summary.segments, summary.seconds)
+    return Transcript(tuple(words), transcript.speakers, transcript.turns, transcript.language), summary
+
+
+def _choose_variants(segments, windows, texts, channel, audio_path, language, synth, choose_variant) -> dict:
+    """The synthetic voice per speaker, from that speaker's longest segments."""
+    from curation.audio.io import excerpts
+    from curation.audio.probe import probe
+
+    sr = probe(audio_path).sample_rate
+    by_speaker: dict[str, list[int]] = {}
+    for i, s in enumerate(segments):
+        by_speaker.setdefault(s.speaker, []).append(i)
+    chosen = {i for ids in by_speaker.values()
+              for i in sorted(ids, key=lambda i: -(segments[i].last - segments[i].first))[:CALIBRATION_SEGMENTS]}
+    pick = sorted(chosen)
+    samples = {}
+    for k, excerpt in excerpts(audio_path, [windows[i] for i in pick]):
+        i = pick[k]
+        samples[i] = (_mono(excerpt, channel.get(segments[i].speaker)), sr, texts[i])
+    return {spk: choose_variant([samples[i] for i in ids if i in samples], language, synthesiser=synth)
+            for spk, ids in by_speaker.items()}
+
