@@ -103,7 +103,8 @@ def _near_word(name: str, rng) -> str | None:
 def _split_name(name: str, rng) -> str | None:
     """The name heard as two ordinary words ('verhoeven' -> 'ver hoeven')."""
     words = common_words()
-    cuts = [i for i in range(2, len(name) - 1) if name[:i] in words and name[i:] in words]
+    cuts = [i for i in range(3, len(name) - 2) if name[:i] in words and name[i:] in words
+            and re.search("[aeiouy]", name[:i]) and re.search("[aeiouy]", name[i:])]
     if not cuts:
         return None
     i = rng.choice(cuts)
@@ -201,9 +202,10 @@ def recognise(turns: list[Turn], rng, rate: float, rates: dict | None = None) ->
                 rec.deleted_tokens.add((ti, k))
                 i += 1
                 continue
-            if roll < 0.35 and not pii[i] and (i + 1 == len(said) or same_next):
-                heard.append(Heard(w, k, i, 0.0, i, 0.6))
-                heard.append(Heard(rng.choice(INSERTABLE), k, i, 0.6, i, 1.0, True))
+            if roll < 0.35 and not pii[i] and len(w) >= 5 and (i + 1 == len(said) or same_next):
+                # a word heard in the middle of a said one (its vowel, where the energy is)
+                heard.append(Heard(w, k, i, 0.0, i, 0.45))
+                heard.append(Heard(rng.choice(INSERTABLE), k, i, 0.45, i, 0.8, True))
                 rec.insertions += 1
                 i += 1
                 continue

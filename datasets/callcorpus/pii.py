@@ -22,6 +22,7 @@ PLATE_LETTERS = "BDFGHJKLMNPRSTVXZ"
 # Dutch licence plate sidecodes 1-14 (X letter, 9 digit)
 SIDECODES = ["XX-99-99", "99-99-XX", "99-XX-99", "XX-99-XX", "XX-XX-99", "99-XX-XX", "99-XXX-9",
              "9-XXX-99", "XX-999-X", "X-999-XX", "XXX-99-X", "X-99-XXX", "9-XX-999", "999-XX-9"]
+BANKS_BE = ["001", "063", "068", "103", "143", "310", "363", "432", "651", "733", "735", "737", "751", "973", "979"]
 BANKS = ["ABNA", "INGB", "RABO", "SNSB", "TRIO", "ASNB", "KNAB", "BUNQ", "RBRB"]
 MAIL_DOMAINS = ["ziggo.nl", "kpnmail.nl", "gmail.com", "hotmail.com", "outlook.com", "xs4all.nl",
                 "planet.nl", "live.nl", "home.nl", "hetnet.nl", "icloud.com"]
@@ -275,7 +276,10 @@ def iban(rng: random.Random, form: str, origin: str = "nl") -> Mention:
     """A Dutch IBAN (NLkk BANK 0123456789) or, for Belgian callers, a Belgian one (BEkk 0123 4567 8901)."""
     country = "BE" if origin == "be" else "NL"
     bank = "" if country == "BE" else rng.choice(BANKS)
-    account = "".join(rng.choice(string.digits) for _ in range(12 if country == "BE" else 10))
+    account = "".join(rng.choice(string.digits) for _ in range(10))
+    if country == "BE":  # a bank code, the account number, then their own mod-97 check digits
+        account = rng.choice(BANKS_BE) + account[3:]
+        account += f"{int(account) % 97 or 97:02d}"
     numeric = "".join(str(int(c, 36)) for c in bank + account + country + "00")
     check = 98 - int(numeric) % 97
     code = f"{country}{check:02d}{bank}{account}"

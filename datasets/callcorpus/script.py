@@ -109,7 +109,10 @@ class Turn:
                     self.add(value)
                 else:
                     self._note(value)
-                    self.words(str(value))
+                    text = str(value)
+                    if self.toks and self.toks[-1].text[-1] not in ".?!" and text[:1].isupper() and text[1:2].islower():
+                        text = text[0].lower() + text[1:]  # "Ja, goedemiddag": a greeting inside a sentence
+                    self.words(text)
             elif part.startswith("[") and part.endswith("]"):
                 from .values import name_like
 
