@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CorpusError
-from .render import said_words
+from .lexicon import LETTER_NAMES
 from .script import Turn
 
 DATA = Path(__file__).with_name("data") / "asr" / "confusions.toml"
@@ -85,6 +85,22 @@ def common_words() -> frozenset[str]:
 def normalise(word: str) -> str:
     """A said word as a recogniser writes it: lower case, no punctuation around it."""
     return _STRIP.sub("", word.lower())
+
+
+_LETTER_OF = {name: letter.lower() for letter, name in LETTER_NAMES.items()} | {"ei": "ij"}
+
+
+def heard_words(tok) -> list[str]:
+    """The words a recogniser writes for a token: what is said, except that letters said one by
+    one (in a postcode, IBAN, plate, spelled name, initial, 'nl') come out as letters ('n l')."""
+    text = _STRIP.sub("", tok.text)
+    code = normalise(text) != " ".join(normalise(w) for w in tok.say.split()) and any(c.isalpha() for c in text)
+    out = []
+    for w in tok.say.split():
+        n = normalise(w)
+        letter = _LETTER_OF.get(n)
+        out.append(letter if code and letter and letter.upper() in text.upper() else n)
+    return out
 
 
 def _near_word(name: str, rng) -> str | None:
@@ -169,8 +185,7 @@ def recognise(turns: list[Turn], rng, rate: float, rates: dict | None = None) ->
     merges = {tuple(k.split()): v for k, v in tables["merge"].items()}
     rec = Recognition([])
     for ti, turn in enumerate(turns):
-        said = [(k, normalise(w)) for k, w in said_words(turn)]
-        said = [(k, w if w else "eh") for k, w in said]
+        said = [(k, w or "eh") for k, tok in enumerate(turn.toks) for w in heard_words(tok)]
         cover = [tuple(n for n, s in enumerate(turn.spans) if s.start <= k < s.end) for k, _ in said]
         pii = [any(turn.spans[n].kind == "pii" for n in c) for c in cover]
         names = [any(turn.spans[n].kind == "pii" and turn.spans[n].label in ("PERSON", "LOCATION")

@@ -9,7 +9,7 @@ import json
 import random
 from pathlib import Path
 
-from .asr import normalise, recognise
+from .asr import heard_words, recognise
 from .calls import CallPlan, categories
 from .errors import CorpusError
 from .render import OUT_RATE, RenderedCall
@@ -92,7 +92,7 @@ def build_truth(plan: CallPlan, call: RenderedCall, transcript: dict, index_of: 
             item = {"label": s.label, "form": s.form, "words": [a, b], "speaker": turn.speaker,
                     "text": " ".join(w["text"] for w in words[a:b]), "sources": list(s.sources), "detail": s.detail}
             if s.kind == "pii":
-                item["said"] = " ".join(normalise(w) for t in turn.toks[s.start:s.end] for w in t.say.split())
+                item["said"] = " ".join(w for t in turn.toks[s.start:s.end] for w in heard_words(t))
                 changed = any(i in altered_words for i in range(a, b)) or any(
                     (ti, k) in recognition.deleted_tokens for k in range(s.start, s.end)) if recognition else False
                 item["heard"] = "altered" if changed else "exact"
