@@ -198,12 +198,17 @@ def recognise(turns: list[Turn], rng, rate: float, rates: dict | None = None) ->
         while i < len(said):
             k, w = said[i]
             same_next = i + 1 < len(said) and cover[i + 1] == cover[i]
+            # the last words of a turn stay one word each: the next turn may cut in on them, and
+            # a later piece would land among its words
+            tail = i >= len(said) - 2
             if rng.random() >= p * (2.5 if names[i] else 1.0):
                 heard.extend(_pieces(w, k, i, False))
                 i += 1
                 continue
             if names[i]:
                 out = _mishear_name(w, rng)
+                if tail and " " in out:
+                    out = _misspell(w, rng)
                 heard.extend(_pieces(out, k, i, True))
                 rec.substitutions += 1
                 rec.insertions += len(out.split()) - 1
@@ -217,7 +222,7 @@ def recognise(turns: list[Turn], rng, rate: float, rates: dict | None = None) ->
                 rec.deleted_tokens.add((ti, k))
                 i += 1
                 continue
-            if roll < 0.35 and not pii[i] and len(w) >= 5 and (i + 1 == len(said) or same_next):
+            if roll < 0.35 and not pii[i] and not tail and len(w) >= 5 and same_next:
                 # a word heard in the middle of a said one (its vowel, where the energy is)
                 heard.append(Heard(w, k, i, 0.0, i, 0.45))
                 heard.append(Heard(rng.choice(INSERTABLE), k, i, 0.45, i, 0.8, True))
@@ -232,8 +237,10 @@ def recognise(turns: list[Turn], rng, rate: float, rates: dict | None = None) ->
                     rec.deleted_tokens.add((ti, said[i + 1][0]))
                 i += 2
                 continue
-            out = _split(w, rng) if roll < 0.7 else None
+            out = _split(w, rng) if roll < 0.7 and not tail else None
             out = out or _substitute(w, rng)
+            if out and tail and " " in out:
+                out = None
             if out:
                 heard.extend(_pieces(out, k, i, True))
                 rec.substitutions += 1

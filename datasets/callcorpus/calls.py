@@ -118,7 +118,8 @@ def plan_call(index: int, seed: int, names: str = "faker", style: str = "mixed")
     issue = rng.choice(info["issues"])
     customer_greet = rng.choice(book.shared["flemish_greet_time"]) if flemish else greet
     introduce(rng, A, C, customer, ctx, customer_greet, issue)
-    if rng.random() < 0.2:
+    chatty = scenario != "unbalanced_conversation"  # that customer hardly gets a word in
+    if rng.random() < 0.2 and chatty:
         third_party(rng, C, ctx, new_person(rng, origin, names))
     if consent.customer_objects:
         C("").mark("objection", "objection", rng.choice(book.consent["objections"]))
@@ -153,7 +154,7 @@ def plan_call(index: int, seed: int, names: str = "faker", style: str = "mixed")
             if consent.minor:
                 C("").mark("minor", "minor", rng.choice(book.consent["minor"]))
                 A(rng.choice(book.after_minor))
-    if rng.random() < 0.35:
+    if rng.random() < 0.35 and chatty:
         C(rng.choice(book.name_like))
 
     traits = BODIES[scenario](rng, A, C, ctx)
