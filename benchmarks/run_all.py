@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = {
     "corpus_speed": ["--calls", "50", "--seed", "1"],
     "pii_speed": [],
+    "pii_rescan": ["--seeds", "601", "602", "603", "604", "605", "606", "607", "608", "609", "610", "--calls", "40"],
     "difficulty_speed": [],
     "consent_detection": ["--seeds", "21", "22", "--calls", "25"],
     "consent_scripts": ["--seeds", "21", "--calls", "25"],

@@ -136,6 +136,9 @@ def render(turns: list[Turn], voices: dict[str, Voice], rng: random.Random, *, n
         if ti:
             if turn.overlap > 0:
                 start = max(_earliest_cut_in(turns[ti - 1], prev_starts, turn), prev_end - turn.overlap)
+                if turn.spans:  # an annotated stretch starts only after the interrupted turn's last word
+                    first = min(s.start for s in turn.spans)
+                    start = max(start, prev_starts[-1] + 0.02 - times[first][0])
             else:
                 gap = turn.gap if turn.gap is not None else rng.uniform(*default_gap)
                 start = prev_end + gap
