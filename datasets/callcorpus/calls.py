@@ -15,7 +15,7 @@ from .identify import exchange, introduce, third_party
 from .names import FOREIGN_LOCALES, new_person
 from .phrasebook import Book, book_for
 from .scenarios import BODIES, CATEGORIES, scenario_for
-from .script import Mention, Tok, Turn
+from .script import Tok, Turn
 from .speech import Voice
 
 OPTIONAL_TYPES = ["LOCATION", "NL_POSTCODE", "PHONE_NUMBER", "EMAIL_ADDRESS", "IBAN_CODE", "NL_BSN",
