@@ -1,4 +1,5 @@
-"""The synthetic call corpus: determinism, ground truth lining up with transcript and audio."""
+"""The synthetic call corpus: determinism, ground truth lining up with transcript and audio.
+Names, Flemish callers, the phrasing split, ASR-style transcripts and negatives: test_corpus_realism.py."""
 
 from __future__ import annotations
 
@@ -16,13 +17,21 @@ from callcorpus.scenarios import SCENARIOS
 
 SCHEMA = Path(callcorpus.__file__).parent / "schemas" / "truth.schema.json"
 TRANSCRIPT_SCHEMA = Path(__file__).parents[1] / "curation" / "ingest" / "schemas" / "transcript.schema.json"
-N_CALLS = 12  # every scenario appears within 12 calls, every entity type and form within 6
+N_CALLS = 12  # every scenario appears within 12 calls
+TEXT_CALLS = 36  # text only: enough human-style calls for every entity type in written form
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("corpus")
     callcorpus.generate(out, calls=N_CALLS, seed=1)
+    return out
+
+
+@pytest.fixture(scope="module")
+def text_corpus(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("text")
+    callcorpus.generate(out, calls=TEXT_CALLS, seed=1, audio=False)
     return out
 
 
@@ -110,34 +119,38 @@ def _frame_rms(x: np.ndarray, rate: int, a: float, b: float, frame: float = 0.01
 
 
 def test_speech_inside_words_and_silence_in_long_gaps(corpus):
-    checked_stereo = 0
+    """Every transcript word lies on speech. Between words the channel is silent, except in ASR-style
+    transcripts, where a word the recogniser dropped leaves a gap with speech in it (as real ones do)."""
+    checked_stereo = checked_asr = 0
     for call_id in calls_in(corpus):
         transcript, truth = load(corpus, call_id)
         audio, rate = read_audio(corpus / f"{call_id}.wav")
         stereo = audio.shape[0] == 2
         checked_stereo += stereo
+        asr = truth["transcript_style"] == "asr"
+        checked_asr += asr
         for speaker, ch in (("agent", 0), ("customer", 1)):
             x = audio[ch if stereo else 0]
             words = [w for w in transcript["words"] if w["speaker"] == speaker]
             peak = max(_frame_rms(x, rate, w["start"], w["end"]).max() for w in words)
             for w in words:  # every word interval carries speech on its speaker's channel
                 assert _frame_rms(x, rate, w["start"], w["end"]).max() > 0.05 * peak, (call_id, w)
-            if not stereo:
+            if not stereo or asr:
                 continue
             for prev, nxt in zip(words, words[1:]):  # and that channel is near-silent between its words
                 if nxt["start"] - prev["end"] > 0.4:
                     gap = _frame_rms(x, rate, prev["end"] + 0.05, nxt["start"] - 0.05)
                     assert gap.max() < 0.06 * peak, (call_id, speaker, prev["end"], nxt["start"])
-        if not stereo:  # mono: silence where nobody speaks
+        if not stereo and not asr:  # mono: silence where nobody speaks
             spans = sorted((w["start"], w["end"]) for w in transcript["words"])
             for (_, e), (s, _) in zip(spans, spans[1:]):
                 if s - e > 0.4:
                     assert _frame_rms(audio[0], rate, e + 0.05, s - 0.05).max() < 0.06 * peak
-    assert checked_stereo
+    assert checked_stereo and checked_asr and checked_asr < N_CALLS
 
 
-def test_every_entity_type_form_and_scenario_appears(corpus):
-    truths = [load(corpus, c)[1] for c in calls_in(corpus)]
+def test_every_entity_type_form_and_scenario_appears(text_corpus):
+    truths = [load(text_corpus, c)[1] for c in calls_in(text_corpus)]
     seen = {(p["entity_type"], p["form"] if p["form"] != "spelled" else "spoken") for t in truths for p in t["pii"]}
     for etype in callcorpus.ENTITY_TYPES:
         assert (etype, "written") in seen and (etype, "spoken") in seen, etype
@@ -214,7 +227,7 @@ def test_text_only_corpus_has_the_same_words_and_truth(corpus, tmp_path):
         assert truth["pii"] == full_truth["pii"] and truth["consent"] == full_truth["consent"]
 
 
-def test_written_numbers_are_valid_dutch_identifiers(corpus):
+def test_written_numbers_are_valid_dutch_identifiers(text_corpus):
     import re
 
     from stdnum import iban
@@ -224,13 +237,13 @@ def test_written_numbers_are_valid_dutch_identifiers(corpus):
                  "9-XXX-99", "XX-999-X", "X-999-XX", "XXX-99-X", "X-99-XXX", "9-XX-999", "999-XX-9"]
     plate = re.compile("|".join("^" + s.replace("X", "[BDFGHJKLMNPRSTVXZ]").replace("9", "[0-9]") + "$" for s in sidecodes))
     checked = set()
-    for call_id in calls_in(corpus):
-        for span in load(corpus, call_id)[1]["pii"]:
+    for call_id in calls_in(text_corpus):
+        for span in load(text_corpus, call_id)[1]["pii"]:
             if span["form"] != "written":
                 continue
             text = span["text"].upper()
-            if span["entity_type"] == "IBAN_CODE":
-                assert iban.is_valid(text.replace(" ", "")), text
+            if span["entity_type"] == "IBAN_CODE":  # Dutch, or Belgian for a Flemish caller
+                assert iban.is_valid(text.replace(" ", "")) and text[:2] in ("NL", "BE"), text
             elif span["entity_type"] == "NL_BSN":
                 assert bsn.is_valid(text.replace(" ", "")), text
             elif span["entity_type"] == "NL_LICENSE_PLATE":
@@ -243,17 +256,18 @@ def test_written_numbers_are_valid_dutch_identifiers(corpus):
     assert checked == {"IBAN_CODE", "NL_BSN", "NL_LICENSE_PLATE", "NL_POSTCODE"}
 
 
-def test_prices_times_and_names_are_not_pii(corpus):
+def test_negatives_are_exact_and_never_pii(corpus):
     kinds = set()
     for call_id in calls_in(corpus):
         transcript, truth = load(corpus, call_id)
         pii_words = {i for p in truth["pii"] for i in range(*p["words"])}
-        for item in truth["non_pii"]:
+        for item in truth["negatives"]:
             a, b = item["words"]
             assert item["text"] == " ".join(w["text"] for w in transcript["words"][a:b])
+            assert {w["speaker"] for w in transcript["words"][a:b]} == {item["speaker"]}
             assert not pii_words & set(range(a, b)), item
-            kinds.add(item["kind"])
-    assert {"price", "date", "time", "company", "product"} <= kinds
+            kinds.add(item["type"])
+    assert {"amount", "date", "time", "company", "product"} <= kinds
 
 
 def test_scenario_traits_show_in_the_timing_and_confidence(corpus):
@@ -287,3 +301,7 @@ def test_bad_arguments_give_one_line_errors(tmp_path):
         callcorpus.generate(target, calls=1, seed=1)
     with pytest.raises(callcorpus.CorpusError, match="audio_format"):
         callcorpus.generate(tmp_path / "x", calls=1, seed=1, audio_format="flac")
+    with pytest.raises(callcorpus.CorpusError, match="style must be one of mixed, human, asr"):
+        callcorpus.generate(tmp_path / "x", calls=1, seed=1, style="verbatim")
+    with pytest.raises(callcorpus.CorpusError, match="names must be one of faker, deduce"):
+        callcorpus.generate(tmp_path / "x", calls=1, seed=1, names="cbs")

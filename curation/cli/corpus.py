@@ -23,17 +23,25 @@ def corpus() -> None:
 @click.option("--stereo-ratio", default=0.7, show_default=True, type=click.FloatRange(0, 1),
               help="Share of calls recorded as agent/customer stereo; the rest are mono mixes.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Parallel render processes.")
-def generate_cmd(out_dir: Path, calls: int, seed: int, audio_format: str, stereo_ratio: float, workers: int) -> None:
+@click.option("--style", type=click.Choice(["mixed", "human", "asr"]), default="mixed", show_default=True,
+              help="Transcript style: human (cased, punctuated), asr (what a recogniser heard: lower case, numbers "
+                   "as words, recognition errors) or mixed (about half of each).")
+@click.option("--names", type=click.Choice(["faker", "deduce"]), default="faker", show_default=True,
+              help="Name and place lists: faker (not the PII recognizers' lists) or deduce (the recognizers' own "
+                   "lists: a mirror, for pipeline checks only).")
+def generate_cmd(out_dir: Path, calls: int, seed: int, audio_format: str, stereo_ratio: float, workers: int,
+                 style: str, names: str) -> None:
     """Render CALLS scripted customer-service calls with word timings and ground truth.
 
     Writes per call <id>.wav (or .mp3), <id>.json (transcript) and <id>.truth.json
-    (PII spans, difficulty scenario, consent situation), plus manifest.csv.
+    (PII spans, negatives, difficulty scenario, consent situation), plus manifest.csv.
+    Seeds from 1000 up use held-out wording: do not tune detectors on them.
     """
     import callcorpus
 
     started = time.perf_counter()
     paths = callcorpus.generate(out_dir, calls=calls, seed=seed, audio_format=audio_format,
-                                stereo_ratio=stereo_ratio, workers=workers)
+                                stereo_ratio=stereo_ratio, workers=workers, style=style, names=names)
     seconds = time.perf_counter() - started
     scenarios: dict[str, int] = {}
     audio_seconds, mentions = 0.0, 0

@@ -8,18 +8,24 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from . import consent as K
-from . import phrases as P
 from . import pii
 from . import values as V
 from .consent import ConsentPlan, plan_consent
+from .identify import exchange, introduce, third_party
+from .names import FOREIGN_LOCALES, new_person
+from .phrasebook import Book, book_for
 from .scenarios import BODIES, CATEGORIES, scenario_for
-from .script import Mention, Tok, Turn
+from .script import Tok, Turn
 from .speech import Voice
 
 OPTIONAL_TYPES = ["LOCATION", "NL_POSTCODE", "PHONE_NUMBER", "EMAIL_ADDRESS", "IBAN_CODE", "NL_BSN",
                   "DATE_OF_BIRTH", "NL_LICENSE_PLATE", "ACCOUNT_ID"]
 VARIANTS = ["m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5"]
+STYLES = ("mixed", "human", "asr")
+ASR_SHARE = 0.5  # share of ASR-style transcripts with style="mixed"
+# caller origin by position in a seed-rotated cycle of six: one Flemish caller, one with a
+# foreign-origin name, four with Dutch names (so any six consecutive calls have each)
+ORIGIN_CYCLE = ("nl", "be", "nl", "foreign", "nl", "nl")
 
 
 @dataclass
@@ -41,23 +47,51 @@ class CallPlan:
     noise: dict[str, float] = field(default_factory=dict)
     low_confidence: bool = False
     gap: tuple[float, float] = (0.25, 0.8)
+    phrasing: str = "tuning"
+    caller_origin: str = "nl"
+    names: str = "faker"
+
+    @property
+    def templates(self) -> list[str]:
+        return sorted({k for t in self.turns for k in t.templates} | set(self.consent.purpose_templates))
 
 
 def call_id(index: int, seed: int) -> str:
     return f"c{index + 1:04d}-s{seed}"
 
 
-def plan_call(index: int, seed: int) -> CallPlan:
+def caller_origin(index: int, seed: int) -> str:
+    """nl, be or a foreign locale; rotated per seed so a small corpus still has each."""
+    rng = random.Random(f"callcorpus-origin:{seed}")
+    kind = ORIGIN_CYCLE[(index + rng.randrange(len(ORIGIN_CYCLE))) % len(ORIGIN_CYCLE)]
+    if kind == "foreign":
+        return FOREIGN_LOCALES[random.Random(f"callcorpus-origin:{seed}:{index}").randrange(len(FOREIGN_LOCALES))]
+    return kind
+
+
+def transcript_style(index: int, seed: int, style: str) -> str:
+    if style == "mixed":
+        return "asr" if random.Random(f"callcorpus-style:{seed}:{index}").random() < ASR_SHARE else "human"
+    return style
+
+
+def plan_call(index: int, seed: int, names: str = "faker", style: str = "mixed") -> CallPlan:
     rng = random.Random(f"callcorpus:{seed}:{index}")
+    book: Book = book_for(seed)
     scenario = scenario_for(index, seed)
-    topic = rng.choice(sorted(P.TOPICS))
-    info = P.TOPICS[topic]
+    topic = rng.choice(sorted(book.topics))
+    info = book.topics[topic]
     company_name, product_name = rng.choice(info["companies"]), rng.choice(info["products"])
     company, product = V.name("company", company_name), V.name("product", product_name)
-    consent = plan_consent(rng)
-    customer, agent = pii.new_person(rng), pii.new_person(rng)
+    consent = plan_consent(rng, book.consent)
+    origin = caller_origin(index, seed) if names == "faker" else "nl"
+    customer = new_person(rng, origin, names)
+    agent = new_person(rng, "nl" if rng.random() < 0.85 or names != "faker" else rng.choice(FOREIGN_LOCALES), names)
+    flemish = origin == "be"
     turns: list[Turn] = []
-    ctx: dict = {"product": product, "bodies": info["bodies"]}
+    title = "mevrouw" if customer.female else "meneer"
+    ctx: dict = {"product": product, "bodies": info["bodies"], "book": book, "flemish": flemish, "title": title,
+                 "names": names, "agent_first": lambda: pii.person_name(agent, rng, "first")}
 
     def add(speaker: str, template: str, **slots) -> Turn:
         turn = Turn(speaker).fill(template, **slots)
@@ -73,23 +107,23 @@ def plan_call(index: int, seed: int) -> CallPlan:
     # recording notice
     if consent.notice_played and not consent.notice_by_agent:
         t = Turn("agent", voice="ivr")
-        t.mark("notice", "notice", rng.choice(K.NOTICE_IVR), company=company, purposes=consent.purpose_text)
+        t.mark("notice", "notice", rng.choice(book.consent["notice_ivr"]), company=company, purposes=consent.purpose_text)
         turns.append(t)
         t.gap = 0.0
-    greet = rng.choice(P.GREET_TIME)
-    agent_name = pii.person_name(agent, rng, "full") if rng.random() < 0.3 else \
-        Mention("pii", "PERSON", [Tok(agent.first, agent.first)], "written")
-    A(rng.choice(P.AGENT_OPEN), greet=greet, agent=agent_name, company=company)
+    greet = rng.choice(book.shared["greet_time"])
+    agent_name = pii.person_name(agent, rng, "full" if rng.random() < 0.3 else "first")
+    A(rng.choice(book.agent_open), greet=greet, agent=agent_name, company=company)
     if consent.notice_played and consent.notice_by_agent:
-        turns[-1].mark("notice", "notice", rng.choice(K.NOTICE_AGENT), purposes=consent.purpose_text)
-    style_name = rng.choice(["full", "full", "full", "initials"])
-    title = ("mevrouw" if customer.female else "meneer")
-    ctx["title"] = title
+        turns[-1].mark("notice", "notice", rng.choice(book.consent["notice_agent"]), purposes=consent.purpose_text)
     issue = rng.choice(info["issues"])
-    C(rng.choice(P.CUSTOMER_OPEN), greet=greet, name=pii.person_name(customer, rng, style_name), issue=issue)
+    customer_greet = rng.choice(book.shared["flemish_greet_time"]) if flemish else greet
+    introduce(rng, A, C, customer, ctx, customer_greet, issue)
+    chatty = scenario != "unbalanced_conversation"  # that customer hardly gets a word in
+    if rng.random() < 0.2 and chatty:
+        third_party(rng, C, ctx, new_person(rng, origin, names))
     if consent.customer_objects:
-        C("").mark("objection", "objection", rng.choice(K.OBJECTIONS))
-        A(rng.choice(K.OBJECTION_REPLY))
+        C("").mark("objection", "objection", rng.choice(book.consent["objections"]))
+        A(rng.choice(book.consent["objection_reply"]))
 
     # identification and contact details: types rotate over calls so a few calls cover all
     offset = random.Random(f"callcorpus-types:{seed}").randrange(len(OPTIONAL_TYPES))
@@ -99,41 +133,47 @@ def plan_call(index: int, seed: int) -> CallPlan:
                                           "NL_LICENSE_PLATE", "PHONE_NUMBER", "EMAIL_ADDRESS", "IBAN_CODE"])}
     chosen.sort(key=lambda tf: order[tf[0]])
     verbose = scenario == "unbalanced_conversation"
-    spell = (index % 3 == 0 or rng.random() < 0.3) and not verbose
+    foreign = origin in FOREIGN_LOCALES
+    spell = (index % 3 == 0 or rng.random() < (0.5 if foreign else 0.3)) and not verbose
     if spell:
-        A(rng.choice(P.ASK_SPELL))
+        A(rng.choice(book.ask_spell))
         word = customer.surname if not customer.second_surname else customer.second_surname
         alphabet = len(word) <= 7 and rng.random() < 0.8  # long names: plain letters, or the call drags
-        C(rng.choice(P.GIVE_SPELL), spelled=pii.spelled(word, rng, alphabet=alphabet))
+        C(rng.choice(book.give_spell), spelled=pii.spelled(word, rng, alphabet, customer.source_list("surname")))
     for n, (etype, form) in enumerate(chosen):
-        _exchange(etype, form, rng, A, C, customer, topic, check=n != 1 and not verbose)
+        exchange(etype, form, rng, A, C, customer, topic, ctx, check=n != 1 and not verbose)
         if verbose:
-            A(rng.choice(P.VERBOSE_CHECK))
+            A(rng.choice(book.verbose_check))
         if n == 1:
-            A(rng.choice(P.THANK_NAME), title=title, surname=pii.person_name(customer, rng, "surname"))
+            A(rng.choice(book.thank_name), title=title, surname=pii.person_name(customer, rng, "surname"))
             if consent.lookalike:
-                C("").mark("lookalike", "lookalike", rng.choice(K.LOOKALIKES))
+                C("").mark("lookalike", "lookalike", rng.choice(book.consent["lookalikes"]))
             if consent.special_category:
-                C("").mark("special", "special_category", rng.choice(K.HEALTH))
-                A("Wat vervelend om te horen, sterkte.")
+                C("").mark("special", "special_category", rng.choice(book.consent["health"]))
+                A(rng.choice(book.after_health))
             if consent.minor:
-                C("").mark("minor", "minor", rng.choice(K.MINOR))
-                A("Dan moet ik eigenlijk even een ouder of verzorger spreken.")
+                C("").mark("minor", "minor", rng.choice(book.consent["minor"]))
+                A(rng.choice(book.after_minor))
+    if rng.random() < 0.35 and chatty:
+        C(rng.choice(book.name_like))
 
     traits = BODIES[scenario](rng, A, C, ctx)
     if rng.random() < 0.22 and scenario not in ("confused_elderly", "unbalanced_conversation"):
-        hold = A(rng.choice(P.HOLD))
+        hold = A(rng.choice(book.hold))
         hold.hold_after = rng.uniform(5.0, 10.0)
         traits.append("hold")
-        A(rng.choice(P.AFTER_HOLD))
+        A(rng.choice(book.after_hold))
     if rng.random() < 0.15 or (scenario == "escalation" and "asks_manager" in traits):
-        A(rng.choice(P.TRANSFER), department=info["department"])
+        A(rng.choice(book.transfer), department=rng.choice(info["department"]))
         traits.append("transfer")
     elif not ctx.get("skip_polite_close"):
-        A(rng.choice(P.CLOSE_AGENT))
-        C(rng.choice(P.CLOSE_CUSTOMER))
-        A(rng.choice(P.BYE_AGENT))
+        A(rng.choice(book.close_agent))
+        if scenario == "routine" and rng.random() < 0.25:
+            C(rng.choice(book.address_agent_friendly), agent=ctx["agent_first"]())
+        C(rng.choice(book.flemish("close_customer") if flemish else book.close_customer))
+        A(rng.choice(book.bye_agent))
 
+    _hesitate(random.Random(f"callcorpus-fillers:{seed}:{index}"), turns, book, flemish)
     voices = _voices(rng, ctx)
     for i, t in enumerate(turns[:-1]):  # interruptions: the customer cuts in on the agent now and then
         nxt = turns[i + 1]
@@ -147,11 +187,39 @@ def plan_call(index: int, seed: int) -> CallPlan:
                                                                      seconds=rng.randrange(8 * 3600, 18 * 3600))
     return CallPlan(
         call_id=call_id(index, seed), seed=seed, index=index, scenario=scenario, topic=topic, company=company_name,
-        style=rng.choice(["human", "asr"]), turns=turns, voices=voices, traits=traits, consent=consent,
+        style=transcript_style(index, seed, style), turns=turns, voices=voices, traits=traits, consent=consent,
         agent_id=f"agent-{rng.randrange(1, 40):03d}", customer_ref=f"K{rng.randrange(10**6, 10**7)}",
         recorded_at=recorded, noise={"customer": ctx["noise"]} if ctx.get("noise") else {},
         low_confidence=bool(ctx.get("low_confidence")), gap=ctx.get("gap", (0.25, 0.8)),
+        phrasing=book.part, caller_origin=origin, names=names,
     )
+
+
+def _hesitate(rng: random.Random, turns: list[Turn], book: Book, flemish: bool) -> None:
+    """Spoken fillers ('eh', 'uhm', 'nou'; 'allez' for Flemish callers): at the start of a turn or
+    just before a personal detail is given, with a per-call density."""
+    density = rng.choice([0.05, 0.12, 0.2, 0.3])
+    for t in turns:
+        if not t.toks or t.voice == "ivr":
+            continue
+        share = density * (1.0 if t.speaker == "customer" else 0.4)
+        words = book.shared["flemish_fillers" if flemish and t.speaker == "customer" else "fillers"]
+        # hesitating before giving a detail ("mijn postcode is eh ..."), not inside a name construction
+        before_pii = [s.start for s in t.spans if s.kind == "pii" and s.start > 0 and t.speaker == "customer"
+                      and t.toks[s.start - 1].text.lower().strip(",.") not in ("meneer", "mevrouw", "van", "met")
+                      and not any(o.start < s.start <= o.end for o in t.spans)]
+        if before_pii and rng.random() < share * 1.5:
+            t.insert(rng.choice(before_pii), Tok(rng.choice(["eh", "ehm", "uhm"]), ""))
+        if rng.random() < share and not any(s.start == 0 for s in t.spans):
+            word = rng.choice(words)
+            first = t.toks[0]
+            if first.text[:1].isupper() and not first.text[:2].isupper():  # the sentence now starts with the filler
+                first.text, first.say = first.text[0].lower() + first.text[1:], first.say[0].lower() + first.say[1:]
+            t.insert(0, Tok(word[0].upper() + word[1:] + ",", ""))
+    for t in turns:
+        for tok in t.toks:
+            if tok.say == "":
+                tok.say = tok.text.lower()
 
 
 def _type_slots(index: int) -> range:
@@ -173,46 +241,3 @@ def _voices(rng: random.Random, ctx: dict) -> dict[str, Voice]:
         "customer": Voice(f"nl+{c}", rng.randint(160, 195), rng.randint(30, 75), rng.randint(40, 80)),
         "ivr": Voice("nl+f2", 155, 55, 40),
     }
-
-
-ACCOUNT_KINDS = {"webwinkel": ["ordernummer", "klantnummer"], "energie": ["klantnummer", "contractnummer"],
-                 "telecom": ["klantnummer", "contractnummer"], "bank": ["klantnummer"],
-                 "verzekering": ["klantnummer", "contractnummer"], "zorgverzekering": ["klantnummer"]}
-
-
-def _exchange(etype: str, form: str, rng: random.Random, A, C, person: pii.Person, topic: str,
-              check: bool = True) -> None:
-    """One question by the agent and the customer's answer carrying a PII value."""
-    if etype == "ACCOUNT_ID":
-        kind = rng.choice(ACCOUNT_KINDS[topic])
-        A(rng.choice(P.ASK_ACCOUNT), kind=kind)
-        C(rng.choice(P.GIVE_ACCOUNT), kind=kind, value=pii.account_id(rng, form))
-    elif etype == "DATE_OF_BIRTH":
-        A(rng.choice(P.ASK_BIRTH))
-        C(rng.choice(P.GIVE_BIRTH), value=pii.birth_date(rng, form))
-    elif etype == "NL_POSTCODE":
-        A(rng.choice(P.ASK_POSTCODE))
-        C(rng.choice(P.GIVE_POSTCODE), value=pii.postcode(rng, form))
-    elif etype == "LOCATION":
-        A(rng.choice(P.ASK_ADDRESS))
-        if rng.random() < 0.2:
-            C(rng.choice(P.GIVE_POSTBUS), value=pii.postbus(rng, form), city=pii.city(rng))
-        else:
-            C(rng.choice(P.GIVE_ADDRESS), street=pii.street_address(rng, form), city=pii.city(rng))
-    elif etype == "NL_BSN":
-        A(rng.choice(P.ASK_BSN))
-        C(rng.choice(P.GIVE_BSN), value=pii.bsn(rng, form))
-    elif etype == "NL_LICENSE_PLATE":
-        A(rng.choice(P.ASK_PLATE))
-        C(rng.choice(P.GIVE_PLATE), value=pii.license_plate(rng, form))
-    elif etype == "PHONE_NUMBER":
-        A(rng.choice(P.ASK_PHONE))
-        C(rng.choice(P.GIVE_PHONE), value=pii.phone(rng, form))
-    elif etype == "EMAIL_ADDRESS":
-        A(rng.choice(P.ASK_EMAIL))
-        C(rng.choice(P.GIVE_EMAIL), value=pii.email(person, rng, form))
-    elif etype == "IBAN_CODE":
-        A(rng.choice(P.ASK_IBAN))
-        C(rng.choice(P.GIVE_IBAN), value=pii.iban(rng, form))
-    if check and rng.random() < 0.4:
-        A(rng.choice(P.CHECK))

@@ -15,9 +15,10 @@ import wave
 from datetime import timedelta
 from pathlib import Path
 
-from .calls import CallPlan, plan_call
+from .calls import STYLES, CallPlan, plan_call
 from .errors import CorpusError
 from .lexicon import dutch_lists
+from .names import NAME_SOURCES
 from .render import OUT_RATE, render, render_text_only, to_pcm16
 from .truth import build_transcript, build_truth
 
@@ -28,13 +29,20 @@ AUDIO_FORMATS = ("wav", "mixed")
 
 
 def generate(out_dir, calls: int = 10, seed: int = 1, *, audio_format: str = "wav", stereo_ratio: float = 0.7,
-             workers: int | None = None, audio: bool = True) -> list[Path]:
+             workers: int | None = None, audio: bool = True, style: str = "mixed", names: str = "faker") -> list[Path]:
     """Write `calls` synthetic calls into `out_dir`; return the audio paths in call order.
 
     `audio=False` writes transcripts and truth only (same words and spans, estimated timings,
-    no audio file, empty `audio` column) and returns the transcript paths: for text evaluations."""
+    no audio file, empty `audio` column) and returns the transcript paths: for text evaluations.
+    `style`: `mixed` (about half the transcripts ASR-style), `human` or `asr`. `names`: `faker`
+    (lists the PII recognizers do not use) or `deduce` (the recognizers' own lists: a mirror, for
+    pipeline checks only)."""
     if audio_format not in AUDIO_FORMATS:
         raise CorpusError(f"audio_format must be one of {', '.join(AUDIO_FORMATS)}, not {audio_format!r}")
+    if style not in STYLES:
+        raise CorpusError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
+    if names not in NAME_SOURCES:
+        raise CorpusError(f"names must be one of {', '.join(NAME_SOURCES)}, not {names!r}")
     if calls < 0 or not 0.0 <= stereo_ratio <= 1.0:
         raise CorpusError(f"need calls >= 0 and 0 <= stereo_ratio <= 1 (got {calls}, {stereo_ratio})")
     out = Path(out_dir)
@@ -43,8 +51,8 @@ def generate(out_dir, calls: int = 10, seed: int = 1, *, audio_format: str = "wa
     out.mkdir(parents=True, exist_ok=True)
     if audio_format == "mixed" and calls:
         _require_ffmpeg()
-    dutch_lists()  # load once here; forked workers inherit it
-    jobs = [(i, seed, str(out), audio_format, stereo_ratio, audio) for i in range(calls)]
+    _preload(names, style)  # load the lists once here; forked workers inherit them
+    jobs = [(i, seed, str(out), audio_format, stereo_ratio, audio, style, names) for i in range(calls)]
     if not audio:
         rows = [_render_call(job) for job in jobs]
     elif calls:
@@ -68,9 +76,26 @@ def _require_ffmpeg() -> None:
         raise CorpusError("audio_format='mixed' needs ffmpeg (apt-get install ffmpeg)") from exc
 
 
+def _preload(names: str, style: str) -> None:
+    from .asr import _tables, common_words
+    from .names import FOREIGN_LOCALES, people, places
+    from .phrasebook import PARTS, book
+
+    for part in PARTS:
+        book(part)
+    if names == "deduce":
+        dutch_lists()
+    else:
+        for origin in ("nl", "be", *FOREIGN_LOCALES):
+            people(origin)
+        places("nl"), places("be")
+    if style != "human":
+        _tables(), common_words()
+
+
 def _render_call(job: tuple) -> dict:
-    index, seed, out_dir, audio_format, stereo_ratio, with_audio = job
-    plan = plan_call(index, seed)
+    index, seed, out_dir, audio_format, stereo_ratio, with_audio, style, names = job
+    plan = plan_call(index, seed, names, style)
     layout = random.Random(f"callcorpus-layout:{seed}:{index}")
     stereo = layout.random() < stereo_ratio
     as_mp3 = audio_format == "mixed" and index % 4 == 1  # every fourth call, so small corpora have one
@@ -84,8 +109,9 @@ def _render_call(job: tuple) -> dict:
     else:
         call = render_text_only(plan.turns, plan.voices, render_rng, default_gap=plan.gap)
         audio_name = ""
-    transcript, index_of = build_transcript(plan, call, stereo, random.Random(f"callcorpus-conf:{seed}:{index}"))
-    truth = build_truth(plan, call, transcript, index_of, stereo)
+    transcript, index_of, recognition = build_transcript(plan, call, stereo,
+                                                          random.Random(f"callcorpus-conf:{seed}:{index}"))
+    truth = build_truth(plan, call, transcript, index_of, stereo, recognition)
     _write_json(out / f"{plan.call_id}.json", transcript)
     _write_json(out / f"{plan.call_id}.truth.json", truth)
     return _manifest_row(plan, audio_name)

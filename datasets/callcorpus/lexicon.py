@@ -1,6 +1,7 @@
-"""Dutch word lists for the corpus: names, streets and places read from deduce's shipped
-plain-text lookup lists (without building a `deduce.Deduce()`), plus number words and the
-Dutch spelling alphabet. Loaded once per process."""
+"""Number words and the Dutch spelling alphabet for the corpus, and deduce's name, street and
+place lists (read from its shipped plain-text files, without building a `deduce.Deduce()`):
+those are the PII recognizers' own lists, used only with `names="deduce"` (a mirror for
+pipeline checks); the default lists are in `names`. Loaded once per process."""
 
 from __future__ import annotations
 

@@ -23,10 +23,12 @@ class Tok:
 class Mention:
     """Tokens that form one annotated thing (a PII value in some form, a notice...)."""
 
-    kind: str  # pii | notice | objection | lookalike | special | minor | evidence
-    label: str  # entity type, or trait name
+    kind: str  # pii | negative | notice | objection | lookalike | special | minor | evidence
+    label: str  # entity type, negative type, or trait name
     toks: list[Tok]
     form: str | None = None
+    sources: tuple[str, ...] = ()  # lists the values came from (names, places); "generated" for numbers
+    detail: str | None = None  # negatives: what a name-like word looks like (surname, place)
 
 
 @dataclass
@@ -36,6 +38,8 @@ class Span:
     start: int
     end: int
     form: str | None = None
+    sources: tuple[str, ...] = ()
+    detail: str | None = None
 
 
 @dataclass
@@ -51,6 +55,7 @@ class Turn:
     pitch_delta: int = 0
     volume: int = 100  # > 100: raised voice
     overlap_next: bool = False  # the next turn interrupts this one
+    templates: list[str] = field(default_factory=list)  # keys of the phrasebook templates used
 
     def words(self, text: str) -> "Turn":
         """Append plain words; punctuation glued to a word stays on it."""
@@ -74,18 +79,44 @@ class Turn:
     def add(self, m: Mention) -> "Turn":
         start = len(self.toks)
         self.toks.extend(Tok(t.text, t.say) for t in m.toks)
-        self.spans.append(Span(m.kind, m.label, start, len(self.toks), m.form))
+        self.spans.append(Span(m.kind, m.label, start, len(self.toks), m.form, m.sources, m.detail))
         return self
 
+    def insert(self, pos: int, tok: Tok) -> "Turn":
+        """Put a word before token `pos` (never inside a span); later spans move along."""
+        if any(s.start < pos < s.end for s in self.spans):
+            raise ValueError("cannot insert inside a span")
+        self.toks.insert(pos, tok)
+        for s in self.spans:
+            if s.start >= pos:
+                s.start += 1
+                s.end += 1
+        return self
+
+    def _note(self, text) -> None:
+        key = getattr(text, "key", None)
+        if key and key not in self.templates:
+            self.templates.append(key)
+
     def fill(self, template: str, **slots) -> "Turn":
-        """Words of `template` with `{slot}` places filled by Mentions or plain strings."""
-        for part in re.split(r"(\{\w+\})", template):
+        """Words of `template` with `{slot}` places filled by Mentions or plain strings; a `[word]`
+        is a word that is also a name or place (annotated as a negative)."""
+        self._note(template)
+        for part in re.split(r"(\{\w+\}|\[[^\]]+\])", template):
             if part.startswith("{") and part.endswith("}"):
                 value = slots[part[1:-1]]
                 if isinstance(value, Mention):
                     self.add(value)
                 else:
-                    self.words(str(value))
+                    self._note(value)
+                    text = str(value)
+                    if self.toks and self.toks[-1].text[-1] not in ".?!" and text[:1].isupper() and text[1:2].islower():
+                        text = text[0].lower() + text[1:]  # "Ja, goedemiddag": a greeting inside a sentence
+                    self.words(text)
+            elif part.startswith("[") and part.endswith("]"):
+                from .values import name_like
+
+                self.add(name_like(part[1:-1]))
             elif part.strip():
                 # punctuation right after a slot arrives glued to the next chunk: split it off
                 lead = re.match(r"^([" + re.escape(PUNCT) + r"]+)(\s|$)", part.strip())
