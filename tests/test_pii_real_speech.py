@@ -43,6 +43,7 @@ KEPT = [
     ("naar welk e-mailadres mag ik het sturen", "welk e-mailadres"),
     ("Goedemorgen, u spreekt met Tonny van Huis en Haard.", "Huis en Haard"),
     ("Prima, Maandag kom ik langs.", "Prima, Maandag"),
+    ("ja ehm ik bel eh over uhm mijn factuur", "ehm ik bel eh over uhm"),
 ]
 
 

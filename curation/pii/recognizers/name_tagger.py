@@ -71,9 +71,14 @@ class NameTaggerRecognizer(EntityRecognizer):
         return results
 
 
+# hesitations and back-channels an ASR transcript writes out ("eh", "uhm", "hm"): never part of a name
+FILLERS = frozenset({"eh", "ehm", "euh", "eeh", "ehh", "uh", "uhm", "um", "uhh", "hm", "hmm", "mm", "mmm", "mhm",
+                     "ah", "oh", "ooh", "nou", "tja", "ja", "nee", "oké", "ok", "okay", "hè", "he", "huh", "jaja"})
+
+
 def _ordinary(key: str, gaz) -> bool:
-    """A function word, verb or adjective that no name or place list knows: never part of a name."""
-    return gaz.word_class_of(key) in ("function", "verb", "adj") and not _listed(key, gaz)
+    """A filler, function word, verb or adjective that no name or place list knows: never part of a name."""
+    return key in FILLERS or (gaz.word_class_of(key) in ("function", "verb", "adj") and not _listed(key, gaz))
 
 
 def _listed(key: str, gaz) -> bool:
@@ -85,6 +90,8 @@ def _listed(key: str, gaz) -> bool:
 
 def _name_like(key: str, gaz) -> bool:
     """On a name or place list, or a word Dutch does not otherwise know."""
+    if key in FILLERS:
+        return False
     return _listed(key, gaz) or key in gaz.intl_first_names or (
         gaz.word_class_of(key) is None and key.isalpha() and key not in gaz.common_nl)
 
