@@ -52,11 +52,12 @@ class NameTaggerRecognizer(EntityRecognizer):
             if entity not in wanted or any(a < span.end and span.start < b for a, b in codes):
                 continue  # a letter pair inside "2511 CV" belongs to the postcode, not to a name
             first, last = span.first_token, span.last_token
-            while first < last and _ordinary(tokens[first].key, gaz):
+            lang = self.supported_language
+            while first < last and _ordinary(tokens[first].key, gaz, lang):
                 first += 1
-            while last > first and _ordinary(tokens[last - 1].key, gaz):
+            while last > first and _ordinary(tokens[last - 1].key, gaz, lang):
                 last -= 1
-            if first == last or not any(_name_like(t.key, gaz) for t in tokens[first:last]):
+            if first == last or not any(_name_like(t.key, gaz, lang) for t in tokens[first:last]):
                 continue  # "naar welk e-mailadres": ordinary words only, whatever their context
             start, end = _outside_brackets(text, tokens[first].start, tokens[last - 1].end)
             if end <= start:
@@ -76,9 +77,10 @@ FILLERS = frozenset({"eh", "ehm", "euh", "eeh", "ehh", "uh", "uhm", "um", "uhh",
                      "ah", "oh", "ooh", "nou", "tja", "ja", "nee", "oké", "ok", "okay", "hè", "he", "huh", "jaja"})
 
 
-def _ordinary(key: str, gaz) -> bool:
+def _ordinary(key: str, gaz, language: str = "nl") -> bool:
     """A filler, function word, verb or adjective that no name or place list knows: never part of a name."""
-    return key in FILLERS or (gaz.word_class_of(key) in ("function", "verb", "adj") and not _listed(key, gaz))
+    return key in FILLERS or (gaz.word_class_of(key, language) in ("function", "verb", "adj")
+                              and not _listed(key, gaz))
 
 
 def _listed(key: str, gaz) -> bool:
@@ -88,12 +90,14 @@ def _listed(key: str, gaz) -> bool:
             or key in gaz.place_first)
 
 
-def _name_like(key: str, gaz) -> bool:
-    """On a name or place list, or a word Dutch does not otherwise know."""
+def _name_like(key: str, gaz, language: str = "nl") -> bool:
+    """On a name or place list, or a word the language does not otherwise know."""
     if key in FILLERS:
         return False
-    return _listed(key, gaz) or key in gaz.intl_first_names or (
-        gaz.word_class_of(key) is None and key.isalpha() and key not in gaz.common_nl)
+    if len(key) < 3:  # "hu", "ed": a two-letter word is a name only as a Dutch first name ("Ed", "Bo")
+        return key in gaz.first_names
+    return _listed(key, gaz) or key in gaz.intl_first_names or (language == "en" and key in gaz.intl_surnames) or (
+        gaz.word_class_of(key, language) is None and key.isalpha() and key not in gaz.common(language))
 
 
 def _outside_brackets(text: str, start: int, end: int) -> tuple[int, int]:
