@@ -74,7 +74,8 @@ class NameTaggerRecognizer(EntityRecognizer):
 
 # hesitations and back-channels an ASR transcript writes out ("eh", "uhm", "hm"): never part of a name
 FILLERS = frozenset({"eh", "ehm", "euh", "eeh", "ehh", "uh", "uhm", "um", "uhh", "hm", "hmm", "mm", "mmm", "mhm",
-                     "ah", "oh", "ooh", "nou", "tja", "ja", "nee", "oké", "ok", "okay", "hè", "he", "huh", "jaja"})
+                     "ah", "oh", "ooh", "nou", "tja", "ja", "nee", "oké", "ok", "okay", "hè", "he", "huh", "jaja",
+                     "awel", "allez", "amai", "nie", "ge", "gij", "da's", "enfin", "bon", "voilà"})
 
 
 def _ordinary(key: str, gaz, language: str = "nl") -> bool:
