@@ -242,6 +242,21 @@ def disguise_resynth(x: np.ndarray, sr: int, stats: SpeakerStats, target_f0: flo
         gain_dev = np.ones(bins)
     if "nodev" in VARIANT:
         dev[:] = 0.0
+    if "lifter" in VARIANT:
+        K = int(os.environ.get("CURATION_LIFTER", "10"))
+        c = np.fft.irfft(dev, N)
+        c[:, K: N - K + 1] = 0.0
+        dev = np.fft.rfft(c, N).real
+    if "mix" in VARIANT:
+        K = int(os.environ.get("CURATION_MIX_K", "12"))
+        eps = float(os.environ.get("CURATION_MIX_EPS", "0.4"))
+        rng_m = np.random.default_rng(seed + 17)
+        M = np.eye(K) + eps * rng_m.standard_normal((K, K)) / np.sqrt(K)
+        c = np.fft.irfft(dev, N)
+        mixed = c[:, 1: K + 1] @ M.T
+        c[:, 1: K + 1] = mixed
+        c[:, N - K:] = mixed[:, ::-1]
+        dev = np.fft.rfft(c, N).real
     if "smooth" in VARIANT:
         dev[1:-1] = 0.25 * dev[:-2] + 0.5 * dev[1:-1] + 0.25 * dev[2:]
     src = source_bins(bins, float(np.clip(target_alpha / stats.alpha, 0.7, 1.45)), bends)
