@@ -246,3 +246,50 @@ def test_report_says_when_a_voice_had_no_pitch_to_measure(tmp_path):
     assert report.ok
     pitch_warnings = [w for w in report.warnings if "no voiced sound" in w]
     assert len(pitch_warnings) == 1 and pitch_warnings[0].startswith("customer:")
+
+
+# --- default: the keyed pseudo-speaker ------------------------------------------------------------
+
+
+def test_default_parameters_describe_a_keyed_pseudo_speaker_inside_ordinary_voices():
+    from curation.anonymise.keys import PSEUDO_ALPHA, PSEUDO_ALPHA_JITTER, PSEUDO_F0
+
+    for i in range(64):
+        p = speaker_parameters(os.urandom(32), f"c{i}", ("agent", "customer")[i % 2])
+        assert p.method == "default" and PSEUDO_F0[0] <= p.target_f0 <= PSEUDO_F0[1]
+        assert PSEUDO_ALPHA[0] - PSEUDO_ALPHA_JITTER <= p.target_alpha <= PSEUDO_ALPHA[1] + PSEUDO_ALPHA_JITTER
+        assert f"{p.target_f0}" not in repr(p)
+
+
+def test_default_gives_the_two_speakers_of_a_call_pseudo_speakers_at_least_five_semitones_apart():
+    for i in range(64):
+        key = os.urandom(32)
+        for first, second in (("agent", "customer"), ("speaker A", "speaker B")):
+            a = speaker_parameters(key, f"c{i}", first).target_f0
+            b = speaker_parameters(key, f"c{i}", second).target_f0
+            assert abs(12 * math.log2(b / a)) >= 5.0
+
+
+@pytest.mark.parametrize("sr", [8000, 16000])
+def test_default_output_f0_is_the_keys_not_the_speakers(sr):
+    """A low and a high voice disguised with the same parameters come out at the same keyed median F0:
+    nothing of the speaker's own pitch level survives."""
+    p = speaker_parameters(KEY_A, "call-1", "customer")
+    got = []
+    for role in ("agent", "customer"):
+        x = np.concatenate([voiced(0.8, sr, *VOICES[role], seed=k) for k in range(3)])
+        y = disguise(x, sr, p)
+        assert len(y) == len(x)
+        got.append(median_f0(y, sr))
+    for f in got:
+        assert f == pytest.approx(p.target_f0, rel=0.1)
+
+
+def test_default_fits_the_speaker_once_and_says_when_there_was_nothing_voiced():
+    sr = 8000
+    x = np.concatenate([voiced(0.8, sr, *VOICES["agent"], seed=k) for k in range(3)])
+    p = fit_to_speaker(speaker_parameters(KEY_A, "c", "agent"), x, sr)
+    assert p.fitted and p.f0_measured and p.stats.f0 == pytest.approx(VOICES["agent"][0], rel=0.1)
+    assert fit_to_speaker(p, np.zeros(sr), sr) is p  # fitted once: later blocks keep the same statistics
+    silent = fit_to_speaker(speaker_parameters(KEY_A, "c", "agent"), np.zeros(sr), sr)
+    assert silent.fitted and not silent.f0_measured

@@ -108,6 +108,7 @@ PSEUDO_EQ_TERMS = 12
 PSEUDO_CONTOUR = (0.5, 1.5)  # semitones of slow keyed F0 modulation
 PSEUDO_BENDS = (3, 0.08)  # keyed sine terms bending the formant-scale warp, and their size
 PSEUDO_DYNAMICS = (4, 0.3)  # keyed cosine terms (log scale) of the spread of envelope changes over frequency
+POOL_SIZE = 3  # pool: synthetic voices whose frames make one pseudo-speaker
 PSEUDO_SEPARATION = 0.35  # least distance on the size scale between the two speakers of a call
 
 # `warp` (the previous default): ranges chosen on benchmarks/anonymise_privacy.py. The key picks the
@@ -148,8 +149,8 @@ def speaker_parameters(key: bytes, call_id: str, role: str, method: str = "defau
     sign = 1.0 if digest[31] & 1 else -1.0
     if method == "pitch":
         return VoiceParams("pitch", semitones=sign * (4.0 + 3.0 * _uniform(digest, 1)))  # 4..7 semitones
-    if method == "default":
-        return _pseudo_speaker(key, call_id, role)
+    if method in ("default", "normalise", "pool"):
+        return _pseudo_speaker(key, call_id, role, method)
     if method != "warp":
         raise ValueError(f"unknown voice method {method!r}")
     more = hmac.new(key, f"curation-voice-2\x00{call_id}\x00{role}".encode(), hashlib.sha256).digest()
@@ -165,7 +166,7 @@ def speaker_parameters(key: bytes, call_id: str, role: str, method: str = "defau
                        f0_targets=(_between(_uniform(more, 4), F0_LOW[part]), _between(_uniform(more, 5), F0_HIGH[part])))
 
 
-def _pseudo_speaker(key: bytes, call_id: str, role: str) -> VoiceParams:
+def _pseudo_speaker(key: bytes, call_id: str, role: str, method: str = "default") -> VoiceParams:
     """The keyed pseudo-speaker of `default`: nothing in it depends on the speaker's own voice."""
     call = hmac.new(key, f"curation-pseudo-call\x00{call_id}".encode(), hashlib.sha256).digest()
     own = hmac.new(key, f"curation-pseudo\x00{call_id}\x00{role}".encode(), hashlib.sha256).digest()
@@ -176,7 +177,15 @@ def _pseudo_speaker(key: bytes, call_id: str, role: str) -> VoiceParams:
         u = (u + PSEUDO_SEPARATION + (1 - 2 * PSEUDO_SEPARATION) * _uniform(call, 1)) % 1.0
     f0 = PSEUDO_F0[0] * (PSEUDO_F0[1] / PSEUDO_F0[0]) ** u
     alpha = _between(u, PSEUDO_ALPHA) + PSEUDO_ALPHA_JITTER * (2 * _uniform(own, 0) - 1)
-    return VoiceParams("default", target_f0=f0, target_alpha=alpha,
+    from curation.anonymise.voice import DEFAULT_DESIGN
+
+    pool = ()
+    if (DEFAULT_DESIGN if method == "default" else method) == "pool":
+        from curation.anonymise.pool import POOL_VOICES
+
+        order = sorted(POOL_VOICES, key=lambda v: hmac.new(shape, v.encode(), hashlib.sha256).digest())
+        pool = tuple(order[:POOL_SIZE])
+    return VoiceParams(method, target_f0=f0, pool=pool, target_alpha=alpha,
                        target_spread=_between(_uniform(own, 1), PSEUDO_SPREAD),
                        tilt_db=PSEUDO_TILT_DB * (2 * _uniform(own, 2) - 1),
                        eq_db=tuple(PSEUDO_EQ_DB * (2 * (int.from_bytes(eq[2 * m: 2 * m + 2], "big") / 65536) - 1)

@@ -68,7 +68,7 @@ def render(read_range, job: RenderJob, sink) -> LoudnessMeter:
         if p.method == "warp" and p.fitted and not p.f0_measured:
             job.warnings.append(f"{role}: no voiced sound to measure the voice's pitch on; its F0 was moved by a "
                                 "keyed shift instead of to a target across the low/high boundary")
-        elif p.method == "default" and p.fitted and not p.f0_measured:
+        elif p.method in ("default", "normalise", "pool") and p.fitted and not p.f0_measured:
             job.warnings.append(f"{role}: no voiced sound to measure the voice on; its envelope was normalised "
                                 "on the clip's own sound instead of the speaker's")
     meter = LoudnessMeter(job.sr, job.channels)

@@ -1,14 +1,16 @@
-"""The default voice disguise: resynthesis towards a keyed pseudo-speaker.
+"""Resynthesis towards a keyed pseudo-speaker (the `normalise` and `pool` designs; `default` is one of them).
 
-Each 32 ms frame is split into an LPC envelope and a voicing measure (normalised autocorrelation
-and its lag: the frame's F0). The output is built from new parts rather than from the speaker's
-own excitation: a pulse train generated sample by sample along a keyed F0 contour (the speaker's
-intonation, normalised by their own median and spread, re-drawn around the pseudo-speaker's keyed
-median and spread) mixed with noise in the measured periodic/aperiodic share, filtered by an envelope
-whose long-term shape is the pseudo-speaker's (a keyed curve, not the speaker's own) and whose
-moment-to-moment changes (the phonetic content) are the speaker's, moved from the speaker's
-measured formant scale to the pseudo-speaker's. Frame energies are kept, so timing and loudness
-contour are exact. Speaker statistics come from `fit_speaker` (once per speaker, see `voice.fit_to_speaker`).
+Each 32 ms frame is split into an LPC envelope and a voicing measure (Praat's pitch and its
+strength). The output is built from new parts rather than from the speaker's own excitation: a
+pulse train generated sample by sample along a keyed F0 contour (the speaker's intonation,
+normalised by their own median and spread, re-drawn around the pseudo-speaker's keyed median and
+spread) mixed with noise in the measured periodic/aperiodic share, filtered by an envelope whose
+long-term shape is the pseudo-speaker's (a keyed curve, not the speaker's own). Its frame-to-frame
+changes (the phonetic content) are, in `normalise`, the speaker's own divided by the speaker's
+spread, smoothed to their coarse shape and moved from the speaker's measured formant scale to the
+pseudo-speaker's; in `pool`, those of the nearest frames of keyed synthetic voices (`pool.py`).
+Frame energies are kept, so timing and loudness contour are exact. Speaker statistics come from
+`fit_speaker` (once per speaker, see `voice.fit_to_speaker`).
 """
 
 from __future__ import annotations
@@ -20,14 +22,12 @@ import scipy.fft as sfft
 
 from curation.anonymise.spectral import CHUNK_FRAMES, _interp_rows, _lpc_envelope, frame_sizes
 
-import os
-
 F0_FLOOR, F0_CEILING = 60.0, 420.0
 ENV_POINTS = 64  # the speaker's mean and spread of log envelope are stored on this many points of 0..Nyquist
 REFERENCE_FORMANT_HZ = 1450.0  # geometric mean of formant candidates of a reference (adult male) voice
 DEV_STD = 0.65  # nepers: spread of the envelope's frame-to-frame changes given to every pseudo-speaker
 NOISE_SHARE = 0.5  # share of the measured aperiodicity given to the excitation's noise
-VARIANT = os.environ.get("CURATION_RESYNTH_VARIANT", "")
+LIFTER = 8  # normalise: cepstral coefficients of the envelope changes kept (finer detail carries the speaker)
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def _analyse(sr: int, idx: np.ndarray, padded: np.ndarray, win: np.ndarray):
     frames = padded[idx[:, None] * hop + np.arange(L)[None, :]] * win
     X = sfft.rfft(frames, N, workers=1)
     power = X.real ** 2 + X.imag ** 2
-    env = _lpc_envelope(power, min(24, int(sr / 1000) + (0 if "loworder" in VARIANT else 4)), N)
+    env = _lpc_envelope(power, min(24, int(sr / 1000) + 4), N)
     return frames, env, power.sum(axis=1)
 
 
@@ -143,6 +143,32 @@ def fit_speaker(x: np.ndarray, sr: int) -> SpeakerStats:
                         _points(mean_env), _points(std_env))
 
 
+def _changes(log_env: np.ndarray, stats: SpeakerStats, bins: int) -> np.ndarray:
+    """The envelope's frame-to-frame changes: the speaker's mean removed, each frame's level removed,
+    divided by the speaker's spread per bin."""
+    mean_env = _on_bins(stats.mean_env, bins) if stats.mean_env else log_env.mean(axis=0)
+    dev = log_env - mean_env[None, :]
+    dev -= dev.mean(axis=1, keepdims=True)
+    if stats.std_env:
+        dev = dev / np.maximum(_on_bins(stats.std_env, bins), 0.05)[None, :]
+    return dev
+
+
+def normalised_changes(x: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """(changes on the reference formant scale (F, bins), voiced flags (F,), FFT size) of a whole
+    recording, normalised by its own statistics: what `pool` keeps of a pool voice."""
+    stats = fit_speaker(x, sr)
+    L, hop, N = frame_sizes(sr)
+    padded, n_frames = _frames_of(np.asarray(x, dtype=np.float32), sr)
+    f0, _ = _pitch(x, sr, n_frames)
+    _, env, energy = _analyse(sr, np.arange(n_frames), padded, _window(sr))
+    bins = N // 2 + 1
+    dev = _changes(np.log(env.astype(np.float64) + 1e-9), stats, bins)
+    to_ref = np.minimum(np.arange(bins) * stats.alpha, bins - 1)
+    loud = 10 * np.log10(energy + 1e-20) > 10 * np.log10(energy.max() + 1e-20) - 40
+    return _interp_rows(dev, to_ref)[loud], (f0 > 0)[loud], N
+
+
 def target_envelope(bins: int, sr: int, alpha: float, tilt_db: float, eq_db: tuple) -> np.ndarray:
     """The pseudo-speaker's long-term log envelope (natural log) on `bins` bins: a smooth population
     shape (flat to 500 Hz, falling 7 dB per octave above, mild bumps at the neutral vocal tract's
@@ -202,7 +228,7 @@ def _pulses(f0_frames: np.ndarray, n: int, sr: int, hop: int, L: int, seed: int)
 def disguise_resynth(x: np.ndarray, sr: int, stats: SpeakerStats, target_f0: float, target_spread: float,
                      target_alpha: float, tilt_db: float, eq_db: tuple, contour_depth: float = 0.0,
                      contour_rate: float = 0.5, contour_phase: float = 0.0, seed: int = 0, bends: tuple = (),
-                     dynamics: tuple = ()) -> np.ndarray:
+                     dynamics: tuple = (), pool: tuple = ()) -> np.ndarray:
     """Disguised copy of mono `x` (same length), resynthesised towards the keyed pseudo-speaker."""
     x = np.asarray(x, dtype=np.float64)
     n = len(x)
@@ -225,41 +251,24 @@ def disguise_resynth(x: np.ndarray, sr: int, stats: SpeakerStats, target_f0: flo
     t = np.arange(n_frames) * hop / sr
     st = np.where(f0 > 0, 12 * np.log2(np.maximum(f0, 1e-9) / own_f0), 0.0)
     ratio = float(np.clip(target_spread / own_spread, 0.4, 2.5))
-    if "flatf0" in VARIANT:
-        st = np.zeros_like(st)
     st_out = st * ratio + contour_depth * np.sin(2 * np.pi * contour_rate * t + contour_phase)
     f0_out = np.where(f0 > 0, np.clip(target_f0 * 2 ** (st_out / 12), F0_FLOOR, F0_CEILING), 0.0)
     # envelope: the speaker's mean replaced by the pseudo-speaker's; the changes normalised by the speaker's
     # own spread, moved to the pseudo-speaker's formant scale and given its spread
     log_env = np.log(env.astype(np.float64) + 1e-9)
-    mean_env = _on_bins(stats.mean_env, bins) if stats.mean_env else log_env.mean(axis=0)
-    dev = log_env - mean_env[None, :]
-    dev -= dev.mean(axis=1, keepdims=True)
-    if stats.std_env and "nostd" not in VARIANT:
-        dev = dev / np.maximum(_on_bins(stats.std_env, bins), 0.05)[None, :]
-        gain_dev = dynamics_profile(bins, dynamics)
+    dev = _changes(log_env, stats, bins)
+    gain_dev = dynamics_profile(bins, dynamics) if stats.std_env else np.ones(bins)
+    if pool:  # the changes replaced by the nearest frames of the keyed pool voices (reference scale)
+        from curation.anonymise.pool import cepstral_features, substitute
+
+        on_ref = _interp_rows(dev, np.minimum(np.arange(bins) * stats.alpha, bins - 1))
+        dev = substitute(cepstral_features(on_ref, N), f0 > 0, pool, sr)
+        src = source_bins(bins, float(np.clip(target_alpha, 0.7, 1.45)), bends)
     else:
-        gain_dev = np.ones(bins)
-    if "nodev" in VARIANT:
-        dev[:] = 0.0
-    if "lifter" in VARIANT:
-        K = int(os.environ.get("CURATION_LIFTER", "10"))
-        c = np.fft.irfft(dev, N)
-        c[:, K: N - K + 1] = 0.0
+        c = np.fft.irfft(dev, N)  # keep the coarse shape of the changes (formant movements), drop the detail
+        c[:, LIFTER: N - LIFTER + 1] = 0.0
         dev = np.fft.rfft(c, N).real
-    if "mix" in VARIANT:
-        K = int(os.environ.get("CURATION_MIX_K", "12"))
-        eps = float(os.environ.get("CURATION_MIX_EPS", "0.4"))
-        rng_m = np.random.default_rng(seed + 17)
-        M = np.eye(K) + eps * rng_m.standard_normal((K, K)) / np.sqrt(K)
-        c = np.fft.irfft(dev, N)
-        mixed = c[:, 1: K + 1] @ M.T
-        c[:, 1: K + 1] = mixed
-        c[:, N - K:] = mixed[:, ::-1]
-        dev = np.fft.rfft(c, N).real
-    if "smooth" in VARIANT:
-        dev[1:-1] = 0.25 * dev[:-2] + 0.5 * dev[1:-1] + 0.25 * dev[2:]
-    src = source_bins(bins, float(np.clip(target_alpha / stats.alpha, 0.7, 1.45)), bends)
+        src = source_bins(bins, float(np.clip(target_alpha / stats.alpha, 0.7, 1.45)), bends)
     shaped = target_envelope(bins, sr, target_alpha, tilt_db, eq_db)[None, :] + _interp_rows(dev, src) * gain_dev[None, :]
     rng = np.random.default_rng(seed)
     pulses = _pulses(f0_out, n, sr, hop, L, seed)

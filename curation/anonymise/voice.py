@@ -23,17 +23,25 @@ import numpy as np
 from curation.anonymise.resynth import SpeakerStats, disguise_resynth, fit_speaker
 from curation.anonymise.spectral import disguise_spectral
 
-METHODS = ("default", "warp", "pitch", "none")
+METHODS = ("default", "normalise", "pool", "warp", "pitch", "none")
+RESYNTHESIS = ("normalise", "pool")  # the two pseudo-speaker designs compared in benchmarks/anonymise_privacy.py
+DEFAULT_DESIGN = "pool"  # what `default` is (see benchmarks/README.md for the figures behind the choice)
 METHOD_DESCRIPTIONS = {
-    "default": "resynthesis towards a keyed pseudo-speaker: the speaker's long-term envelope, formant scale, "
-               "median F0 and F0 range are replaced by keyed ones; pulse-and-noise excitation along a keyed F0 "
-               "contour re-drawn from the speaker's normalised intonation (per-speaker keyed parameters)",
+    "normalise": "resynthesis towards a keyed pseudo-speaker: the speaker's long-term envelope, formant scale, "
+                 "median F0 and F0 range are replaced by keyed ones, the envelope's changes normalised and "
+                 "smoothed; pulse-and-noise excitation along a keyed F0 contour re-drawn from the speaker's "
+                 "normalised intonation (per-speaker keyed parameters)",
+    "pool": "resynthesis towards a keyed pseudo-speaker whose envelope changes come from the nearest frames of "
+            "keyed synthetic (espeak-ng) pool voices instead of the speaker's own; long-term envelope, formant "
+            "scale, median F0 and F0 range keyed; pulse-and-noise excitation along a keyed F0 contour re-drawn "
+            "from the speaker's normalised intonation (per-speaker keyed parameters)",
     "warp": "McAdams LPC formant warping with a linear formant shift, keyed spectral tilt, and a "
             "phase-vocoder F0 change that takes the speaker's median F0 across the low/high voice boundary "
             "to a keyed target, along a keyed contour (per-speaker keyed parameters; the previous default)",
     "pitch": "pitch shift of the whole spectrum, formants moved with F0 (per-speaker keyed semitones)",
     "none": "no voice disguise",
 }
+METHOD_DESCRIPTIONS["default"] = METHOD_DESCRIPTIONS[DEFAULT_DESIGN]
 
 
 @dataclass(frozen=True, repr=False)
@@ -57,6 +65,7 @@ class VoiceParams:
     seed: int = 0  # default: noise of the aperiodic excitation
     bends: tuple = ()  # default: keyed non-linear terms of the formant-scale warp
     dynamics: tuple = ()  # default: keyed curve of the spread of envelope changes over frequency
+    pool: tuple = ()  # pool: the keyed espeak-ng voice variants whose envelope changes replace the speaker's
     stats: SpeakerStats | None = None  # default: the speaker's own statistics, measured by `fit_to_speaker`
     fitted: bool = False  # the speaker's own voice has been measured (see `fit_to_speaker`)
     f0_measured: bool = False  # the fit found voiced sound to measure
@@ -81,7 +90,7 @@ def fit_to_speaker(params: VoiceParams, x: np.ndarray, sr: int) -> VoiceParams:
     `x` has no voiced sound (whisper, noise) to measure."""
     if params.fitted:
         return params
-    if params.method == "default":
+    if params.method in ("default",) + RESYNTHESIS:
         stats = fit_speaker(_first_sound(np.asarray(x, dtype=np.float64), sr), sr)
         return replace(params, stats=stats, fitted=True, f0_measured=stats.f0 is not None)
     if params.method != "warp" or not params.f0_targets:
@@ -181,11 +190,11 @@ def _disguise_all(x: np.ndarray, sr: int, params: VoiceParams) -> np.ndarray:
     if params.method == "pitch":
         ratio = 2 ** (params.semitones / 12)
         y = praat_change_gender(x, sr, pitch_factor=ratio, range_factor=1.0, formant_ratio=ratio)
-    elif params.method == "default":
+    elif params.method in ("default",) + RESYNTHESIS:
         stats = params.stats or SpeakerStats(None, 0.0, 1.0, ())
         y = disguise_resynth(x, sr, stats, params.target_f0, params.target_spread, params.target_alpha,
                              params.tilt_db, params.eq_db, params.contour_depth, params.contour_rate,
-                             params.contour_phase, params.seed, params.bends, params.dynamics)
+                             params.contour_phase, params.seed, params.bends, params.dynamics, params.pool)
     elif params.method == "warp":
         y = disguise_spectral(x, sr, params.mcadams, params.formant_ratio, params.semitones, params.contour_depth,
                               params.contour_rate, params.contour_phase, params.tilt_db, params.ltas, params.eq_db)

@@ -23,11 +23,13 @@ from curation.errors import CurationError
 @click.option("--end", type=float, default=None, help="Clip end in seconds (default: end of the recording).")
 @click.option("--snap", type=click.Choice(["none", "word", "turn"]), default="none", show_default=True,
               help="Widen --start/--end so no word (or turn) is cut in half.")
-@click.option("--voice", type=click.Choice(["default", "warp", "pitch", "none"]), default="default",
-              show_default=True,
-              help="default: resynthesis towards a keyed pseudo-speaker (envelope, formant scale, F0 level and "
-                   "range replaced); warp: the previous default, the speaker's own envelope warped and F0 moved "
-                   "(keyed); pitch: plain, reversible pitch shift; none: keep the voices.")
+@click.option("--voice", type=click.Choice(["default", "normalise", "pool", "warp", "pitch", "none"]),
+              default="default", show_default=True,
+              help="default (= pool): resynthesis towards a keyed pseudo-speaker (envelope, formant scale, F0 level "
+                   "and range replaced), its envelope changes taken from synthetic pool voices; normalise: the same "
+                   "with the speaker's own changes normalised and smoothed; warp: the previous default, the "
+                   "speaker's own envelope warped and F0 moved (keyed); pitch: plain, reversible pitch shift; none: "
+                   "keep the voices.")
 @click.option("--key-scope", type=click.Choice(["call", "clip"]), default="clip", show_default=True,
               help="clip: disguise parameters drawn per clip (the clip's time range), so two clips of one call "
                    "do not sound alike; call: every clip of a call disguised alike.")
