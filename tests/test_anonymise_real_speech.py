@@ -102,3 +102,13 @@ def test_default_keeps_length_and_voicing_and_periodicity_of_real_speech():
         voiced_in, voiced_out = np.mean(praat(x) > 0), np.mean(praat(y) > 0)
         assert abs(voiced_out - voiced_in) < 0.15
         assert abs(hnr(y) - hnr(x)) < 3.0
+
+
+def test_the_pool_design_reaches_its_target_and_keeps_length_too():
+    x = real("hts1a")
+    for i, key in enumerate(keys(2)):
+        p = fit_to_speaker(speaker_parameters(key, "pool", ("agent", "customer")[i], "pool"), x, SR)
+        assert len(p.pool) == 3
+        y = disguise(x, SR, p)
+        assert len(y) == len(x)
+        assert median_f0(y) == pytest.approx(p.target_f0, rel=0.15)

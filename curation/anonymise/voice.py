@@ -25,7 +25,7 @@ from curation.anonymise.spectral import disguise_spectral
 
 METHODS = ("default", "normalise", "pool", "warp", "pitch", "none")
 RESYNTHESIS = ("normalise", "pool")  # the two pseudo-speaker designs compared in benchmarks/anonymise_privacy.py
-DEFAULT_DESIGN = "pool"  # what `default` is (see benchmarks/README.md for the figures behind the choice)
+DEFAULT_DESIGN = "normalise"  # what `default` is (see benchmarks/README.md for the figures behind the choice)
 METHOD_DESCRIPTIONS = {
     "normalise": "resynthesis towards a keyed pseudo-speaker: the speaker's long-term envelope, formant scale, "
                  "median F0 and F0 range are replaced by keyed ones, the envelope's changes normalised and "

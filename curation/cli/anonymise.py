@@ -25,9 +25,9 @@ from curation.errors import CurationError
               help="Widen --start/--end so no word (or turn) is cut in half.")
 @click.option("--voice", type=click.Choice(["default", "normalise", "pool", "warp", "pitch", "none"]),
               default="default", show_default=True,
-              help="default (= pool): resynthesis towards a keyed pseudo-speaker (envelope, formant scale, F0 level "
-                   "and range replaced), its envelope changes taken from synthetic pool voices; normalise: the same "
-                   "with the speaker's own changes normalised and smoothed; warp: the previous default, the "
+              help="default (= normalise): resynthesis towards a keyed pseudo-speaker (envelope, formant scale, F0 "
+                   "level and range replaced, the speaker's own envelope changes normalised and smoothed); pool: the "
+                   "same with the envelope changes taken from synthetic (espeak-ng) pool voices; warp: the previous default, the "
                    "speaker's own envelope warped and F0 moved (keyed); pitch: plain, reversible pitch shift; none: "
                    "keep the voices.")
 @click.option("--key-scope", type=click.Choice(["call", "clip"]), default="clip", show_default=True,
