@@ -207,14 +207,14 @@ def test_interrupt_mid_build_leaves_nothing(ws_clips, tmp_path):
     ws, clips = ws_clips
     approve_clip(ws, clips["c1"])
     out = tmp_path / "p.zip"
-    out.write_bytes(b"the previous pack")
+    out.write_bytes(b"the previous pack")  # not a build of this workspace: replaced only with force
 
     def interrupt(stage, fraction):
         if fraction > 0.5:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        build_pack(ws, "p", [clips["c1"]], out, "T", user="trainer", progress=interrupt)
+        build_pack(ws, "p", [clips["c1"]], out, "T", user="trainer", progress=interrupt, force=True)
     assert out.read_bytes() == b"the previous pack"  # an existing file is only replaced by a finished pack
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "ws") == ["p.zip"]
     with ws.engine.connect() as conn:
