@@ -107,6 +107,23 @@ class PackArchive:
             raise
         self.files = {i.filename: i for i in self.infos if not i.is_dir()}
         self.total = 0
+        try:
+            for info in self.files.values():
+                self._sniff(info)
+        except BaseException:
+            self.zf.close()
+            raise
+
+    def _sniff(self, info: zipfile.ZipInfo) -> None:
+        """The first bytes of every entry, listed or not: no archive hides inside the pack."""
+        try:
+            with self.zf.open(info) as fh:
+                head = fh.read(264)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+                RuntimeError) as exc:
+            raise ArchiveError(f"{info.filename}: damaged entry ({type(exc).__name__}: {exc})") from None
+        if head.startswith(ARCHIVE_MAGIC) or head[257:262] == b"ustar":
+            raise ArchiveError(f"{info.filename}: nested archive")
 
     def __enter__(self) -> "PackArchive":
         return self

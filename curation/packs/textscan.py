@@ -37,7 +37,13 @@ def unmask(text: str) -> str:
     workspace's random ids are blanked. Offsets stay valid (same length)."""
     known = known_placeholders()
     text = WORKSPACE_IDS.sub(lambda m: " " * len(m.group(0)), text)
-    return _BRACKETS.sub(lambda m: m.group(0) if m.group(0) in known else f" {m.group(1)} ", text)
+    return _BRACKETS.sub(lambda m: m.group(0) if m.group(0) in known else f" {_as_name(m.group(1))} ", text)
+
+
+def _as_name(inner: str) -> str:
+    """`WILHELMINA DEKKER-BOS` as `Wilhelmina Dekker-Bos` (capitals hide names from the tagger), same length."""
+    cased = re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), inner)
+    return cased if len(cased) == len(inner) else inner
 
 
 @dataclass(frozen=True)
