@@ -26,6 +26,7 @@ from curation.clips.redaction import cues as make_cues
 from curation.clips.store import ClipStateError, load_anonymisation, load_clip, lock_clip
 from curation.errors import CurationError
 from curation.packs import manifest as mf
+from curation.packs.errors import PackRefused
 from curation.packs.paths import check_target, default_path, make_folders
 from curation.packs.player import render_player
 from curation.packs.registry import BuildRecord, PackRecord, register, register_build
@@ -35,12 +36,6 @@ from curation.workspace import Workspace
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 PACKABLE = frozenset({"approved", "packed"})
 Progress = Callable[[str, float], None]
-
-
-class PackRefused(CurationError):
-    """The pack cannot be built from these inputs (nothing was written)."""
-
-    exit_code = 5
 
 
 @dataclass(frozen=True)

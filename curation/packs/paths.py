@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from curation.checksums import sha256_file
-from curation.errors import CurationError
+from curation.packs.errors import PackRefused
 
 
-class PackPathRefused(CurationError):
+class PackPathRefused(PackRefused):
     """The pack cannot be written there (nothing was written)."""
-
-    exit_code = 5
 
 
 @dataclass(frozen=True)
@@ -57,8 +55,6 @@ def check_target(ws, out, force: bool = False) -> PackTarget:
     given = Path(out).expanduser()
     path = Path(os.path.abspath(given)).resolve()
     root, packs = ws.root.resolve(), ws.packs.resolve()
-    if path.suffix.lower() != ".zip":
-        raise PackPathRefused(f"{given}: a pack is a .zip file; name the output file.zip")
     database = _database_file(ws)
     if database is not None and path == database:
         raise PackPathRefused(f"{given}: that is the workspace's catalogue database; packs go under {ws.packs}")
@@ -66,6 +62,8 @@ def check_target(ws, out, force: bool = False) -> PackTarget:
     if inside_root and not (packs in path.parents):
         raise PackPathRefused(f"{given}: inside the workspace only {ws.packs} takes packs "
                               f"(resolves to {path.relative_to(root)})")
+    if path.suffix.lower() != ".zip":
+        raise PackPathRefused(f"{given}: a pack is a .zip file; name the output file.zip")
     if path.exists() or path.is_symlink():
         if not path.is_file():
             raise PackPathRefused(f"{given}: exists and is not a regular file")
