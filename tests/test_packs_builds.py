@@ -230,3 +230,38 @@ def test_a_failed_build_leaves_no_part_and_no_intent(ws_c1, tmp_path):
         build_pack(ws, "p", [c1], tmp_path / "p.zip", "T", user="trainer")
     assert [p.name for p in tmp_path.iterdir()] == ["ws"]
     assert list((ws.tmp / "pack-builds").iterdir()) == [] and builds(ws) == []
+
+
+def test_packs_registered_before_migration_0007_become_builds_that_revocation_reaches(tmp_path):
+    """A workspace at 0006 knew only each pack's last path; upgrading turns that into a build, and
+    the next reconcile sees it lives under W/packs/, so revoking its clip deletes it."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from curation.store import _config
+
+    ws = Workspace.create(tmp_path / "ws")
+    with ws.engine.begin() as conn:
+        cfg = _config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0006")
+    zpath = (ws.packs / "old.zip").resolve()
+    zpath.write_bytes(b"an old pack")
+    with ws.engine.begin() as conn:
+        conn.execute(text("PRAGMA foreign_keys=OFF"))
+        conn.execute(text("INSERT INTO packs (id, name, path, sha256, built_by, built_at, builds, state) VALUES "
+                          "('pack-00000000000000aa', 'old', :p, :s, 'trainer', '2026-01-01', 1, 'built')"),
+                     {"p": str(zpath), "s": sha(zpath)})
+        conn.execute(text("INSERT INTO pack_clips VALUES ('pack-00000000000000aa', 'clip-00000000aa', 0)"))
+    ws.close()
+    ws = Workspace.open(tmp_path / "ws")
+    from curation.roles import add_user
+    for name, role in (("admin", "admin"), ("reviewer", "privacy_reviewer")):
+        add_user(ws, name, role, user="admin")
+    (legacy,) = builds(ws)
+    assert (legacy.path, legacy.location, legacy.clip_ids) == (str(zpath), "external", ("clip-00000000aa",))
+    reconcile(ws, user="admin")
+    assert builds(ws)[0].location == "workspace"
+    assert revoke_packs(ws, ["clip-00000000aa"], "verzoek", user="reviewer").deleted == [legacy.id]
+    assert not zpath.exists()
+    ws.close()

@@ -4,11 +4,9 @@ and a pack that was not built shows as nothing built (an empty, neutral bar and 
 from __future__ import annotations
 
 import inspect
-import shutil
 
 import pytest
 
-from curation.workspace import Workspace
 from tests._clip_fixtures import approve_clip, prepared
 
 

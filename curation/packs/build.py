@@ -24,7 +24,6 @@ from typing import Callable
 from curation.checksums import sha256_file
 from curation.clips.redaction import cues as make_cues
 from curation.clips.store import ClipStateError, load_anonymisation, load_clip, lock_clip
-from curation.errors import CurationError
 from curation.packs import manifest as mf
 from curation.packs.errors import PackRefused
 from curation.packs.paths import check_target, default_path, make_folders

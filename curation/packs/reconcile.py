@@ -15,7 +15,7 @@ import fcntl
 import json
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from curation.checksums import sha256_file
@@ -135,7 +135,11 @@ def reconcile(ws: Workspace, user: str | None = None) -> Reconciliation:
                 part.unlink(missing_ok=True)
                 done.parts_removed.append(str(part))
     changes: list[tuple[str, str, str]] = []
+    packs_folder = ws.packs.resolve()
     for b in builds:
+        if b.location != "workspace" and b.standing and packs_folder in Path(b.path).parents:
+            changes.append((b.id, "present", "registered before builds had a location: under W/packs/"))
+            b = replace(b, location="workspace", state="present")
         if b.location != "workspace":
             continue
         exists = os.path.isfile(b.path)
@@ -178,13 +182,18 @@ def _clip_ids(path: Path) -> tuple[str, str, list[str]] | None:
 
 
 def _record(ws: Workspace, user, changes, adoptions, done: Reconciliation) -> None:
+    from sqlalchemy import update
+
     from curation.packs.registry import register_build, set_build_state
+    from curation.packs.tables import pack_builds
     from curation.roles import operation
 
     with operation(ws, "packs.read", "pack.reconciled", "pack_builds", None, user=user,
                    what="reconcile the pack register") as op:
         for build_id, state, reason in changes:
             set_build_state(op.conn, build_id, state, reason)
+            if state == "present":
+                op.conn.execute(update(pack_builds).where(pack_builds.c.id == build_id).values(location="workspace"))
         for zpath, (pack_id, name, clips) in adoptions:
             build_id = "build-" + secrets.token_hex(8)
             register_build(op.conn, build_id, pack_id[:64], name[:256], str(zpath), "workspace",

@@ -9,7 +9,6 @@ pack's own redacted transcript (found by aligning the two), so a name anywhere e
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
