@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from curation.pii.gazetteer import gazetteer
 from curation.pii.lookups import lexicon
 from curation.pii.normalise import LETTER, SPELL
 from curation.pii.recognizers.base import NormalisedRecognizer
@@ -197,8 +198,9 @@ class NlPersonRecognizer(NormalisedRecognizer):
         elif k < n and k > i and (firsts or initials) and not tokens[k].sentence_start and ok(k):
             if (cap(k) and (keys[k] not in common or in_surnames(k) or keys[k] not in lex.verbs_and_function_words)) \
                     or (not cap(k) and known_surname(k)) \
-                    or (not cap(k) and (initials or lenient) and in_surnames(k) and keys[k] not in common):
-                k, surname = k + 1, True
+                    or (not cap(k) and (initials or lenient) and in_surnames(k) and keys[k] not in common) \
+                    or (not cap(k) and (initials or lenient) and gazetteer().unknown_word(keys[k], self.supported_language)):
+                k, surname = k + 1, True  # the last: "mijn naam is esmee blonk", a surname no list knows
         if k == i or (initials and not surname):
             return i, 0.0
         # "De Dijkgraaf Verzekeringen", "Van Dijk Energie": an organisation, not a person
