@@ -84,7 +84,7 @@ def template(tmp_path_factory) -> dict:
     _approve(ws, clips["other"])
     pack = build_pack(ws, "week1", [clips["target"], clips["other"]], ws.packs / "week1.zip",
                       title="Lastige gesprekken", objectives=["De-escalatie"], user="trainer")
-    export = access_subject(ws, ref, ws.root / "exports" / "inzage.zip", user="reviewer")
+    export = access_subject(ws, ref, user="reviewer")
     ws.close()
     truths = {p.name.split(".")[0]: json.loads(p.read_text("utf-8")) for p in corpus.glob("*.truth.json")}
     transcripts = {p.stem: " ".join(w["text"] for w in json.loads(p.read_text("utf-8"))["words"])
@@ -98,6 +98,12 @@ def prepared(tmp_path_factory, tmp_path):
     """A fresh copy of the template: (workspace, template facts)."""
     from curation.workspace import Workspace
 
+    from sqlalchemy import text
+
     facts = template(tmp_path_factory)
     shutil.copytree(facts["root"], tmp_path / "ws")
-    return Workspace.open(tmp_path / "ws"), facts
+    ws = Workspace.open(tmp_path / "ws")
+    with ws.transaction() as conn:  # the pack register holds absolute paths: point them at the copy
+        conn.execute(text("UPDATE packs SET path = replace(path, :old, :new)"),
+                     {"old": str(facts["root"]), "new": str(ws.root)})
+    return ws, facts

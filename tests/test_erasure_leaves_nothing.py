@@ -81,7 +81,7 @@ def test_erasure_leaves_no_personal_word_anywhere_and_a_tombstone(ws_facts):
 
     outcome = erase_subject(ws, facts["ref"], user="reviewer")
 
-    assert sorted(outcome.calls) == sorted(TARGETS)
+    assert sorted(outcome.calls) == sorted(TARGETS) and outcome.notes == []
     found = _everything(ws, needles)
     assert found == [], f"{len(needles)} words searched; left after erasure: {summary(found)}"
     assert _files_with(ws, digests) == []
@@ -103,7 +103,7 @@ def test_retention_expiry_leaves_no_personal_word_outside_the_kept_anonymised_cl
 
     report = run_retention(ws, dry_run=False, today=date(2026, 6, 1), user="reviewer")
 
-    assert sorted(report.deleted) == sorted(TARGETS)
+    assert sorted(report.deleted) == sorted(TARGETS) and report.notes == []
     kept = {f"derived/clips/{facts['clips']['target']}", f"derived/clips/{facts['clips']['target_draft']}",
             facts["pack"]}
     found = [f for f in _everything(ws, needles) if not any(f.where.startswith(k) for k in kept)]
