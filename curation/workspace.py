@@ -29,11 +29,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from curation.errors import WorkspaceError
 from curation.store import current_revision, head_revision, migrate
+from curation.store.personal_data import DATABASE_FILES
 
 WORKSPACE_FILE = "workspace.json"
 FORMAT = "curation-workspace"
 FOLDERS = ("originals", "derived", "packs", "exports", "tmp", "keys")
-DATABASE_FILES = ("catalogue.sqlite", "catalogue.sqlite-wal", "catalogue.sqlite-shm")
 
 
 def utcnow() -> str:

@@ -1,6 +1,7 @@
 """Searching a whole workspace for a person's words: every column of every table, the raw bytes of
 the database file (and its -wal/-shm), and every file under the workspace folder (zips opened,
-nested zips too, JSON decoded). The words come from the synthetic corpus' ground truth."""
+nested zips too, JSON decoded). The words come from the synthetic corpus' ground truth. Binary
+data (database pages, audio) is searched for the words of six characters or more only."""
 
 from __future__ import annotations
 
@@ -80,41 +81,43 @@ class Finding:
     needle: str
 
 
-def _search_text(where: str, value: str, needles: list[str], found: list[Finding], raw: bool = False) -> None:
-    """Whole words in text; in `raw` (binary) data any occurrence counts, since the byte before a
-    stored string may happen to be a letter."""
+BINARY_MIN = 6  # in binary data a shorter word turns up by chance (random bytes spell "ward" now and then)
+
+
+def _search_text(where: str, value: str, needles: list[str], found: list[Finding], binary: bool = False) -> None:
+    """Whole words in text. In binary data (database pages, audio) any occurrence of a word of at
+    least BINARY_MIN characters counts: the byte before a stored string may happen to be a letter."""
     lowered = _norm(value)
     for needle in needles:
-        if (needle in lowered) if raw else _word_pattern(needle).search(lowered):
+        if binary:
+            if len(needle) >= BINARY_MIN and needle in lowered:
+                found.append(Finding(where, needle))
+        elif _word_pattern(needle).search(lowered):
             found.append(Finding(where, needle))
 
 
-def _decoded_variants(data: bytes) -> list[str]:
-    """The bytes as UTF-8 text, plus the JSON they hold re-dumped without \\u escapes."""
-    textual = data.decode("utf-8", errors="ignore")
-    variants = [textual]
-    try:
-        variants.append(json.dumps(json.loads(textual), ensure_ascii=False))
-    except ValueError:
-        pass
-    return variants
-
-
-RAW_SUFFIXES = (".sqlite", ".sqlite-wal", ".sqlite-shm", ".db", "-wal", "-shm", "-journal")
-
-
 def search_bytes(where: str, data: bytes, needles: list[str], found: list[Finding]) -> None:
+    """A zip is opened (its members searched, nested zips too); text is searched as text and as the
+    JSON it holds (\\u escapes undone); anything else (the database file, audio) as binary."""
     if data[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 for name in zf.namelist():
                     _search_text(f"{where}!{name} (entry name)", name, needles, found)
                     search_bytes(f"{where}!{name}", zf.read(name), needles, found)
+            return
         except zipfile.BadZipFile:
             pass
-    raw = where.endswith(RAW_SUFFIXES)
-    for variant in _decoded_variants(data):
-        _search_text(where, variant, needles, found, raw=raw)
+    try:
+        textual = data.decode("utf-8")
+    except UnicodeDecodeError:
+        _search_text(where, data.decode("utf-8", errors="ignore"), needles, found, binary=True)
+        return
+    _search_text(where, textual, needles, found)
+    try:
+        _search_text(where, json.dumps(json.loads(textual), ensure_ascii=False), needles, found)
+    except ValueError:
+        pass
 
 
 def search_database(engine, needles: list[str]) -> list[Finding]:
@@ -126,8 +129,7 @@ def search_database(engine, needles: list[str]) -> list[Finding]:
                 for column, value in row.items():
                     if value is None:
                         continue
-                    for variant in _decoded_variants(str(value).encode("utf-8")):
-                        _search_text(f"{table}.{column}", variant, needles, found)
+                    search_bytes(f"{table}.{column}", str(value).encode("utf-8"), needles, found)
     return sorted(set(found), key=lambda f: (f.where, f.needle))
 
 

@@ -15,8 +15,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from curation.inventory import file_kind_of, undeclared
 from curation.store.forget import pending_journals
+from curation.store.metadata import undeclared
+from curation.store.personal_data import file_kind_of
 
 EXIT_UNSAFE = 8
 

@@ -22,7 +22,8 @@ from typing import Callable, Iterable
 from sqlalchemy import and_, inspect, select, update
 from sqlalchemy.engine import Connection
 
-from curation.inventory import ColumnDeclaration, all_tables, declared_tables
+from curation.store.metadata import all_tables
+from curation.store.personal_data import TABLES, ColumnDeclaration
 
 log = logging.getLogger(__name__)
 JOURNAL_PREFIX = "forget-"
@@ -107,7 +108,7 @@ def forget_calls(conn: Connection, call_ids: Iterable[str], purpose: str) -> dic
     clip_ids = clips_of(conn, call_ids)
     tables, present = all_tables(), set(inspect(conn).get_table_names())
     touched: dict[str, int] = {}
-    declared = {n: d for n, d in declared_tables().items() if d.belongs_to and n in present}
+    declared = {n: d for n, d in TABLES.items() if d.belongs_to and n in present}
     for name, decl in declared.items():  # scrubbers may read rows the second pass deletes
         if decl.deletes_rows(purpose):
             continue

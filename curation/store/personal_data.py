@@ -1,14 +1,75 @@
 """The declarations behind `curation.inventory`: every column of every table and every kind of file
 in a workspace, with whose personal data it can hold and what erasure and retention do with it.
 
-A new column or table is declared here in the same change that adds it (a test fails until then).
-Subjects: `customer` (the caller), `agent` (the employee), `user` (people using the workbench).
-This module is data only: it imports no table and no stage.
+A new column or table is declared here in the same change that adds it (a test and `curation
+doctor` fail until then). Subjects: `customer` (the caller), `agent` (the employee), `user` (people
+using the workbench). This module is data only: it imports no table and no stage.
 """
 
 from __future__ import annotations
 
-from curation.inventory import ColumnDeclaration, FileKind, TableDeclaration
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SUBJECTS = ("customer", "agent", "user")
+PURPOSES = ("erasure", "retention")
+TREATMENTS = ("keep", "delete_row", "overwrite", "scrub")
+
+
+@dataclass(frozen=True)
+class ColumnDeclaration:
+    """One column: whose personal data it can hold and what each purpose does with it."""
+
+    table: str
+    column: str
+    subjects: frozenset[str]
+    erasure: str = "keep"
+    retention: str = "keep"
+    replacement: object = None   # the value `overwrite` writes
+    scrubber: str | None = None  # the function `scrub` applies (curation.store.forget.SCRUBBERS)
+    why: str = ""
+
+    @property
+    def personal(self) -> bool:
+        return bool(self.subjects)
+
+    def treatment(self, purpose: str) -> str:
+        return {"erasure": self.erasure, "retention": self.retention}[purpose]
+
+
+@dataclass(frozen=True)
+class TableDeclaration:
+    """A table: how its rows belong to a call (hence to a customer) and whether a purpose deletes them."""
+
+    name: str
+    belongs_to: str | None        # "call" | "clip" | None (not tied to one call)
+    link: str | None              # the column holding that call's or clip's id
+    erasure: str                  # "delete_rows" | "keep_rows"
+    retention: str
+    columns: dict[str, ColumnDeclaration] = field(default_factory=dict)
+    why: str = ""
+
+    def deletes_rows(self, purpose: str) -> bool:
+        return {"erasure": self.erasure, "retention": self.retention}[purpose] == "delete_rows"
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """A kind of file in the workspace folder, found by glob patterns relative to its root."""
+
+    name: str
+    patterns: tuple[str, ...]
+    subjects: frozenset[str]
+    erasure: str                  # "delete" | "keep" | "revoke_packs" | "rows" (the database: per table)
+    retention: str
+    private: bool                 # its files must be owner-only (curation doctor checks each one)
+    exported: bool = False        # goes into a subject-access export
+    why: str = ""
+
+    def matches(self, relative: str) -> bool:
+        return any(fnmatch.fnmatchcase(relative, p) or relative == p.rstrip("/*") for p in self.patterns)
+
 
 CUSTOMER, AGENT, USER = "customer", "agent", "user"
 SPEECH = frozenset({CUSTOMER, AGENT})
@@ -170,3 +231,9 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("consent policy", ("policy.toml",), frozenset(), "keep", "keep", False,
              why="the organisation's consent rules"),
 )
+
+
+def file_kind_of(relative_path: str) -> FileKind | None:
+    """The declared kind of a file given by its path relative to the workspace root (first match)."""
+    rel = Path(relative_path).as_posix().lstrip("./")
+    return next((k for k in FILE_KINDS if k.matches(rel)), None)
