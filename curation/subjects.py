@@ -58,10 +58,15 @@ def _calls_of(conn, ws: Workspace, customer_ref: str) -> list[str]:
 
 
 def _revoke_packs(ws: Workspace, conn, clip_ids: list[str], pending: PendingFiles) -> tuple[list[str], list[str]]:
-    """PACKS-MERGE: the one place erasure revokes packs. Replace the body with curation.packs' function
-    that revokes every registered build holding one of `clip_ids` and stages its zips through
-    `pending.add` (deleted after the commit). Until then: the register's revocation, plus the
-    registered zip of each such pack when it lies in the workspace."""
+    """PACKS-MERGE: the one place erasure revokes packs (returns pack ids revoked, notes).
+
+    Until the packs branch is merged: the register's `revoke_for_clips`, plus the registered zip of
+    each pack holding a clip, staged through `pending.add` (deleted after the commit) when it lies in
+    the workspace. After the merge the body becomes the packs branch's
+    `curation.packs.revocation.revoke_builds(conn, clip_ids, REVOCATION_REASON)` (every build ever
+    registered; workspace copies deleted, external copies flagged): return its `pack_ids`, and a note
+    per `external` copy. It deletes inside the transaction; staging through `pending` would keep the
+    rule that files go only after the commit."""
     from curation.packs.registry import get, packs_with_clips, revoke_for_clips
 
     if not clip_ids:

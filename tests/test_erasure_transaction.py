@@ -175,3 +175,24 @@ def test_an_erasure_killed_before_its_commit_changed_nothing_and_can_run_again(w
 
     assert any("never committed" in n for n in outcome.notes) and outcome.calls == ["mine"]
     assert pending_journals(ws.root) == [] and not (ws.root / get_call(ws, "mine").audio_path).exists()
+
+
+def test_a_reader_holding_an_old_snapshot_delays_the_vacuum_until_doctor_fix(ws, monkeypatch, capsys):
+    import sqlite3
+
+    from tests._clip_fixtures import run_cli
+
+    reader = sqlite3.connect(ws.root / "catalogue.sqlite", isolation_level=None)
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT count(*) FROM words WHERE text = 'Quakkelaar'").fetchone()[0] == 1
+    outcome = erase_subject(ws, "KL-111", user="rev")
+    assert any("database was busy" in n for n in outcome.notes)
+    assert not (ws.root / get_call(ws, "mine").audio_path).exists()  # the files went anyway
+    code, out, err = run_cli(monkeypatch, capsys, "doctor", "-w", ws.root, user="rev")
+    assert code == 8 and "database not vacuumed" in err
+    reader.execute("COMMIT")
+    reader.close()
+    code, out, err = run_cli(monkeypatch, capsys, "doctor", "-w", ws.root, "--fix", user="rev")
+    assert code == 0 and f"{outcome.request_id}: finished" in out
+    raw = b"".join(p.read_bytes() for p in ws.root.glob("catalogue.sqlite*"))
+    assert b"quakkelaar" not in raw.lower() and pending_journals(ws.root) == []
