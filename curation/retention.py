@@ -76,8 +76,11 @@ def due_originals(ws: Workspace, today: date | None = None) -> list[DueOriginal]
 # ---- where the files of each declared kind are, for some calls --------------------------------
 
 def _originals(ws: Workspace, conn: Connection, call_ids, clip_ids):
-    paths = [ws.path_of(p) for p in conn.execute(select(calls.c.audio_path).where(calls.c.id.in_(call_ids)))
-             .scalars() if p]
+    paths = []
+    for start in range(0, len(call_ids), 400):
+        chunk = call_ids[start:start + 400]
+        paths += [ws.path_of(p) for p in conn.execute(select(calls.c.audio_path).where(calls.c.id.in_(chunk)))
+                  .scalars() if p]
     return paths, []
 
 
@@ -175,6 +178,6 @@ def run_retention(ws: Workspace, dry_run: bool = True, today: date | None = None
     if pending.journal.exists():
         report.files_deleted, vacuumed = pending.finish()
         if not vacuumed:
-            report.notes.append("the database was busy: deleted rows leave its file at the next "
-                                "`curation doctor --fix`")
+            report.notes.append("the database was busy or a file could not be deleted: "
+                                "`curation doctor --fix` completes the deletion")
     return report

@@ -110,8 +110,9 @@ def erase_subject(ws: Workspace, customer_ref: str, user: str | None = None) -> 
                 outcome.notes.append("no calls found for this customer reference")
             summary = {"calls": outcome.calls, "clips_revoked": outcome.clips_revoked,
                        "packs_revoked": outcome.packs_revoked, "files": len(pending.paths), "rows": outcome.rows}
-            op.conn.execute(subject_requests.insert().values(id=outcome.request_id, kind="erasure", handled_at=utcnow(),
-                                                             handled_by=op.actor.name, summary_json=json.dumps(summary)))
+            op.conn.execute(subject_requests.insert().values(
+                id=outcome.request_id, kind="erasure", handled_at=utcnow(), handled_by=op.actor.name,
+                summary_json=json.dumps(summary)))
             op.details.update({"calls": len(outcome.calls), "clips_revoked": outcome.clips_revoked,
                                "packs_revoked": outcome.packs_revoked, "files": len(pending.paths),
                                "rows": outcome.rows})
@@ -121,7 +122,8 @@ def erase_subject(ws: Workspace, customer_ref: str, user: str | None = None) -> 
         raise
     outcome.files_deleted, vacuumed = pending.finish()
     if not vacuumed:
-        outcome.notes.append("the database was busy: erased rows leave its file at the next `curation doctor --fix`")
+        outcome.notes.append("the database was busy or a file could not be deleted: "
+                             "`curation doctor --fix` completes the erasure")
     return outcome
 
 
@@ -277,8 +279,9 @@ def access_subject(ws: Workspace, customer_ref: str, out: str | Path | None = No
                 (stage / "README.txt").write_text(_readme(call_ids, deleted), "utf-8")
             summary = {"calls": call_ids, "files": files + 1, "location": location,
                        **({"path": out.relative_to(ws.root).as_posix()} if location == "workspace" else {})}
-            op.conn.execute(subject_requests.insert().values(id=request_id, kind="access", handled_at=utcnow(),
-                                                             handled_by=op.actor.name, summary_json=json.dumps(summary)))
+            op.conn.execute(subject_requests.insert().values(
+                id=request_id, kind="access", handled_at=utcnow(), handled_by=op.actor.name,
+                summary_json=json.dumps(summary)))
             op.details.update({"calls": len(call_ids), "files": files + 1, "location": location})
             _publish(stage, out)  # the last step: a failed commit removes it below
             published = True

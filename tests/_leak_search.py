@@ -17,8 +17,8 @@ from sqlalchemy import inspect, text
 # words that are ordinary Dutch (or filler) and say nothing about a person on their own
 ORDINARY = {"van", "de", "der", "den", "het", "ter", "ten", "te", "la", "le", "el", "al", "bus", "postbus", "punt",
             "apenstaartje", "mevrouw", "meneer", "met", "een", "twee", "drie", "vier", "vijf", "zes", "zeven",
-            "acht", "negen", "nul", "tien", "elf", "twaalf", "twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig",
-            "negentig", "honderd", "duizend", "sprong", "straat", "laan", "weg", "plein", "hof"}
+            "acht", "negen", "nul", "tien", "elf", "twaalf", "twintig", "dertig", "veertig", "vijftig", "zestig",
+            "zeventig", "tachtig", "negentig", "honderd", "duizend", "sprong", "straat", "laan", "weg", "plein", "hof"}
 
 
 def _norm(value: str) -> str:

@@ -86,8 +86,9 @@ def test_erasure_leaves_no_personal_word_anywhere_and_a_tombstone(ws_facts):
     assert found == [], f"{len(needles)} words searched; left after erasure: {summary(found)}"
     assert _files_with(ws, digests) == []
     with ws.engine.connect() as conn:
-        tombstone = conn.execute(text("SELECT kind FROM subject_requests WHERE id = :i"), {"i": outcome.request_id}).one()
-        event = conn.execute(text("SELECT action FROM audit_events WHERE object_id = :i"), {"i": outcome.request_id}).one()
+        ids = {"i": outcome.request_id}
+        tombstone = conn.execute(text("SELECT kind FROM subject_requests WHERE id = :i"), ids).one()
+        event = conn.execute(text("SELECT action FROM audit_events WHERE object_id = :i"), ids).one()
     assert tombstone.kind == "erasure" and event.action == "subject.erased"
     assert _word_count(ws, OTHER) == other_before > 0  # another customer's data stays
     assert (ws.derived / "clips" / facts["clips"]["other"]).is_dir()

@@ -33,7 +33,8 @@ def database_files(conn) -> list[Path]:
 
 def files_holding(conn, words) -> list[str]:
     conn.execute(text("CHECKPOINT"))
-    return sorted({f"{p.name}:{w}" for p in database_files(conn) for w in words if w.encode() in p.read_bytes().lower()})
+    return sorted({f"{p.name}:{w}" for p in database_files(conn) for w in words
+                   if w.encode() in p.read_bytes().lower()})
 
 
 @pytest.fixture

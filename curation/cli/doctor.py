@@ -30,14 +30,17 @@ def doctor(workspace, fix) -> None:
     if not (root / WORKSPACE_FILE).is_file():
         raise click.ClickException(f"{root}: not a workspace (no {WORKSPACE_FILE})")
     if fix:
-        from curation.cli._common import open_workspace
+        from curation.store.forget import pending_journals
 
-        done = fix_workspace(root)  # permissions first: the database may not even open before
-        ws = open_workspace(root)
-        try:
-            done += fix_workspace(root, ws)
-        finally:
-            ws.close()
+        done = fix_workspace(root)
+        if pending_journals(root):  # finishing a deletion needs the database
+            from curation.cli._common import open_workspace
+
+            ws = open_workspace(root)
+            try:
+                done += fix_workspace(root, ws)
+            finally:
+                ws.close()
         for line in done:
             click.echo(f"fixed: {line}")
     problems = check_workspace(root)

@@ -155,8 +155,10 @@ class PendingFiles:
         self.journal = ws.tmp / f"{JOURNAL_PREFIX}{request_id}.json"
 
     def add(self, path: Path) -> None:
-        rel = Path(path).absolute().relative_to(self.ws.root.absolute()).as_posix()
-        if rel not in self.paths and (self.ws.root / rel).exists():
+        """Stage a path of the workspace (a symlink is staged itself, never what it points to)."""
+        path = Path(path).absolute()
+        rel = (path.parent.resolve() / path.name).relative_to(self.ws.root.resolve()).as_posix()
+        if rel not in self.paths and ((self.ws.root / rel).exists() or (self.ws.root / rel).is_symlink()):
             self.paths.append(rel)
 
     def write(self, tables: Iterable[str]) -> None:
@@ -179,28 +181,35 @@ class PendingFiles:
         self.journal.with_suffix(".part").unlink(missing_ok=True)
 
     def finish(self) -> tuple[int, bool]:
-        """After the commit: delete the files, vacuum, drop the journal. (files deleted, vacuumed)."""
+        """After the commit: delete the files, vacuum, drop the journal. (files deleted, complete)."""
         return _finish(self.ws, self.journal)
 
 
 def _finish(ws, journal: Path) -> tuple[int, bool]:
+    """Delete the journal's files, vacuum, drop the journal; what fails stays in it for a retry.
+    Returns (files deleted, complete)."""
     doc = json.loads(journal.read_text("utf-8"))
-    deleted = 0
+    deleted, failed = 0, []
     for rel in doc.get("paths", []):
         path = ws.root / rel
-        if ws.root.resolve() in path.resolve().parents or path.is_symlink():
+        try:
             deleted += _remove(path)
-    doc["paths"] = []
+        except OSError as exc:
+            log.warning("could not delete %s after a committed deletion (%s)", rel, exc.strerror or exc)
+            failed.append(rel)
+    doc["paths"] = failed
     try:
         vacuumed = make_database_forget(ws, doc.get("tables", []))
     except Exception as exc:  # e.g. locked by another writer past the busy timeout: the commit stands
         log.warning("vacuum after a deletion failed (%s); `curation doctor --fix` retries", type(exc).__name__)
         vacuumed = False
-    if vacuumed:
+    if vacuumed and not failed:
         journal.unlink(missing_ok=True)
-    else:  # keep the journal: `curation doctor --fix` vacuums again later
-        journal.write_text(json.dumps(doc), "utf-8")
-    return deleted, vacuumed
+        return deleted, True
+    if vacuumed:
+        doc["tables"] = []
+    journal.write_text(json.dumps(doc), "utf-8")  # `curation doctor --fix` tries again
+    return deleted, False
 
 
 def pending_journals(root: Path) -> list[Path]:
@@ -227,9 +236,10 @@ def finish_pending(ws) -> list[str]:
             done.append(f"{journal.name}: unreadable deletion journal left in place")
             continue
         if _committed(ws, request_id):
-            deleted, vacuumed = _finish(ws, journal)
-            done.append(f"{request_id}: finished ({deleted} files deleted"
-                        + (", database vacuumed)" if vacuumed else "; the database is still busy: vacuum pending)"))
+            deleted, complete = _finish(ws, journal)
+            done.append(f"{request_id}: finished ({deleted} files deleted, database vacuumed)" if complete else
+                        f"{request_id}: {deleted} files deleted; not complete yet (a file could not be deleted "
+                        "or the database is busy): `curation doctor --fix` tries again")
         else:
             journal.unlink(missing_ok=True)
             done.append(f"{request_id}: never committed; nothing was deleted")
@@ -242,8 +252,8 @@ def make_database_forget(ws, tables: Iterable[str] = ()) -> bool:
     """Make deleted and overwritten rows unrecoverable from the database's files. SQLite (with
     secure_delete on every connection): checkpoint the WAL into the file, VACUUM (temporary data in
     memory), checkpoint and truncate the WAL again (a reader still on an older snapshot keeps the
-    old pages alive: then False, and `finish_pending` tries again later). PostgreSQL: VACUUM FULL the affected tables and
-    CHECKPOINT. False when another connection kept the WAL from being emptied (try again later)."""
+    old pages alive: then False, and `finish_pending` tries again later). PostgreSQL: VACUUM FULL the
+    affected tables and CHECKPOINT. False when another connection kept the WAL from being emptied (try again later)."""
     engine = ws.engine
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         if engine.dialect.name == "sqlite":
