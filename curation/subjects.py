@@ -58,32 +58,17 @@ def _calls_of(conn, ws: Workspace, customer_ref: str) -> list[str]:
 
 
 def _revoke_packs(ws: Workspace, conn, clip_ids: list[str], pending: PendingFiles) -> tuple[list[str], list[str]]:
-    """PACKS-MERGE: the one place erasure revokes packs (returns pack ids revoked, notes).
-
-    Until the packs branch is merged: the register's `revoke_for_clips`, plus the registered zip of
-    each pack holding a clip, staged through `pending.add` (deleted after the commit) when it lies in
-    the workspace. After the merge the body becomes the packs branch's
-    `curation.packs.revocation.revoke_builds(conn, clip_ids, REVOCATION_REASON)` (every build ever
-    registered; workspace copies deleted, external copies flagged): return its `pack_ids`, and a note
-    per `external` copy. It deletes inside the transaction; staging through `pending` would keep the
-    rule that files go only after the commit."""
-    from curation.packs.registry import get, packs_with_clips, revoke_for_clips
+    """The one place erasure revokes packs (returns pack ids revoked, notes): every build ever
+    registered that holds one of the clips (`curation.packs.revoke_builds`); workspace copies are
+    staged through `pending` (deleted after the commit), external copies flagged and named in a note."""
+    from curation.packs.revocation import revoke_builds
 
     if not clip_ids:
         return [], []
-    revoked = sorted(revoke_for_clips(conn, clip_ids, REVOCATION_REASON) or [])
-    notes = []
-    for pack_id in packs_with_clips(conn, clip_ids):
-        record = get(conn, pack_id)
-        path = Path(record.path) if record and record.path else None
-        if path is None:
-            continue
-        if ws.root.resolve() in path.resolve().parents:
-            pending.add(path)
-        elif path.exists():
-            notes.append(f"pack {pack_id} was built outside the workspace: it is revoked in the register; "
-                         "delete that copy by hand")
-    return revoked, notes
+    outcome = revoke_builds(conn, clip_ids, REVOCATION_REASON, remove=pending.add, root=ws.root)
+    notes = [f"pack build {c['build_id']} was written outside the workspace ({c['path']}): it is revoked in "
+             "the register; delete that copy by hand" for c in outcome.external]
+    return sorted(outcome.pack_ids), notes
 
 
 def erase_subject(ws: Workspace, customer_ref: str, user: str | None = None) -> ErasureOutcome:

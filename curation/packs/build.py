@@ -26,7 +26,7 @@ from curation.clips.redaction import cues as make_cues
 from curation.clips.store import ClipStateError, load_anonymisation, load_clip, lock_clip
 from curation.packs import manifest as mf
 from curation.packs.errors import PackRefused
-from curation.packs.paths import check_target, default_path, make_folders
+from curation.packs.paths import check_target, default_path, make_folders, stored_path
 from curation.packs.player import render_player
 from curation.packs.registry import BuildRecord, PackRecord, register, register_build
 from curation.roles import actor, operation, require
@@ -250,7 +250,8 @@ def build_pack(ws: Workspace, name: str, clip_ids, out=None, title: str | None =
             mark_packed(op.conn, clip_ids)
             record = register(op.conn, pack_id, name.strip(), course["title"], str(out), digest,
                               op.actor.name, clip_ids)
-            build = register_build(op.conn, build_id, pack_id, name.strip(), str(out), target.location, digest,
+            build = register_build(op.conn, build_id, pack_id, name.strip(), stored_path(ws, out, target.location),
+                                   target.location, digest,
                                    tmp.stat().st_size, clip_ids, op.actor.name)
             op.details.update({"clips": clip_ids, "sha256": digest, "file": out.name, "wav": include_wav,
                                "build": build_id, "location": target.location})

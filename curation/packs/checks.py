@@ -43,22 +43,22 @@ def check_text(manifest: dict, data: dict[str, bytes], docs: dict, result: PackV
         if kind in ("transcript_json", "transcript_vtt"):
             continue  # the words were scanned above; the captions are derived from them byte for byte
         text = text_of(data[path], path)
-        neutral = ()
-        if kind == "anonymisation_report":
-            text = "\n".join(textscan.json_strings(_json_or_text(text), skip_keys=("profile",)))
-        elif kind in ("script_md", "script_html"):
+        if kind in ("script_md", "script_html"):
             if kind == "script_html":
                 text = textscan.html_text(text)
-            neutral = textscan.script_fills(text, docs[clip["id"]]["words"])
+            found = textscan.scan(text, textscan.script_fills(text, docs[clip["id"]]["words"]))
+        elif kind == "anonymisation_report":
+            found = textscan.scan_parts(textscan.json_strings(_json_or_text(text), skip_keys=("profile",)))
         elif path == manifest["player"]:
             # the page is byte-equal to the one the manifest and transcripts give (checked before), and
             # its scripts carry those transcripts' words: its readable text and attributes are scanned
-            text = textscan.html_text(text, code=False)
+            found = textscan.scan_parts(textscan.html_parts(text, code=False))
         elif path.lower().endswith((".html", ".htm")):
-            text = textscan.html_text(text)
+            found = textscan.scan_parts(textscan.html_parts(text))
         elif path.lower().endswith(".json"):
-            text = "\n".join(textscan.json_strings(_json_or_text(text)))
-        found = textscan.scan(text, neutral)
+            found = textscan.scan_parts(textscan.json_strings(_json_or_text(text)))
+        else:
+            found = textscan.scan(text)
         if found:
             result.add(f"{path}: contains personal data ({textscan.kinds(found)})")
     result.checked["text_files_scanned"] = True
@@ -116,7 +116,7 @@ def _transcript_pii(clip: dict, doc: dict, result: PackVerification, trust_revie
         result.add(f"clip {clip['id']}: transcript holds {len(unresolved)} span(s) of personal data "
                    f"({textscan.kinds([u[0] for u in unresolved])}) at {at:.2f}s{note}")
     other = textscan.json_strings({k: v for k, v in doc.items() if k not in ("words", "clip_id")})
-    found = textscan.scan("\n".join(other))
+    found = textscan.scan_parts(other)
     if found:
         result.add(f"clip {clip['id']}: transcript JSON fields contain personal data ({textscan.kinds(found)})")
 

@@ -68,12 +68,24 @@ def check_target(ws, out, force: bool = False) -> PackTarget:
         if not path.is_file():
             raise PackPathRefused(f"{given}: exists and is not a regular file")
         if not force:
+            location = "workspace" if packs in path.parents else "external"
             with ws.engine.connect() as conn:
-                ours = [b for b in builds_at(conn, str(path)) if b.standing]
+                ours = [b for b in builds_at(conn, stored_path(ws, path, location)) if b.standing]
             if not ours or sha256_file(path) not in {b.sha256 for b in ours}:
                 raise PackPathRefused(f"{given}: a file that this workspace did not build is already there; "
                                       "choose another name or pass --force to replace it")
     return PackTarget(path, "workspace" if packs in path.parents else "external", path.exists())
+
+
+def stored_path(ws, path: Path, location: str) -> str:
+    """How the register records a build's file: relative to the workspace for its own copies (so a
+    workspace moved or copied elsewhere still finds them), absolute for the others."""
+    if location == "workspace":
+        try:
+            return path.relative_to(ws.root.resolve()).as_posix()
+        except ValueError:  # W/packs/ links out of the workspace
+            pass
+    return str(path)
 
 
 def make_folders(folder: Path) -> None:

@@ -135,21 +135,22 @@ def reconcile(ws: Workspace, user: str | None = None) -> Reconciliation:
                 part.unlink(missing_ok=True)
                 done.parts_removed.append(str(part))
     changes: list[tuple[str, str, str]] = []
-    packs_folder = ws.packs.resolve()
+    packs_folder, root = ws.packs.resolve(), ws.root.resolve()
     for b in builds:
         if b.location != "workspace" and b.standing and packs_folder in Path(b.path).parents:
             changes.append((b.id, "present", "registered before builds had a location: under W/packs/"))
             b = replace(b, location="workspace", state="present")
         if b.location != "workspace":
             continue
-        exists = os.path.isfile(b.path)
+        path = b.file(root)
+        exists = path.is_file()
         if b.state == "present" and not exists:
             changes.append((b.id, "deleted", "file missing from the workspace"))
             done.marked_deleted.append(b.id)
-        elif b.state in ("deleted", "revoked") and exists and sha256_file(b.path) == b.sha256:
-            os.unlink(b.path)
-            done.copies_removed.append(b.path)
-    standing = {b.path for b in builds if b.standing}
+        elif b.state in ("deleted", "revoked") and exists and sha256_file(path) == b.sha256:
+            os.unlink(path)
+            done.copies_removed.append(str(path))
+    standing = {str(b.file(root).resolve()) for b in builds if b.standing}
     found = []
     if ws.packs.is_dir():
         for zpath in sorted(ws.packs.rglob("*.zip")):
@@ -182,8 +183,9 @@ def _clip_ids(path: Path) -> tuple[str, str, list[str]] | None:
 
 
 def _record(ws: Workspace, user, changes, adoptions, done: Reconciliation) -> None:
-    from sqlalchemy import update
+    from sqlalchemy import select, update
 
+    from curation.packs.paths import stored_path
     from curation.packs.registry import register_build, set_build_state
     from curation.packs.tables import pack_builds
     from curation.roles import operation
@@ -192,11 +194,13 @@ def _record(ws: Workspace, user, changes, adoptions, done: Reconciliation) -> No
                    what="reconcile the pack register") as op:
         for build_id, state, reason in changes:
             set_build_state(op.conn, build_id, state, reason)
-            if state == "present":
-                op.conn.execute(update(pack_builds).where(pack_builds.c.id == build_id).values(location="workspace"))
+            if state == "present":  # a build of before 0007 found under W/packs/: recorded like the others
+                row = op.conn.execute(select(pack_builds.c.path).where(pack_builds.c.id == build_id)).scalar()
+                op.conn.execute(update(pack_builds).where(pack_builds.c.id == build_id).values(
+                    location="workspace", path=stored_path(ws, Path(row), "workspace")))
         for zpath, (pack_id, name, clips) in adoptions:
             build_id = "build-" + secrets.token_hex(8)
-            register_build(op.conn, build_id, pack_id[:64], name[:256], str(zpath), "workspace",
+            register_build(op.conn, build_id, pack_id[:64], name[:256], stored_path(ws, zpath, "workspace"), "workspace",
                            sha256_file(zpath), zpath.stat().st_size, clips, "(found in the workspace)")
             done.adopted.append(build_id)
         op.details.update({k: len(v) for k, v in done.to_dict().items()})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
@@ -60,6 +61,13 @@ class BuildRecord:
     @property
     def standing(self) -> bool:
         return self.state in STANDING
+
+    def file(self, root) -> Path | None:
+        """The zip's path: workspace copies are recorded relative to the workspace `root` (None: unknown)."""
+        path = Path(self.path)
+        if path.is_absolute():
+            return path
+        return Path(root) / path if root is not None else None
 
     def to_dict(self) -> dict:
         return {"build_id": self.id, "pack_id": self.pack_id, "name": self.name, "path": self.path,
@@ -160,10 +168,10 @@ def packs_with_clips(conn: Connection, clip_ids) -> list[str]:
                                    .where(pack_clips.c.clip_id.in_(list(clip_ids)))).scalars()))
 
 
-def revoke_for_clips(conn: Connection, clip_ids, reason: str) -> list[str]:
+def revoke_for_clips(conn: Connection, clip_ids, reason: str, root=None) -> list[str]:
     """Revoke every pack and every build holding any of `clip_ids`, inside the caller's audited
-    transaction: workspace copies are deleted, external ones flagged (see `revocation`). Returns the
-    ids of the packs revoked now (kept for callers that only need those)."""
+    transaction: workspace copies (under `root`, the workspace folder) are deleted, external ones
+    flagged (see `revocation`). Returns the ids of the packs revoked now."""
     from curation.packs.revocation import revoke_builds
 
-    return revoke_builds(conn, clip_ids, reason).pack_ids
+    return revoke_builds(conn, clip_ids, reason, root=root).pack_ids

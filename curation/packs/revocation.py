@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
@@ -38,9 +39,23 @@ class PackRevocation:
         return {"packs": self.pack_ids, "builds_deleted": self.deleted, "external_copies": self.external}
 
 
-def revoke_builds(conn: Connection, clip_ids, reason: str) -> PackRevocation:
+def _root_of(conn: Connection) -> Path | None:
+    """The workspace folder of a SQLite catalogue in its default place (None when it cannot be told)."""
+    url = conn.engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        folder = Path(url.database).resolve().parent
+        if (folder / "workspace.json").is_file():
+            return folder
+    return None
+
+
+def revoke_builds(conn: Connection, clip_ids, reason: str, remove=None, root=None) -> PackRevocation:
     """Inside the caller's transaction (an `operation()` body, which records the audit event): revoke
-    every pack and build holding any of `clip_ids`. Workspace copies are deleted now."""
+    every pack and build holding any of `clip_ids`. Workspace copies (under `root`, the workspace
+    folder, found from a SQLite catalogue when not given) are deleted now, or handed to `remove(path)`
+    when the caller deletes files only after its commit (erasure's journal); a copy whose folder cannot
+    be told is marked deleted and removed by the next `reconcile`."""
+    root = Path(root) if root is not None else _root_of(conn)
     clip_ids = list(clip_ids)
     outcome = PackRevocation()
     if not clip_ids:
@@ -55,18 +70,27 @@ def revoke_builds(conn: Connection, clip_ids, reason: str) -> PackRevocation:
             continue
         if build.location == "workspace":
             set_build_state(conn, build.id, "deleted", reason)
+            path = build.file(root)
             try:
-                os.unlink(build.path)
+                if path is None:
+                    pass  # reconcile deletes it: it knows the workspace
+                elif remove is None:
+                    os.unlink(path)
+                else:
+                    try:
+                        remove(path)
+                    except ValueError:  # W/packs/ is a link out of the workspace: no journal reaches it
+                        os.unlink(path)
             except FileNotFoundError:
                 pass
             except OSError as exc:
-                raise CurationError(f"{build.path}: cannot delete revoked pack ({exc.strerror or exc}); "
+                raise CurationError(f"{path}: cannot delete revoked pack ({exc.strerror or exc}); "
                                     "nothing was changed") from None
             outcome.deleted.append(build.id)
         else:
             set_build_state(conn, build.id, "revoked", reason)
             outcome.external.append({"build_id": build.id, "path": build.path})
-            log.warning("pack build %s outside the workspace is revoked; delete %s", build.id, build.path)
+            log.warning("pack build %s outside the workspace is revoked: its copy must be deleted by hand", build.id)
     return outcome
 
 
@@ -77,6 +101,6 @@ def revoke_packs(ws: Workspace, clip_ids, reason: str, user: str | None = None) 
         raise CurationError("a reason is required to revoke packs")
     with operation(ws, "subject_requests.handle", "packs.revoked", "clips", ",".join(sorted(clip_ids))[:200],
                    user=user, what="revoke packs") as op:
-        outcome = revoke_builds(op.conn, clip_ids, reason.strip())
+        outcome = revoke_builds(op.conn, clip_ids, reason.strip(), root=ws.root)
         op.details.update(outcome.to_dict(), reason=reason.strip())
     return outcome

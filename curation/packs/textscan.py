@@ -52,28 +52,26 @@ class Finding:
     end: int
 
 
-_NL = frozenset("de het een en van ik je u is dat niet met op voor mijn uw wat er maar ook zijn naar "
-                "heb hebt heeft kan wil dan nog om bij als of wel geen deze die was".split())
-_EN = frozenset("the a an and of i you is that not with on for my your what there but also are to have has "
-                "can will then yet at as or no this these was be may it".split())
 NAMES = ("PERSON", "LOCATION")
+LANGUAGE_MARGIN = 1.0  # summed Zipf-frequency difference (Dutch minus English) needed to call a language
 
 
-def guess_language(text: str) -> str | None:
-    """`nl` or `en` from the text's own function words (a label is never believed); None when unclear."""
-    tokens = re.findall(r"[a-zà-ÿ]+", text.lower())
-    nl, en = sum(t in _NL for t in tokens), sum(t in _EN for t in tokens)
-    if nl + en < 3 or abs(nl - en) < 2:
-        return None
-    return "nl" if nl > en else "en"
+def guess_language(text: str) -> str:
+    """`nl` or `en` from how common the text's own words are in each language (wordfreq); a label is
+    never believed. Dutch when the words do not tell (the workbench's calls are Dutch)."""
+    from wordfreq import zipf_frequency
+
+    tokens = re.findall(r"[^\W\d_]+", text.lower())[:400]
+    score = sum(zipf_frequency(t, "nl") - zipf_frequency(t, "en") for t in tokens)
+    return "en" if score < -LANGUAGE_MARGIN else "nl"
 
 
 def scan(text: str, neutral=()) -> list[Finding]:
     """Personal data in `text`, in both languages (raises `PiiUnavailable` when detection is missing).
 
-    Numbers, codes and addresses are looked for in Dutch and in English always; names and places
-    in the language the text's own words are in (both when that is unclear), because a name
-    recogniser of one language reads ordinary words of the other as names."""
+    Numbers, codes and postcodes are looked for in Dutch and in English always; names and places in
+    the language the text's own words are in (`guess_language`), because a name recogniser of one
+    language reads ordinary words of the other as names."""
     from curation.clips.redaction import PiiUnavailable
 
     if not text or not text.strip():
@@ -88,7 +86,7 @@ def scan(text: str, neutral=()) -> list[Finding]:
     others = tuple(e for e in ENTITY_TYPES if e not in NAMES)
     seen: dict[tuple[int, int], Finding] = {}
     for language in LANGUAGES:
-        entities = None if guessed in (None, language) else others
+        entities = None if guessed == language else others
         for s in detect(unmasked, language, entities=entities, neutral=list(neutral) or None):
             seen.setdefault((s.start, s.end), Finding(s.entity_type, s.start, s.end))
     return sorted(seen.values(), key=lambda f: f.start)
@@ -154,13 +152,25 @@ class _Text(HTMLParser):
         self.parts.append(data)
 
 
-def html_text(markup: str, code: bool = True) -> str:
-    """Everything a page holds as text: element text, comments, attributes, and (with `code`) script
-    and style bodies."""
+def html_parts(markup: str, code: bool = True) -> list[str]:
+    """Every piece of text a page holds: element text, comments, attributes, and (with `code`) script
+    and style bodies, one string each (a bilingual page is scanned piece by piece, each in its language)."""
     parser = _Text(code)
     parser.feed(markup)
     parser.close()
-    return "\n".join(p for p in parser.parts if p.strip())
+    return [p for p in parser.parts if p.strip()]
+
+
+def html_text(markup: str, code: bool = True) -> str:
+    return "\n".join(html_parts(markup, code))
+
+
+def scan_parts(parts) -> list[Finding]:
+    """`scan` of each distinct piece of text (offsets are within the piece)."""
+    found: list[Finding] = []
+    for part in dict.fromkeys(parts):
+        found += scan(part)
+    return found
 
 
 def vtt_text(vtt: str) -> str:
