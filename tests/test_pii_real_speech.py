@@ -52,6 +52,7 @@ KEPT = [
     ("Prima, Maandag kom ik langs.", "Prima, Maandag"),
     ("ja ehm ik bel eh over uhm mijn factuur", "ehm ik bel eh over uhm"),
     ("In 1998 bezochten we de stad.", "1998"),
+    ("Goedemiddag, met Sanne, waarmee kan ik helpen?", "waarmee"),
     ("Het kost 2000 euro per jaar.", "2000 euro"),
 ]
 

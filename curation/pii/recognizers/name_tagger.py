@@ -89,6 +89,8 @@ def _surname_after(tokens, last: int, gaz, language: str) -> int:
     ("esmee blonk", "maurits van ghoerle", "jelte garret-goedhart"); returns the new end token."""
     if last >= len(tokens) or tokens[last].sentence_start:
         return last
+    if tokens[last - 1].raw_end > tokens[last - 1].end:  # "Sanne, waarmee ...": a comma ends the name
+        return last
     previous = tokens[last - 1].key
     if previous not in gaz.first_names and previous not in gaz.intl_first_names:
         return last

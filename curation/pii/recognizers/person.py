@@ -199,7 +199,8 @@ class NlPersonRecognizer(NormalisedRecognizer):
             if (cap(k) and (keys[k] not in common or in_surnames(k) or keys[k] not in lex.verbs_and_function_words)) \
                     or (not cap(k) and known_surname(k)) \
                     or (not cap(k) and (initials or lenient) and in_surnames(k) and keys[k] not in common) \
-                    or (not cap(k) and (initials or lenient) and gazetteer().unknown_word(keys[k], self.supported_language)):
+                    or (not cap(k) and (initials or lenient) and tokens[k - 1].raw_end == tokens[k - 1].end
+                        and gazetteer().unknown_word(keys[k], self.supported_language)):
                 k, surname = k + 1, True  # the last: "mijn naam is esmee blonk", a surname no list knows
         if k == i or (initials and not surname):
             return i, 0.0
