@@ -73,7 +73,7 @@ def seed(ws, n_calls: int, rng: random.Random) -> None:
                             (clips, clip_rows), (reviews, review_rows)):
             conn.execute(table.insert(), rows)
         for _ in range(12):
-            audit.record(conn, "admin", "subject.erasure_handled", "subject", None)
+            audit._append(conn, "admin", "subject.erasure_handled", "subject", None)
 
 
 def late_call(ws, k: int) -> None:

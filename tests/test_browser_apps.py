@@ -56,7 +56,7 @@ def some_activity(workspace) -> None:
     with Workspace.open(workspace) as ws:
         clip_id = submitted_clip(ws)
         play_clip(ws, clip_id, user="reviewer")
-        review.approve(ws, clip_id, user="reviewer")
+        review.approve(ws, clip_id, user="reviewer", attestations=review.CHECKLIST)
         other = next(c for c in call_ids(ws) if decide_call(ws, c)[1].decision == "reenactment_required")
         draft = create_clip(ws, other, 5.0, 25.0, title="needs actors", user="trainer")
         evaluate_clip(ws, draft.id, user="trainer")

@@ -318,7 +318,7 @@ def test_pack_builder_exports_an_ordered_pack_and_shows_it_verified(demo_ws):
     from curation.clips import play_clip
 
     play_clip(demo_ws, clip_id, user="reviewer")
-    review.approve(demo_ws, clip_id, user="reviewer")
+    review.approve(demo_ws, clip_id, user="reviewer", attestations=review.CHECKLIST)
     builder = PackBuilder(demo_ws, user="trainer")
     assert [cid for _l, cid in builder.available.options] == [clip_id]
     builder.available.value = (clip_id,)

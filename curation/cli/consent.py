@@ -47,7 +47,7 @@ def _print_decision(d: dict, indent: str = "") -> None:
 def show_command(workspace, call_id, fmt) -> None:
     """Print a call's consent record (with evidence quotes and times) and the decision with its reasons."""
     from curation.cli._common import open_workspace
-    from curation.consent.decisions import call_consent
+    from curation.consent.analysis import call_consent
 
     data = call_consent(open_workspace(workspace), call_id)
     if fmt == "json":
@@ -110,7 +110,7 @@ def detect_command(language, full) -> None:
 def analyse_command(workspace, call_ids) -> None:
     """Build and store the consent record of every call; re-decide their open clips."""
     from curation.cli._common import open_workspace
-    from curation.consent.decisions import analyse_consent
+    from curation.consent.analysis import analyse_consent
 
     s = analyse_consent(open_workspace(workspace), call_ids=list(call_ids) or None)
     click.echo(f"analysed {s.calls} calls: {s.notices} with a recording notice, {s.objections} with an objection; "
@@ -267,7 +267,7 @@ def evaluate_command(folders, fmt, show_misses) -> None:
 def correct_command(workspace, call_id, sets, reason) -> None:
     """Privacy reviewer: correct facts of a call's consent record; its open clips are re-decided."""
     from curation.cli._common import open_workspace, parse_assignments
-    from curation.consent.decisions import correct_record
+    from curation.consent.analysis import correct_record
 
     changes = parse_assignments(sets, "FIELD")
     record = correct_record(open_workspace(workspace), call_id, changes, reason)

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from curation.consent.lexicon import PURPOSES, SPECIAL_CATEGORIES
-from curation.consent.record import LEGAL_BASES, ConsentRecord
+from curation.consent.facts import LEGAL_BASES, ConsentRecord
 from curation.errors import CurationError
 
 TRAINING_ALLOWED, REENACTMENT_REQUIRED, EXCLUDED = "training_allowed", "reenactment_required", "excluded"
@@ -139,6 +139,17 @@ class ConsentDecision:
             lines.insert(0, "Eerdere overschrijving vervallen: het beleid besliste inmiddels anders." if language != "en"
                          else "An earlier override lapsed: the policy's decision has changed since.")
         return lines
+
+    @property
+    def allows_use(self) -> bool:
+        """Some use of the clip is allowed (its audio, or an actor re-enactment of it)."""
+        return bool(USES[self.decision])
+
+    def brief(self) -> dict:
+        """What an approval keeps and a pack shows: the decision, the rules' texts (never personal
+        data) and whether a privacy reviewer overrode the policy."""
+        return {"decision": self.decision, "reasons": [{"rule": r.rule, "nl": r.nl, "en": r.en} for r in self.reasons],
+                "override": self.overridden}
 
     def to_json(self) -> dict:
         return {"clip_id": self.clip_id, "call_id": self.call_id, "decision": self.decision,
