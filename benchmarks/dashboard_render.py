@@ -31,8 +31,8 @@ sys.path.insert(0, str(REPO))
 
 CATEGORIES = ["escalation", "abusive", "confused_caller", "misunderstanding", "hard_to_understand",
               "unbalanced_conversation"]
-STATES = ["draft", "submitted", "approved", "changes_requested", "rejected", "packed", "revoked"]
-DECISIONS = ["training_allowed", "reenactment_required", "excluded"]
+from curation.vocabulary import CLIP_STATES as STATES  # noqa: E402
+from curation.vocabulary import CONSENT_DECISIONS as DECISIONS  # noqa: E402
 
 
 def seed(ws, n_calls: int, rng: random.Random) -> None:

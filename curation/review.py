@@ -50,7 +50,7 @@ CHECKLIST: dict[str, str] = {
 }
 
 __all__ = ["CHECKLIST", "ApprovalRefused", "ClipStateError", "ConcurrentChange", "FourEyesViolation", "TRANSITIONS",
-           "approval_problems", "approve", "reject", "request_changes", "revoke", "revoke_clips", "submit"]
+           "approval_problems", "approve", "missing_attestations", "reject", "request_changes", "revoke", "revoke_clips", "submit"]
 
 
 class ApprovalRefused(CurationError):
@@ -187,7 +187,9 @@ def _consent(ws: Workspace, clip_id: str, conn: Connection | None = None) -> tup
     return decision, None
 
 
-def _missing_attestations(attestations) -> list[str]:
+def missing_attestations(attestations) -> list[str]:
+    """The `CHECKLIST` items not among `attestations` (unknown items are refused): what a reviewer
+    still has to attest before `approve` accepts."""
     given = set(attestations or ())
     unknown = sorted(given - set(CHECKLIST))
     if unknown:
@@ -202,7 +204,7 @@ def approve(ws: Workspace, clip_id: str, user: str | None = None, reason: str | 
     """Declare the clip safe to use (privacy reviewer, not its creator or an editor). `attestations`:
     the `CHECKLIST` items the reviewer attests (all are required; they are kept with the approval)."""
     with authorised(ws, "clips.review", user, "approve clips") as who:
-        missing = _missing_attestations(attestations)
+        missing = missing_attestations(attestations)
         with ws.engine.connect() as conn:
             before = load_clip(conn, clip_id)
             anon = load_anonymisation(conn, clip_id)

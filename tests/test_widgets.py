@@ -10,10 +10,10 @@ pytest_plugins = ["tests._widget_fixtures"]  # demo workspace fixtures
 def allowed_call(ws) -> str:
     """A demo call whose consent policy allows training use of the anonymised audio."""
     from curation.catalogue import call_ids
-    from curation.consent.decisions import decide_call
+    from curation.consent.decisions import call_outcomes
 
-    for call_id in call_ids(ws):
-        if decide_call(ws, call_id)[1].decision == "training_allowed":
+    for call_id, outcome in call_outcomes(ws, call_ids(ws, user="trainer"), user="trainer").items():
+        if outcome == "training_allowed":
             return call_id
     pytest.fail("the demo workspace has no call whose consent allows training use")
 
@@ -25,7 +25,7 @@ def submitted_clip(ws, call_id: str | None = None) -> str:
     from curation.clips import anonymise_clip, create_clip
 
     call_id = call_id or allowed_call(ws)
-    end = min(get_call(ws, call_id).duration, 20.0)
+    end = min(get_call(ws, call_id, user="trainer").duration, 20.0)
     clip = create_clip(ws, call_id, 0.0, end, title="opening", snap="word", user="trainer")
     outcome = anonymise_clip(ws, clip.id, user="trainer")
     assert outcome.ok, outcome.blocked_reason
@@ -272,7 +272,7 @@ def test_reviewer_overrides_consent_with_a_reason(demo_ws):
     panel.override_reason.value = "the caller's voice is recognisable in the region"
     panel.override_button.click()
     assert panel.feedback.level == "ok", panel.feedback.text
-    assert decide_clip(demo_ws, clip_id).decision == "reenactment_required"
+    assert decide_clip(demo_ws, clip_id, user="reviewer").decision == "reenactment_required"
     assert "overridden" in panel.decision.value
 
 
@@ -371,7 +371,7 @@ def test_dashboard_for_an_unknown_user_says_why(demo_ws):
     from widgets.dashboard import ManagerDashboard
 
     board = ManagerDashboard(demo_ws, user="nobody")
-    assert board.feedback.level == "error" and "no role in this workspace" in board.feedback.text
+    assert board.feedback.level == "error" and "is not known in this workspace" in board.feedback.text
 
 
 def test_apps_show_a_message_when_the_workspace_is_missing(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
-from curation.access import mutates, reads_personal
+from curation.access import mutates, reads, reads_personal
 from curation.consent.decisions import MIN_REASON, _decide, decide_call, redecide_open_clips
 from curation.consent.policy import DECISIONS, EXCLUDED, decide, workspace_policy
 from curation.consent.record import ConsentRecord, compute_record, consent_record, manifest_fields, store_record
@@ -173,3 +173,17 @@ def call_consent(ws: Workspace, call_id: str, user: str | None = None) -> dict:
         record, decision = decide_call(ws, call_id, policy)
         op.details["record"] = True
     return {**info, "record": record.to_json(), "decision": decision.to_json(), "clips": clip_json}
+
+
+@reads("consent.read")
+def consent_summary(ws: Workspace, clip_id: str, user: str | None = None) -> dict:
+    """What the consent panel shows for a clip without reading anyone's words: its call's record
+    facts with their sources (evidence quotes left out: `call_consent` reads those, audited) and
+    the clip's effective decision (`curation.consent.effective`). Reads only; writes nothing."""
+    from curation.roles import authorised
+
+    with authorised(ws, "consent.read", user, "read consent decisions"):
+        decision = _decide(ws, clip_id)
+        record = consent_record(ws, decision.call_id).to_json()
+    record["evidence_kinds"] = sorted(k for k, v in (record.pop("evidence", None) or {}).items() if v)
+    return {"clip_id": clip_id, "call_id": decision.call_id, "record": record, "decision": decision.to_json()}

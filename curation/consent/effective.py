@@ -26,9 +26,9 @@ from curation.consent.policy import EXCLUDED, ConsentDecision, Policy, Reason, d
 from curation.consent.tables import consent_decisions, consent_overrides
 from curation.errors import CurationError
 from curation.store.schema import clips, consent_records
+from curation.vocabulary import OVERRIDE_CLEAR
 
 FROZEN_STATES = frozenset({"approved", "packed", "revoked"})
-OVERRIDE_CLEAR = "policy"  # an override back to whatever the policy says
 REVOKED = Reason("revoked", EXCLUDED,
                  "De clip is ingetrokken na een verzoek tot verwijdering van gegevens: niet meer gebruiken.",
                  "The clip was revoked after an erasure request: it may no longer be used.")

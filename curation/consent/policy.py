@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from curation.consent.lexicon import PURPOSES, SPECIAL_CATEGORIES
 from curation.consent.facts import LEGAL_BASES, ConsentRecord
+from curation.consent.lexicon import PURPOSES, SPECIAL_CATEGORIES
 from curation.errors import CurationError
+from curation.vocabulary import CONSENT_DECISIONS as DECISIONS  # in order of restriction
+from curation.vocabulary import EXCLUDED, REENACTMENT_REQUIRED, TRAINING_ALLOWED
 
-TRAINING_ALLOWED, REENACTMENT_REQUIRED, EXCLUDED = "training_allowed", "reenactment_required", "excluded"
-DECISIONS = (TRAINING_ALLOWED, REENACTMENT_REQUIRED, EXCLUDED)  # in order of restriction
 SEVERITY = {d: i for i, d in enumerate(DECISIONS)}
 # which use of a clip each decision allows
 USES = {TRAINING_ALLOWED: frozenset({"audio", "reenactment"}), REENACTMENT_REQUIRED: frozenset({"reenactment"}),

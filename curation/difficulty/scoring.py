@@ -20,11 +20,10 @@ from typing import Mapping
 
 import numpy as np
 
+from curation.vocabulary import DIFFICULTY_CATEGORIES as CATEGORIES
+
 from .signal import Evidence
 from .signals import SIGNAL_NAMES, CallSignals
-
-CATEGORIES = ("escalation", "abusive", "confused_caller", "misunderstanding", "hard_to_understand",
-              "unbalanced_conversation")
 
 
 class WeightsError(ValueError):
