@@ -15,6 +15,7 @@ Every public function that takes a workspace or a connection carries one declara
   itself, so whoever calls it is already inside an operation or the storage layer.
 - `configuration(reason)`: reads organisation settings that are no one's personal data (the
   consent policy, difficulty weights, file locations).
+- `mechanism(reason)`: the permission and audit machinery itself (`curation.roles`).
 
 The registry is what `tests/test_audited_paths.py` enumerates: a new public function touching a
 workspace without a declaration fails that test. This module imports nothing of the library but
@@ -24,6 +25,7 @@ its errors, so any layer (pure ones included) may use it.
 from __future__ import annotations
 
 import functools
+import sys
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Callable
@@ -36,7 +38,8 @@ READS = "reads"
 WITHIN_OPERATION = "within_operation"
 STORAGE = "storage"
 CONFIGURATION = "configuration"
-KINDS = (MUTATES, READS_PERSONAL, READS, WITHIN_OPERATION, STORAGE, CONFIGURATION)
+MECHANISM = "mechanism"
+KINDS = (MUTATES, READS_PERSONAL, READS, WITHIN_OPERATION, STORAGE, CONFIGURATION, MECHANISM)
 AUDITED = frozenset({MUTATES, READS_PERSONAL})
 
 
@@ -101,6 +104,13 @@ def configuration(reason: str):
     return mark
 
 
+def mechanism(reason: str):
+    def mark(fn):
+        _register(fn, MECHANISM, reason=reason)
+        return fn
+    return mark
+
+
 # ---- who is acting right now ---------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -143,16 +153,49 @@ def require_acting(permissions: tuple[str, ...], what: str) -> Acting:
     return current
 
 
-def within_operation(*permissions: str):
-    """Declare and enforce: the function runs only inside an operation opened with one of `permissions`."""
+@dataclass(frozen=True)
+class _Caller:
+    """Stands for the caller of a transitional call: a module, not a person; it holds no role."""
+
+    name: str
+    roles: frozenset = frozenset()
+
+    def can(self, _permission: str) -> bool:
+        return False
+
+    def describe(self) -> str:
+        return f"module {self.name} (no role)"
+
+
+def within_operation(*permissions: str, transitional_callers: dict[str, str] | None = None):
+    """Declare and enforce: the function runs only inside an operation opened with one of `permissions`.
+
+    `transitional_callers` (module -> the permission it checked itself): modules that still call it
+    before their operation opens and are being changed to call it inside; every other caller is
+    held to the rule. Listed in `TRANSITIONAL`, which a test keeps honest."""
+    callers = dict(transitional_callers or {})
+
     def mark(fn):
         what = f"{fn.__module__}.{fn.__qualname__}"
 
         @functools.wraps(fn)
         def guarded(*args, **kwargs):
+            caller = sys._getframe(1).f_globals.get("__name__")
+            if acting() is None and caller in callers:
+                root = str(getattr(args[0], "root", "")) if args else ""
+                token = enter(Acting(_Caller(caller), callers[caller], root))
+                try:
+                    return fn(*args, **kwargs)
+                finally:
+                    leave(token)
             require_acting(permissions, what)
             return fn(*args, **kwargs)
 
         _register(guarded, WITHIN_OPERATION, tuple(permissions))
+        if callers:
+            TRANSITIONAL[what] = callers
         return guarded
     return mark
+
+
+TRANSITIONAL: dict[str, dict[str, str]] = {}

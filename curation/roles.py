@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
 from curation import access, audit
-from curation.access import mutates, reads, storage
+from curation.access import mechanism, mutates, reads, storage
 from curation.errors import CurationError, PermissionDenied
 from curation.store.schema import users
 from curation.users import current_user
@@ -75,6 +75,7 @@ def roles_of(conn: Connection, name: str) -> frozenset[str]:
     return frozenset(conn.execute(select(users.c.role).where(users.c.name == name)).scalars())
 
 
+@mechanism("who is acting: the permission machinery itself")
 def actor(ws: Workspace, name: str | None = None) -> Actor:
     """The acting user and their roles: `name`, else the user of the operation in progress on this
     workspace, else `current_user()` ($CURATION_USER, JupyterHub's user, the OS user)."""
@@ -98,6 +99,7 @@ def require(who: Actor, permission: str, what: str | None = None) -> None:
         raise PermissionDenied(f"{who.describe()} may not {what or permission.replace('.', ' ')}; needs role {needed}")
 
 
+@mechanism("checks a permission: the permission machinery itself")
 @contextmanager
 def authorised(ws: Workspace, permission: str, user: str | None = None, what: str | None = None) -> Iterator[Actor]:
     """Check `permission` for the acting user and run the block as that user, without a transaction
@@ -122,6 +124,7 @@ class Operation:
     details: dict = field(default_factory=dict)
 
 
+@mechanism("the one audited write path itself")
 @contextmanager
 def operation(ws: Workspace, permission: str, action: str, object_type: str | None = None,
               object_id: str | None = None, user: str | None = None, what: str | None = None) -> Iterator[Operation]:
@@ -191,9 +194,13 @@ def list_users(ws: Workspace, user: str | None = None) -> list[tuple[str, str]]:
 
 @mutates("users.manage", "user.role_added")
 def seed_demo_users(ws: Workspace, names_to_roles: dict[str, str], admin: str = "admin") -> None:
-    """The demo workspace's users: one per role (the admin bootstraps the others); one audited
-    `user.role_added` event per role given (a batch of `add_user` operations)."""
-    add_user(ws, admin, "admin", user=admin)
+    """The demo workspace's users: one per role (the admin bootstraps the others on an empty
+    workspace); a batch of `add_user` operations, one audited `user.role_added` event per role
+    given that was not there yet."""
+    with ws.engine.connect() as conn:
+        existing = {(r.name, r.role) for r in conn.execute(select(users.c.name, users.c.role))}
+    if (admin, "admin") not in existing:
+        add_user(ws, admin, "admin", user=admin)
     for name, role in names_to_roles.items():
-        if (name, role) not in list_users(ws, user=admin):
+        if (name, role) not in existing:
             add_user(ws, name, role, user=admin)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from curation.access import configuration
 from curation.consent.facts import LEGAL_BASES, ConsentRecord
 from curation.consent.lexicon import PURPOSES, SPECIAL_CATEGORIES
 from curation.errors import CurationError
@@ -260,6 +261,7 @@ def default_policy() -> Policy:
     return parse_policy(default_policy_text(), "default_policy.toml")
 
 
+@configuration("the organisation's consent policy file: no personal data")
 def workspace_policy(ws) -> Policy:
     """The workspace's policy: W/policy.toml when present, else the default."""
     path = Path(ws.root) / POLICY_FILE
