@@ -201,6 +201,7 @@ def seed_demo_users(ws: Workspace, names_to_roles: dict[str, str], admin: str = 
         existing = {(r.name, r.role) for r in conn.execute(select(users.c.name, users.c.role))}
     if (admin, "admin") not in existing:
         add_user(ws, admin, "admin", user=admin)
+        existing.add((admin, "admin"))
     for name, role in names_to_roles.items():
         if (name, role) not in existing:
             add_user(ws, name, role, user=admin)

@@ -386,3 +386,53 @@ def test_loading_a_transcript_directly_is_refused_even_to_a_curator(world):
             pytest.raises(PermissionDenied, match="not part of an operation with permission 'aggregates.read'"):
         load_transcript(world.ws, "call1")
     assert read_transcript(world.ws, "call1", user="trainer").words
+
+
+# ---- the side doors the issue found, from the command line ------------------------------------------------
+
+def test_an_unknown_user_is_refused_by_calls_and_users_list(world, monkeypatch, capsys):
+    from tests._clip_fixtures import run_cli
+
+    for command in (["calls"], ["users", "list"], ["clips", "list"], ["audit", "log"]):
+        code, out, err = run_cli(monkeypatch, capsys, *command, "--workspace", world.ws.root, user=STRANGER)
+        assert code == 3 and out == "" and "'stranger' is not known in this workspace" in err, (command, err)
+    code, out, _ = run_cli(monkeypatch, capsys, "users", "list", "--workspace", world.ws.root, user="manager")
+    assert code == 0 and "reviewer\tprivacy_reviewer" in out
+
+
+def test_standalone_anonymise_of_a_workspace_original_needs_the_role_and_is_audited(world, monkeypatch, capsys):
+    """`curation anonymise --audio originals/... --voice none --intervals []` copied an original out of
+    the store for anyone; now it is the workspace's call: the role is checked and the audit records it."""
+    from curation.catalogue import get_call
+    from tests._clip_fixtures import run_cli
+
+    original = world.ws.path_of(get_call(world.ws, "call1", user="trainer").audio_path)
+    link = world.tmp / "innocent.wav"
+    link.symlink_to(original)
+    (world.tmp / "none.json").write_text("[]")
+    for audio, user in ((original, "manager"), (link, "manager"), (original, STRANGER)):
+        out = world.out / "copy.wav"
+        before = fingerprint(world.ws)
+        code, _, err = run_cli(monkeypatch, capsys, "anonymise", "--audio", audio, "--voice", "none",
+                               "--intervals", world.tmp / "none.json", "--out", out, user=user)
+        assert code == 3 and "may not" in err and not out.exists(), (audio, user, err)
+        assert fingerprint(world.ws) == before
+    seen = len(events(world.ws))
+    code, out_text, err = run_cli(monkeypatch, capsys, "anonymise", "--audio", link, "--voice", "none",
+                                  "--intervals", world.tmp / "none.json", "--out", world.out / "ok.wav",
+                                  user="trainer")
+    assert code == 0 and (world.out / "ok.wav").exists(), err
+    [event] = events(world.ws)[seen:]
+    assert (event.actor, event.action, event.object_id, event.details["original"]) == \
+        ("trainer", "call.anonymise", "call1", True)
+
+
+def test_the_plain_file_anonymiser_refuses_a_workspace_original(world):
+    from curation.anonymise import anonymise_audio
+    from curation.anonymise.pipeline import OriginalRecording
+    from curation.catalogue import get_call
+
+    original = world.ws.path_of(get_call(world.ws, "call1", user="trainer").audio_path)
+    with pytest.raises(OriginalRecording, match="an original recording of workspace"):
+        anonymise_audio(original, None, [], b"k" * 32, voice="none", out=world.out / "x.wav")
+    assert not list(world.out.iterdir())
