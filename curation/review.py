@@ -26,10 +26,10 @@ from curation.clips.model import EDIT_ACTIONS, STATES, Clip
 from curation.clips.redaction import PiiUnavailable, rescan, unresolved
 from curation.clips.store import (ClipStateError, ConcurrentChange, load_anonymisation, load_clip, lock_clip,
                                   set_details, transition)
-from curation.consent.effective import ConsentUnavailable, effective_decisions
+from curation.consent.effective import effective_decisions
 from curation.consent.policy import ConsentDecision
 from curation.errors import CurationError, PermissionDenied
-from curation.roles import actor, authorised, operation, require
+from curation.roles import authorised, operation
 from curation.store.schema import clips, reviews
 from curation.workspace import Workspace, utcnow
 

@@ -14,9 +14,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
 from curation.access import mutates, reads, within_operation
-from curation.consent.effective import (FROZEN_STATES, OVERRIDE_CLEAR, REVOKED, ConsentUnavailable,
-                                        effective_decisions)
-from curation.consent.policy import (DECISIONS, EXCLUDED, POLICY_FILE, ConsentDecision, Policy, PolicyError, Reason,
+from curation.consent.effective import FROZEN_STATES, OVERRIDE_CLEAR, ConsentUnavailable, effective_decisions
+from curation.consent.policy import (DECISIONS, POLICY_FILE, ConsentDecision, Policy, PolicyError, Reason,
                                      decide, parse_policy, workspace_policy)
 from curation.consent.record import ANALYSED, ConsentRecord, build_record, consent_record, record_from_row
 from curation.consent.tables import consent_decisions, consent_overrides

@@ -10,7 +10,6 @@ from pathlib import Path
 from sqlalchemy import select
 
 from curation.access import reads_personal, within_operation
-from curation.catalogue import TRANSCRIPT_PURPOSES
 from curation.consent.script import ReenactmentScript, StageEvent, safe_script
 from curation.errors import CurationError
 from curation.roles import operation
