@@ -42,7 +42,7 @@ FORKING_CHECK = textwrap.dedent("""
     import importlib, os, sys, traceback
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
     for heavy in ("numpy", "scipy.signal", "pandas", "sqlalchemy", "alembic", "click", "soundfile", "faker",
-                  "jsonschema", "spacy", "presidio_analyzer", "presidio_anonymizer"):
+                  "jsonschema", "spacy", "presidio_analyzer"):
         importlib.import_module(heavy)
     assert not any(m == "curation" or m.startswith("curation.") for m in sys.modules)
     failed = []

@@ -48,17 +48,7 @@ def _clip_script_words(ws: Workspace, clip_id: str, conn=None) -> tuple[object, 
             redact.setdefault(k, d.entity_type)
     reviewed -= set(redact)
     roles = role_labels(transcript)
-    words = redaction.redacted_words(sliced, redact, reviewed, roles)
-    i, src = 0, sliced.words
-    for entry in words:  # same runs as redacted_words: attach the original words each placeholder stands for
-        if entry.get("redacted"):
-            j = i + 1
-            while j < len(src) and redact.get(j) == redact[i] and src[j].speaker == src[i].speaker:
-                j += 1
-            entry["original"] = " ".join(w.text.strip(".,?!;:") for w in src[i:j])
-            i = j
-        else:
-            i += 1
+    words = redaction.redacted_words(sliced, redact, reviewed, roles, with_originals=True)
     return clip, words, sliced
 
 
