@@ -82,8 +82,11 @@ def test_transcript_redaction_replaces_words_and_keeps_times():
 
 
 def test_transcript_pseudonyms_leave_no_original():
-    red = redact_transcript(_transcript(), mode="pseudonym", key="call-9")
+    t = _transcript()
+    red = redact_transcript(t, mode="pseudonym", key="call-9")
     assert "Jan" not in red.text and "3511" not in red.text and "[" not in red.text
+    assert [w.text for w in red.words][:5] == ["Met", "wie", "spreek", "ik?", "Met"]  # the rest is kept
+    assert red.words[5].text.endswith(",") and red.words[5].start == 2.5 and len(red.words) == 8
 
 
 # ---- one fictional-value generator, one redaction rule ---------------------------------------------------

@@ -105,13 +105,21 @@ def test_call_browser_sorts_by_date_and_filters_by_agent(demo_ws):
 
 
 def test_call_browser_shows_no_quotes_to_a_manager(demo_ws):
+    """The manager sees the same calls and reasons as a trainer, without the quotes."""
     from widgets.call_browser import CallBrowser
 
-    browser = CallBrowser(demo_ws, user="manager")
-    browser.difficult_only.value = False
-    for _label, call_id in browser.results.options:
-        browser.results.value = call_id
-        assert "“" not in browser.details.value
+    manager, trainer = CallBrowser(demo_ws, user="manager"), CallBrowser(demo_ws, user="trainer")
+    for browser in (manager, trainer):
+        browser.difficult_only.value = False
+    assert manager.results.options and [c for _l, c in manager.results.options] == \
+        [c for _l, c in trainer.results.options]
+    quoted = 0
+    for _label, call_id in manager.results.options:
+        manager.results.value, trainer.results.value = call_id, call_id
+        reasons = manager.details.value.split("reasons:")[1]
+        assert "<li>" in reasons and "“" not in manager.details.value
+        quoted += "“" in trainer.details.value
+    assert quoted, "the trainer sees quotes where the manager sees none: the check can fail"
 
 
 # ---- trainer: from a call to a submitted anonymised clip ---------------------------------------------
@@ -140,7 +148,10 @@ def test_trainer_goes_from_a_call_to_a_submitted_anonymised_clip(demo_ws):
     desk.anonymise_button.click()
     assert desk.feedback.level == "ok", desk.feedback.text
     assert desk.progress.bar.value == desk.progress.bar.max
-    assert desk.listener.player.audio[:3] in (b"ID3", b"\xff\xfb", b"\xff\xf3") or desk.listener.player.audio
+    from curation.clips import load_clip_audio
+
+    assert desk.listener.player.audio[:3] in (b"ID3", b"\xff\xfb", b"\xff\xf3")  # an MP3, not the original WAV
+    assert desk.listener.player.audio == load_clip_audio(demo_ws, clip_id, user="trainer")  # the anonymised one
     desk.submit_button.click()
     assert desk.feedback.level == "ok", desk.feedback.text
     assert state_of(demo_ws, clip_id) == "submitted"
