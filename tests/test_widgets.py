@@ -446,3 +446,34 @@ def get_call_id(ws, clip_id: str) -> str:
     from curation.clips import get_clip
 
     return get_clip(ws, clip_id, user="reviewer").call_id
+
+
+def test_displaying_the_consent_panel_writes_nothing_and_evidence_is_an_audited_read(demo_ws):
+    """Showing a clip's consent stored (and audited) an evaluation before; now it only reads."""
+    import sqlalchemy as sa
+
+    from curation.clips import create_clip
+
+    from widgets.consent_panel import ConsentPanel
+
+    def counts():
+        with demo_ws.engine.connect() as conn:
+            return {t: conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar()
+                    for t in ("audit_events", "consent_decisions", "consent_overrides")}
+
+    clip = create_clip(demo_ws, allowed_call(demo_ws), 0.0, 20.0, detect=False, user="trainer")
+    before = counts()
+    panel = ConsentPanel(demo_ws, user="trainer")  # a trainer may record decisions: still nothing is written
+    panel.show(clip)
+    assert panel.feedback.level != "error", panel.feedback.text
+    assert "training_allowed" in panel.decision.value and "recording notice played" in panel.facts.value
+    assert "“" not in panel.facts.value + panel.decision.value  # no quotes until asked for
+    assert counts() == before
+    panel.evidence_button.click()
+    assert "“" in panel.evidence.value
+    after = counts()
+    assert after["audit_events"] == before["audit_events"] + 1 and after["consent_decisions"] == 0 + \
+        before["consent_decisions"]
+    with demo_ws.engine.connect() as conn:
+        last = conn.execute(sa.text("SELECT action, actor FROM audit_events ORDER BY seq DESC LIMIT 1")).one()
+    assert tuple(last) == ("consent.record_read", "trainer")
