@@ -257,13 +257,15 @@ def test_a_changed_anonymised_file_refuses_approval(ws_clips):
 
 def test_compare_and_set_refuses_the_second_of_two_decisions(ws_clips):
     ws, clips = ws_clips
+    from curation.roles import operation
+
     review.submit(ws, clips["c1"], user="trainer")
-    with ws.transaction() as conn:  # reviewer A decides...
-        lock_clip(conn, clips["c1"])
-        transition(conn, clips["c1"], {"submitted"}, "approved", "approve it")
+    with operation(ws, "clips.review", "test.decided", user="reviewer") as op:  # reviewer A decides...
+        lock_clip(op.conn, clips["c1"])
+        transition(op.conn, clips["c1"], {"submitted"}, "approved", "approve it")
     with pytest.raises(ClipStateError, match="is approved; cannot reject"):  # ...reviewer B read it as submitted
-        with ws.transaction() as conn:
-            transition(conn, clips["c1"], {"submitted"}, "rejected", "reject it")
+        with operation(ws, "clips.review", "test.decided", user="reviewer2") as op:
+            transition(op.conn, clips["c1"], {"submitted"}, "rejected", "reject it")
 
 
 def test_two_reviewers_acting_at_once_one_wins(ws_clips):

@@ -8,7 +8,7 @@ import sys
 import click
 
 from curation.cli._common import workspace_option
-
+from curation.vocabulary import CONSENT_DECISIONS, OVERRIDE_CLEAR  # an import-free module: --help stays fast
 
 
 @click.group("consent")
@@ -133,7 +133,7 @@ def clip_command(workspace, clip_id, fmt) -> None:
 @consent.command("override")
 @workspace_option
 @click.option("--clip", "clip_id", required=True, help="Clip id.")
-@click.option("--decision", type=click.Choice(["training_allowed", "reenactment_required", "excluded", "policy"]),
+@click.option("--decision", type=click.Choice([*CONSENT_DECISIONS, OVERRIDE_CLEAR]),
               required=True, help="The decision to set ('policy' withdraws an earlier override).")
 @click.option("--reason", required=True, help="Why the policy's decision does not apply (kept and audited).")
 def override_command(workspace, clip_id, decision, reason) -> None:
