@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from curation.access import within_operation
 from curation.consent.policy import EXCLUDED, ConsentDecision, Policy, Reason, decide, workspace_policy
 from curation.consent.tables import consent_decisions, consent_overrides
-from curation.errors import CurationError
+from curation.errors import CurationError, NotFound
 from curation.store.schema import clips, consent_records
 from curation.vocabulary import OVERRIDE_CLEAR
 
@@ -65,16 +65,37 @@ def _latest_overrides(conn: Connection, clip_ids: list[str] | None) -> dict[str,
 
 
 def _records(ws, conn: Connection, call_ids: set[str], policy: Policy) -> dict:
-    """The consent record of each call: stored analysed ones as they are, the rest merged now."""
-    from curation.consent.record import ANALYSED, _compute_record, record_from_row
+    """The consent record of each call: stored analysed ones as they are; the rest merged now from
+    the manifest fields and (for calls with a transcript) what the transcript says. Batched."""
+    from curation.consent.facts import build_record
+    from curation.consent.record import ANALYSED, _compute_record, manifest_fields, record_from_row
+    from curation.store.schema import calls, speakers
 
-    out = {}
+    out, manifest_rows = {}, {}
     for chunk in _chunks(sorted(call_ids)):
         for row in conn.execute(select(consent_records).where(consent_records.c.call_id.in_(chunk))).mappings():
             if row["source"] == ANALYSED:
                 out[row["call_id"]] = record_from_row(dict(row))
-    for call_id in sorted(call_ids - set(out)):
-        out[call_id] = _compute_record(ws, call_id, conn=conn, policy=policy)
+            else:
+                manifest_rows[row["call_id"]] = dict(row)
+    rest = sorted(call_ids - set(out))
+    for chunk in _chunks(rest):
+        with_transcript = set(conn.execute(select(speakers.c.call_id).where(speakers.c.call_id.in_(chunk))
+                                           .distinct()).scalars())
+        for call in conn.execute(select(calls.c.id, calls.c.recorded_at, calls.c.imported_at)
+                                 .where(calls.c.id.in_(chunk))):
+            if call.id in with_transcript:  # the transcript may hold a notice or an objection
+                out[call.id] = _compute_record(ws, call.id, conn=conn, policy=policy)
+                continue
+            row = manifest_rows.get(call.id)
+            details = json.loads((row or {}).get("details_json") or "{}")
+            out[call.id] = build_record(call.id, manifest_fields(row), None, recorded_at=call.recorded_at,
+                                        imported_at=call.imported_at, default_legal_basis=policy.default_legal_basis,
+                                        default_retention_days=policy.retention_days,
+                                        corrections=details.get("corrections"))
+    missing = call_ids - set(out)
+    if missing:
+        raise NotFound(f"call(s) {', '.join(sorted(missing))} not found in {ws.root}")
     return out
 
 
