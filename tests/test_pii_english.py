@@ -61,3 +61,23 @@ def test_dutch_calls_keep_reading_een_and_dubbel_as_before():
     text = "mijn nummer is nul zes dubbel een twee drie vier vijf zes zeven"
     assert [(s.entity_type, text[s.start:s.end]) for s in detect(text)] == [
         ("PHONE_NUMBER", "nul zes dubbel een twee drie vier vijf zes zeven")]
+
+
+# names and places in English calls: the English name tagger (issue: "Chicago" and "Texas" were not
+# found and "Jersey" was taken for a person)
+PLACES_AND_NAMES = [
+    ("I live in Chicago, Texas and New Jersey.", ("LOCATION", "New Jersey")),
+    ("I live in Chicago, Texas and New Jersey.", ("LOCATION", "Chicago, Texas")),
+    ("My name is John Smith and I'm calling from Boston.", ("LOCATION", "Boston")),
+    ("i was talking to my son yesterday in denver", ("LOCATION", "denver")),
+    ("Mr. Johnson said he would call back.", ("PERSON", "Johnson")),
+]
+
+
+@pytest.mark.parametrize("text,expected", PLACES_AND_NAMES)
+def test_english_names_and_places(text, expected):
+    assert expected in found(text)
+
+
+def test_jersey_in_a_place_name_is_not_a_person():
+    assert not [x for t, x in found("I live in Chicago, Texas and New Jersey.") if t == "PERSON"]

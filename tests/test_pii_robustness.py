@@ -33,6 +33,11 @@ ODD = [
     "een een een een een een een een een een",
     "0" * 5000,
     "nul " * 3000,
+    "GOEDEMIDDAG U SPREEKT MET JAN DE VRIES UIT UTRECHT MIJN NUMMER IS 0612345678",
+    "eh uhm ja eh nou eh uhm hm eh mijn naam is eh jan eh de vries uhm",
+    "ik heb 3keer gebeld en 12euro betaald op de kerkstraat12 in utrecht",
+    "Hello, my name is John, ik woon in Amsterdam and my phone is 06-12345678, dank u",
+    "[NAAM] [NAAM] [ADRES][POSTCODE] [NAAM]-[NAAM] ([TELEFOONNUMMER])",
 ]
 
 

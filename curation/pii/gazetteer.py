@@ -48,9 +48,24 @@ class Gazetteer:
     intl_first_names: frozenset[str] = frozenset()  # first names of ~50 countries (gender-guesser)
     intl_surnames: frozenset[str] = frozenset()  # US census surnames, of every origin (names)
     word_class: dict = None  # Dutch word form -> "noun" | "verb" | "adj" | "function" (spaCy's lemma tables)
+    word_class_en: dict = None  # the same for English
+    cluster_en: dict = None  # English word -> its Brown cluster path as a bit string (spaCy's lexeme tables)
+    common_en: frozenset[str] = frozenset()  # English stop words
 
-    def word_class_of(self, key: str) -> str | None:
-        return self.word_class.get(key) if self.word_class else None
+    def word_class_of(self, key: str, language: str = "nl") -> str | None:
+        table = self.word_class if language == "nl" else self.word_class_en
+        return table.get(key) if table else None
+
+    def common(self, language: str = "nl") -> frozenset[str]:
+        return self.common_nl if language == "nl" else self.common_en
+
+    def unknown_word(self, key: str, language: str = "nl", fillers: frozenset = frozenset()) -> bool:
+        """No ordinary word of the language and no place: what a surname no list knows looks like
+        ("blonk", "ghoerle", "garret-goedhart")."""
+        parts = [p for p in key.split("-") if p]
+        return bool(parts) and len(key) >= 3 and all(p.isalpha() for p in parts) and key not in fillers \
+            and all(self.word_class_of(p, language) is None and p not in self.common(language) for p in parts) \
+            and key not in self.nl_places and key not in self.world_places
 
     def zipf(self, key: str, language: str = "nl") -> float:
         return (self.zipf_nl if language == "nl" else self.zipf_en).get(key, 0.0)
@@ -149,19 +164,19 @@ def _international_names() -> tuple[set[str], set[str]]:
     return first, last
 
 
-def _dutch_word_classes() -> dict:
-    """Every Dutch word form in spaCy's lemma tables with its class; a form that is a verb, adjective
-    or function word anywhere is never a noun here ("werken", "mee"). Proper nouns in the tables
-    ("utrecht", "kees") stay nouns: the tagger weighs them against the name lists."""
+def _word_classes(language: str) -> dict:
+    """Every word form in spaCy's lemma tables of `language` with its class; a form that is a verb,
+    adjective or function word anywhere is never a noun here ("werken", "mee"). Proper nouns in the
+    tables ("utrecht", "kees", "chicago") stay nouns: the tagger weighs them against the name lists."""
     import gzip
 
     folder = _package_data("spacy_lookups_data")
     if folder is None:
         return {}
     data = folder / "data"
-    with gzip.open(data / "nl_lemma_index.json.gz", "rt", encoding="utf-8") as f:
+    with gzip.open(data / f"{language}_lemma_index.json.gz", "rt", encoding="utf-8") as f:
         index = json.load(f)
-    with gzip.open(data / "nl_lemma_lookup.json.gz", "rt", encoding="utf-8") as f:
+    with gzip.open(data / f"{language}_lemma_lookup.json.gz", "rt", encoding="utf-8") as f:
         forms = json.load(f)
     rank = {"noun": 0, "adj": 1, "verb": 2, "function": 3}
     classes: dict[str, str] = {}
@@ -179,7 +194,42 @@ def _dutch_word_classes() -> dict:
         cls = classes.get(lookup_key(lemma))
         if cls is not None:
             put(form, cls)
+    if language == "en":  # the English tables have no function words: spaCy's stop words are
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        for w in STOP_WORDS:
+            put(w, "function")
     return classes
+
+
+def _english_clusters() -> dict:
+    """Brown cluster paths of English words (lower-cased; the commonest casing wins), for words
+    wordfreq knows."""
+    import gzip
+
+    folder = _package_data("spacy_lookups_data")
+    if folder is None:
+        return {}
+    try:
+        import wordfreq
+
+        known = wordfreq.get_frequency_dict("en")
+    except ImportError:
+        known = None
+    with gzip.open(folder / "data" / "en_lexeme_cluster.json.gz", "rt", encoding="utf-8") as f:
+        clusters = json.load(f)
+    out: dict[str, str] = {}
+    for word, cluster in clusters.items():  # the file lists words from common to rare
+        key = word.lower()
+        if key not in out and cluster and (known is None or key in known):
+            out[key] = format(int(cluster), "b")
+    return out
+
+
+def _english_stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(lookup_key(w) for w in STOP_WORDS)
 
 
 def _cache_file() -> Path:
@@ -254,7 +304,7 @@ def _build() -> Gazetteer:
     g = Gazetteer(frozenset(first), frozenset(surnames), frozenset(interfixes), frozenset(nl_places),
                   frozenset(world), frozenset(streets), place_first, frozenset(common), _zipf_table("nl"),
                   _zipf_table("en"), frozenset(intl_first - first), frozenset(intl_last - surnames),
-                  _dutch_word_classes())
+                  _word_classes("nl"), _word_classes("en"), _english_clusters(), _english_stop_words())
     log.debug("gazetteer: %d first names, %d surnames, %d Dutch/Belgian places, %d world places",
               len(g.first_names), len(g.surnames), len(g.nl_places), len(g.world_places))
     return g

@@ -36,6 +36,7 @@ class Lexicon:
     stop_words: frozenset[str] = frozenset()  # function words (spaCy's Dutch and English stop lists)
     stop_words_nl: frozenset[str] = frozenset()
     common_words_nl: frozenset[str] = frozenset()  # Dutch ordinary words only
+    verbs_and_function_words: frozenset[str] = frozenset()  # never a surname, even capitalised ("Johnson Said")
 
 
 def _first_index(entries: frozenset[str]) -> dict:
@@ -69,15 +70,18 @@ def lexicon() -> Lexicon:
     # every Dutch function word, verb and adjective form is an ordinary word too ("mee", "werken", "dijken")
     from curation.pii.gazetteer import gazetteer
 
-    ordinary = frozenset(k for k, c in (gazetteer().word_class or {}).items() if c != "noun")
-    common |= ordinary
+    g = gazetteer()
+    ordinary = frozenset(k for k, c in (g.word_class or {}).items() if c != "noun")
+    common |= ordinary | frozenset(k for k, c in (g.word_class_en or {}).items() if c != "noun")
     common_nl |= ordinary
+    verbs = frozenset(k for table in (g.word_class or {}, g.word_class_en or {}) for k, c in table.items()
+                      if c in ("verb", "function"))
     not_names = _keys(read_list(DATA / "not_names.txt"))
     lex = Lexicon(
         first_names=_keys(first), surnames=_keys(surnames), interfixes=_keys(interfixes),
         streets=streets, street_first=_first_index(streets), places=places, place_first=_first_index(places),
         common_words=frozenset(common), not_names=not_names, stop_words=stop, stop_words_nl=_keys(NL_STOP),
-        common_words_nl=common_nl | _keys(NL_STOP),
+        common_words_nl=common_nl | _keys(NL_STOP), verbs_and_function_words=verbs | stop,
     )
     log.debug("PII lexicon: %d first names, %d surnames, %d streets, %d places",
               len(lex.first_names), len(lex.surnames), len(lex.streets), len(lex.places))

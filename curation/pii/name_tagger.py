@@ -76,12 +76,16 @@ class FeatureExtractor:
             flags.append("st")
         if key in g.interfixes:
             flags.append("ifx")
-        if key in g.common_nl:
+        if key in g.common(self.language):
             flags.append("com")
         if "-" in key and all(p in g.surnames or p in g.first_names for p in key.split("-") if p):
             flags.append("hyphname")
-        wc = g.word_class_of(key) if self.language == "nl" else None
+        wc = g.word_class_of(key, self.language)
         flags.append("wc=" + (wc or "none"))
+        if self.language == "en" and g.cluster_en:
+            path = g.cluster_en.get(key)
+            if path:
+                flags += [f"c{n}={path[:n]}" for n in (4, 8, 12) if len(path) >= n]
         ctx = [shape, fb] + flags
         if z >= COMMON_ZIPF:
             ctx.append("w=" + key)

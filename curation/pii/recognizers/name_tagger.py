@@ -52,12 +52,15 @@ class NameTaggerRecognizer(EntityRecognizer):
             if entity not in wanted or any(a < span.end and span.start < b for a, b in codes):
                 continue  # a letter pair inside "2511 CV" belongs to the postcode, not to a name
             first, last = span.first_token, span.last_token
-            while first < last and _ordinary(tokens[first].key, gaz):
+            lang = self.supported_language
+            while first < last and _ordinary(tokens[first].key, gaz, lang):
                 first += 1
-            while last > first and _ordinary(tokens[last - 1].key, gaz):
+            while last > first and _ordinary(tokens[last - 1].key, gaz, lang):
                 last -= 1
-            if first == last or not any(_name_like(t.key, gaz) for t in tokens[first:last]):
+            if first == last or not any(_name_like(t.key, gaz, lang) for t in tokens[first:last]):
                 continue  # "naar welk e-mailadres": ordinary words only, whatever their context
+            if entity == "PERSON":
+                last = _surname_after(tokens, last, gaz, lang)
             start, end = _outside_brackets(text, tokens[first].start, tokens[last - 1].end)
             if end <= start:
                 continue
@@ -73,12 +76,36 @@ class NameTaggerRecognizer(EntityRecognizer):
 
 # hesitations and back-channels an ASR transcript writes out ("eh", "uhm", "hm"): never part of a name
 FILLERS = frozenset({"eh", "ehm", "euh", "eeh", "ehh", "uh", "uhm", "um", "uhh", "hm", "hmm", "mm", "mmm", "mhm",
-                     "ah", "oh", "ooh", "nou", "tja", "ja", "nee", "oké", "ok", "okay", "hè", "he", "huh", "jaja"})
+                     "ah", "oh", "ooh", "nou", "tja", "ja", "nee", "oké", "ok", "okay", "hè", "he", "huh", "jaja",
+                     "awel", "allez", "amai", "nie", "ge", "gij", "da's", "enfin", "bon", "voilà"})
 
 
-def _ordinary(key: str, gaz) -> bool:
+INTERFIXES = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "'t", "het", "in", "op", "la", "le", "du",
+                        "di", "da", "del", "von", "mac", "mc", "o'", "el", "al", "ben", "bin"})
+
+
+def _surname_after(tokens, last: int, gaz, language: str) -> int:
+    """A person span that ends in a first name takes the surname after it that no list knows
+    ("esmee blonk", "maurits van ghoerle", "jelte garret-goedhart"); returns the new end token."""
+    if last >= len(tokens) or tokens[last].sentence_start:
+        return last
+    if tokens[last - 1].raw_end > tokens[last - 1].end:  # "Sanne, waarmee ...": a comma ends the name
+        return last
+    previous = tokens[last - 1].key
+    if previous not in gaz.first_names and previous not in gaz.intl_first_names:
+        return last
+    k = last
+    while k < len(tokens) and k - last < 3 and tokens[k].key in INTERFIXES and not tokens[k].sentence_start:
+        k += 1
+    if k < len(tokens) and not tokens[k].sentence_start and gaz.unknown_word(tokens[k].key, language, FILLERS):
+        return k + 1
+    return last
+
+
+def _ordinary(key: str, gaz, language: str = "nl") -> bool:
     """A filler, function word, verb or adjective that no name or place list knows: never part of a name."""
-    return key in FILLERS or (gaz.word_class_of(key) in ("function", "verb", "adj") and not _listed(key, gaz))
+    return key in FILLERS or (gaz.word_class_of(key, language) in ("function", "verb", "adj")
+                              and not _listed(key, gaz))
 
 
 def _listed(key: str, gaz) -> bool:
@@ -88,12 +115,14 @@ def _listed(key: str, gaz) -> bool:
             or key in gaz.place_first)
 
 
-def _name_like(key: str, gaz) -> bool:
-    """On a name or place list, or a word Dutch does not otherwise know."""
+def _name_like(key: str, gaz, language: str = "nl") -> bool:
+    """On a name or place list, or a word the language does not otherwise know."""
     if key in FILLERS:
         return False
-    return _listed(key, gaz) or key in gaz.intl_first_names or (
-        gaz.word_class_of(key) is None and key.isalpha() and key not in gaz.common_nl)
+    if len(key) < 3:  # "hu", "ed": a two-letter word is a name only as a Dutch first name ("Ed", "Bo")
+        return key in gaz.first_names
+    return _listed(key, gaz) or key in gaz.intl_first_names or (language == "en" and key in gaz.intl_surnames) or (
+        gaz.word_class_of(key, language) is None and key.isalpha() and key not in gaz.common(language))
 
 
 def _outside_brackets(text: str, start: int, end: int) -> tuple[int, int]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from curation.pii.gazetteer import gazetteer
 from curation.pii.lookups import lexicon
 from curation.pii.normalise import LETTER, SPELL
 from curation.pii.recognizers.base import NormalisedRecognizer
@@ -183,16 +184,22 @@ class NlPersonRecognizer(NormalisedRecognizer):
         if inter and k + inter < n and ok(k + inter) and not tokens[k + inter].sentence_start:
             s = k + inter
             if (cap(s) and (title or in_surnames(s))) or (known_surname(s) and (firsts or lenient or initials)) \
-                    or (in_surnames(s) and (title or initials or firsts)):
+                    or (in_surnames(s) and (title or initials or firsts)) \
+                    or (title and keys[s] not in common and len(keys[s]) >= 3 and _NAME_CHARS.match(tokens[s].text)):
+                # the last: "meneer van jumiège" in a transcript without capitals: after a title and a
+                # tussenvoegsel any word that is not an ordinary one is the surname
                 # "Tonny van Huis en Haard": "Huis en Haard" is the company Tonny works for
                 company = (firsts and not title and s + 2 < n and keys[s + 1] == "en" and cap(s + 2)
                            and cap(s) and keys[s + 2] not in lex.first_names and not tokens[s + 2].sentence_start)
                 if not company:
                     k, surname = s + 1, True
         elif k < n and k > i and (firsts or initials) and not tokens[k].sentence_start and ok(k):
-            if (cap(k) and (keys[k] not in common or in_surnames(k))) or (not cap(k) and known_surname(k)) \
-                    or (not cap(k) and (initials or lenient) and in_surnames(k)):
-                k, surname = k + 1, True
+            if (cap(k) and (keys[k] not in common or in_surnames(k) or keys[k] not in lex.verbs_and_function_words)) \
+                    or (not cap(k) and known_surname(k)) \
+                    or (not cap(k) and (initials or lenient) and in_surnames(k) and keys[k] not in common) \
+                    or (not cap(k) and (initials or lenient) and tokens[k - 1].raw_end == tokens[k - 1].end
+                        and gazetteer().unknown_word(keys[k], self.supported_language)):
+                k, surname = k + 1, True  # the last: "mijn naam is esmee blonk", a surname no list knows
         if k == i or (initials and not surname):
             return i, 0.0
         # "De Dijkgraaf Verzekeringen", "Van Dijk Energie": an organisation, not a person
