@@ -27,9 +27,8 @@ from curation.workspace import Workspace
 
 UNDECIDED = "undecided"  # only when no decision can be made at all (e.g. an unreadable policy file)
 CONSENT_OUTCOMES = CONSENT_DECISIONS + (UNDECIDED,)
-# The only stored columns the manager's numbers are computed from (table -> columns); none may hold
-# personal data. One place, so that it can be checked against the personal-data inventory
-# (`curation.inventory.is_personal(table, column)`) as soon as that exists; tests check it.
+# The only stored columns the manager's numbers are computed from (table -> columns), in one place;
+# a test checks each against the personal-data inventory (`curation.inventory.is_personal`).
 # Consent outcomes come from `curation.consent.effective`, which reads records inside the library
 # and hands out decision names only.
 MANAGER_SAFE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -41,6 +40,10 @@ MANAGER_SAFE_COLUMNS: dict[str, tuple[str, ...]] = {
     "original_deletions": ("call_id",),
     "subject_requests": ("kind", "handled_at"),
     "audit_events": ("action", "at"),
+}
+# Of those, the ones the inventory declares personal: read only to be grouped, never shown as they are.
+GROUPED_ONLY: dict[tuple[str, str], str] = {
+    ("calls", "recorded_at"): "calls are counted per week of recording (the Monday's date), never listed",
 }
 NOT_ANALYSED = "not analysed"
 ROUTINE = "routine"
