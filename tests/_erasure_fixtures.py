@@ -46,7 +46,7 @@ def _approve(ws, clip_id: str) -> None:
     play_clip(ws, clip_id, user="reviewer")
     problems = review.approval_problems(ws, clip_id, user="reviewer")
     assert not problems, problems
-    review.approve(ws, clip_id, user="reviewer")
+    review.approve(ws, clip_id, user="reviewer", attestations=review.CHECKLIST)
 
 
 def template(tmp_path_factory) -> dict:
@@ -55,7 +55,7 @@ def template(tmp_path_factory) -> dict:
     import callcorpus
 
     from curation.clips import anonymise_clip, create_clip
-    from curation.consent.decisions import analyse_consent
+    from curation.consent.analysis import analyse_consent
     from curation.difficulty.store import analyse_workspace
     from curation.ingest import ingest
     from curation.packs.build import build_pack

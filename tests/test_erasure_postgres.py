@@ -49,7 +49,7 @@ def pg_ws(tmp_path):
 
 
 def test_erasure_on_postgresql_leaves_the_words_in_no_table_and_no_table_file(pg_ws, tmp_path):
-    from curation.consent.decisions import analyse_consent
+    from curation.consent.analysis import analyse_consent
     from curation.difficulty.store import analyse_workspace
     from curation.subjects import erase_subject
 

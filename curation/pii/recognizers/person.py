@@ -10,6 +10,7 @@ from curation.pii.gazetteer import gazetteer
 from curation.pii.lookups import lexicon
 from curation.pii.normalise import LETTER, SPELL
 from curation.pii.recognizers.base import NormalisedRecognizer
+from curation.vocabulary import CALENDAR_WORDS
 
 TITLES = frozenset({"meneer", "mevrouw", "mijnheer", "mevr", "mevr.", "mw", "mw.", "dhr", "dhr.", "heer", "juffrouw",
                     "mej", "mej.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mister", "dr", "dr.", "dokter",
@@ -42,10 +43,7 @@ _PRODUCT_COMPOUND = re.compile(r"..(verzekering|verzekeringen|polis|pakket|abonn
                                r"regeling|vergoeding|garantie)$")
 # month and weekday names: a surname only right after a title, a first name or an initial ("meneer
 # Maandag", "Jan Mei"), never on their own ("op Maandag", "in Mei")
-CALENDAR = frozenset({"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-                      "oktober", "november", "december", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag",
-                      "zaterdag", "zondag", "january", "february", "march", "may", "june", "july", "august",
-                      "october", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+CALENDAR = CALENDAR_WORDS
 _INTRO_LAST = frozenset(p[-1] for p in INTROS) | {"met"}
 _TRIGGER_WORDS = frozenset({"de"})  # "de heer"
 _NAME_CHARS = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*\Z")
