@@ -277,7 +277,7 @@ def revoke_clips(conn: Connection, clip_ids, reason: str) -> list[str]:
 def revoke(ws: Workspace, clip_id: str, reason: str, user: str | None = None) -> list[str]:
     """Revoke a clip and every pack containing it (privacy reviewer or admin handling an erasure).
     Returns the ids of the packs revoked."""
-    from curation.packs.registry import revoke_for_clips
+    from curation.packs.revocation import revoke_for_clips
 
     if not (reason and reason.strip()):
         raise CurationError(f"clip {clip_id}: a reason is required to revoke it")

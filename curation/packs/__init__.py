@@ -12,8 +12,8 @@ from curation.packs.build import BuiltPack, PackRefused, build_pack
 from curation.packs.manifest import manifest_frame, manifest_rows
 from curation.packs.paths import PackPathRefused, default_path
 from curation.packs.reconcile import Reconciliation, reconcile
-from curation.packs.registry import BuildRecord, PackRecord, all_builds, all_packs, revoke_for_clips
-from curation.packs.revocation import PackRevocation, revoke_builds, revoke_packs
+from curation.packs.registry import BuildRecord, PackRecord, all_builds, all_packs
+from curation.packs.revocation import PackRevocation, revoke_builds, revoke_for_clips, revoke_packs
 from curation.packs.verify import PackInvalid, PackVerification, verify_pack
 
 __all__ = ["BuildRecord", "BuiltPack", "PackInvalid", "PackPathRefused", "PackRecord", "PackRefused",

@@ -11,7 +11,7 @@ from pathlib import Path
 from curation.packs import manifest as mf
 from curation.packs import textscan
 from curation.packs.archive import AUDIO_SUFFIXES
-from curation.packs.verify import Malformed, PackVerification, text_of
+from curation.packs.results import Malformed, PackVerification, text_of
 
 SKIP_MANIFEST_KEYS = ("sha256", "pack_id", "files", "schema", "schema_version", "player", "notes", "duration",
                       "media", "decision", "language")  # the last three: enums or a checked code
@@ -133,7 +133,7 @@ def check_audio(manifest: dict, data: dict[str, bytes], docs: dict, result: Pack
         if "anonymisation_report" not in files:
             result.add(f"clip {clip['id']}: no anonymisation report: its voices and bleeps cannot be checked")
             continue
-        from curation.packs.verify import _json
+        from curation.packs.results import _json
 
         report = _json(data[files["anonymisation_report"]], f"clip {clip['id']}: anonymisation report")
         if not isinstance(report, dict):

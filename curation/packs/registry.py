@@ -166,12 +166,3 @@ def all_packs(conn: Connection) -> list[PackRecord]:
 def packs_with_clips(conn: Connection, clip_ids) -> list[str]:
     return sorted(set(conn.execute(select(pack_clips.c.pack_id)
                                    .where(pack_clips.c.clip_id.in_(list(clip_ids)))).scalars()))
-
-
-def revoke_for_clips(conn: Connection, clip_ids, reason: str, root=None) -> list[str]:
-    """Revoke every pack and every build holding any of `clip_ids`, inside the caller's audited
-    transaction: workspace copies (under `root`, the workspace folder) are deleted, external ones
-    flagged (see `revocation`). Returns the ids of the packs revoked now."""
-    from curation.packs.revocation import revoke_builds
-
-    return revoke_builds(conn, clip_ids, reason, root=root).pack_ids

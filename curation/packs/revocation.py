@@ -104,3 +104,10 @@ def revoke_packs(ws: Workspace, clip_ids, reason: str, user: str | None = None) 
         outcome = revoke_builds(op.conn, clip_ids, reason.strip(), root=ws.root)
         op.details.update(outcome.to_dict(), reason=reason.strip())
     return outcome
+
+
+def revoke_for_clips(conn: Connection, clip_ids, reason: str, root=None) -> list[str]:
+    """Revoke every pack and every build holding any of `clip_ids`, inside the caller's audited
+    transaction: workspace copies (under `root`, the workspace folder) are deleted, external ones
+    flagged. Returns the ids of the packs revoked now."""
+    return revoke_builds(conn, clip_ids, reason, root=root).pack_ids

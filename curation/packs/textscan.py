@@ -21,9 +21,9 @@ _PUNCT = ".,?!;:"
 
 
 def known_placeholders() -> frozenset[str]:
-    from curation.clips.redaction import FALLBACK_PLACEHOLDER, placeholders
+    from curation.pii.redaction import FALLBACK_PLACEHOLDER, PLACEHOLDERS
 
-    return frozenset(placeholders().values()) | {FALLBACK_PLACEHOLDER}
+    return frozenset(PLACEHOLDERS.values()) | {FALLBACK_PLACEHOLDER}
 
 
 # the workspace's own random ids ("clip-" + 10 hex digits, "pack-" + 16): hex reads as postcodes and

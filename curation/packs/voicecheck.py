@@ -54,7 +54,7 @@ def _envelope(x: np.ndarray, sr: int) -> list[float] | None:
 
 def profile(samples: np.ndarray, sr: int, words: list[dict]) -> dict[str, dict]:
     """{role: {"median_f0_hz", "envelope_db", "seconds"}} of a clip's audio (any channel count)."""
-    from curation.anonymise.voice import median_f0
+    from curation.audio.pitch import median_f0
 
     mono = samples.mean(axis=1) if samples.ndim == 2 else samples
     mono = np.asarray(mono, dtype=np.float64)
