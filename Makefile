@@ -9,6 +9,9 @@ DASHBOARD_PORT ?= 8866
 PYTEST_ARGS ?=
 
 REVIEW_PORT ?= 8867
+# Every Voila app requires a token, like JupyterLab: Voila prints the URL with it when it starts; a
+# page or kernel request without it gets the login page (so no other local process acts as the user).
+VOILA_FLAGS = --no-browser --Voila.ip=127.0.0.1 --token --strip_sources=True --show_tracebacks=False
 
 .PHONY: setup system-deps demo demo-workspace test dashboard review-queue bench clean docs screenshots
 
@@ -29,15 +32,14 @@ demo: demo-workspace
 		--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 dashboard: demo-workspace
-	@echo "Manager dashboard: http://127.0.0.1:$(DASHBOARD_PORT)/  (numbers only; Ctrl-C stops it)"
+	@echo "Manager dashboard on port $(DASHBOARD_PORT): open the URL printed below, with its token (numbers only; Ctrl-C stops it)"
 	CURATION_WORKSPACE=$(abspath $(WORKSPACE)) CURATION_USER=manager $(BIN)/voila notebooks/manager_dashboard.ipynb \
-		--no-browser --port=$(DASHBOARD_PORT) --Voila.ip=127.0.0.1 --strip_sources=True --show_tracebacks=False \
-		--preheat_kernel=True --pool_size=1
+		--port=$(DASHBOARD_PORT) $(VOILA_FLAGS) --preheat_kernel=True --pool_size=1
 
 review-queue: demo-workspace
-	@echo "Review queue: http://127.0.0.1:$(REVIEW_PORT)/  (acting as the demo reviewer; Ctrl-C stops it)"
+	@echo "Review queue on port $(REVIEW_PORT): open the URL printed below, with its token (acting as the demo reviewer; Ctrl-C stops it)"
 	CURATION_WORKSPACE=$(abspath $(WORKSPACE)) CURATION_USER=reviewer $(BIN)/voila notebooks/reviewer_queue.ipynb \
-		--no-browser --port=$(REVIEW_PORT) --Voila.ip=127.0.0.1 --strip_sources=True --show_tracebacks=False
+		--port=$(REVIEW_PORT) $(VOILA_FLAGS)
 
 test: setup
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)

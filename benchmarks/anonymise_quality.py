@@ -102,7 +102,8 @@ def main() -> int:
     parser.add_argument("--no-pyin", action="store_true", help="Praat only (pyin takes most of the time)")
     args = parser.parse_args()
     from curation.anonymise import disguise, speaker_parameters
-    from curation.anonymise.voice import fit_to_speaker, median_f0
+    from curation.anonymise.voice import fit_to_speaker
+    from curation.audio.pitch import median_f0
 
     if args.set == "telephone":
         import telephone_speakers

@@ -50,13 +50,13 @@ def envelope_lag(a: np.ndarray, b: np.ndarray, sr: int, max_lag: float = 0.2) ->
 
 
 def median_f0(x: np.ndarray, sr: int) -> tuple[float, float]:
-    """(median F0 in Hz, fraction of 10 ms frames Praat finds voiced): the second is a rough
-    quality proxy, since a rougher, noisier voice loses voiced frames."""
-    import parselmouth
+    """(median F0 in Hz, fraction of 10 ms frames Praat finds voiced), by the library's one F0
+    helper (`curation.audio.pitch`): the second is a rough quality proxy, since a rougher, noisier
+    voice loses voiced frames."""
+    from curation.audio import pitch
 
-    f0 = parselmouth.Sound(x.astype(np.float64), sr).to_pitch(0.01, 60, 400).selected_array["frequency"]
-    median = float(np.median(f0[f0 > 0])) if np.any(f0 > 0) else float("nan")
-    return round(median, 1), round(float(np.mean(f0 > 0)), 3)
+    median = pitch.median_f0(x, sr)
+    return round(median if median is not None else float("nan"), 1), round(pitch.voiced_fraction(x, sr), 3)
 
 
 def compare(original: np.ndarray, anonymised: np.ndarray, sr: int, spans, turns, channel_of) -> dict:

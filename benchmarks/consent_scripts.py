@@ -30,7 +30,7 @@ def main() -> None:
     import callcorpus
     from curation.catalogue import get_call
     from curation.clips import create_clip
-    from curation.consent.reenactment import script_for_clip
+    from curation.consent.reenactment import build_script
     from curation.consent.script import PLACEHOLDER
     from curation.ingest import ingest
     from curation.roles import add_user
@@ -54,7 +54,7 @@ def main() -> None:
             call = get_call(ws, truth["call_id"])
             clip = create_clip(ws, call.id, 0.0, call.duration, detect=False, user="bench")
             start = time.perf_counter()
-            script = script_for_clip(ws, clip.id)
+            script = build_script(ws, clip.id, user="bench")  # the audited path a person takes
             seconds += time.perf_counter() - start
             scripts += 1
             text = _words(script.text())

@@ -31,8 +31,8 @@ sys.path.insert(0, str(REPO))
 
 CATEGORIES = ["escalation", "abusive", "confused_caller", "misunderstanding", "hard_to_understand",
               "unbalanced_conversation"]
-STATES = ["draft", "submitted", "approved", "changes_requested", "rejected", "packed", "revoked"]
-DECISIONS = ["training_allowed", "reenactment_required", "excluded"]
+from curation.vocabulary import CLIP_STATES as STATES  # noqa: E402
+from curation.vocabulary import CONSENT_DECISIONS as DECISIONS  # noqa: E402
 
 
 def seed(ws, n_calls: int, rng: random.Random) -> None:
@@ -73,7 +73,7 @@ def seed(ws, n_calls: int, rng: random.Random) -> None:
                             (clips, clip_rows), (reviews, review_rows)):
             conn.execute(table.insert(), rows)
         for _ in range(12):
-            audit.record(conn, "admin", "subject.erasure_handled", "subject", None)
+            audit._append(conn, "admin", "subject.erasure_handled", "subject", None)
 
 
 def late_call(ws, k: int) -> None:

@@ -4,13 +4,13 @@ The database does the counting (GROUP BY day or month) so the work does not grow
 of calls in Python; weeks are then formed from the few distinct days. Periods are the calendar
 date as written in each timestamp. Every frame here is an aggregate: no call, clip, customer or user ids, no names, no transcript
 text. Reading them needs only `aggregates.read`, so a manager's dashboard is built from this
-module alone. Stages that have not run yet (no difficulty scores, no consent decisions) show
-as an explicit "not analysed" / "undecided" bucket instead of failing.
+module alone. Stages that have not run yet (no difficulty scores) show as an explicit "not
+analysed" bucket instead of failing. Consent outcomes are the effective decisions every other
+reader sees (`curation.consent.effective`); only the counts leave this module.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -19,12 +19,32 @@ import pandas as pd
 from sqlalchemy import case, func, inspect, select, text
 from sqlalchemy.engine import Connection
 
-from curation.roles import actor, require
+from curation.access import reads, storage
+from curation.roles import authorised
 from curation.store.schema import audit_events, calls, clips, reviews
+from curation.vocabulary import CLIP_STATES, CONSENT_DECISIONS, REENACTMENT_REQUIRED
 from curation.workspace import Workspace
 
-CLIP_STATES = ("draft", "submitted", "changes_requested", "approved", "rejected", "packed", "revoked")
-CONSENT_OUTCOMES = ("training_allowed", "reenactment_required", "excluded", "undecided")
+UNDECIDED = "undecided"  # only when no decision can be made at all (e.g. an unreadable policy file)
+CONSENT_OUTCOMES = CONSENT_DECISIONS + (UNDECIDED,)
+# The only stored columns the manager's numbers are computed from (table -> columns), in one place;
+# a test checks each against the personal-data inventory (`curation.inventory.is_personal`).
+# Consent outcomes come from `curation.consent.effective`, which reads records inside the library
+# and hands out decision names only.
+MANAGER_SAFE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "calls": ("id", "duration", "recorded_at"),
+    "difficulty_scores": ("call_id", "categories", "difficult"),
+    "clips": ("id", "state", "created_at"),
+    "reviews": ("clip_id", "action", "at", "id"),
+    "consent_records": ("call_id", "retention_until"),
+    "original_deletions": ("call_id",),
+    "subject_requests": ("kind", "handled_at"),
+    "audit_events": ("action", "at"),
+}
+# Of those, the ones the inventory declares personal: read only to be grouped, never shown as they are.
+GROUPED_ONLY: dict[tuple[str, str], str] = {
+    ("calls", "recorded_at"): "calls are counted per week of recording (the Monday's date), never listed",
+}
 NOT_ANALYSED = "not analysed"
 ROUTINE = "routine"
 SUBMIT_ACTIONS = frozenset({"submit", "submitted", "clip.submitted", "resubmit"})
@@ -110,6 +130,7 @@ def _quantile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
+@storage("manager-safe counts through the caller's connection")
 def calls_by_category(conn: Connection) -> pd.DataFrame:
     """Number of calls per difficulty category (a call may be in several), plus routine and not analysed."""
     n_calls = conn.execute(select(func.count()).select_from(calls)).scalar_one()
@@ -132,35 +153,28 @@ def calls_by_category(conn: Connection) -> pd.DataFrame:
     return frame.sort_values(["calls", "category"], ascending=[False, True], ignore_index=True)
 
 
+@storage("manager-safe counts through the caller's connection")
 def clips_by_state(conn: Connection) -> pd.DataFrame:
     counts = dict(conn.execute(select(clips.c.state, func.count()).group_by(clips.c.state)).all())
     states = list(CLIP_STATES) + sorted(set(counts) - set(CLIP_STATES))
     return pd.DataFrame({"state": states, "clips": [int(counts.get(s, 0)) for s in states]})
 
 
-def _decisions(conn: Connection) -> pd.DataFrame:
-    """Consent outcome and lifecycle state per clip (kept in memory only; the ids never leave this module)."""
-    rows = conn.execute(select(clips.c.id, clips.c.state, clips.c.details_json)).all()
-    by_clip = {}
-    for clip_id, state, details in rows:
-        try:
-            info = json.loads(details or "{}")
-        except ValueError:
-            info = {}
-        consent = info.get("consent") if isinstance(info.get("consent"), dict) else {}
-        by_clip[clip_id] = [state, consent.get("decision") or info.get("consent_decision")]
-    tables = _tables(conn)
-    if "consent_decisions" in tables:
-        for clip_id, decision in conn.execute(text("SELECT clip_id, decision FROM consent_decisions")):
-            if clip_id in by_clip and decision:
-                by_clip[clip_id][1] = decision
-    if "consent_overrides" in tables:  # a privacy reviewer's latest override wins ("policy" withdraws it)
-        for clip_id, decision in conn.execute(text("SELECT clip_id, decision FROM consent_overrides ORDER BY id")):
-            if clip_id in by_clip and decision and decision != "policy":
-                by_clip[clip_id][1] = decision
-    frame = pd.DataFrame([(s, d) for s, d in by_clip.values()], columns=["state", "decision"])
-    frame["decision"] = frame["decision"].fillna("undecided")
-    return frame
+def _decisions(ws: Workspace, conn: Connection) -> tuple[pd.DataFrame, list[str]]:
+    """Effective consent decision and lifecycle state per clip (kept in memory only; the ids never
+    leave this module), and a note when no decision could be made."""
+    from curation.consent.effective import effective_decisions
+    from curation.errors import CurationError
+
+    states = dict(conn.execute(select(clips.c.id, clips.c.state)).all())
+    try:
+        decided = {clip_id: d.decision for clip_id, d in effective_decisions(ws, conn=conn).items()}
+        notes = []
+    except CurationError as exc:
+        decided, notes = {}, [f"consent decisions unavailable: {exc}"]
+    frame = pd.DataFrame([(state, decided.get(clip_id, UNDECIDED)) for clip_id, state in states.items()],
+                         columns=["state", "decision"])
+    return frame, notes
 
 
 def consent_outcomes(decisions: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -168,10 +182,11 @@ def consent_outcomes(decisions: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     counts = decisions["decision"].value_counts().to_dict()
     names = list(CONSENT_OUTCOMES) + sorted(set(counts) - set(CONSENT_OUTCOMES))
     frame = pd.DataFrame({"outcome": names, "clips": [int(counts.get(n, 0)) for n in names]})
-    backlog = int(((decisions["decision"] == "reenactment_required") & ~decisions["state"].isin(CLOSED_STATES)).sum())
+    backlog = int(((decisions["decision"] == REENACTMENT_REQUIRED) & ~decisions["state"].isin(CLOSED_STATES)).sum())
     return frame, backlog
 
 
+@storage("manager-safe counts through the caller's connection")
 def review_turnaround(conn: Connection) -> pd.DataFrame:
     """Per week of decision: reviews decided and hours from submission to decision (median, 90th percentile)."""
     actions = sorted(SUBMIT_ACTIONS | DECISION_ACTIONS)
@@ -197,6 +212,7 @@ def review_turnaround(conn: Connection) -> pd.DataFrame:
                          "p90_hours": [round(_quantile(hours_by_week[w], 0.9), 2) for w in weeks]}, columns=columns)
 
 
+@storage("manager-safe counts through the caller's connection")
 def retention_deletions(conn: Connection, today: date, months: int = 6) -> pd.DataFrame:
     """Originals whose retention date falls in each of the coming months (overdue ones in the first row)."""
     rows = conn.execute(text("SELECT substr(r.retention_until, 1, 7) AS month, COUNT(*) AS n "
@@ -221,6 +237,7 @@ def retention_deletions(conn: Connection, today: date, months: int = 6) -> pd.Da
     return frame
 
 
+@storage("manager-safe counts through the caller's connection")
 def erasure_requests(conn: Connection) -> pd.DataFrame:
     """Erasure requests handled per month (the consent stage's request register, else the audit trail)."""
     if "subject_requests" in _tables(conn):
@@ -241,6 +258,7 @@ def erasure_requests(conn: Connection) -> pd.DataFrame:
     return pd.DataFrame({"month": ordered, "handled": [months[m] for m in ordered]})
 
 
+@storage("manager-safe counts through the caller's connection")
 def trend(conn: Connection) -> pd.DataFrame:
     """Per week: calls recorded, of which difficult; clips created and approved."""
     day = func.substr(calls.c.recorded_at, 1, 10)
@@ -267,15 +285,14 @@ def trend(conn: Connection) -> pd.DataFrame:
                         columns=["week", "calls", "difficult_calls", "clips_created", "clips_approved"])
 
 
+@reads("aggregates.read")
 def compute(ws: Workspace, user: str | None = None, today: date | None = None) -> Aggregates:
     """All dashboard numbers in one read, for any user holding `aggregates.read`."""
-    who = actor(ws, user)
-    require(who, "aggregates.read", "read aggregates")
     today = today or datetime.now(timezone.utc).date()
-    with ws.engine.connect() as conn:
+    with authorised(ws, "aggregates.read", user, "read aggregates"), ws.engine.connect() as conn:
         by_category = calls_by_category(conn)
         by_state = clips_by_state(conn)
-        decisions = _decisions(conn)
+        decisions, notes = _decisions(ws, conn)
         outcomes, backlog = consent_outcomes(decisions)
         turnaround = review_turnaround(conn)
         deletions = retention_deletions(conn, today)
@@ -283,7 +300,6 @@ def compute(ws: Workspace, user: str | None = None, today: date | None = None) -
         weekly = trend(conn)
         n_calls = conn.execute(select(func.count()).select_from(calls)).scalar_one()
         hours = conn.execute(select(func.coalesce(func.sum(calls.c.duration), 0.0))).scalar_one()
-    notes = []
     if NOT_ANALYSED in set(by_category["category"]):
         notes.append("some calls have no difficulty score yet")
     totals = {"calls": int(n_calls), "hours_of_audio": round(float(hours) / 3600.0, 1),

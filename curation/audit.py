@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from curation.access import storage, within_operation
 from curation.store.schema import audit_events
 from curation.workspace import utcnow
 
@@ -27,9 +28,17 @@ def _digest(seq: int, at: str, actor: str, action: str, object_type: str | None,
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+@within_operation()
 def record(conn: Connection, actor: str, action: str, object_type: str | None = None,
            object_id: str | None = None, **details) -> int:
-    """Append one event inside the caller's transaction; returns its sequence number."""
+    """Append one event inside the caller's transaction (only inside an operation: `curation.roles`
+    records each operation's event); returns its sequence number."""
+    return _append(conn, actor, action, object_type, object_id, **details)
+
+
+def _append(conn: Connection, actor: str, action: str, object_type: str | None = None,
+            object_id: str | None = None, **details) -> int:
+    """The append itself (tests and benchmarks that build a trail row by row call it directly)."""
     if conn.dialect.name == "sqlite":
         # take the write lock first so two writers cannot both read the same chain head
         conn.exec_driver_sql("UPDATE audit_events SET seq = seq WHERE 0")
@@ -54,6 +63,7 @@ class ChainProblem:
     problem: str
 
 
+@storage("reads the audit trail through the caller's connection")
 def verify(conn: Connection) -> list[ChainProblem]:
     """Walk the chain from the first event; every break is reported with its sequence number."""
     problems: list[ChainProblem] = []
@@ -71,6 +81,7 @@ def verify(conn: Connection) -> list[ChainProblem]:
     return problems
 
 
+@storage("reads the audit trail through the caller's connection")
 def count(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(audit_events)).scalar_one()
 
@@ -92,6 +103,7 @@ class AuditEvent:
                 "object_type": self.object_type, "object_id": self.object_id, "details": self.details}
 
 
+@storage("reads the audit trail through the caller's connection")
 def events(conn: Connection, *, actor: str | None = None, action: str | None = None,
            object_type: str | None = None, object_id: str | None = None, since: str | None = None,
            until: str | None = None, after_seq: int | None = None, limit: int | None = None,
@@ -123,6 +135,7 @@ def events(conn: Connection, *, actor: str | None = None, action: str | None = N
             for r in conn.execute(query)]
 
 
+@storage("reads the audit trail through the caller's connection")
 def last_seq(conn: Connection, *, object_type: str, object_id: str, actions) -> int:
     """Sequence number of the newest event on an object with one of `actions` (0 when none)."""
     value = conn.execute(select(func.max(audit_events.c.seq)).where(
@@ -131,6 +144,7 @@ def last_seq(conn: Connection, *, object_type: str, object_id: str, actions) -> 
     return int(value or 0)
 
 
+@storage("reads the audit trail through the caller's connection")
 def head(conn: Connection) -> tuple[int, str]:
     """(sequence number, hash) of the newest event: note it somewhere else (a ticket, a report) as a
     witness; `check_anchor` later proves the trail still extends that point."""
@@ -139,6 +153,7 @@ def head(conn: Connection) -> tuple[int, str]:
     return (last.seq, last.hash) if last else (0, GENESIS)
 
 
+@storage("reads the audit trail through the caller's connection")
 def check_anchor(conn: Connection, seq: int, digest: str) -> ChainProblem | None:
     """A hash chain alone cannot show that its newest events were cut off or that it was rebuilt
     from scratch; a head noted earlier can. None when event `seq` still carries `digest`."""

@@ -44,24 +44,68 @@ def build_demo(root: str | Path, calls: int = 50, seed: int = 1, clips: int = 3,
 def _later_stages(clips: int) -> list:
     """Stages of the demo that run when their part of the workbench is installed."""
     stages = []
-    try:
-        from curation.difficulty.store import analyse_workspace
-        stages.append(lambda ws, say: (say("scoring call difficulty"), analyse_workspace(ws, user="admin")))
-    except ImportError:
-        pass
-    try:
-        from curation.consent.decisions import analyse_consent
-        stages.append(lambda ws, say: (say("analysing consent"), analyse_consent(ws, user="trainer")))
-    except ImportError:
-        pass
-    try:
-        from curation.clips.demo import seed_demo_clips
-        if clips:
-            stages.append(lambda ws, say: (say(f"cutting and anonymising {clips} demo clips"),
-                                           seed_demo_clips(ws, count=clips, say=say)))
-    except ImportError:
-        pass
+    from curation.consent.analysis import analyse_consent
+    from curation.difficulty.store import analyse_workspace
+
+    stages.append(lambda ws, say: (say("scoring call difficulty"), analyse_workspace(ws, user="admin")))
+    stages.append(lambda ws, say: (say("analysing consent"), analyse_consent(ws, user="trainer")))
+    if clips:
+        stages.append(lambda ws, say: (say(f"cutting and anonymising {clips} demo clips"),
+                                       _seed_demo_clips(ws, count=clips, say=say)))
     return stages
+
+
+def _candidate_calls(ws: Workspace) -> list[str]:
+    """Difficult calls first (when the difficulty stage has scored them), then the rest by id."""
+    from sqlalchemy import select
+
+    from curation.difficulty.tables import difficulty_scores
+    from curation.store.schema import calls
+
+    with ws.engine.connect() as conn:
+        ids = list(conn.execute(select(calls.c.id).order_by(calls.c.id)).scalars())
+        ranked = list(conn.execute(select(difficulty_scores.c.call_id)
+                                   .order_by(difficulty_scores.c.score.desc())).scalars())
+    return ranked + [i for i in ids if i not in set(ranked)]
+
+
+def _seed_demo_clips(ws: Workspace, count: int = 3, seconds: float = 30.0, trainer: str = "trainer",
+                     reviewer: str = "reviewer", say: Callable[[str], None] = lambda _m: None) -> dict[str, str]:
+    """Cut `count` clips from the most difficult calls, anonymise and submit them (as the demo trainer);
+    the demo reviewer listens to and approves the first one whose consent decision allows it, attesting
+    the checklist. Each step is the library's own audited operation. Returns clip id -> state. A clip
+    that cannot be anonymised (blocked) stays a draft, with the reason said."""
+    from curation import review
+    from curation.clips.anonymise import anonymise_clip
+    from curation.clips.audio import play_clip
+    from curation.clips.edit import create_clip
+    from curation.errors import CurationError
+
+    states: dict[str, str] = {}
+    approved = False
+    for call_id in _candidate_calls(ws)[:count]:
+        clip = create_clip(ws, call_id, 0.0, seconds, title=f"Fragment uit gesprek {call_id}", snap="word",
+                           user=trainer)
+        result = anonymise_clip(ws, clip.id, user=trainer)
+        if not result.ok:
+            say(f"demo clip {clip.id} stays a draft: {result.blocked_reason}")
+            states[clip.id] = "draft"
+            continue
+        review.submit(ws, clip.id, user=trainer)
+        states[clip.id] = "submitted"
+        if approved:
+            continue
+        play_clip(ws, clip.id, user=reviewer)  # the reviewer listens before deciding
+        problems = review.approval_problems(ws, clip.id, user=reviewer)
+        if problems:
+            say(f"demo clip {clip.id} left for review: {problems[0]}")
+            continue
+        try:
+            states[clip.id] = review.approve(ws, clip.id, user=reviewer, attestations=review.CHECKLIST).state
+            approved = True
+        except CurationError as exc:
+            say(f"demo clip {clip.id} not approved: {exc}")
+    return states
 
 
 def demo_is_current(root: str | Path) -> bool:

@@ -1,31 +1,30 @@
 """Retention: originals (recording and transcript) are deleted once their retention date has passed.
 
 `due_originals` lists what would go (the dry run); `run_retention` deletes it in one audited
-operation. The deletion itself (`OriginalRemoval`) is shared with erasure requests
-(`curation.subjects`): rows are changed inside the caller's transaction and the files are moved
-aside first, so a failed transaction puts them back and a committed one removes them.
+operation. What goes, what is overwritten and what stays is not listed here: the personal-data
+inventory (`curation.inventory`) declares it per column and per file kind, and `forget` (shared
+with erasure requests, `curation.subjects`) applies it. Files are deleted only after the
+transaction committed, then the database file is vacuumed (`curation.store.forget`).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import column, delete, inspect, select, table, update
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
 from curation.consent.record import ANALYSED, compute_record, manifest_fields, retention_date, store_record
-from curation.consent.tables import original_deletions
+from curation.consent.tables import original_deletions, subject_requests
+from curation.inventory import file_kinds
 from curation.roles import actor, operation, require
-from curation.store.schema import calls, consent_records, speakers, turns, words
+from curation.store.forget import PendingFiles, clips_of, finish_pending, forget_calls
+from curation.store.schema import calls, consent_records
 from curation.workspace import Workspace, utcnow
-
-# tables holding transcript text or quotes of a call (besides words/turns/speakers), when present
-QUOTE_TABLES = ("difficulty_evidence",)
 
 
 @dataclass(frozen=True)
@@ -42,10 +41,13 @@ class RetentionReport:
     today: str
     due: list[DueOriginal]
     deleted: list[str] = field(default_factory=list)
+    request_id: str | None = None
+    files_deleted: int = 0
+    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"dry_run": self.dry_run, "today": self.today, "deleted": self.deleted,
-                "due": [d.__dict__ for d in self.due]}
+        return {"dry_run": self.dry_run, "today": self.today, "deleted": self.deleted, "request_id": self.request_id,
+                "files_deleted": self.files_deleted, "notes": self.notes, "due": [d.__dict__ for d in self.due]}
 
 
 def due_originals(ws: Workspace, today: date | None = None) -> list[DueOriginal]:
@@ -71,84 +73,79 @@ def due_originals(ws: Workspace, today: date | None = None) -> list[DueOriginal]
     return due
 
 
-class OriginalRemoval:
-    """Deletes originals of calls inside one transaction; call `commit()` after the transaction
-    committed (removes the files) or `rollback()` when it failed (puts them back)."""
+# ---- where the files of each declared kind are, for some calls --------------------------------
 
-    def __init__(self, ws: Workspace, conn: Connection):
-        self.ws, self.conn = ws, conn
-        self.moved: list[tuple[Path, Path]] = []
-        self.tables = set(inspect(conn).get_table_names())
+def _originals(ws: Workspace, conn: Connection, call_ids, clip_ids):
+    paths = []
+    for start in range(0, len(call_ids), 400):
+        chunk = call_ids[start:start + 400]
+        paths += [ws.path_of(p) for p in conn.execute(select(calls.c.audio_path).where(calls.c.id.in_(chunk)))
+                  .scalars() if p]
+    return paths, []
 
-    def _move_aside(self, path: Path) -> None:
-        if path.exists():
-            aside = self.ws.tmp / f"deleting-{secrets.token_hex(6)}-{path.name}"
-            self.ws.tmp.mkdir(parents=True, exist_ok=True)
-            os.replace(path, aside)
-            self.moved.append((path, aside))
 
-    def remove(self, call_id: str, reason: str, who: str, request_id: str | None = None,
-               keep_consent: bool = True) -> None:
-        """Recording file, transcript words/turns/speakers and stored quotes of `call_id`. With
-        `keep_consent` the consent record stays (flags, dates; quotes removed) so decisions of
-        clips already made still hold; without it (erasure) the record goes too."""
-        conn = self.conn
-        row = conn.execute(select(calls.c.audio_path).where(calls.c.id == call_id)).first()
-        if row is None:
-            return
-        if keep_consent:
-            self._keep_consent_without_quotes(call_id)
+def _clip_folders(ws: Workspace, conn: Connection, call_ids, clip_ids):
+    return [ws.derived / "clips" / clip_id for clip_id in clip_ids], []
+
+
+def _exports(ws: Workspace, conn: Connection, call_ids, clip_ids):
+    """Access exports holding any of these calls: in the workspace they go; a copy written elsewhere
+    is named in a note (its place was never recorded, it could carry the person's name)."""
+    paths, notes, wanted = [], [], set(call_ids)
+    for row in conn.execute(select(subject_requests).where(subject_requests.c.kind == "access")
+                            .order_by(subject_requests.c.handled_at)):
+        summary = json.loads(row.summary_json or "{}")
+        if not wanted & set(summary.get("calls", [])):
+            continue
+        if summary.get("location") == "workspace" and summary.get("path"):
+            paths.append(ws.path_of(summary["path"]))
         else:
-            conn.execute(delete(consent_records).where(consent_records.c.call_id == call_id))
-        for rows in (words, turns, speakers):
-            conn.execute(delete(rows).where(rows.c.call_id == call_id))
-        for name in QUOTE_TABLES:
-            if name in self.tables:
-                quotes = table(name, column("call_id"))
-                conn.execute(delete(quotes).where(quotes.c.call_id == call_id))
+            notes.append(f"access export {row.id} of {row.handled_at[:10]} was written outside the workspace: "
+                         "delete that copy by hand")
+    return paths, notes
+
+
+LOCATORS = {"original recording": _originals, "anonymised clip": _clip_folders, "subject-access export": _exports}
+
+
+def files_to_forget(ws: Workspace, conn: Connection, purpose: str, call_ids, clip_ids) -> tuple[list[Path], list[str]]:
+    """Every file of a kind the inventory deletes for `purpose`, belonging to these calls or clips."""
+    paths, notes = [], []
+    for kind in file_kinds():
+        if (kind.erasure if purpose == "erasure" else kind.retention) == "delete":
+            found, said = LOCATORS[kind.name](ws, conn, list(call_ids), list(clip_ids))
+            paths += found
+            notes += said
+    return paths, notes
+
+
+def _keep_consent_record(ws: Workspace, conn: Connection, call_id: str) -> None:
+    """Retention keeps the consent record: build it from the transcript while it is still there
+    (the inventory's scrubber then removes its quotes)."""
+    row = conn.execute(select(consent_records).where(consent_records.c.call_id == call_id)).mappings().first()
+    row = dict(row) if row else None
+    if row is None or row["source"] != ANALYSED:
+        record = compute_record(ws, call_id, conn=conn)
+        store_record(conn, record, manifest_fields(row))
+
+
+def forget(ws: Workspace, conn: Connection, purpose: str, call_ids: list[str], pending: PendingFiles, who: str,
+           request_id: str) -> tuple[dict[str, int], list[str]]:
+    """What `purpose` ("erasure" or "retention") does to these calls, inside the caller's
+    transaction: stage their files, record the deletion tombstones, then overwrite, scrub and
+    delete rows as the inventory declares. Returns (rows touched per table, notes)."""
+    clip_ids = clips_of(conn, call_ids)
+    paths, notes = files_to_forget(ws, conn, purpose, call_ids, clip_ids)
+    for path in paths:
+        pending.add(path)
+    if purpose == "retention":
+        for call_id in call_ids:
+            _keep_consent_record(ws, conn, call_id)
+    for call_id in call_ids:
         conn.execute(delete(original_deletions).where(original_deletions.c.call_id == call_id))
-        conn.execute(original_deletions.insert().values(call_id=call_id, reason=reason, deleted_at=utcnow(),
+        conn.execute(original_deletions.insert().values(call_id=call_id, reason=purpose, deleted_at=utcnow(),
                                                         deleted_by=who, request_id=request_id))
-        self._move_aside(self.ws.path_of(row.audio_path))
-
-    def _keep_consent_without_quotes(self, call_id: str) -> None:
-        row = self.conn.execute(select(consent_records).where(consent_records.c.call_id == call_id)).mappings().first()
-        row = dict(row) if row else None
-        if row is None or row["source"] != ANALYSED:
-            record = compute_record(self.ws, call_id, conn=self.conn)  # while the transcript is still there
-            store_record(self.conn, record, manifest_fields(row))
-            row = dict(self.conn.execute(select(consent_records).where(consent_records.c.call_id == call_id))
-                       .mappings().first())
-        details = json.loads(row["details_json"] or "{}")
-        evidence = details.get("evidence") or {}
-        for key, value in list(evidence.items()):
-            if isinstance(value, dict) and "quote" in value:
-                value["quote"] = None
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, dict):
-                        item["quote"] = None
-        details.update(evidence=evidence, transcript_deleted=True)
-        self.conn.execute(update(consent_records).where(consent_records.c.call_id == call_id)
-                          .values(details_json=json.dumps(details, ensure_ascii=False)))
-
-    def remove_folder(self, path: Path) -> None:
-        self._move_aside(path)
-
-    def commit(self) -> int:
-        import shutil
-
-        for _, aside in self.moved:
-            shutil.rmtree(aside, ignore_errors=True) if aside.is_dir() else aside.unlink(missing_ok=True)
-        n, self.moved = len(self.moved), []
-        return n
-
-    def rollback(self) -> None:
-        for original, aside in reversed(self.moved):
-            if aside.exists():
-                original.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(aside, original)
-        self.moved = []
+    return forget_calls(conn, call_ids, purpose), notes
 
 
 def run_retention(ws: Workspace, dry_run: bool = True, today: date | None = None,
@@ -157,22 +154,30 @@ def run_retention(ws: Workspace, dry_run: bool = True, today: date | None = None
     who = actor(ws, user)
     require(who, "retention.run", "run retention")
     today = today or date.today()
-    due = due_originals(ws, today)
-    report = RetentionReport(dry_run, today.isoformat(), due)
+    report = RetentionReport(dry_run, today.isoformat(), [])
+    if not dry_run:
+        report.notes += finish_pending(ws)
+    report.due = due_originals(ws, today)
+    report.request_id = "ret-" + secrets.token_hex(6)
+    pending = PendingFiles(ws, report.request_id)
     action = "retention.dry_run" if dry_run else "retention.run"
-    removal = None
     try:
-        with operation(ws, "retention.run", action, "workspace", None, user=user, what="run retention") as op:
-            if not dry_run:
-                removal = OriginalRemoval(ws, op.conn)
-                for item in due:
-                    removal.remove(item.call_id, "retention", op.actor.name)
-                    report.deleted.append(item.call_id)
-            op.details.update({"today": report.today, "due": len(due), "deleted": report.deleted})
+        with operation(ws, "retention.run", action, "retention_run", report.request_id, user=user,
+                       what="run retention") as op:
+            touched = {}
+            if not dry_run and report.due:
+                ids = [d.call_id for d in report.due]
+                touched, notes = forget(ws, op.conn, "retention", ids, pending, op.actor.name, report.request_id)
+                report.deleted, report.notes = ids, report.notes + notes
+                pending.write(touched)
+            op.details.update({"today": report.today, "due": len(report.due), "deleted": report.deleted,
+                               "files": len(pending.paths), "rows": touched})
     except BaseException:
-        if removal:
-            removal.rollback()
+        pending.discard()
         raise
-    if removal:
-        removal.commit()
+    if pending.journal.exists():
+        report.files_deleted, vacuumed = pending.finish()
+        if not vacuumed:
+            report.notes.append("the database was busy or a file could not be deleted: "
+                                "`curation doctor --fix` completes the deletion")
     return report

@@ -7,8 +7,9 @@ An edit sends a submitted, approved or packed clip back to draft (`curation.clip
 approves a clip they created or edited. Approval is refused unless the anonymised transcript
 re-scans clean, every bleep verified, the voices were disguised (or the clip is re-enactment
 only), the consent decision allows the use, and the reviewer listened to the anonymised clip
-after its last edit. State changes are compare-and-set inside the transaction: of two
-reviewers acting at once, one wins and the other gets `ConcurrentChange`.
+after its last edit, and the reviewer attested every item of the `CHECKLIST` (the UI's ticks
+and the CLI's `--attest` both end up here). State changes are compare-and-set inside the
+transaction: of two reviewers acting at once, one wins and the other gets `ConcurrentChange`.
 """
 
 from __future__ import annotations
@@ -19,14 +20,16 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from curation import audit
+from curation.access import mutates, reads, within_operation
 from curation.checksums import sha256_file
-from curation.clips.consent import ClipConsent, ConsentUnavailable, clip_consent, keep_decision
 from curation.clips.model import EDIT_ACTIONS, STATES, Clip
 from curation.clips.redaction import PiiUnavailable, rescan, unresolved
 from curation.clips.store import (ClipStateError, ConcurrentChange, load_anonymisation, load_clip, lock_clip,
                                   set_details, transition)
+from curation.consent.effective import effective_decisions
+from curation.consent.policy import ConsentDecision
 from curation.errors import CurationError, PermissionDenied
-from curation.roles import actor, operation, require
+from curation.roles import authorised, operation
 from curation.store.schema import clips, reviews
 from curation.workspace import Workspace, utcnow
 
@@ -39,9 +42,15 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "revoke": (frozenset(set(STATES) - {"revoked"}), "revoked"),
 }
 
-__all__ = ["ApprovalRefused", "ClipStateError", "ConcurrentChange", "FourEyesViolation", "TRANSITIONS",
-           "approval_problems", "approve", "editors", "reject", "request_changes", "revoke", "revoke_clips",
-           "submit"]
+# what the reviewer attests personally before approving (the library checks everything it can itself)
+CHECKLIST: dict[str, str] = {
+    "listened": "I listened to the whole anonymised clip",
+    "transcript_clean": "The redacted transcript names no person, address, number or account",
+    "voices_disguised": "Voices are disguised and nothing else identifies the caller or the agent",
+}
+
+__all__ = ["CHECKLIST", "ApprovalRefused", "ClipStateError", "ConcurrentChange", "FourEyesViolation", "TRANSITIONS",
+           "approval_problems", "approve", "missing_attestations", "reject", "request_changes", "revoke", "revoke_clips", "submit"]
 
 
 class ApprovalRefused(CurationError):
@@ -54,7 +63,7 @@ class FourEyesViolation(PermissionDenied):
     """The reviewer created or edited the clip."""
 
 
-def editors(conn: Connection, clip: Clip) -> set[str]:
+def _editors(conn: Connection, clip: Clip) -> set[str]:
     """Everyone who created or edited the clip (from the audit trail)."""
     found = {e.actor for e in audit.events(conn, object_type="clip", object_id=clip.id)
              if e.action in EDIT_ACTIONS}
@@ -84,22 +93,25 @@ def _simple(ws: Workspace, clip_id: str, verb: str, permission: str, user: str |
         return load_clip(op.conn, clip_id)
 
 
+@mutates("clips.submit", "clip.submitted")
 def submit(ws: Workspace, clip_id: str, user: str | None = None, reason: str | None = None) -> Clip:
     """Hand an anonymised clip to the privacy reviewers (trainer)."""
     return _simple(ws, clip_id, "submit", "clips.submit", user, reason, False, "submit clips for review")
 
 
+@mutates("clips.review", "clip.rejected")
 def reject(ws: Workspace, clip_id: str, reason: str, user: str | None = None) -> Clip:
     """Refuse the clip for good (privacy reviewer; reason required)."""
     return _simple(ws, clip_id, "reject", "clips.review", user, reason, True, "reject clips")
 
 
+@mutates("clips.review", "clip.changes_requested")
 def request_changes(ws: Workspace, clip_id: str, reason: str, user: str | None = None) -> Clip:
     """Send the clip back to its trainer with what to change (privacy reviewer; reason required)."""
     return _simple(ws, clip_id, "request_changes", "clips.review", user, reason, True, "request changes")
 
 
-def _content_problems(ws: Workspace, clip: Clip, anon: dict | None, consent: ClipConsent | None,
+def _content_problems(ws: Workspace, clip: Clip, anon: dict | None, consent: ConsentDecision | None,
                       consent_problem: str | None) -> list[str]:
     """Every approval precondition about the clip's content that does not hold (no DB writes)."""
     problems: list[str] = []
@@ -134,7 +146,7 @@ def _content_problems(ws: Workspace, clip: Clip, anon: dict | None, consent: Cli
     elif consent is not None:
         if not consent.allows_use:
             problems.append(f"consent decision is {consent.decision}: the clip may not be used "
-                            f"({consent.reason_text('en')})")
+                            f"({'; '.join(r.en for r in consent.reasons)})")
         voice = (report.get("voice") or {}).get("method") or anon.get("voice_method")
         if voice in (None, "none") and not consent.reenactment_only:
             problems.append("voices were not disguised (voice method none) and the clip is not re-enactment only")
@@ -147,68 +159,106 @@ def _played_since_edit(conn: Connection, clip_id: str, reviewer: str) -> bool:
                              after_seq=last_edit, limit=1))
 
 
+@reads("clips.review")
 def approval_problems(ws: Workspace, clip_id: str, user: str | None = None) -> list[str]:
-    """What stands between the clip and approval by `user` (empty: it can be approved). Read only."""
-    who = actor(ws, user)
-    with ws.engine.connect() as conn:
-        clip = load_clip(conn, clip_id)
-        anon = load_anonymisation(conn, clip_id)
-        problems = [] if clip.state == "submitted" else [f"clip is {clip.state}, not submitted"]
-        if who.name in editors(conn, clip):
-            problems.append(f"{who.name} created or edited this clip (four eyes)")
-        if not _played_since_edit(conn, clip_id, who.name):
-            problems.append(f"{who.name} has not played the anonymised clip since its last edit")
-    consent, consent_problem = _consent(ws, clip_id)
-    return problems + _content_problems(ws, clip, anon, consent, consent_problem)
+    """What stands between the clip and approval by `user` (empty: it can be approved, once the
+    reviewer attests the `CHECKLIST`). Read only."""
+    with authorised(ws, "clips.review", user, "review clips") as who:
+        with ws.engine.connect() as conn:
+            clip = load_clip(conn, clip_id)
+            anon = load_anonymisation(conn, clip_id)
+            problems = [] if clip.state == "submitted" else [f"clip is {clip.state}, not submitted"]
+            if who.name in _editors(conn, clip):
+                problems.append(f"{who.name} created or edited this clip (four eyes)")
+            if not _played_since_edit(conn, clip_id, who.name):
+                problems.append(f"{who.name} has not played the anonymised clip since its last edit")
+        consent, consent_problem = _consent(ws, clip_id)
+        return problems + _content_problems(ws, clip, anon, consent, consent_problem)
 
 
-def _consent(ws: Workspace, clip_id: str) -> tuple[ClipConsent | None, str | None]:
+def _consent(ws: Workspace, clip_id: str, conn: Connection | None = None) -> tuple[ConsentDecision | None, str | None]:
+    """The clip's effective consent decision (`curation.consent.effective`), or why there is none."""
     try:
-        return clip_consent(ws, clip_id), None
-    except ConsentUnavailable as exc:
-        return None, str(exc)
+        decision = effective_decisions(ws, [clip_id], conn=conn).get(clip_id)
+    except CurationError as exc:
+        return None, f"clip {clip_id}: no consent decision ({exc})"
+    if decision is None:
+        return None, f"clip {clip_id}: no consent decision (clip not found)"
+    return decision, None
 
 
-def approve(ws: Workspace, clip_id: str, user: str | None = None, reason: str | None = None) -> Clip:
-    """Declare the clip safe to use (privacy reviewer, not its creator or an editor)."""
-    who = actor(ws, user)
-    require(who, "clips.review", "approve clips")
-    with ws.engine.connect() as conn:
-        before = load_clip(conn, clip_id)
-        anon = load_anonymisation(conn, clip_id)
-    if before.state != "submitted":
-        raise ClipStateError(f"clip {clip_id} is {before.state}; cannot approve it (needs submitted)")
-    consent, consent_problem = _consent(ws, clip_id)
-    problems = _content_problems(ws, before, anon, consent, consent_problem)  # slow part: outside the lock
-    with operation(ws, "clips.review", "clip.approved", "clip", clip_id, user=user, what="approve clips") as op:
+def missing_attestations(attestations) -> list[str]:
+    """The `CHECKLIST` items not among `attestations` (unknown items are refused): what a reviewer
+    still has to attest before `approve` accepts."""
+    given = set(attestations or ())
+    unknown = sorted(given - set(CHECKLIST))
+    if unknown:
+        raise CurationError(f"unknown checklist item(s) {', '.join(unknown)}; the checklist is "
+                            f"{', '.join(CHECKLIST)}")
+    return [item for item in CHECKLIST if item not in given]
+
+
+@mutates("clips.review", "clip.approved")
+def approve(ws: Workspace, clip_id: str, user: str | None = None, reason: str | None = None,
+            attestations=()) -> Clip:
+    """Declare the clip safe to use (privacy reviewer, not its creator or an editor). `attestations`:
+    the `CHECKLIST` items the reviewer attests (all are required; they are kept with the approval)."""
+    with authorised(ws, "clips.review", user, "approve clips") as who:
+        missing = missing_attestations(attestations)
+        with ws.engine.connect() as conn:
+            before = load_clip(conn, clip_id)
+            anon = load_anonymisation(conn, clip_id)
+        if before.state != "submitted":
+            raise ClipStateError(f"clip {clip_id} is {before.state}; cannot approve it (needs submitted)")
+        consent, consent_problem = _consent(ws, clip_id)
+        problems = _content_problems(ws, before, anon, consent, consent_problem)  # slow part: outside the lock
+        if missing:
+            problems.append("the reviewer did not attest: " + "; ".join(CHECKLIST[m] for m in missing))
+        return _approve(ws, who, clip_id, before, anon, consent, problems, reason, sorted(set(attestations)))
+
+
+def _approve(ws: Workspace, who, clip_id: str, before: Clip, anon: dict | None, checked: ConsentDecision | None,
+             problems: list[str], reason: str | None, attested: list[str]) -> Clip:
+    from curation.consent.decisions import store_decision
+
+    with operation(ws, "clips.review", "clip.approved", "clip", clip_id, user=who.name,
+                   what="approve clips") as op:
         lock_clip(op.conn, clip_id)
         clip = load_clip(op.conn, clip_id)
         if clip.updated_at != before.updated_at and clip.state == "submitted":
             raise ConcurrentChange(f"clip {clip_id} changed while you reviewed it; reload it and try again")
         if clip.state != "submitted":
             transition(op.conn, clip_id, TRANSITIONS["approve"][0], "approved", "approve it")  # raises
-        if who.name in editors(op.conn, clip):
+        if who.name in _editors(op.conn, clip):
             raise FourEyesViolation(f"clip {clip_id}: {who.name} created or edited it and may not approve it "
                                     "(four eyes: another privacy reviewer must)")
         if not _played_since_edit(op.conn, clip_id, who.name):
             problems.insert(0, f"{who.name} has not played the anonymised clip since its last edit")
         if problems:
             raise ApprovalRefused(f"clip {clip_id} cannot be approved: " + "; ".join(problems))
-        keep_decision(op.conn, ws, clip_id, who.name)  # before the state change: the decision checked above
+        consent, _ = _consent(ws, clip_id, op.conn)  # as it is now, inside the lock
+        if consent is None or consent.decision != checked.decision or consent.reasons != checked.reasons:
+            raise ConcurrentChange(f"clip {clip_id}: its consent decision changed while you reviewed it; "
+                                   "reload it and try again")
+        store_decision(op.conn, consent, who.name)  # before the state change: the clip keeps this decision
         left = transition(op.conn, clip_id, TRANSITIONS["approve"][0], "approved", "approve it")
         _record_review(op.conn, clip_id, who.name, "approve", reason)
-        set_details(op.conn, load_clip(op.conn, clip_id), approved_consent=consent.to_dict(), approved_by=who.name,
-                    approved_at=utcnow(), approved_files={k: v["sha256"] for k, v in anon["files"].items()})
-        op.details.update({"from": left, "to": "approved", "reason": reason, "consent": consent.decision})
+        set_details(op.conn, load_clip(op.conn, clip_id), approved_consent=consent.brief(), approved_by=who.name,
+                    approved_at=utcnow(), approved_files={k: v["sha256"] for k, v in anon["files"].items()},
+                    approved_attestations=attested)
+        op.details.update({"from": left, "to": "approved", "reason": reason, "consent": consent.decision,
+                           "attested": attested})
         return load_clip(op.conn, clip_id)
 
 
+@within_operation("packs.build")
 def mark_packed(conn: Connection, clip_ids: list[str]) -> None:
     """approved -> packed for every clip (inside the pack build's transaction)."""
     for clip_id in clip_ids:
         transition(conn, clip_id, TRANSITIONS["pack"][0], "packed", "pack it")
 
 
+@within_operation("subject_requests.handle", "retention.run")
 def revoke_clips(conn: Connection, clip_ids, reason: str) -> list[str]:
     """Mark clips revoked inside the caller's transaction (erasure); returns the ids changed.
     The caller records the audit event."""
@@ -223,10 +273,11 @@ def revoke_clips(conn: Connection, clip_ids, reason: str) -> list[str]:
     return changed
 
 
+@mutates("subject_requests.handle", "clip.revoked")
 def revoke(ws: Workspace, clip_id: str, reason: str, user: str | None = None) -> list[str]:
     """Revoke a clip and every pack containing it (privacy reviewer or admin handling an erasure).
     Returns the ids of the packs revoked."""
-    from curation.packs.registry import revoke_for_clips
+    from curation.packs.revocation import revoke_for_clips
 
     if not (reason and reason.strip()):
         raise CurationError(f"clip {clip_id}: a reason is required to revoke it")

@@ -14,7 +14,8 @@ from typing import Iterator
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
-from curation import audit
+from curation import access, audit
+from curation.access import mechanism, mutates, reads, storage
 from curation.errors import CurationError, PermissionDenied
 from curation.store.schema import users
 from curation.users import current_user
@@ -47,6 +48,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "subject_requests.handle": frozenset({"privacy_reviewer", "admin"}),
     "audit.read": frozenset({"privacy_reviewer", "admin"}),
     "users.manage": frozenset({"admin"}),
+    "users.list": EVERYONE,                      # who holds which role: any known user, never a stranger
 }
 
 
@@ -68,11 +70,18 @@ class Actor:
         return f"user {self.name!r} ({', '.join(sorted(self.roles)) or 'no role in this workspace'})"
 
 
+@storage("reads the users table through the caller's connection")
 def roles_of(conn: Connection, name: str) -> frozenset[str]:
     return frozenset(conn.execute(select(users.c.role).where(users.c.name == name)).scalars())
 
 
+@mechanism("who is acting: the permission machinery itself")
 def actor(ws: Workspace, name: str | None = None) -> Actor:
+    """The acting user and their roles: `name`, else the user of the operation in progress on this
+    workspace, else `current_user()` ($CURATION_USER, JupyterHub's user, the OS user)."""
+    current = access.acting()
+    if current is not None and current.root == str(ws.root) and name in (None, current.actor.name):
+        return current.actor
     name = name or current_user()
     with ws.engine.connect() as conn:
         return Actor(name, roles_of(conn, name))
@@ -83,7 +92,26 @@ def require(who: Actor, permission: str, what: str | None = None) -> None:
         raise KeyError(f"unknown permission {permission!r}")
     if not who.can(permission):
         needed = " or ".join(sorted(PERMISSIONS[permission]))
+        if not who.roles:
+            raise PermissionDenied(f"user {who.name!r} is not known in this workspace and may not "
+                                   f"{what or permission.replace('.', ' ')}; an admin gives roles "
+                                   f"(`curation users add {who.name} --role ROLE`)")
         raise PermissionDenied(f"{who.describe()} may not {what or permission.replace('.', ' ')}; needs role {needed}")
+
+
+@mechanism("checks a permission: the permission machinery itself")
+@contextmanager
+def authorised(ws: Workspace, permission: str, user: str | None = None, what: str | None = None) -> Iterator[Actor]:
+    """Check `permission` for the acting user and run the block as that user, without a transaction
+    or an audit event: for the slow, read-only preparation of an operation (the operation that
+    follows records the event) and for reads that are not audited."""
+    who = actor(ws, user)
+    require(who, permission, what)
+    token = access.enter(access.Acting(who, permission, str(ws.root)))
+    try:
+        yield who
+    finally:
+        access.leave(token)
 
 
 @dataclass
@@ -96,19 +124,34 @@ class Operation:
     details: dict = field(default_factory=dict)
 
 
+@mechanism("the one audited write path itself")
 @contextmanager
 def operation(ws: Workspace, permission: str, action: str, object_type: str | None = None,
               object_id: str | None = None, user: str | None = None, what: str | None = None) -> Iterator[Operation]:
     """Check `permission` for the acting user, open one transaction, and record `action` in the
-    audit trail when the body succeeds (nothing is written when it fails)."""
+    audit trail when the body succeeds (nothing is written when it fails). Inside the body the
+    library's building blocks (`curation.access.within_operation`) may run; outside they refuse."""
     who = actor(ws, user)
     require(who, permission, what)
-    with ws.transaction() as conn:
-        op = Operation(conn, who, object_id)
+    with _run(ws, who, permission, action, object_type, object_id) as op:
         yield op
-        audit.record(conn, who.name, action, object_type, op.object_id, **op.details)
 
 
+@contextmanager
+def _run(ws: Workspace, who: Actor, permission: str, action: str, object_type: str | None,
+         object_id: str | None) -> Iterator[Operation]:
+    """The transaction and the audit event of an operation whose permission is already settled."""
+    token = access.enter(access.Acting(who, permission, str(ws.root)))
+    try:
+        with ws.transaction() as conn:
+            op = Operation(conn, who, object_id)
+            yield op
+            audit.record(conn, who.name, action, object_type, op.object_id, **op.details)
+    finally:
+        access.leave(token)
+
+
+@mutates("users.manage", "user.role_added")
 def add_user(ws: Workspace, name: str, role: str, user: str | None = None) -> None:
     """Give `name` a role (admin only). The first user of an empty workspace may make themselves admin."""
     if role not in ROLES:
@@ -118,10 +161,12 @@ def add_user(ws: Workspace, name: str, role: str, user: str | None = None) -> No
     who = actor(ws, user)
     with ws.engine.connect() as conn:
         empty = conn.execute(select(users.c.name).limit(1)).first() is None
-    if empty and role == "admin" and name == who.name:
-        with ws.transaction() as conn:
-            conn.execute(users.insert().values(name=name, role=role, added_by=who.name, added_at=utcnow()))
-            audit.record(conn, who.name, "user.role_added", "user", name, role=role, bootstrap=True)
+    if empty and role == "admin" and name == who.name:  # bootstrap: nobody could have given the role yet
+        with _run(ws, who, "users.manage", "user.role_added", "user", name) as op:
+            if op.conn.execute(select(users.c.name).limit(1)).first() is not None:
+                raise PermissionDenied(f"{who.describe()} may not manage users; another admin bootstrapped first")
+            op.conn.execute(users.insert().values(name=name, role=role, added_by=who.name, added_at=utcnow()))
+            op.details.update(role=role, bootstrap=True)
         return
     with operation(ws, "users.manage", "user.role_added", "user", name, user=user, what="manage users") as op:
         if role in roles_of(op.conn, name):
@@ -130,6 +175,7 @@ def add_user(ws: Workspace, name: str, role: str, user: str | None = None) -> No
         op.details["role"] = role
 
 
+@mutates("users.manage", "user.role_removed")
 def remove_user(ws: Workspace, name: str, role: str, user: str | None = None) -> None:
     with operation(ws, "users.manage", "user.role_removed", "user", name, user=user, what="manage users") as op:
         result = op.conn.execute(delete(users).where(users.c.name == name, users.c.role == role))
@@ -138,14 +184,24 @@ def remove_user(ws: Workspace, name: str, role: str, user: str | None = None) ->
         op.details["role"] = role
 
 
-def list_users(ws: Workspace) -> list[tuple[str, str]]:
+@reads("users.list")
+def list_users(ws: Workspace, user: str | None = None) -> list[tuple[str, str]]:
+    """Every (name, role) pair; for users known in the workspace only."""
+    require(actor(ws, user), "users.list", "list users")
     with ws.engine.connect() as conn:
         return [(r.name, r.role) for r in conn.execute(select(users).order_by(users.c.name, users.c.role))]
 
 
+@mutates("users.manage", "user.role_added")
 def seed_demo_users(ws: Workspace, names_to_roles: dict[str, str], admin: str = "admin") -> None:
-    """The demo workspace's users: one per role (the admin bootstraps the others)."""
-    add_user(ws, admin, "admin", user=admin)
+    """The demo workspace's users: one per role (the admin bootstraps the others on an empty
+    workspace); a batch of `add_user` operations, one audited `user.role_added` event per role
+    given that was not there yet."""
+    with ws.engine.connect() as conn:
+        existing = {(r.name, r.role) for r in conn.execute(select(users.c.name, users.c.role))}
+    if (admin, "admin") not in existing:
+        add_user(ws, admin, "admin", user=admin)
+        existing.add((admin, "admin"))
     for name, role in names_to_roles.items():
-        if (name, role) not in list_users(ws):
+        if (name, role) not in existing:
             add_user(ws, name, role, user=admin)

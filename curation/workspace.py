@@ -5,7 +5,11 @@
     W/originals/       original recordings, owner-only; never served or exported
     W/derived/         clips and anonymised audio
     W/packs/           exported clip packs
-    W/keys/secret.key  random key for keyed hashes and voice disguise (owner-only)
+    W/exports/         subject-access exports
+    W/keys/secret.key  random key for keyed hashes and voice disguise
+
+Everything is created owner-only (folders 0700, files 0600): the folder holds original recordings
+and transcripts. `curation doctor` reports a workspace whose permissions are too open.
 """
 
 from __future__ import annotations
@@ -25,18 +29,32 @@ from sqlalchemy.engine import Connection, Engine
 
 from curation.errors import WorkspaceError
 from curation.store import current_revision, head_revision, migrate
+from curation.store.personal_data import DATABASE_FILES
 
 WORKSPACE_FILE = "workspace.json"
 FORMAT = "curation-workspace"
+FOLDERS = ("originals", "derived", "packs", "exports", "tmp", "keys")
 
 
 def utcnow() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+@contextmanager
+def owner_only() -> Iterator[None]:
+    """Files and folders created inside are readable and writable by their owner only (umask 077).
+    The umask is per process: callers also chmod what they create when it matters."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA secure_delete=ON")  # deleted and overwritten content is zeroed in the file
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
@@ -62,6 +80,10 @@ class Workspace:
     @property
     def packs(self) -> Path:
         return self.root / "packs"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
 
     @property
     def tmp(self) -> Path:
@@ -109,17 +131,25 @@ class Workspace:
             raise WorkspaceError(f"{root}: a workspace already exists here")
         if root.exists() and any(root.iterdir()):
             raise WorkspaceError(f"{root}: folder is not empty; choose a new folder for the workspace")
-        root.mkdir(parents=True, exist_ok=True)
-        for sub, mode in (("originals", 0o700), ("derived", 0o750), ("packs", 0o750), ("tmp", 0o700), ("keys", 0o700)):
-            (root / sub).mkdir(mode=mode, exist_ok=True)
-            os.chmod(root / sub, mode)
-        key_path = root / "keys" / "secret.key"
-        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32) + "\n")
-        config = {"format": FORMAT, "version": 1, "database_url": database_url, "created_at": utcnow()}
-        (root / WORKSPACE_FILE).write_text(json.dumps(config, indent=2) + "\n")
-        return cls.open(root)
+        with owner_only():
+            root.mkdir(parents=True, exist_ok=True)
+            os.chmod(root, 0o700)
+            for sub in FOLDERS:
+                (root / sub).mkdir(mode=0o700, exist_ok=True)
+                os.chmod(root / sub, 0o700)
+            key_path = root / "keys" / "secret.key"
+            fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32) + "\n")
+            config = {"format": FORMAT, "version": 1, "database_url": database_url, "created_at": utcnow()}
+            fd = os.open(root / WORKSPACE_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(json.dumps(config, indent=2) + "\n")
+            ws = cls.open(root)  # creates the SQLite file (and its -wal/-shm) under the umask
+        for name in DATABASE_FILES:
+            if (root / name).exists():
+                os.chmod(root / name, 0o600)
+        return ws
 
     @classmethod
     def open(cls, root: str | os.PathLike, upgrade: bool = True) -> "Workspace":

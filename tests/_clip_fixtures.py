@@ -63,14 +63,14 @@ def populate(ws, tmp: Path, stems=("call1",)) -> list[str]:
     from curation.roles import add_user, list_users
 
     for name, role in USERS.items():
-        if (name, role) not in list_users(ws):
+        if (name, role) not in list_users(ws, user="admin"):
             add_user(ws, name, role, user="admin")
     for stem in stems:
         make_call(tmp / "calls" / stem, stem)
     manifest = write_manifest(tmp / "calls", stems)
     outcomes = ingest(ws, [tmp / "calls"], actor="admin", manifest=manifest)
     assert all(o.status != "failed" for o in outcomes), [o.message for o in outcomes]
-    return call_ids(ws)
+    return call_ids(ws, user="admin")
 
 
 # consent situations per call stem (manifest columns); call1 allows training use
@@ -141,13 +141,13 @@ def prepared(tmp_path_factory, tmp_path):
 
 
 def approve_clip(ws, clip_id: str, trainer: str = "trainer", reviewer: str = "reviewer"):
-    """Submit, listen as the reviewer, approve."""
+    """Submit, listen as the reviewer, approve (attesting the whole checklist)."""
     from curation import review
     from curation.clips import play_clip
 
     review.submit(ws, clip_id, user=trainer)
     play_clip(ws, clip_id, user=reviewer)
-    return review.approve(ws, clip_id, user=reviewer)
+    return review.approve(ws, clip_id, user=reviewer, attestations=review.CHECKLIST)
 
 
 def run_cli(monkeypatch, capsys, *args, user: str = "trainer") -> tuple[int, str, str]:

@@ -12,11 +12,13 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture
-def workspace(tmp_path):
+def workspace(tmp_path, monkeypatch):
+    """A workspace with an admin and a trainer, `tester`, who is the acting user unless a test names another."""
     from curation.workspace import Workspace
 
     from curation.roles import add_user
 
+    monkeypatch.setenv("CURATION_USER", "tester")
     ws = Workspace.create(tmp_path / "ws")
     add_user(ws, "admin", "admin", user="admin")
     add_user(ws, "tester", "trainer", user="admin")

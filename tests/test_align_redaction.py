@@ -55,14 +55,14 @@ def mismatched_call(tmp_path_factory):
 
 
 def test_stereo_webvtt_call_is_aligned_on_each_speakers_channel_at_ingest(workspace, stereo_call):
-    from curation.catalogue import get_call, load_transcript
+    from curation.catalogue import get_call, read_transcript
     from curation.ingest import ingest
 
     folder, truth = stereo_call
     (outcome,) = ingest(workspace, [folder / "call-stereo.wav"], actor="tester")
     assert outcome.status == "imported", outcome.message
     assert "words aligned" in outcome.message
-    transcript = load_transcript(workspace, outcome.call_id)
+    transcript = read_transcript(workspace, outcome.call_id)
     assert {s.role: s.channel for s in transcript.speakers} == {"agent": 0, "customer": 1}
     assert within(transcript.words, truth) >= 0.9
     assert sum(w.aligned for w in transcript.words) >= 0.9 * len(transcript.words)
@@ -73,7 +73,7 @@ def test_stereo_webvtt_call_is_aligned_on_each_speakers_channel_at_ingest(worksp
 
 
 def test_ingest_without_espeak_keeps_the_estimate_with_a_warning(workspace, stereo_call, monkeypatch):
-    from curation.catalogue import load_transcript
+    from curation.catalogue import read_transcript
     from curation.ingest import ingest
 
     monkeypatch.setenv("CURATION_ESPEAK_LIBRARY", "/nonexistent/libespeak-ng.so.1")
@@ -81,7 +81,7 @@ def test_ingest_without_espeak_keeps_the_estimate_with_a_warning(workspace, ster
     (outcome,) = ingest(workspace, [folder / "call-stereo.wav"], actor="tester")
     assert outcome.status == "imported"
     assert "warning: word times estimated, not aligned" in outcome.message
-    words = load_transcript(workspace, outcome.call_id).words
+    words = read_transcript(workspace, outcome.call_id).words
     assert all(w.estimated and not w.aligned for w in words)
 
 

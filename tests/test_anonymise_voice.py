@@ -14,18 +14,11 @@ from curation.anonymise.keys import VoiceKeyError, create_key, load_key, load_or
 from curation.anonymise.spectral import disguise_spectral
 from curation.anonymise.voice import F0_BOUNDARY_HZ, MIN_SHIFT_SEMITONES, fit_to_speaker
 from curation.audio import read
+from curation.audio.pitch import median_f0
 from tests._anonymise_fixtures import VOICES, make_call, voiced
 
 KEY_A, KEY_B = b"a" * 32, b"b" * 32
 ALPHA_LOW, ALPHA_HIGH, SEMITONES, FORMANT = (0.40, 0.55), (1.40, 1.70), (6.0, 9.0), (1.10, 1.25)
-
-
-def median_f0(x: np.ndarray, sr: int) -> float:
-    import parselmouth
-
-    pitch = parselmouth.Sound(x.astype(np.float64), sr).to_pitch(0.01, 60, 500)
-    f0 = pitch.selected_array["frequency"]
-    return float(np.median(f0[f0 > 0]))
 
 
 def test_parameters_are_deterministic_for_a_key():

@@ -48,7 +48,7 @@ def some_activity(workspace) -> None:
     from curation import review
     from curation.catalogue import call_ids
     from curation.clips import create_clip, play_clip
-    from curation.consent.decisions import decide_call, evaluate_clip
+    from curation.consent.decisions import call_outcomes, evaluate_clip
     from curation.workspace import Workspace
 
     from tests.test_widgets import submitted_clip
@@ -56,8 +56,9 @@ def some_activity(workspace) -> None:
     with Workspace.open(workspace) as ws:
         clip_id = submitted_clip(ws)
         play_clip(ws, clip_id, user="reviewer")
-        review.approve(ws, clip_id, user="reviewer")
-        other = next(c for c in call_ids(ws) if decide_call(ws, c)[1].decision == "reenactment_required")
+        review.approve(ws, clip_id, user="reviewer", attestations=review.CHECKLIST)
+        outcomes = call_outcomes(ws, call_ids(ws, user="trainer"), user="trainer")
+        other = next(c for c, outcome in outcomes.items() if outcome == "reenactment_required")
         draft = create_clip(ws, other, 5.0, 25.0, title="needs actors", user="trainer")
         evaluate_clip(ws, draft.id, user="trainer")
 

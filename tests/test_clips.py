@@ -293,11 +293,11 @@ def test_migration_0004_upgrades_a_0003_workspace_and_keeps_its_clips(tmp_path):
 
 
 def test_demo_clips_fill_the_review_states(ws_clips):
-    from curation.clips.demo import seed_demo_clips
+    from curation.demo import _seed_demo_clips
 
     ws, clips = ws_clips
     said = []
-    states = seed_demo_clips(ws, count=2, seconds=3.2, say=said.append)
+    states = _seed_demo_clips(ws, count=2, seconds=3.2, say=said.append)
     assert sorted(states.values()) == ["approved", "submitted"], (states, said)
 
 

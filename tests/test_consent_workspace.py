@@ -10,10 +10,9 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from curation.clips import create_clip
-from curation.consent.decisions import (OverrideRefused, analyse_consent, decide_clip, override_decision,
-                                        override_history, set_policy)
+from curation.consent.analysis import analyse_consent
+from curation.consent.decisions import OverrideRefused, decide_clip, override_decision, override_history, set_policy
 from curation.consent.policy import PolicyError, default_policy_text
-from curation.consent.record import consent_record
 from curation.errors import PermissionDenied
 from curation.roles import add_user
 from curation.store.schema import audit_events
@@ -40,6 +39,13 @@ def clip_of(ws, call_id):
     return create_clip(ws, call_id, 0.0, 3.0, detect=False, user="tester").id
 
 
+def consent_record(ws, call_id, user="tester"):
+    """The call's stored record as `consent show` returns it (an audited read)."""
+    from curation.consent.analysis import call_consent
+
+    return call_consent(ws, call_id, user=user)["record"]
+
+
 def events(ws, action):
     with ws.engine.connect() as conn:
         return [json.loads(r.details_json) | {"actor": r.actor, "object_id": r.object_id}
@@ -51,15 +57,15 @@ def test_analyse_stores_a_record_per_call_with_evidence_and_one_audit_event(ws):
     assert summary.calls == 4 and summary.objections == 1
     assert summary.decisions == {"training_allowed": 1, "reenactment_required": 2, "excluded": 1}
     rec = consent_record(ws, "objects")
-    assert rec.customer_objected and rec.sources["customer_objected"] == "transcript"
-    assert rec.evidence["objection"]["role"] == "customer" and rec.evidence["objection"]["time"] > 0
-    assert consent_record(ws, "quality").notice_purposes == ("quality",)
+    assert rec["customer_objected"] and rec["sources"]["customer_objected"] == "transcript"
+    assert rec["evidence"]["objection"]["role"] == "customer" and rec["evidence"]["objection"]["time"] > 0
+    assert consent_record(ws, "quality")["notice_purposes"] == ["quality"]
     [event] = events(ws, "consent.analysed")
     assert event["calls"] == 4 and "Ik wil" not in json.dumps(event)  # no transcript text in the audit trail
 
 
 def test_a_manager_may_not_analyse_or_read_consent(ws):
-    from curation.consent.decisions import call_consent
+    from curation.consent.analysis import call_consent
 
     with pytest.raises(PermissionDenied):
         analyse_consent(ws, user="mia")
@@ -99,13 +105,14 @@ def test_a_secret_recording_cannot_be_overridden_into_training(ws):
 
 
 def test_changing_the_policy_redecides_open_clips_but_not_approved_ones(ws):
-    from curation.clips.consent import keep_decision
     from curation.clips.store import transition
+    from curation.consent.decisions import store_decision
+    from curation.roles import operation
 
     open_clip, approved_clip = clip_of(ws, "objects"), clip_of(ws, "objects")
-    with ws.transaction() as conn:  # what approval does: keep the decision, then change the state
-        keep_decision(conn, ws, approved_clip, "rev")
-        transition(conn, approved_clip, {"draft"}, "approved", "approve it")
+    with operation(ws, "clips.review", "test.approved", user="rev") as op:  # what approval does: keep, then change
+        store_decision(op.conn, decide_clip(ws, approved_clip, conn=op.conn), "rev")
+        transition(op.conn, approved_clip, {"draft"}, "approved", "approve it")
     strict = default_policy_text().replace(
         'when = { customer_objected = true }\ndecision = "reenactment_required"',
         'when = { customer_objected = true }\ndecision = "excluded"')
@@ -176,7 +183,7 @@ def test_cli_override_without_reason_is_a_usage_error_and_with_reason_works(ws, 
 
 
 def test_a_reviewer_corrects_a_record_and_its_open_clips_are_redecided(ws):
-    from curation.consent.decisions import correct_record
+    from curation.consent.analysis import correct_record
 
     clip = clip_of(ws, "quality")
     assert decide_clip(ws, clip).decision == "reenactment_required"
@@ -190,7 +197,7 @@ def test_a_reviewer_corrects_a_record_and_its_open_clips_are_redecided(ws):
     assert record.notice_purposes == ("quality", "training") and record.sources["notice_purposes"] == "correction"
     assert decide_clip(ws, clip).decision == "training_allowed"
     analyse_consent(ws, user="tester")  # a new analysis keeps the correction
-    assert consent_record(ws, "quality").notice_purposes == ("quality", "training")
+    assert consent_record(ws, "quality")["notice_purposes"] == ["quality", "training"]
     [event] = events(ws, "consent.corrected")
     assert event["clips_changed"] == [clip] and event["reason"].startswith("De IVR")
 

@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from curation.catalogue import calls_frame, load_transcript
+from curation.catalogue import calls_frame, read_transcript
 from curation.cli.main import cli
 from curation.roles import list_users
 from curation.workspace import Workspace
@@ -17,10 +17,10 @@ def test_demo_builds_a_workspace_once_and_if_missing_keeps_it(tmp_path):
     result = CliRunner().invoke(cli, ["demo", "--workspace", str(root), "--calls", "3", "--seed", "5"])
     assert result.exit_code == 0, result.output
     ws = Workspace.open(root)
-    frame = calls_frame(ws)
+    frame = calls_frame(ws, user="trainer")
     assert set(frame.call_id) == {"c0001-s5", "c0002-s5", "c0003-s5"}
-    assert all(load_transcript(ws, c) is not None for c in frame.call_id)
-    assert {r for _, r in list_users(ws)} == {"trainer", "privacy_reviewer", "manager", "admin"}
+    assert all(read_transcript(ws, c, user="trainer") is not None for c in frame.call_id)
+    assert {r for _, r in list_users(ws, user="manager")} == {"trainer", "privacy_reviewer", "manager", "admin"}
     assert not list(ws.tmp.iterdir()), "the generated corpus must not stay in the workspace"
     assert not list(root.rglob("*.truth.json")), "ground truth never goes into a workspace"
     from curation.clips import list_clips

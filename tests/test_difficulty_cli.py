@@ -245,3 +245,53 @@ def test_cli_weights_from_a_file(analysed, tmp_path):
     bad.write_text('{"signals": {"volume": 1}}')
     refused = run("difficulty", "weights", "-w", analysed.root, "--file", bad)
     assert refused.exit_code != 0 and "bad.json" in refused.output and "volume" in refused.output
+
+
+# ---- one difficulty rule: what is stored, what the browser ranks and what the widget filters agree ----
+
+def stored_scores(ws) -> dict:
+    from sqlalchemy import select
+
+    from curation.difficulty.tables import difficulty_scores
+
+    with ws.engine.connect() as conn:
+        return {r.call_id: (r.score, bool(r.difficult), r.categories)
+                for r in conn.execute(select(difficulty_scores.c.call_id, difficulty_scores.c.score,
+                                             difficulty_scores.c.difficult, difficulty_scores.c.categories))}
+
+
+def browsed_scores(ws) -> dict:
+    from curation.difficulty.browse import difficult_calls_frame
+
+    frame = difficult_calls_frame(ws, all_calls=True)
+    return {r.call_id: (r.score, bool(r.difficult), r.categories) for r in frame.itertuples()}
+
+
+def test_stored_and_browsed_difficulty_agree_before_and_after_new_weights(analysed):
+    from curation.difficulty.tags import save_weights
+
+    before = stored_scores(analysed)
+    assert before == browsed_scores(analysed)
+    assert before["angry"][1] and not before["routine"][1]
+    save_weights(analysed, {"abusive_language": 0.0, "complaint_language": 0.0, "difficult_threshold": 5.0})
+    after = stored_scores(analysed)
+    assert after == browsed_scores(analysed)
+    assert after["angry"][0] < before["angry"][0]  # the stored scores were re-scored by the same rule
+
+
+def test_the_call_browser_filters_through_the_librarys_rule(analysed):
+    import pandas as pd
+
+    from curation.difficulty.browse import difficult_calls_frame, filter_difficult
+    from widgets.call_browser import CallBrowser
+
+    browser = CallBrowser(analysed, user="tester")
+    frame = difficult_calls_frame(analysed, all_calls=True)
+    for difficult_only, min_score in ((True, 0.0), (False, 30.0), (True, 30.0), (False, 0.0)):
+        browser.difficult_only.value, browser.min_score.value = difficult_only, min_score
+        expected = filter_difficult(frame, min_score=min_score, difficult_only=difficult_only)
+        assert list(browser.filtered()["call_id"]) == list(expected["call_id"])
+    browser.difficult_only.value, browser.min_score.value = True, 0.0
+    assert set(browser.filtered()["call_id"]) == {c for c, (_s, difficult, _c) in stored_scores(analysed).items()
+                                                 if difficult}
+    assert isinstance(browser.frame, pd.DataFrame)

@@ -10,7 +10,7 @@ import pytest
 
 from curation.difficulty import CATEGORIES, SIGNAL_NAMES, Weights, WeightsError, analyse_call, compute_signals, score_signals
 from curation.difficulty.acoustics import LoudnessEnvelope
-from curation.difficulty.browse import score_matrix
+from curation.difficulty.scoring import assess
 from curation.model import Speaker, Transcript, Word
 from tests.test_difficulty_support import ROUTINE, Line, say
 
@@ -57,9 +57,13 @@ def test_vectorised_scores_match_the_single_call_scores():
     sigs = [compute_signals(say(*lines)) for lines in (ROUTINE, ABUSIVE, UNBALANCED, MISUNDERSTANDING)]
     matrix = np.array([[s[n].strength for n in SIGNAL_NAMES] for s in sigs])
     w = Weights.default()
-    scores, cats = score_matrix(matrix, w)
-    assert list(scores) == pytest.approx([score_signals(s, w).score for s in sigs], abs=0.01)
-    assert set(cats) == set(CATEGORIES)
+    a = assess(matrix, w)
+    singles = [score_signals(s, w) for s in sigs]
+    assert list(a.scores) == pytest.approx([r.score for r in singles], abs=0.01)
+    assert set(a.category_scores) == set(CATEGORIES)
+    assert [a.categories(i) for i in range(len(sigs))] == [r.categories for r in singles]
+    assert list(a.difficult) == [r.difficult for r in singles]
+    assert [r.categories for r in singles][1] != ()  # the abusive call is in a category: the check can fail
 
 
 def test_weights_from_toml_and_json_files_and_flat_overrides(tmp_path):

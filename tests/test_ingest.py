@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from curation import audit
-from curation.catalogue import calls_frame, consent_fields, get_call, load_transcript
+from curation.catalogue import calls_frame, consent_fields, get_call, read_transcript
 from curation.ingest import ingest
 from tests import fixtures
 
@@ -44,7 +44,7 @@ def test_each_format_imports_with_words_and_roles(workspace, tmp_path, fmt, chan
     assert call.channels == channels and call.channel_layout == ("stereo" if channels == 2 else "mono")
     assert call.duration == pytest.approx(fixtures.DURATION, abs=0.25)  # mp3 adds encoder padding
     assert call.transcript_format == fmt
-    t = load_transcript(workspace, "call17")
+    t = read_transcript(workspace, "call17")
     assert [w.text for w in t.words] == [w[3] for w in fixtures.EXCHANGE]
     assert sorted(s.role for s in t.speakers) == ["agent", "customer"]
     if channels == 2:
@@ -78,7 +78,7 @@ def test_manifest_metadata_and_keyed_customer_reference(workspace, tmp_path):
     with workspace.engine.connect() as conn:
         dump = "\n".join(str(r) for t in ("calls", "audit_events") for r in conn.execute(sa.text(f"SELECT * FROM {t}")))
     assert "KL-12345" not in dump
-    consent = consent_fields(workspace, "C-001")
+    consent = consent_fields(workspace, "C-001", user="admin")
     assert consent["notice_played"] is True and consent["notice_purposes"] == "quality;training"
     assert consent["retention_until"] == "2027-03-02" and consent["customer_objected"] is False
 
@@ -168,7 +168,7 @@ def test_audio_only_call_imports_without_transcript(workspace, tmp_path):
     fixtures.tone_audio(folder / "silent_call.wav")
     [outcome] = ingest(workspace, [folder], actor="tester")
     assert outcome.status == "imported"
-    assert load_transcript(workspace, "silent_call") is None
+    assert read_transcript(workspace, "silent_call") is None
 
 
 def test_a_manager_may_not_import(workspace, tmp_path):

@@ -207,14 +207,14 @@ def test_interrupt_mid_build_leaves_nothing(ws_clips, tmp_path):
     ws, clips = ws_clips
     approve_clip(ws, clips["c1"])
     out = tmp_path / "p.zip"
-    out.write_bytes(b"the previous pack")
+    out.write_bytes(b"the previous pack")  # not a build of this workspace: replaced only with force
 
     def interrupt(stage, fraction):
         if fraction > 0.5:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        build_pack(ws, "p", [clips["c1"]], out, "T", user="trainer", progress=interrupt)
+        build_pack(ws, "p", [clips["c1"]], out, "T", user="trainer", progress=interrupt, force=True)
     assert out.read_bytes() == b"the previous pack"  # an existing file is only replaced by a finished pack
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "ws") == ["p.zip"]
     with ws.engine.connect() as conn:
@@ -337,10 +337,18 @@ def test_verify_rescans_transcripts_for_pii(shared, tmp_path):
                 del w["redacted"]
         return json.dumps(doc).encode()
 
-    bad = _rewrite(shared[2].path, tmp_path / "bad.zip", change=leak, fix_checksums=True)
+    from tests._pack_fixtures import forge
+
+    def leak_all(d):
+        for name in list(d):
+            d[name] = leak(name, d[name])
+
+    bad = forge(shared[2].path, tmp_path / "bad.zip", files=leak_all)  # captions and page redone to match
     result = verify_pack(bad)
-    assert any("PII re-scan finds 1 unredacted span(s) in the transcript (PHONE_NUMBER)" in p
+    assert any("transcript holds 1 span(s) of personal data (PHONE_NUMBER)" in p
                for p in result.problems), result.problems
+    tampered = _rewrite(shared[2].path, tmp_path / "tampered.zip", change=leak, fix_checksums=True)
+    assert any("captions (VTT) do not match the transcript JSON" in p for p in verify_pack(tampered).problems)
 
 
 def test_verify_refuses_audio_in_a_reenactment_clip(shared, tmp_path):
@@ -359,7 +367,7 @@ def test_verify_refuses_audio_in_a_reenactment_clip(shared, tmp_path):
 def test_verify_refuses_what_is_not_a_zip(tmp_path):
     path = tmp_path / "x.zip"
     path.write_bytes(b"PK\x03\x04 nope")
-    _fails(path, "not a readable zip file")
+    _fails(path, "not a zip file")
 
 
 def test_a_title_naming_someone_stops_the_build(ws_clips, tmp_path):

@@ -64,8 +64,22 @@ def test_pii_span_refuses_an_invalid_span():
         PiiSpan("NAME", 0, 3, 0.9)
 
 
-def test_warm_builds_the_shared_engine():
+def test_warm_builds_the_shared_engine_and_the_gazetteer_cache(tmp_path, monkeypatch):
+    """After `warm()` the process-wide engine exists with our Dutch recognizers, the gazetteer's
+    cache file is written (the next process loads it), and detection needs no further set-up."""
+    from curation.pii import engine, gazetteer
+
+    monkeypatch.setenv("CURATION_CACHE_DIR", str(tmp_path / "cache"))
+    gazetteer.gazetteer.cache_clear()  # build it now, into this test's cache folder
+    monkeypatch.setattr(engine, "_shared", None)
     warm()
+    shared = engine.analyzer()
+    assert engine._shared is shared and engine.analyzer() is shared
+    dutch = {e for r in shared.registry.get_recognizers("nl", all_fields=True) for e in r.supported_entities}
+    assert {"NL_BSN", "NL_POSTCODE", "PERSON", "PHONE_NUMBER"} <= dutch
+    assert gazetteer._cache_file().parent == tmp_path / "cache" and gazetteer._cache_file().is_file()
+    found = {s.entity_type for s in detect("Met Jan de Vries, mijn nummer is 06-12345678.", analyzer=shared)}
+    assert {"PERSON", "PHONE_NUMBER"} <= found
 
 
 @pytest.mark.parametrize("word,value", [("nul", 0), ("twaalf", 12), ("vierendertig", 34), ("drieentwintig", 23),

@@ -26,6 +26,13 @@ FOUND = [
     ("mijn zus woont in gent", "LOCATION", "gent"),
     ("Ik ben Jan de Vries en Piet komt ook.", "PERSON", "Piet"),
     ("Goedemorgen, u spreekt met Tonny van Huis en Haard.", "PERSON", "Tonny"),
+    # Belgian addresses: box numbers, -baan/-lei streets, four-digit postcode and town
+    ("Ik woon op de Seppebaan 40 bus 2 in 9000 Broechem.", "LOCATION", "Seppebaan 40 bus 2"),
+    ("Ik woon op de Seppebaan 40 bus 2 in 9000 Broechem.", "LOCATION", "9000 Broechem"),
+    ("mijn adres is zesentachtig vierenzeventig wulveringem", "LOCATION", "zesentachtig vierenzeventig wulveringem"),
+    # a surname no list knows after a first name, in a transcript without capitals
+    ("goedemiddag met maurits van ghoerle", "PERSON", "maurits van ghoerle"),
+    ("ja met jelte garret-goedhart", "PERSON", "jelte garret-goedhart"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -44,6 +51,9 @@ KEPT = [
     ("Goedemorgen, u spreekt met Tonny van Huis en Haard.", "Huis en Haard"),
     ("Prima, Maandag kom ik langs.", "Prima, Maandag"),
     ("ja ehm ik bel eh over uhm mijn factuur", "ehm ik bel eh over uhm"),
+    ("In 1998 bezochten we de stad.", "1998"),
+    ("Goedemiddag, met Sanne, waarmee kan ik helpen?", "waarmee"),
+    ("Het kost 2000 euro per jaar.", "2000 euro"),
 ]
 
 

@@ -82,5 +82,46 @@ def test_transcript_redaction_replaces_words_and_keeps_times():
 
 
 def test_transcript_pseudonyms_leave_no_original():
-    red = redact_transcript(_transcript(), mode="pseudonym", key="call-9")
+    t = _transcript()
+    red = redact_transcript(t, mode="pseudonym", key="call-9")
     assert "Jan" not in red.text and "3511" not in red.text and "[" not in red.text
+    assert [w.text for w in red.words][:5] == ["Met", "wie", "spreek", "ik?", "Met"]  # the rest is kept
+    assert red.words[5].text.endswith(",") and red.words[5].start == 2.5 and len(red.words) == 8
+
+
+# ---- one fictional-value generator, one redaction rule ---------------------------------------------------
+
+def test_one_generator_for_pseudonyms_and_scripts_consistent_per_key_and_order_free():
+    import re
+    from datetime import date
+
+    from curation.consent import script
+    from curation.pii.fiction import ADULT_AGES, FictionalValues
+
+    assert script.FictionalValues is FictionalValues and Pseudonymiser is FictionalValues
+    a, b = FictionalValues("call-1"), FictionalValues("call-1")
+    mentions = [("PHONE_NUMBER", "06-12345678"), ("DATE_OF_BIRTH", "12 maart 1984"), ("PERSON", "Jan de Vries")]
+    forward = [a.value(t, o) for t, o in mentions]
+    backward = [b.value(t, o) for t, o in reversed(mentions)][::-1]
+    assert forward == backward  # the same key gives the same values whatever the order of mentions
+    assert a.value("PHONE_NUMBER", "nul zes een twee drie vier vijf zes zeven acht") == forward[0]
+    assert FictionalValues("call-2").value(*mentions[0]) != forward[0]
+    assert re.fullmatch(r"06( \d\d){4}", forward[0])
+    day, month, year = forward[1].split()
+    assert month in ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+                     "oktober", "november", "december")
+    assert ADULT_AGES[0] - 1 <= date.today().year - int(year) <= ADULT_AGES[1] + 1
+    assert a.value("PERSON", "meneer De Vries", after_title=True) == forward[2].split(" ", 1)[1]  # same surname
+
+
+def test_redact_transcript_and_the_clips_exported_transcript_follow_one_rule():
+    from curation.clips.redaction import redacted_words
+
+    t = _transcript()
+    red = redact_transcript(t)
+    offsets = t.word_offsets()
+    spans = detect(t.text)
+    redact = {k: s.entity_type for s in spans for k, (a, b) in enumerate(offsets) if a < s.end and b > s.start}
+    exported = redacted_words(t, redact, set(), {"agent": "agent", "customer": "customer"})
+    assert [w.text for w in red.words] == [w["text"] for w in exported]
+    assert [w["text"] for w in exported if w.get("redacted")] == ["[NAAM],", "[POSTCODE]."]

@@ -26,6 +26,11 @@ def ws_clips(tmp_path_factory, tmp_path):
     ws.close()
 
 
+def load_clip_details(ws, clip_id):
+    with ws.engine.connect() as conn:
+        return load_clip(conn, clip_id).details
+
+
 def state(ws, clip_id):
     with ws.engine.connect() as conn:
         return load_clip(conn, clip_id).state
@@ -33,12 +38,26 @@ def state(ws, clip_id):
 
 # ---- state machine -----------------------------------------------------------------------------
 
+def test_approval_needs_every_checklist_attestation_and_keeps_them(ws_clips):
+    ws, clips = ws_clips
+    review.submit(ws, clips["c1"], user="trainer")
+    play_clip(ws, clips["c1"], user="reviewer")
+    with pytest.raises(ApprovalRefused, match="did not attest: The redacted transcript names no person"):
+        review.approve(ws, clips["c1"], user="reviewer", attestations=["listened", "voices_disguised"])
+    assert state(ws, clips["c1"]) == "submitted"
+    clip = review.approve(ws, clips["c1"], user="reviewer", attestations=list(review.CHECKLIST))
+    assert clip.details["approved_attestations"] == sorted(review.CHECKLIST)
+    with ws.engine.connect() as conn:
+        [event] = conn.execute(sa.text("SELECT details_json FROM audit_events WHERE action = 'clip.approved'")).all()
+    assert json.loads(event.details_json)["attested"] == sorted(review.CHECKLIST)
+
+
 def test_happy_path_draft_submitted_approved(ws_clips):
     ws, clips = ws_clips
     assert review.submit(ws, clips["c1"], user="trainer").state == "submitted"
     play_clip(ws, clips["c1"], user="reviewer")
     assert review.approval_problems(ws, clips["c1"], user="reviewer") == []
-    clip = review.approve(ws, clips["c1"], user="reviewer", reason="netjes")
+    clip = review.approve(ws, clips["c1"], user="reviewer", reason="netjes", attestations=review.CHECKLIST)
     assert clip.state == "approved" and clip.details["approved_by"] == "reviewer"
     assert clip.details["approved_consent"]["decision"] == "training_allowed"
     with ws.engine.connect() as conn:
@@ -120,7 +139,7 @@ def test_roles_without_the_permission_are_refused(ws_clips, verb, user):
 def test_four_eyes_creator_with_reviewer_role_may_not_approve(ws_clips):
     ws, clips = ws_clips
     add_user(ws, "trainer", "privacy_reviewer", user="admin")  # one person, both roles
-    approve_args = dict(user="trainer")
+    approve_args = dict(user="trainer", attestations=review.CHECKLIST)
     review.submit(ws, clips["c1"], user="trainer")
     play_clip(ws, clips["c1"], user="trainer")
     with pytest.raises(FourEyesViolation, match="created or edited it and may not approve it"):
@@ -135,9 +154,9 @@ def test_four_eyes_an_editor_may_not_approve(ws_clips):
     review.submit(ws, clips["c1"], user="trainer")
     play_clip(ws, clips["c1"], user="trainer2")
     with pytest.raises(FourEyesViolation):
-        review.approve(ws, clips["c1"], user="trainer2")
+        review.approve(ws, clips["c1"], user="trainer2", attestations=review.CHECKLIST)
     play_clip(ws, clips["c1"], user="reviewer")
-    assert review.approve(ws, clips["c1"], user="reviewer").state == "approved"
+    assert review.approve(ws, clips["c1"], user="reviewer", attestations=review.CHECKLIST).state == "approved"
 
 
 # ---- approval preconditions ----------------------------------------------------------------------
@@ -147,7 +166,7 @@ def test_reviewer_must_have_played_the_clip(ws_clips):
     review.submit(ws, clips["c1"], user="trainer")
     play_clip(ws, clips["c1"], user="reviewer2")  # someone else listening does not count
     with pytest.raises(ApprovalRefused, match="reviewer has not played the anonymised clip"):
-        review.approve(ws, clips["c1"], user="reviewer")
+        review.approve(ws, clips["c1"], user="reviewer", attestations=review.CHECKLIST)
 
 
 def test_playing_before_the_last_edit_does_not_count(ws_clips):
@@ -156,7 +175,7 @@ def test_playing_before_the_last_edit_does_not_count(ws_clips):
     update_clip(ws, clips["c1"], title="Nieuwe titel", user="trainer")
     review.submit(ws, clips["c1"], user="trainer")
     with pytest.raises(ApprovalRefused, match="has not played the anonymised clip since its last edit"):
-        review.approve(ws, clips["c1"], user="reviewer")
+        review.approve(ws, clips["c1"], user="reviewer", attestations=review.CHECKLIST)
 
 
 def test_excluded_consent_refuses_approval(ws_clips):
@@ -164,7 +183,7 @@ def test_excluded_consent_refuses_approval(ws_clips):
     review.submit(ws, clips["c3"], user="trainer")
     play_clip(ws, clips["c3"], user="reviewer")
     with pytest.raises(ApprovalRefused, match="consent decision is excluded"):
-        review.approve(ws, clips["c3"], user="reviewer")
+        review.approve(ws, clips["c3"], user="reviewer", attestations=review.CHECKLIST)
 
 
 def test_undisguised_voice_refused_unless_reenactment_only(ws_clips):
@@ -175,8 +194,8 @@ def test_undisguised_voice_refused_unless_reenactment_only(ws_clips):
         review.submit(ws, clips[key], user="trainer")
         play_clip(ws, clips[key], user="reviewer")
     with pytest.raises(ApprovalRefused, match="voices were not disguised"):
-        review.approve(ws, clips["c1"], user="reviewer")
-    clip = review.approve(ws, clips["c2"], user="reviewer")
+        review.approve(ws, clips["c1"], user="reviewer", attestations=review.CHECKLIST)
+    clip = review.approve(ws, clips["c2"], user="reviewer", attestations=review.CHECKLIST)
     assert clip.state == "approved" and clip.details["approved_consent"]["decision"] == "reenactment_required"
 
 
@@ -210,7 +229,7 @@ def test_unresolved_pii_in_the_anonymised_transcript_refuses_approval(ws_clips):
     review.submit(ws, clips["c1"], user="trainer")
     play_clip(ws, clips["c1"], user="reviewer")
     with pytest.raises(ApprovalRefused, match="re-scan of the anonymised transcript finds 1 unresolved PII span"):
-        review.approve(ws, clips["c1"], user="reviewer")
+        review.approve(ws, clips["c1"], user="reviewer", attestations=review.CHECKLIST)
 
 
 def test_an_unverified_bleep_refuses_approval(ws_clips):
@@ -219,7 +238,7 @@ def test_an_unverified_bleep_refuses_approval(ws_clips):
     review.submit(ws, clips["c1"], user="trainer")
     play_clip(ws, clips["c1"], user="reviewer")
     with pytest.raises(ApprovalRefused, match="1 of 3 bleep interval\\(s\\) not verified"):
-        review.approve(ws, clips["c1"], user="reviewer")
+        review.approve(ws, clips["c1"], user="reviewer", attestations=review.CHECKLIST)
 
 
 def test_a_changed_anonymised_file_refuses_approval(ws_clips):
@@ -231,20 +250,22 @@ def test_a_changed_anonymised_file_refuses_approval(ws_clips):
         vtt = ws.root / load_anonymisation(conn, clips["c1"])["files"]["transcript_vtt"]["path"]
     vtt.write_text(vtt.read_text().replace("[NAAM]", "Jan de Vries"))
     with pytest.raises(ApprovalRefused, match="transcript_vtt is missing or changed"):
-        review.approve(ws, clips["c1"], user="reviewer")
+        review.approve(ws, clips["c1"], user="reviewer", attestations=review.CHECKLIST)
 
 
 # ---- two reviewers at once ----------------------------------------------------------------------
 
 def test_compare_and_set_refuses_the_second_of_two_decisions(ws_clips):
     ws, clips = ws_clips
+    from curation.roles import operation
+
     review.submit(ws, clips["c1"], user="trainer")
-    with ws.transaction() as conn:  # reviewer A decides...
-        lock_clip(conn, clips["c1"])
-        transition(conn, clips["c1"], {"submitted"}, "approved", "approve it")
+    with operation(ws, "clips.review", "test.decided", user="reviewer") as op:  # reviewer A decides...
+        lock_clip(op.conn, clips["c1"])
+        transition(op.conn, clips["c1"], {"submitted"}, "approved", "approve it")
     with pytest.raises(ClipStateError, match="is approved; cannot reject"):  # ...reviewer B read it as submitted
-        with ws.transaction() as conn:
-            transition(conn, clips["c1"], {"submitted"}, "rejected", "reject it")
+        with operation(ws, "clips.review", "test.decided", user="reviewer2") as op:
+            transition(op.conn, clips["c1"], {"submitted"}, "rejected", "reject it")
 
 
 def test_two_reviewers_acting_at_once_one_wins(ws_clips):
@@ -266,7 +287,7 @@ def test_two_reviewers_acting_at_once_one_wins(ws_clips):
         finally:
             mine.close()
 
-    threads = [threading.Thread(target=act, args=("approve", lambda w: review.approve(w, clips["c1"], user="reviewer"))),
+    threads = [threading.Thread(target=act, args=("approve", lambda w: review.approve(w, clips["c1"], user="reviewer", attestations=review.CHECKLIST))),
                threading.Thread(target=act, args=("reject", lambda w: review.reject(w, clips["c1"], reason="Niet geschikt",
                                                                                    user="reviewer2")))]
     for t in threads:
@@ -291,8 +312,15 @@ def test_cli_review_flow_and_one_line_refusals(ws_clips, monkeypatch, capsys, tm
     code, out, err = run_cli(monkeypatch, capsys, "review", "approve", *w, user="trainer")
     assert code == 3 and err.count("\n") == 1 and "may not approve clips" in err
     run_cli(monkeypatch, capsys, "clips", "audio", *w, "--out", tmp_path / "x.mp3", user="reviewer")
-    code, out, err = run_cli(monkeypatch, capsys, "review", "approve", *w, user="reviewer")
-    assert (code, out) == (0, f"clip {clips['c1']}: approved\n"), err
+    code, out, err = run_cli(monkeypatch, capsys, "review", "approve", *w, "--attest", "listened", user="reviewer")
+    assert code == 5 and err.count("\n") == 1 and "did not attest" in err and "Voices are disguised" in err
+    assert "I listened" not in err  # the attested item is not asked for again
+    code, out, err = run_cli(monkeypatch, capsys, "review", "approve", *w, "--attest", "nonsense", user="reviewer")
+    assert code == 1 and "unknown checklist item(s) nonsense" in err and "listened" in err
+    code, out, err = run_cli(monkeypatch, capsys, "review", "approve", *w, "--attest-all", user="reviewer")
+    assert code == 0 and out.endswith(f"clip {clips['c1']}: approved\n"), err
+    assert "[x] transcript_clean: The redacted transcript names no person" in out
+    assert load_clip_details(ws, clips["c1"])["approved_attestations"] == sorted(review.CHECKLIST)
     code, out, err = run_cli(monkeypatch, capsys, "review", "reject", *w, "--reason", "te laat", user="reviewer2")
     assert code == 5 and "is approved; cannot reject" in err
 

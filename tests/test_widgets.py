@@ -10,10 +10,10 @@ pytest_plugins = ["tests._widget_fixtures"]  # demo workspace fixtures
 def allowed_call(ws) -> str:
     """A demo call whose consent policy allows training use of the anonymised audio."""
     from curation.catalogue import call_ids
-    from curation.consent.decisions import decide_call
+    from curation.consent.decisions import call_outcomes
 
-    for call_id in call_ids(ws):
-        if decide_call(ws, call_id)[1].decision == "training_allowed":
+    for call_id, outcome in call_outcomes(ws, call_ids(ws, user="trainer"), user="trainer").items():
+        if outcome == "training_allowed":
             return call_id
     pytest.fail("the demo workspace has no call whose consent allows training use")
 
@@ -25,7 +25,7 @@ def submitted_clip(ws, call_id: str | None = None) -> str:
     from curation.clips import anonymise_clip, create_clip
 
     call_id = call_id or allowed_call(ws)
-    end = min(get_call(ws, call_id).duration, 20.0)
+    end = min(get_call(ws, call_id, user="trainer").duration, 20.0)
     clip = create_clip(ws, call_id, 0.0, end, title="opening", snap="word", user="trainer")
     outcome = anonymise_clip(ws, clip.id, user="trainer")
     assert outcome.ok, outcome.blocked_reason
@@ -105,13 +105,21 @@ def test_call_browser_sorts_by_date_and_filters_by_agent(demo_ws):
 
 
 def test_call_browser_shows_no_quotes_to_a_manager(demo_ws):
+    """The manager sees the same calls and reasons as a trainer, without the quotes."""
     from widgets.call_browser import CallBrowser
 
-    browser = CallBrowser(demo_ws, user="manager")
-    browser.difficult_only.value = False
-    for _label, call_id in browser.results.options:
-        browser.results.value = call_id
-        assert "“" not in browser.details.value
+    manager, trainer = CallBrowser(demo_ws, user="manager"), CallBrowser(demo_ws, user="trainer")
+    for browser in (manager, trainer):
+        browser.difficult_only.value = False
+    assert manager.results.options and [c for _l, c in manager.results.options] == \
+        [c for _l, c in trainer.results.options]
+    quoted = 0
+    for _label, call_id in manager.results.options:
+        manager.results.value, trainer.results.value = call_id, call_id
+        reasons = manager.details.value.split("reasons:")[1]
+        assert "<li>" in reasons and "“" not in manager.details.value
+        quoted += "“" in trainer.details.value
+    assert quoted, "the trainer sees quotes where the manager sees none: the check can fail"
 
 
 # ---- trainer: from a call to a submitted anonymised clip ---------------------------------------------
@@ -140,7 +148,10 @@ def test_trainer_goes_from_a_call_to_a_submitted_anonymised_clip(demo_ws):
     desk.anonymise_button.click()
     assert desk.feedback.level == "ok", desk.feedback.text
     assert desk.progress.bar.value == desk.progress.bar.max
-    assert desk.listener.player.audio[:3] in (b"ID3", b"\xff\xfb", b"\xff\xf3") or desk.listener.player.audio
+    from curation.clips import load_clip_audio
+
+    assert desk.listener.player.audio[:3] in (b"ID3", b"\xff\xfb", b"\xff\xf3")  # an MP3, not the original WAV
+    assert desk.listener.player.audio == load_clip_audio(demo_ws, clip_id, user="trainer")  # the anonymised one
     desk.submit_button.click()
     assert desk.feedback.level == "ok", desk.feedback.text
     assert state_of(demo_ws, clip_id) == "submitted"
@@ -272,7 +283,7 @@ def test_reviewer_overrides_consent_with_a_reason(demo_ws):
     panel.override_reason.value = "the caller's voice is recognisable in the region"
     panel.override_button.click()
     assert panel.feedback.level == "ok", panel.feedback.text
-    assert decide_clip(demo_ws, clip_id).decision == "reenactment_required"
+    assert decide_clip(demo_ws, clip_id, user="reviewer").decision == "reenactment_required"
     assert "overridden" in panel.decision.value
 
 
@@ -318,7 +329,7 @@ def test_pack_builder_exports_an_ordered_pack_and_shows_it_verified(demo_ws):
     from curation.clips import play_clip
 
     play_clip(demo_ws, clip_id, user="reviewer")
-    review.approve(demo_ws, clip_id, user="reviewer")
+    review.approve(demo_ws, clip_id, user="reviewer", attestations=review.CHECKLIST)
     builder = PackBuilder(demo_ws, user="trainer")
     assert [cid for _l, cid in builder.available.options] == [clip_id]
     builder.available.value = (clip_id,)
@@ -371,7 +382,7 @@ def test_dashboard_for_an_unknown_user_says_why(demo_ws):
     from widgets.dashboard import ManagerDashboard
 
     board = ManagerDashboard(demo_ws, user="nobody")
-    assert board.feedback.level == "error" and "no role in this workspace" in board.feedback.text
+    assert board.feedback.level == "error" and "is not known in this workspace" in board.feedback.text
 
 
 def test_apps_show_a_message_when_the_workspace_is_missing(tmp_path, monkeypatch):
@@ -435,3 +446,34 @@ def get_call_id(ws, clip_id: str) -> str:
     from curation.clips import get_clip
 
     return get_clip(ws, clip_id, user="reviewer").call_id
+
+
+def test_displaying_the_consent_panel_writes_nothing_and_evidence_is_an_audited_read(demo_ws):
+    """Showing a clip's consent stored (and audited) an evaluation before; now it only reads."""
+    import sqlalchemy as sa
+
+    from curation.clips import create_clip
+
+    from widgets.consent_panel import ConsentPanel
+
+    def counts():
+        with demo_ws.engine.connect() as conn:
+            return {t: conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar()
+                    for t in ("audit_events", "consent_decisions", "consent_overrides")}
+
+    clip = create_clip(demo_ws, allowed_call(demo_ws), 0.0, 20.0, detect=False, user="trainer")
+    before = counts()
+    panel = ConsentPanel(demo_ws, user="trainer")  # a trainer may record decisions: still nothing is written
+    panel.show(clip)
+    assert panel.feedback.level != "error", panel.feedback.text
+    assert "training_allowed" in panel.decision.value and "recording notice played" in panel.facts.value
+    assert "“" not in panel.facts.value + panel.decision.value  # no quotes until asked for
+    assert counts() == before
+    panel.evidence_button.click()
+    assert "“" in panel.evidence.value
+    after = counts()
+    assert after["audit_events"] == before["audit_events"] + 1 and after["consent_decisions"] == 0 + \
+        before["consent_decisions"]
+    with demo_ws.engine.connect() as conn:
+        last = conn.execute(sa.text("SELECT action, actor FROM audit_events ORDER BY seq DESC LIMIT 1")).one()
+    assert tuple(last) == ("consent.record_read", "trainer")

@@ -27,7 +27,9 @@ def _call(i: int, recorded_at: str) -> dict:
 
 @pytest.fixture
 def crafted(workspace):
-    """Six calls (two weeks), five analysed; five clips with consent outcomes; two reviews; one erasure."""
+    """Six calls (two weeks), five analysed; five clips whose consent the policy decides from the calls'
+    manifest facts (approved and packed ones keep a stored decision); two reviews; one erasure."""
+    from curation.consent.tables import consent_decisions
     from curation.difficulty.tables import difficulty_scores
 
     add_user(workspace, "boss", "manager", user="admin")
@@ -39,16 +41,24 @@ def crafted(workspace):
                 call_id=f"call-{i}", score=80.0 if cats else 10.0, difficult=bool(cats), categories=cats,
                 analyser_version="t", analysed_at="2026-11-20T00:00:00+00:00"))
         retention = ["2026-10-01", "2026-12-03", "2026-12-20", "2027-02-01", None, "2030-01-01"]
-        for i, until in enumerate(retention):
-            conn.execute(consent_records.insert().values(call_id=f"call-{i}", retention_until=until))
-        outcomes = [("draft", "reenactment_required"), ("submitted", "reenactment_required"),
-                    ("packed", "reenactment_required"), ("approved", "training_allowed"), ("draft", None)]
-        for k, (state, decision) in enumerate(outcomes):
-            details = {"consent": {"decision": decision}} if decision else {}
+        secret = [False, False, False, False, True, False]  # call-4 was recorded secretly: excluded
+        for i, until in enumerate(retention):  # no notice played: re-enactment only under the default policy
+            conn.execute(consent_records.insert().values(call_id=f"call-{i}", retention_until=until, notice_played=False,
+                                                         customer_objected=False, employee_informed=True,
+                                                         secret_recording=secret[i], source="manifest"))
+        states = ["draft", "submitted", "packed", "approved", "draft"]
+        stored = {"clip-2": "reenactment_required", "clip-3": "training_allowed"}  # kept when approved
+        for k, state in enumerate(states):
             conn.execute(clips.insert().values(id=f"clip-{k}", call_id=f"call-{k}", start=0.0, end=10.0,
                                                state=state, created_by="tester", created_at="2026-11-03T10:00:00+00:00",
                                                updated_at="2026-11-03T10:00:00+00:00",
-                                               details_json=json.dumps(details)))
+                                               # a stale copy in the clip's details is not what counts
+                                               details_json=json.dumps({"consent": {"decision": "excluded"}})))
+        for clip_id, decision in stored.items():
+            conn.execute(consent_decisions.insert().values(
+                clip_id=clip_id, call_id=f"call-{clip_id[-1]}", decision=decision, policy_decision=decision,
+                reasons_json="[]", policy_name="default", policy_digest="d", evaluated_at="2026-11-16T12:00:00+00:00",
+                evaluated_by="reviewer-x"))
         for clip_id, submitted, decided in (("clip-3", "2026-11-16T08:00:00+00:00", "2026-11-16T12:00:00+00:00"),
                                             ("clip-2", "2026-11-16T08:00:00+00:00", "2026-11-17T08:00:00+00:00")):
             conn.execute(reviews.insert().values(clip_id=clip_id, actor="tester", action="submit", at=submitted))
@@ -72,7 +82,7 @@ def test_clips_by_state_and_consent_outcomes_with_reenactment_backlog(crafted):
     states = dict(zip(data.clips_by_state["state"], data.clips_by_state["clips"]))
     assert states["draft"] == 2 and states["submitted"] == 1 and states["packed"] == 1 and states["approved"] == 1
     outcomes = dict(zip(data.consent_outcomes["outcome"], data.consent_outcomes["clips"]))
-    assert outcomes == {"training_allowed": 1, "reenactment_required": 3, "excluded": 0, "undecided": 1}
+    assert outcomes == {"training_allowed": 1, "reenactment_required": 3, "excluded": 1, "undecided": 0}
     assert data.reenactment_backlog == 2  # the packed one is done
 
 
@@ -107,6 +117,26 @@ def test_frames_hold_no_ids_names_or_text(crafted):
     dumped = " ".join(f.to_csv() for f in frames) + json.dumps(data.totals)
     for needle in ("call-", "clip-", "agent-", "tester", "reviewer-x", "admin", "hash-", "billing"):
         assert needle not in dumped
+    assert "escalation" in dumped and "reenactment_required" in dumped  # the numbers themselves are there
+
+
+def test_the_manager_safe_columns_exist_and_none_is_personal(crafted):
+    """Every column the dashboard reads is one the personal-data inventory calls not personal, or a
+    personal one the numbers are only grouped by (a call's recording date, counted per week)."""
+    import sqlalchemy as sa
+
+    from curation.aggregates import GROUPED_ONLY, MANAGER_SAFE_COLUMNS
+    from curation.inventory import is_personal
+
+    with crafted.engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        for table, columns in MANAGER_SAFE_COLUMNS.items():
+            present = {c["name"] for c in inspector.get_columns(table)}
+            for column in columns:
+                assert column in present, (table, column)
+                assert not is_personal(table, column) or (table, column) in GROUPED_ONLY, (table, column)
+    assert all(is_personal(t, c) for t, c in GROUPED_ONLY), "a grouped-only column that is not personal"
+    assert is_personal("clips", "title") and is_personal("words", "text")  # the check itself can fail
 
 
 def test_reading_needs_a_role_in_the_workspace(crafted):

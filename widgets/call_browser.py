@@ -8,6 +8,7 @@ from typing import Callable
 import ipywidgets as w
 import pandas as pd
 
+from curation.vocabulary import EXCLUDED, REENACTMENT_REQUIRED
 from widgets.base import Feedback, Progress, guarded, heading
 
 ALL = "(all)"
@@ -16,8 +17,8 @@ SORTS = {"difficulty (highest first)": ("score", False), "date (newest first)": 
 
 
 CONSENT_NOTES = {
-    "excluded": ("a clip of this call may not be used: the consent policy excludes it; pick another call", "#a61b1b"),
-    "reenactment_required": ("usable only as a re-enactment by actors (the recording itself may not be shown)",
+    EXCLUDED: ("a clip of this call may not be used: the consent policy excludes it; pick another call", "#a61b1b"),
+    REENACTMENT_REQUIRED: ("usable only as a re-enactment by actors (the recording itself may not be shown)",
                              "#8a5a00"),
 }
 
@@ -88,7 +89,7 @@ class CallBrowser(w.VBox):
         from curation.catalogue import call_ids
 
         frame = difficult_calls_frame(self.ws, all_calls=True, user=self.user)
-        self.unscored = sorted(set(call_ids(self.ws)) - set(frame["call_id"]))
+        self.unscored = sorted(set(call_ids(self.ws, user=self.user)) - set(frame["call_id"]))
         self.analyse_box.layout.display = None if self.unscored else "none"
         self.analyse_button.description = f"Score {len(self.unscored)} unscored calls"
         frame["consent"] = self._consent_outcomes(frame["call_id"].tolist())
@@ -115,42 +116,29 @@ class CallBrowser(w.VBox):
         self.feedback.show(f"scored {summary.analysed} calls{failed}", "error" if failed else "ok")
 
     def _consent_outcomes(self, call_ids: list[str]) -> list[str]:
-        """The consent policy's outcome per call (what a clip of it would get before any override)."""
-        try:
-            from curation.consent.decisions import decide_call
-            from curation.consent.policy import workspace_policy
-        except ImportError:
-            return ["not evaluated"] * len(call_ids)
-        policy = workspace_policy(self.ws)
-        out = []
-        for call_id in call_ids:
-            try:
-                out.append(decide_call(self.ws, call_id, policy)[1].decision)
-            except Exception as exc:  # noqa: BLE001 - one call's missing record must not hide the others
-                from curation.errors import CurationError
+        """The consent policy's outcome per call, as the library decides it (`call_outcomes`)."""
+        from curation.consent.decisions import call_outcomes
+        from curation.errors import PermissionDenied
 
-                out.append("not evaluated" if isinstance(exc, CurationError) else "error")
-        return out
+        try:
+            outcomes = call_outcomes(self.ws, call_ids, user=self.user)
+        except PermissionDenied:
+            return ["not shown"] * len(call_ids)
+        return [outcomes[c] for c in call_ids]
 
     def filtered(self) -> pd.DataFrame:
-        frame = self.frame
-        if frame.empty:
-            return frame
-        mask = frame["score"] >= self.min_score.value
-        if self.difficult_only.value:
-            mask &= frame["difficult"]
-        if self.category.value != ALL:
-            mask &= frame[f"is_{self.category.value}"]
-        for control, column in ((self.topic, "topic"), (self.agent, "agent_id"), (self.consent, "consent")):
-            if control.value != ALL:
-                mask &= frame[column] == control.value
-        when = pd.to_datetime(frame["recorded_at"], errors="coerce")
-        if self.date_from.value:
-            mask &= when >= pd.Timestamp(self.date_from.value)
-        if self.date_to.value:
-            mask &= when < pd.Timestamp(self.date_to.value) + pd.Timedelta(days=1)
+        """The controls' values handed to the library's filter (`difficulty.browse.filter_difficult`)."""
+        from curation.difficulty.browse import filter_difficult
+
+        if self.frame.empty:
+            return self.frame
+        where = {column: control.value for control, column in
+                 ((self.topic, "topic"), (self.agent, "agent_id"), (self.consent, "consent")) if control.value != ALL}
         column, ascending = SORTS[self.sort.value]
-        return frame[mask].sort_values(column, ascending=ascending, kind="stable", na_position="last")
+        return filter_difficult(self.frame, None if self.category.value == ALL else self.category.value,
+                                min_score=self.min_score.value, difficult_only=self.difficult_only.value,
+                                where=where, recorded_from=self.date_from.value, recorded_to=self.date_to.value,
+                                sort_by=column, ascending=ascending)
 
     @guarded
     def apply(self) -> None:

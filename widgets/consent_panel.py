@@ -1,5 +1,6 @@
-"""Consent panel: the call's consent facts with their evidence, the clip's decision with the rules
-that fired, and (privacy reviewers only) an override with a mandatory reason."""
+"""Consent panel: the call's consent facts, the clip's decision with the rules that fired, the
+evidence quotes on request (an audited read), and (privacy reviewers only) an override with a
+mandatory reason. Displaying reads only; the decision itself comes from the library."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import ipywidgets as w
 
 from widgets.base import Feedback, guarded, heading
 
-DECISIONS = ("training_allowed", "reenactment_required", "excluded", "policy")
 FACT_LABELS = {"notice_played": "recording notice played", "notice_purposes": "purposes named",
                "legal_basis": "legal basis", "customer_objected": "customer objected",
                "employee_informed": "employee informed", "secret_recording": "secret recording",
@@ -17,6 +17,13 @@ FACT_LABELS = {"notice_played": "recording notice played", "notice_purposes": "p
 
 
 EVIDENCE_KINDS = ("notice", "objection", "special_category", "minor", "employee_informed")
+
+
+def override_choices() -> list[str]:
+    """The decisions a reviewer may choose, and "policy" to withdraw an override (from the library)."""
+    from curation.vocabulary import CONSENT_DECISIONS, OVERRIDE_CLEAR
+
+    return [*CONSENT_DECISIONS, OVERRIDE_CLEAR]
 
 
 def _evidence(item) -> str:
@@ -41,20 +48,25 @@ def _fmt(value) -> str:
 
 
 class ConsentPanel(w.VBox):
-    """Evidence, decision and override for one clip (the decision itself comes from the policy)."""
+    """Facts, decision, evidence and override for one clip (the decision itself comes from the policy)."""
 
     def __init__(self, ws, user: str | None = None):
         self.ws, self.user, self.clip = ws, user, None
         self.feedback = Feedback()
         self.facts = w.HTML()
         self.decision = w.HTML()
-        self.override_choice = w.Dropdown(options=list(DECISIONS), description="Override to")
+        self.evidence = w.HTML()
+        self.evidence_button = w.Button(description="Show evidence", icon="quote-left",
+                                        tooltip="The transcript quotes behind the facts (the read is audited)")
+        self.evidence_button.on_click(lambda _b: self.show_evidence())
+        self.override_choice = w.Dropdown(options=override_choices(), description="Override to")
         self.override_reason = w.Text(placeholder="reason (required, kept in the audit trail)",
                                       layout=w.Layout(width="380px"))
         self.override_button = w.Button(description="Override", icon="gavel")
         self.override_button.on_click(lambda _b: self.override())
         self.override_box = w.HBox([self.override_choice, self.override_reason, self.override_button])
-        super().__init__([heading("Consent"), self.facts, self.decision, self.override_box, self.feedback])
+        super().__init__([heading("Consent"), self.facts, self.decision, w.HBox([self.evidence_button]),
+                          self.evidence, self.override_box, self.feedback])
         self.add_class("cw-consent-panel")
 
     @guarded
@@ -63,36 +75,41 @@ class ConsentPanel(w.VBox):
 
         self.clip = clip
         self.override_box.layout.display = None if can(self.ws, "consent.override", self.user) else "none"
+        self.evidence.value = ""
         self.refresh()
 
     def refresh(self) -> None:
-        from curation.consent.decisions import decide_clip, evaluate_clip
-        from curation.consent.record import consent_record
+        """Facts and decision as the library has them now (`consent_summary`: reads, never writes)."""
+        from curation.consent.analysis import consent_summary
 
-        from widgets.listening import can
-
-        clip = self.clip
-        record = consent_record(self.ws, clip.call_id)
-        data = record.to_json()
+        summary = consent_summary(self.ws, self.clip.id, user=self.user)
+        data = summary["record"]
         rows = "".join(
             f"<tr><td>{html.escape(label)}</td><td>{html.escape(_fmt(data.get(key)))}</td>"
             f"<td style='color:#57606a'>{html.escape(str(data.get('sources', {}).get(key, '')))}</td></tr>"
             for key, label in FACT_LABELS.items())
-        quotes = "".join(f"<li>{html.escape(kind)}: {_evidence(q)}</li>"
-                         for kind, q in (data.get("evidence") or {}).items() if q and kind in EVIDENCE_KINDS)
-        self.facts.value = (f"<table class='cw-consent-facts' style='font-size:12px'>{rows}</table>"
-                            + (f"<div>evidence:<ul>{quotes}</ul></div>" if quotes else ""))
-        # users who record consent decisions store (and audit) the policy's decision; others only read it
-        decision = (evaluate_clip(self.ws, clip.id, user=self.user) if can(self.ws, "consent.edit", self.user)
-                    else decide_clip(self.ws, clip.id))
-        reasons = "".join(f"<li><code>{html.escape(r.rule)}</code> {html.escape(r.en)}<br>"
-                          f"<span style='color:#57606a'>{html.escape(r.nl)}</span></li>" for r in decision.reasons)
-        override = decision.override
-        overridden = (f" — overridden from {html.escape(str(decision.policy_decision))} by "
-                      f"{html.escape(str(override.get('actor')))}: “{html.escape(str(override.get('reason')))}”"
+        self.facts.value = f"<table class='cw-consent-facts' style='font-size:12px'>{rows}</table>"
+        self.evidence_button.disabled = not data.get("evidence_kinds")
+        decision = summary["decision"]
+        reasons = "".join(f"<li><code>{html.escape(r['rule'])}</code> {html.escape(r['en'])}<br>"
+                          f"<span style='color:#57606a'>{html.escape(r['nl'])}</span></li>" for r in decision["reasons"])
+        override = decision.get("override")
+        overridden = (f" — overridden from {html.escape(str(decision['policy_decision']))} by "
+                      f"{html.escape(str(override.get('by')))}: “{html.escape(str(override.get('reason')))}”"
                       if override else "")
         self.decision.value = (f"<div class='cw-consent-decision'>decision: <b class='cw-decision'>"
-                               f"{html.escape(decision.decision)}</b>{overridden}<ul>{reasons}</ul></div>")
+                               f"{html.escape(decision['decision'])}</b>{overridden}<ul>{reasons}</ul></div>")
+
+    @guarded
+    def show_evidence(self) -> None:
+        """The quotes behind the facts: transcript text, so the library audits this read."""
+        from curation.consent.analysis import call_consent
+
+        record = call_consent(self.ws, self.clip.call_id, user=self.user)["record"] or {}
+        quotes = "".join(f"<li>{html.escape(kind)}: {_evidence(q)}</li>"
+                         for kind, q in (record.get("evidence") or {}).items() if q and kind in EVIDENCE_KINDS)
+        self.evidence.value = f"<div class='cw-consent-evidence'>evidence:<ul>{quotes}</ul></div>" if quotes else \
+            "<i>no quotes</i>"
 
     @guarded
     def override(self) -> None:

@@ -1,18 +1,14 @@
 """Pack builder: pick approved clips, put them in order, write learning objectives, export the
-pack through `curation.packs` and show the result of verifying the exported zip."""
+pack through `curation.packs` and show what the library returns. No rules here: the library picks
+the file (W/packs/<name>.zip), refuses what it must, and verifies the bytes it wrote."""
 
 from __future__ import annotations
 
 import html
-import re
 
 import ipywidgets as w
 
 from widgets.base import Feedback, Progress, guarded, heading
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "pack"
 
 
 class PackBuilder(w.VBox):
@@ -32,8 +28,8 @@ class PackBuilder(w.VBox):
         self.remove_button.on_click(lambda _b: self.remove())
         self.up_button.on_click(lambda _b: self.move(-1))
         self.down_button.on_click(lambda _b: self.move(+1))
-        self.name = w.Text(description="Pack name", placeholder="de-escalatie-basis")
-        self.course_title = w.Text(description="Course", placeholder="course title")
+        self.name = w.Text(description="Pack name", placeholder="required: a name for this pack")
+        self.course_title = w.Text(description="Course", placeholder="required: the course title")
         self.objectives = w.Textarea(description="Objectives", placeholder="one learning objective per line",
                                      layout=w.Layout(width="640px", height="90px"))
         self.notes = w.Textarea(description="Notes", placeholder="trainer notes (optional)",
@@ -98,32 +94,37 @@ class PackBuilder(w.VBox):
         self._render()
         self.chosen.value = cid
 
+    def _not_built(self, message: str) -> None:
+        """An empty, neutral bar and the reason: nothing was built."""
+        self.progress.bar.value, self.progress.bar.bar_style = 0, ""
+        self.progress.label.value = "not built"
+        self.result.value = ""
+        self.feedback.error(message)
+
     @guarded
     def export(self) -> None:
         from curation import packs
+        from curation.errors import CurationError
 
-        if not self.order:
-            self.feedback.error("add at least one approved clip to the pack")
-            return
-        name = self.name.value.strip()
         objectives = [line.strip() for line in self.objectives.value.splitlines() if line.strip()]
-        out = self.ws.packs / f"{slug(name)}.zip"
         self.progress.start(100, "building")
         try:
-            pack = packs.build_pack(self.ws, name=name, clip_ids=list(self.order), out=out,
+            pack = packs.build_pack(self.ws, name=self.name.value, clip_ids=list(self.order), out=None,
                                     title=self.course_title.value.strip(), objectives=objectives,
                                     notes=self.notes.value.strip() or None, user=self.user,
-                                    progress=lambda stage, fraction: self.progress.fraction(stage, 0.9 * fraction))
+                                    progress=lambda stage, fraction: self.progress.fraction(stage, fraction))
+        except CurationError as exc:
+            self._not_built(str(exc))
+            return
         except Exception:
-            self.progress.done("not built")
+            self._not_built("the pack could not be built (see the message below)")
             raise
-        self.progress.fraction("verifying the exported pack", 0.95)
-        result = packs.verify_pack(out)
+        result = pack.verification
         self.progress.done("verified" if result.ok else "verification failed")
         self.last_pack = pack
-        problems = "".join(f"<li>{html.escape(str(p))}</li>" for p in getattr(result, "problems", []))
-        self.result.value = (f"<div class='cw-pack-result'>Pack written to <code>{html.escape(str(out))}</code>"
-                             f" with {len(self.order)} clips.<br>Verify: "
+        problems = "".join(f"<li>{html.escape(str(p))}</li>" for p in result.problems)
+        self.result.value = (f"<div class='cw-pack-result'>Pack written to <code>{html.escape(str(pack.path))}</code>"
+                             f" with {len(pack.clip_ids)} clips.<br>Verify: "
                              + ("<b style='color:#1e7b34'>OK</b>" if result.ok else
                                 f"<b style='color:#a61b1b'>FAILED</b><ul>{problems}</ul>") + "</div>")
         self.reload()  # the exported clips are packed now, no longer available

@@ -12,9 +12,6 @@ from widgets.consent_panel import ConsentPanel
 from widgets.listening import ClipListener
 
 QUEUE_STATES = ("submitted",)
-REVIEWER_CHECKS = ("I listened to the whole anonymised clip",
-                   "The redacted transcript names no person, address, number or account",
-                   "Voices are disguised and nothing else identifies the caller or the agent")
 
 
 def redacted_transcript(ws, clip_id: str, user: str | None = None) -> dict | None:
@@ -58,8 +55,11 @@ class ReviewQueue(w.VBox):
         self.listener = ClipListener(ws, user)
         self.listener.on_played(self.show_checklist)  # "you listened" holds once play was pressed
         self.checklist = w.HTML()
-        self.checks = [w.Checkbox(description=text, indent=False, layout=w.Layout(width="640px"))
-                       for text in REVIEWER_CHECKS]
+        from curation.review import CHECKLIST  # the reviewer's attestations: the library's list
+
+        self.check_items = list(CHECKLIST)
+        self.checks = [w.Checkbox(description=CHECKLIST[item], indent=False, layout=w.Layout(width="640px"))
+                       for item in self.check_items]
         for box in self.checks:
             box.observe(lambda _c: self._gate(), "value")
         self.transcript = w.HTML()
@@ -156,12 +156,19 @@ class ReviewQueue(w.VBox):
                                     "bleeps verified, voices disguised, consent allows the use, you listened</div>")
         self._gate()
 
+    def attested(self) -> list[str]:
+        """The checklist items the reviewer ticked."""
+        return [item for item, box in zip(self.check_items, self.checks) if box.value]
+
     def _gate(self) -> None:
-        """Approve stays off while the library lists a problem or the reviewer has not ticked their own
-        checks (the library still decides when it is pressed)."""
-        self.approve_button.disabled = bool(self.problems) or not all(box.value for box in self.checks)
+        """Approve stays off while the library lists a problem or an attestation it requires is
+        missing (the library decides again when it is pressed)."""
+        from curation.review import missing_attestations
+
+        missing = missing_attestations(self.attested())
+        self.approve_button.disabled = bool(self.problems) or bool(missing)
         self.approve_button.tooltip = ("first resolve the checklist above" if self.problems else
-                                       "tick your checks first" if self.approve_button.disabled else "approve the clip")
+                                       "tick your checks first" if missing else "approve the clip")
 
     def tick_all(self) -> None:
         for box in self.checks:
@@ -177,7 +184,7 @@ class ReviewQueue(w.VBox):
         reason = self.reason.value.strip() or None
         clip_id = self.clip.id
         if action == "approve":
-            review.approve(self.ws, clip_id, reason=reason, user=self.user)
+            review.approve(self.ws, clip_id, reason=reason, user=self.user, attestations=self.attested())
         elif action == "reject":
             review.reject(self.ws, clip_id, reason=reason, user=self.user)
         else:

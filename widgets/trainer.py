@@ -48,7 +48,7 @@ class ClipCutter(w.VBox):
     def open_call(self, call_id: str) -> None:
         from curation.catalogue import get_call, read_transcript
 
-        call = get_call(self.ws, call_id)
+        call = get_call(self.ws, call_id, user=self.user)
         transcript = read_transcript(self.ws, call_id, user=self.user)
         self.call_id = call_id
         self.layout.display = None

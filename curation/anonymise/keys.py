@@ -21,6 +21,8 @@ from pathlib import Path
 from curation.anonymise.voice import VoiceParams
 from curation.errors import CurationError
 
+from curation.access import within_operation
+
 KEY_BYTES = 32
 
 
@@ -34,8 +36,10 @@ def user_key_path() -> Path:
     return base / "curation" / "voice.key"
 
 
+@within_operation("clips.edit", "calls.play_original")
 def workspace_voice_key(ws) -> bytes:
-    """The voice key of a workspace: derived from its secret key, so no second secret to keep."""
+    """The voice key of a workspace: derived from its secret key, so no second secret to keep. Only
+    inside an anonymisation (the key must never leave the library)."""
     return hmac.new(ws.secret_key(), b"curation voice-disguise key v1", hashlib.sha256).digest()
 
 

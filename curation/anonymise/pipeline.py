@@ -3,6 +3,9 @@
 Fails closed: when an interval cannot be placed or any verification fails, the report
 says `blocked` with the reason and no output file is left behind. The output is
 written to a hidden temporary file next to `out` and renamed only when all checks pass.
+
+Plain files only: an original recording stored in a workspace (`W/originals/...`) is refused here
+and anonymised through the workspace (`anonymise_call`), which checks the role and audits it.
 """
 
 from __future__ import annotations
@@ -28,14 +31,44 @@ from curation.audio import Writer, format_for, probe, stream
 from curation.audio.loudness import DEFAULT_TARGET_LUFS, normalisation_gain
 from curation.audio.probe import SOUNDFILE_FORMATS
 from curation.checksums import sha256_file
-from curation.errors import CurationError
+from curation.errors import CurationError, PermissionDenied
 from curation.model import Transcript
 
 log = logging.getLogger(__name__)
 LOSSLESS = ("wav", "flac")
+ORIGINALS = "originals"
 
 
-def anonymise_audio(audio_path, transcript: Transcript | None, intervals: Iterable, key: bytes,
+class OriginalRecording(PermissionDenied):
+    """A workspace's original recording handed to the stand-alone anonymiser."""
+
+
+def workspace_original(path) -> tuple[Path, str] | None:
+    """(workspace folder, path relative to it) when `path` (symlinks followed) lies in a workspace's
+    `originals/` folder; None for any other file."""
+    from curation.workspace import WORKSPACE_FILE
+
+    resolved = Path(path).resolve()
+    for folder in resolved.parents:
+        if folder.name == ORIGINALS and (folder.parent / WORKSPACE_FILE).is_file():
+            return folder.parent, resolved.relative_to(folder.parent).as_posix()
+    return None
+
+
+def anonymise_audio(audio_path, transcript: Transcript | None, intervals: Iterable, key: bytes, **options
+                    ) -> AnonymisationReport:
+    """Anonymise [start, end) of a plain recording into `out` (see `_anonymise_audio` for the
+    options). An original recording of a workspace is refused (`OriginalRecording`): it goes
+    through `curation.anonymise.anonymise_call` (role check, workspace key, audit event)."""
+    found = workspace_original(audio_path)
+    if found is not None:
+        raise OriginalRecording(f"{audio_path}: an original recording of workspace {found[0]}; anonymise it through "
+                                "the workspace (`anonymise_call`; `curation anonymise --audio` does so), which "
+                                "checks your role and records it in the audit trail")
+    return _anonymise_audio(audio_path, transcript, intervals, key, **options)
+
+
+def _anonymise_audio(audio_path, transcript: Transcript | None, intervals: Iterable, key: bytes,
                     voice: str = "default", bleep: str = "tone", start: float | None = None,
                     end: float | None = None, out=None, fmt: str | None = None, *, call_id: str | None = None,
                     snap: str = "none", pad: float = bleeping.PAD_SECONDS,

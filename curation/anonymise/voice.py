@@ -95,7 +95,7 @@ def fit_to_speaker(params: VoiceParams, x: np.ndarray, sr: int) -> VoiceParams:
         return replace(params, stats=stats, fitted=True, f0_measured=stats.f0 is not None)
     if params.method != "warp" or not params.f0_targets:
         return params
-    median = median_f0(x, sr)
+    median = speaker_f0(x, sr)
     if median is None:
         return replace(params, fitted=True, f0_measured=False)
     low, high = params.f0_targets
@@ -105,19 +105,15 @@ def fit_to_speaker(params: VoiceParams, x: np.ndarray, sr: int) -> VoiceParams:
     return replace(params, semitones=semitones, fitted=True, f0_measured=True)
 
 
-def median_f0(x: np.ndarray, sr: int, floor: float = 60.0, ceiling: float = 450.0) -> float | None:
-    """Median F0 in Hz of the voiced frames (Praat's autocorrelation pitch, 20 ms steps) of the
-    first `FIT_SECONDS` of sound in `x`, or None when fewer than 10 frames are voiced."""
-    import parselmouth
-    from parselmouth.praat import call
+def speaker_f0(x: np.ndarray, sr: int) -> float | None:
+    """Median F0 in Hz (`curation.audio.pitch`, 20 ms steps) of the first `FIT_SECONDS` of sound in
+    `x`, or None when too little of it is voiced."""
+    from curation.audio.pitch import median_f0
 
     sound = _first_sound(np.asarray(x, dtype=np.float64), sr)
     if len(sound) < int(0.1 * sr):
         return None
-    pitch = call(parselmouth.Sound(sound, sampling_frequency=sr), "To Pitch", 0.02, floor, ceiling)
-    f0 = pitch.selected_array["frequency"]
-    f0 = f0[f0 > 0]
-    return float(np.median(f0)) if len(f0) >= 10 else None
+    return median_f0(sound, sr, step=0.02)
 
 
 def _first_sound(x: np.ndarray, sr: int) -> np.ndarray:

@@ -60,6 +60,10 @@ def anonymise(audio, transcript_path, transcript_format, lang, start, end, snap,
     audio or any bleeped interval still holds sound besides the tone. The report names
     speakers by role (agent, customer, speaker A/B), never by the transcript's labels,
     and never contains the key or the disguise parameters.
+
+    An --audio file inside a workspace's originals/ folder is that workspace's call: it is
+    anonymised as `--workspace W --call ID` would (your role is checked, the workspace key
+    is used, the audit trail records it; the catalogue's transcript, so no --transcript).
     """
     from curation.anonymise import anonymise_audio
     from curation.anonymise.keys import load_or_create_key
@@ -75,6 +79,18 @@ def anonymise(audio, transcript_path, transcript_format, lang, start, end, snap,
     else:
         if not audio:
             raise click.UsageError("--audio is required (or --workspace with --call)")
+        from curation.anonymise.pipeline import workspace_original
+
+        found = workspace_original(audio)
+        if found is not None:
+            if transcript_path:
+                raise click.UsageError(f"{audio} is an original recording of workspace {found[0]}: its catalogue "
+                                       "transcript is used; leave out --transcript")
+            report = _workspace_call(found[0], None, out, lang, key_file, intervals_path,
+                                     dict(voice=voice, bleep=bleep, start=start, end=end, snap=snap,
+                                          sample_rate=sample_rate, key_scope=key_scope), original=found[1])
+            _finish(report, report_path, audio, out)
+            return
         transcript = None
         if transcript_path:
             from curation.ingest.alignment import ALIGNED_FORMATS, align_transcript
@@ -100,10 +116,15 @@ def anonymise(audio, transcript_path, transcript_format, lang, start, end, snap,
         else:
             report = anonymise_audio(audio, transcript, intervals, key, voice=voice, bleep=bleep, start=start,
                                      end=end, out=out, snap=snap, sample_rate=sample_rate, key_scope=key_scope)
+    _finish(report, report_path, audio or call_id, out)
+
+
+def _finish(report, report_path, source, out) -> None:
+    """Write the report, then say what was written (or why it was blocked: exit status 2)."""
     if report_path:
         report.write(report_path)
     if not report.ok:
-        click.echo(f"error: {audio or call_id}: blocked, {report.blocked_reason}", err=True)
+        click.echo(f"error: {source}: blocked, {report.blocked_reason}", err=True)
         sys.exit(2)
     verified = sum(r.verified for r in report.redactions)
     click.echo(f"wrote {out}: {report.clip['duration']:.2f}s, {len(report.redactions)} interval(s) bleeped "
@@ -134,7 +155,7 @@ def _read_intervals(path) -> list[dict]:
     return items
 
 
-def _workspace_call(workspace, call_id, out, lang, key_file, intervals_path, options):
+def _workspace_call(workspace, call_id, out, lang, key_file, intervals_path, options, original=None):
     from curation.anonymise.calls import anonymise_call
     from curation.workspace import Workspace, resolve_workspace
 
@@ -143,7 +164,7 @@ def _workspace_call(workspace, call_id, out, lang, key_file, intervals_path, opt
     ws = Workspace.open(resolve_workspace(workspace))
     try:
         intervals = _read_intervals(intervals_path) if intervals_path else None
-        return anonymise_call(ws, call_id, out, intervals=intervals, language=lang, **options)
+        return anonymise_call(ws, call_id, out, intervals=intervals, language=lang, original=original, **options)
     finally:
         ws.close()
 

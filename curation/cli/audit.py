@@ -27,7 +27,8 @@ def _reader(ws):
                    "(catches cut-off newest events and a rebuilt trail).")
 def verify(workspace, anchor) -> None:
     """Check the chain: exit 6 with the first problem when an event was edited, deleted, inserted or
-    reordered. Prints the head (SEQ:HASH) to keep as a witness for --anchor."""
+    reordered. Prints the head (SEQ:HASH) to keep as a witness for --anchor. Then runs the checks of
+    `curation doctor` (permissions, unfinished deletions): exit 8 with one line per problem."""
     from curation import audit
     from curation.cli._common import open_workspace
 
@@ -54,6 +55,15 @@ def verify(workspace, anchor) -> None:
                    f"({len(problems)} problem(s) in {total} events)", err=True)
         sys.exit(6)
     click.echo(f"audit trail intact: {total} events; head {seq}:{digest}")
+    from curation.cli.doctor import report_problems
+    from curation.store.doctor import EXIT_UNSAFE, check_workspace
+
+    unsafe = check_workspace(ws.root)
+    if unsafe:
+        report_problems(ws.root, unsafe)
+        click.echo(f"error: {len(unsafe)} workspace problem(s); `curation doctor -w {ws.root} --fix` tightens "
+                   "permissions and finishes deletions", err=True)
+        sys.exit(EXIT_UNSAFE)
 
 
 @audit_group.command("log")

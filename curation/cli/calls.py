@@ -5,10 +5,7 @@ from __future__ import annotations
 import click
 
 from curation.cli._common import emit_frame, format_option, workspace_option
-
-# kept here (not imported from curation.difficulty) so `curation --help` stays fast
-DIFFICULTY_CATEGORIES = ["escalation", "abusive", "confused_caller", "misunderstanding", "hard_to_understand",
-                         "unbalanced_conversation"]
+from curation.vocabulary import DIFFICULTY_CATEGORIES  # an import-free module: --help stays fast
 
 
 @click.command("calls")
@@ -19,7 +16,7 @@ DIFFICULTY_CATEGORIES = ["escalation", "abusive", "confused_caller", "misunderst
 @click.option("--limit", type=int, default=None, help="Show at most this many rows.")
 @click.option("--difficult", is_flag=True,
               help="Only difficult calls (after `curation difficulty analyse`), highest score first, with top reasons.")
-@click.option("--category", type=click.Choice(DIFFICULTY_CATEGORIES), default=None,
+@click.option("--category", type=click.Choice(list(DIFFICULTY_CATEGORIES)), default=None,
               help="With --difficult: only calls in this difficulty category.")
 @click.option("--min-score", type=click.FloatRange(0, 100), default=None,
               help="With --difficult: every call scoring at least this (0-100), flagged or not.")

@@ -8,7 +8,7 @@ import sys
 import click
 
 from curation.cli._common import workspace_option
-
+from curation.vocabulary import CONSENT_DECISIONS, OVERRIDE_CLEAR  # an import-free module: --help stays fast
 
 
 @click.group("consent")
@@ -47,7 +47,7 @@ def _print_decision(d: dict, indent: str = "") -> None:
 def show_command(workspace, call_id, fmt) -> None:
     """Print a call's consent record (with evidence quotes and times) and the decision with its reasons."""
     from curation.cli._common import open_workspace
-    from curation.consent.decisions import call_consent
+    from curation.consent.analysis import call_consent
 
     data = call_consent(open_workspace(workspace), call_id)
     if fmt == "json":
@@ -110,7 +110,7 @@ def detect_command(language, full) -> None:
 def analyse_command(workspace, call_ids) -> None:
     """Build and store the consent record of every call; re-decide their open clips."""
     from curation.cli._common import open_workspace
-    from curation.consent.decisions import analyse_consent
+    from curation.consent.analysis import analyse_consent
 
     s = analyse_consent(open_workspace(workspace), call_ids=list(call_ids) or None)
     click.echo(f"analysed {s.calls} calls: {s.notices} with a recording notice, {s.objections} with an objection; "
@@ -133,7 +133,7 @@ def clip_command(workspace, clip_id, fmt) -> None:
 @consent.command("override")
 @workspace_option
 @click.option("--clip", "clip_id", required=True, help="Clip id.")
-@click.option("--decision", type=click.Choice(["training_allowed", "reenactment_required", "excluded", "policy"]),
+@click.option("--decision", type=click.Choice([*CONSENT_DECISIONS, OVERRIDE_CLEAR]),
               required=True, help="The decision to set ('policy' withdraws an earlier override).")
 @click.option("--reason", required=True, help="Why the policy's decision does not apply (kept and audited).")
 def override_command(workspace, clip_id, decision, reason) -> None:
@@ -267,7 +267,7 @@ def evaluate_command(folders, fmt, show_misses) -> None:
 def correct_command(workspace, call_id, sets, reason) -> None:
     """Privacy reviewer: correct facts of a call's consent record; its open clips are re-decided."""
     from curation.cli._common import open_workspace, parse_assignments
-    from curation.consent.decisions import correct_record
+    from curation.consent.analysis import correct_record
 
     changes = parse_assignments(sets, "FIELD")
     record = correct_record(open_workspace(workspace), call_id, changes, reason)

@@ -19,15 +19,19 @@ def pack_group() -> None:
 @workspace_option
 @click.option("--name", required=True, help="Pack name (e.g. the course week).")
 @click.option("--clip", "clip_ids", multiple=True, required=True, help="Approved clip id; repeat, in play order.")
-@click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="Pack zip to write.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
+              help="Pack zip to write (default: W/packs/NAME.zip). Inside the workspace only under packs/; "
+                   "an existing file only if this workspace built it, or with --force.")
 @click.option("--title", default=None, help="Course title (default: the pack name).")
 @click.option("--objective", "objectives", multiple=True, help="Learning objective; repeat for several.")
 @click.option("--notes", "notes_file", type=click.Path(dir_okay=False, exists=True), default=None,
               help="Trainer notes (Markdown file).")
 @click.option("--wav", is_flag=True, help="Also include lossless WAV audio.")
-def build(workspace, name, clip_ids, out, title, objectives, notes_file, wav) -> None:
+@click.option("--force", is_flag=True, help="Replace an existing file this workspace did not build.")
+def build(workspace, name, clip_ids, out, title, objectives, notes_file, wav, force) -> None:
     """Build PACK.zip (trainer). Atomic: on any problem nothing is written; reproducible: the same
-    inputs give the same bytes. Prints the pack id and SHA-256."""
+    inputs give the same bytes; written owner-only (0600) and registered before it is moved into
+    place. Prints the pack id, SHA-256 and path."""
     from pathlib import Path
 
     from curation.cli._common import open_workspace
@@ -35,27 +39,43 @@ def build(workspace, name, clip_ids, out, title, objectives, notes_file, wav) ->
 
     notes = Path(notes_file).read_text(encoding="utf-8") if notes_file else None
     built = build_pack(open_workspace(workspace), name, list(clip_ids), out, title or name, list(objectives), notes,
-                       include_wav=wav)
-    click.echo(f"{built.pack_id} {built.sha256} {out} ({len(built.clip_ids)} clip(s))")
+                       include_wav=wav, force=force)
+    click.echo(f"{built.pack_id} {built.sha256} {built.path} ({len(built.clip_ids)} clip(s))")
 
 
 @pack_group.command("verify")
 @click.argument("pack", type=click.Path(dir_okay=False))
-@click.option("--no-pii-scan", is_flag=True, help="Skip the PII re-scan (structure and checksums only).")
-def verify(pack, no_pii_scan) -> None:
-    """Check checksums, the schema, that no file escapes the pack, the bleeps, and re-scan every
-    transcript for PII. Exit 7 with the reason on any failure."""
-    from curation.packs import verify_pack
+@click.option("--workspace", "workspace", type=click.Path(file_okay=False), default=None,
+              help="Also check the zip is a build this workspace registered and did not revoke (and clean up "
+                   "what killed builds left there first).")
+@click.option("--no-pii-scan", is_flag=True, help="Skip the personal-data scan (structure, checksums, audio only).")
+@click.option("--all-problems", is_flag=True, help="List every problem found, one per line, after the error line.")
+def verify(pack, workspace, no_pii_scan, all_problems) -> None:
+    """Prove the pack itself: zip limits and safe entries, the schema, checksums, captions and player
+    page derived from the transcripts, every text scanned for personal data (Dutch and English, flags
+    ignored), the bleeps found where words were redacted, and each voice measured against the
+    disguised voice the build recorded. Exit 7 with a one-line reason on any failure."""
+    from curation.packs import reconcile, verify_pack
 
-    result = verify_pack(pack, rescan_pii=not no_pii_scan)
+    ws = None
+    if workspace:
+        from curation.cli._common import open_workspace
+
+        ws = open_workspace(workspace)
+        reconcile(ws)
+    result = verify_pack(pack, rescan_pii=not no_pii_scan, ws=ws)
     if not result.ok:
-        for problem in result.problems[1:]:
-            click.echo(f"  also: {problem}", err=True)
-        click.echo(f"error: {pack}: {result.problems[0]}", err=True)
+        click.echo(f"error: {pack}: {result.summary()}", err=True)
+        if all_problems:
+            for problem in result.problems:
+                click.echo(f"  {problem}", err=True)
         sys.exit(7)
     m = result.manifest
-    click.echo(f"{pack}: ok ({m['pack_id']}, {len(m['clips'])} clip(s), {len(m['files'])} files, "
-               f"{result.checked.get('transcripts_rescanned', 0)} transcript(s) re-scanned)")
+    scanned = ("PII scan skipped" if no_pii_scan else
+               f"{result.checked.get('transcripts_rescanned', 0)} transcript(s) and every text scanned")
+    click.echo(f"{pack}: ok ({m['pack_id']}, {len(m['clips'])} clip(s), {len(m['files'])} files, {scanned}, "
+               f"{result.checked.get('audio_files_checked', 0)} audio file(s) listened to"
+               + (", registered build" if ws is not None else "") + ")")
 
 
 @pack_group.command("show")
@@ -64,16 +84,19 @@ def verify(pack, no_pii_scan) -> None:
 def show(pack, fmt) -> None:
     """The manifest's clips as a table, JSON or CSV (spreadsheet formulas neutralised)."""
     import json
-    import zipfile
 
     from curation.cli._common import emit_frame
     from curation.errors import CurationError
     from curation.packs import manifest_frame
 
+    from curation.packs.archive import ArchiveError, PackArchive
+
     try:
-        with zipfile.ZipFile(pack) as zf:
-            manifest = json.loads(zf.read("manifest.json").decode("utf-8"))
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        with PackArchive(pack) as archive:
+            manifest = json.loads(archive.read("manifest.json").decode("utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError("not a JSON object")
+    except (ArchiveError, ValueError, UnicodeDecodeError) as exc:
         raise CurationError(f"{pack}: no readable manifest ({exc})") from None
     emit_frame(manifest_frame(manifest), fmt)
 
@@ -81,22 +104,45 @@ def show(pack, fmt) -> None:
 @pack_group.command("list")
 @workspace_option
 @format_option
-def list_command(workspace, fmt) -> None:
-    """Packs built in this workspace: id, who, when, which clips, state."""
+@click.option("--builds", is_flag=True, help="Every zip ever built (path, state), not one row per pack.")
+def list_command(workspace, fmt, builds) -> None:
+    """Packs built in this workspace: id, who, when, which clips, state. Cleans up first what killed
+    builds left behind (stale .part files, zips whose registration never committed)."""
     import pandas as pd
 
     from curation.cli._common import emit_frame, open_workspace
-    from curation.packs import all_packs
+    from curation.packs import all_builds, all_packs, reconcile
     from curation.roles import actor, require
 
     ws = open_workspace(workspace)
     require(actor(ws), "packs.read", "list packs")
+    reconcile(ws)
     with ws.engine.connect() as conn:
-        rows = [p.to_dict() for p in all_packs(conn)]
+        rows = [p.to_dict() for p in (all_builds(conn) if builds else all_packs(conn))]
     for r in rows:
         r["clips"] = ";".join(r["clips"])
-    emit_frame(pd.DataFrame(rows, columns=["pack_id", "name", "title", "state", "built_by", "built_at", "builds",
-                                           "clips", "sha256", "path", "revoked_reason"]), fmt)
+    columns = (["build_id", "pack_id", "name", "state", "location", "path", "built_by", "built_at", "clips",
+                "sha256", "size", "state_reason"] if builds else
+               ["pack_id", "name", "title", "state", "built_by", "built_at", "builds", "clips", "sha256", "path",
+                "revoked_reason"])
+    emit_frame(pd.DataFrame(rows, columns=columns), fmt)
+
+
+@pack_group.command("revoke")
+@workspace_option
+@click.option("--clip", "clip_ids", multiple=True, required=True, help="Clip id whose packs go; repeat.")
+@click.option("--reason", required=True, help="Why (e.g. the erasure request's reference).")
+def revoke_command(workspace, clip_ids, reason) -> None:
+    """Revoke every pack build holding these clips (privacy reviewer or admin): copies under W/packs/
+    are deleted, copies elsewhere are flagged revoked and listed here so someone deletes them."""
+    from curation.cli._common import open_workspace
+    from curation.packs import revoke_packs
+
+    outcome = revoke_packs(open_workspace(workspace), list(clip_ids), reason)
+    click.echo(f"packs revoked: {', '.join(outcome.pack_ids) or 'none'}; "
+               f"{len(outcome.deleted)} copy(ies) deleted from the workspace")
+    for copy in outcome.external:
+        click.echo(f"revoked copy outside the workspace, delete it: {copy['path']} ({copy['build_id']})")
 
 
 COMMANDS = [pack_group]

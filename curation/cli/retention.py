@@ -22,7 +22,9 @@ def retention() -> None:
 def run_command(workspace, dry_run, today, fmt) -> None:
     """Delete originals (recording, transcript, quotes) whose retention date has passed.
 
-    Anonymised clips and consent flags stay. Run with --dry-run first to see what would go.
+    What goes and what stays follows the personal-data inventory: anonymised clips and consent
+    flags stay, quotes are removed, access exports holding the calls go, and the database file is
+    vacuumed. Run with --dry-run first to see what would go.
     """
     from datetime import date
 
@@ -43,6 +45,8 @@ def run_command(workspace, dry_run, today, fmt) -> None:
     total = sum(i.size for i in report.due) / 1e6
     click.echo(f"{len(report.due)} originals past retention on {report.today} ({total:.1f} MB)"
                + ("; nothing deleted (dry run)" if dry_run else f"; {len(report.deleted)} deleted"))
+    for note in report.notes:
+        click.echo(f"note: {note}")
 
 
 COMMANDS = [retention]

@@ -11,8 +11,9 @@ from curation.cli._common import workspace_option
 def review_group() -> None:
     """Clip review: trainers submit; privacy reviewers (never the clip's creator or an editor) approve,
     reject or request changes. Approval needs a clean PII re-scan, verified bleeps, disguised voices
-    (unless re-enactment only), a consent decision that allows the use, and that the reviewer
-    listened to the anonymised clip (`curation clips audio`) after its last edit."""
+    (unless re-enactment only), a consent decision that allows the use, that the reviewer
+    listened to the anonymised clip (`curation clips audio`) after its last edit, and the
+    reviewer's attestation of every checklist item (`approve --attest ITEM` or `--attest-all`)."""
 
 
 def _verb(name: str, fn_name: str, help_text: str, reason_required: bool):
@@ -32,7 +33,32 @@ def _verb(name: str, fn_name: str, help_text: str, reason_required: bool):
 
 
 _verb("submit", "submit", "Submit an anonymised clip for review (trainer).", False)
-_verb("approve", "approve", "Approve a submitted clip (privacy reviewer, four eyes).", False)
+
+
+@review_group.command("approve")
+@workspace_option
+@click.option("--clip", "clip_id", required=True, help="Clip id.")
+@click.option("--reason", default=None, help="A note kept with the approval.")
+@click.option("--attest", "attest", multiple=True, metavar="ITEM",
+              help="A checklist item you attest (repeat for each: listened, transcript_clean, voices_disguised).")
+@click.option("--attest-all", is_flag=True,
+              help="Print the reviewer's checklist and attest every item of it.")
+def approve(workspace, clip_id, reason, attest, attest_all) -> None:
+    """Approve a submitted clip (privacy reviewer, four eyes). You attest each item of the reviewer's
+    checklist, as the review queue's ticks do: with --attest ITEM (repeated) or --attest-all, which
+    prints the checklist first. Missing items refuse the approval (exit 5)."""
+    import curation.review as review
+    from curation.cli._common import open_workspace
+
+    items = list(attest)
+    if attest_all:
+        for item, text in review.CHECKLIST.items():
+            click.echo(f"[x] {item}: {text}")
+        items = list(review.CHECKLIST)
+    clip = review.approve(open_workspace(workspace), clip_id, reason=reason, attestations=items)
+    click.echo(f"clip {clip.id}: {clip.state}")
+
+
 _verb("reject", "reject", "Reject a submitted clip (privacy reviewer).", True)
 _verb("request-changes", "request_changes", "Send a submitted clip back to its trainer (privacy reviewer).", True)
 

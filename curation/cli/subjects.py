@@ -28,8 +28,9 @@ def subjects() -> None:
 @ref_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def erase_command(workspace, customer_ref, fmt) -> None:
-    """Delete the person's originals and transcripts, revoke every clip and pack made from them,
-    and leave a tombstone without personal data."""
+    """Delete everything held about the person (as the personal-data inventory declares), revoke
+    every clip and pack made from their calls, vacuum the database, and leave a tombstone without
+    personal data. An erasure a crash interrupted is finished first."""
     from curation.cli._common import open_workspace
     from curation.subjects import erase_subject
 
@@ -47,9 +48,11 @@ def erase_command(workspace, customer_ref, fmt) -> None:
 @subjects.command("access")
 @workspace_option
 @ref_option
-@click.option("--out", required=True, type=click.Path(), help="New folder, or a file ending in .zip.")
+@click.option("--out", default=None, type=click.Path(),
+              help="A new zip file (.zip) or folder outside the workspace; default: W/exports/<request>.zip.")
 def access_command(workspace, customer_ref, out) -> None:
-    """Export the person's recordings and transcripts for them (folder or zip)."""
+    """Export everything held about the person for them: recordings, transcripts, every column the
+    personal-data inventory declares theirs, their anonymised clips (owner-only zip)."""
     from curation.cli._common import open_workspace
     from curation.subjects import access_subject
 

@@ -14,7 +14,7 @@ from curation.clips.anonymise import ClipAnonymisation, anonymise_clip
 from curation.clips.audio import (NotAnonymised, export_clip_audio, export_clip_original, export_original, load_clip_audio,
                                   play_clip)
 from curation.clips.edit import (add_redaction, clip_counts, clip_transcript, create_clip, decide_redaction, get_clip, list_clips,
-                                 redacted_transcript, redaction_spans, update_clip)
+                                 redacted_transcript, redaction_span_rows, redaction_spans, update_clip)
 from curation.clips.model import STATES, Clip, RedactionSpan
 from curation.clips.store import ClipStateError, ConcurrentChange
 
@@ -27,4 +27,5 @@ list = list_clips  # noqa: A001 - module-level alias mirrors the CLI (`curation 
 __all__ = ["Clip", "ClipAnonymisation", "ClipStateError", "ConcurrentChange", "NotAnonymised", "RedactionSpan",
            "STATES", "add_redaction", "anonymise", "anonymise_clip", "clip_counts", "clip_transcript", "create", "create_clip",
            "decide_redaction", "export_clip_audio", "export_clip_original", "export_original", "get", "get_clip",
-           "list_clips", "load_clip_audio", "play_clip", "redacted_transcript", "redaction_spans", "update_clip"]
+           "list_clips", "load_clip_audio", "play_clip", "redacted_transcript", "redaction_span_rows", "redaction_spans",
+           "update_clip"]

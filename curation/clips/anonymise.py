@@ -20,13 +20,14 @@ from typing import Callable
 
 from sqlalchemy import delete
 
+from curation.access import mutates
 from curation.checksums import sha256_file
 from curation.clips import redaction
 from curation.clips.edit import _store_detected, clip_words, require_editable
 from curation.clips.store import ConcurrentChange, load_clip, load_spans, mark_edited, set_details
 from curation.clips.tables import clip_anonymisations
 from curation.errors import CurationError
-from curation.roles import actor, operation, require
+from curation.roles import authorised, operation
 from curation.workspace import Workspace, utcnow
 
 log = logging.getLogger(__name__)
@@ -50,20 +51,27 @@ class ClipAnonymisation:
         return self.status == "ok"
 
 
-def clip_folder(ws: Workspace, clip_id: str) -> Path:
+def _clip_folder(ws: Workspace, clip_id: str) -> Path:
     return ws.derived / "clips" / clip_id
 
 
+@mutates("clips.edit", "clip.anonymised")
 def anonymise_clip(ws: Workspace, clip_id: str, user: str | None = None, progress: Progress | None = None,
                    voice: str = "default", bleep: str = "tone") -> ClipAnonymisation:
-    """Anonymise a clip (an edit: a submitted or approved clip goes back to draft)."""
-    from curation.anonymise import anonymise_audio
+    """Anonymise a clip (an edit: a submitted or approved clip goes back to draft). The slow work
+    runs as the authorised user outside the transaction; one audited operation records the result."""
+    with authorised(ws, "clips.edit", user, "anonymise clips") as who:
+        return _anonymise_clip(ws, clip_id, who.name, progress, voice, bleep)
+
+
+def _anonymise_clip(ws: Workspace, clip_id: str, user: str, progress: Progress | None, voice: str,
+                    bleep: str) -> ClipAnonymisation:
     from curation.anonymise.keys import workspace_voice_key
+    from curation.anonymise.pipeline import _anonymise_audio
     from curation.anonymise.speakers import role_labels
     from curation.catalogue import get_call, load_transcript
 
     say = progress or (lambda _stage, _fraction: None)
-    require(actor(ws, user), "clips.edit", "anonymise clips")
     with ws.engine.connect() as conn:
         clip = load_clip(conn, clip_id)
         spans = load_spans(conn, clip_id)
@@ -109,7 +117,7 @@ def anonymise_clip(ws: Workspace, clip_id: str, user: str | None = None, progres
         options = dict(voice=voice, bleep=bleep, start=clip.start, end=clip.end, call_id=call.id,
                        key_scope="clip", clip_id=clip_id)  # clips of one call may go to different packs
         source = ws.path_of(call.audio_path)
-        report = anonymise_audio(source, transcript, intervals, key, out=work / "audio.wav", **options)
+        report = _anonymise_audio(source, transcript, intervals, key, out=work / "audio.wav", **options)
         outcome.report = report.to_dict()
         if report.ok:
             say("encoding MP3", 0.55)
@@ -129,7 +137,7 @@ def anonymise_clip(ws: Workspace, clip_id: str, user: str | None = None, progres
             say("re-scanning the redacted transcript", 0.9)
             outcome.rescan = redaction.rescan(doc)
             outcome.status = "ok"
-            version_dir = clip_folder(ws, clip_id) / ("v-" + secrets.token_hex(4))
+            version_dir = _clip_folder(ws, clip_id) / ("v-" + secrets.token_hex(4))
             version_dir.parent.mkdir(parents=True, exist_ok=True)
             os.replace(work, version_dir)
             for kind, name in (("audio_wav", "audio.wav"), ("audio_mp3", "audio.mp3"),
@@ -209,7 +217,7 @@ def _commit(ws, clip, outcome: ClipAnonymisation, user, voice, indices, sliced, 
 
 
 def _remove_old_versions(ws: Workspace, clip_id: str, keep: Path | None) -> None:
-    folder = clip_folder(ws, clip_id)
+    folder = _clip_folder(ws, clip_id)
     if not folder.is_dir():
         return
     for child in folder.iterdir():

@@ -9,10 +9,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from curation.access import mutates, reads, reads_personal
 from curation.checksums import sha256_file
 from curation.clips.store import load_anonymisation, load_clip
 from curation.errors import CurationError
-from curation.roles import actor, operation, require
+from curation.roles import authorised, operation
 from curation.workspace import Workspace
 
 AUDIO_KINDS = {"mp3": "audio_mp3", "wav": "audio_wav"}
@@ -24,7 +25,7 @@ class NotAnonymised(CurationError):
     exit_code = 5
 
 
-def anonymised_file(ws: Workspace, conn, clip_id: str, fmt: str = "mp3") -> Path:
+def _anonymised_file(ws: Workspace, conn, clip_id: str, fmt: str = "mp3") -> Path:
     """Path of the clip's current anonymised audio, checked against its stored checksum."""
     if fmt not in AUDIO_KINDS:
         raise CurationError(f"unknown audio format {fmt!r} (use mp3 or wav)")
@@ -40,32 +41,34 @@ def anonymised_file(ws: Workspace, conn, clip_id: str, fmt: str = "mp3") -> Path
     return path
 
 
+@reads("clips.play_anonymised")
 def load_clip_audio(ws: Workspace, clip_id: str, fmt: str = "mp3", user: str | None = None) -> bytes:
     """The anonymised audio's bytes for a player, before anyone presses play: permission checked,
     not audited and not a listen (the approval gate needs `play_clip`)."""
-    require(actor(ws, user), "clips.play_anonymised", "listen to clips")
-    with ws.engine.connect() as conn:
-        return anonymised_file(ws, conn, clip_id, fmt).read_bytes()
+    with authorised(ws, "clips.play_anonymised", user, "listen to clips"), ws.engine.connect() as conn:
+        return _anonymised_file(ws, conn, clip_id, fmt).read_bytes()
 
 
+@mutates("clips.play_anonymised", "clip.played")
 def play_clip(ws: Workspace, clip_id: str, fmt: str = "mp3", user: str | None = None,
               details: dict | None = None) -> bytes:
     """The anonymised audio's bytes; counts as listening and is audited (`details`, e.g. the player's
     position when playback started, go into the audit event)."""
     with operation(ws, "clips.play_anonymised", "clip.played", "clip", clip_id, user=user,
                    what="listen to clips") as op:
-        path = anonymised_file(ws, op.conn, clip_id, fmt)
+        path = _anonymised_file(ws, op.conn, clip_id, fmt)
         op.details.update({**(details or {}), "format": fmt})
         return path.read_bytes()
 
 
+@mutates("clips.play_anonymised", "clip.played")
 def export_clip_audio(ws: Workspace, clip_id: str, out, fmt: str | None = None, user: str | None = None) -> Path:
     """Write the anonymised audio to `out` (format from its suffix); counts as listening, audited."""
     out = Path(out)
     fmt = fmt or (out.suffix.lstrip(".").lower() or "mp3")
     with operation(ws, "clips.play_anonymised", "clip.played", "clip", clip_id, user=user,
                    what="listen to clips") as op:
-        path = anonymised_file(ws, op.conn, clip_id, fmt)
+        path = _anonymised_file(ws, op.conn, clip_id, fmt)
         tmp = out.with_name(f".{out.name}.part")
         shutil.copyfile(path, tmp)
         tmp.replace(out)
@@ -73,6 +76,7 @@ def export_clip_audio(ws: Workspace, clip_id: str, out, fmt: str | None = None, 
     return out
 
 
+@reads_personal("calls.play_original", "call.original_played")
 def export_original(ws: Workspace, call_id: str, out, start: float | None = None, end: float | None = None,
                     user: str | None = None) -> Path:
     """Write [start, end) of an original recording to `out` (WAV). Trainer or privacy reviewer only."""
@@ -91,8 +95,10 @@ def export_original(ws: Workspace, call_id: str, out, start: float | None = None
     return out
 
 
+@reads_personal("calls.play_original", "call.original_played")
 def export_clip_original(ws: Workspace, clip_id: str, out, user: str | None = None) -> Path:
     """The original (not anonymised) audio of a clip's range: `export_original` on its call."""
-    with ws.engine.connect() as conn:
-        clip = load_clip(conn, clip_id)
-    return export_original(ws, clip.call_id, out, clip.start, clip.end, user=user)
+    with authorised(ws, "calls.play_original", user, "play or export original recordings") as who:
+        with ws.engine.connect() as conn:
+            clip = load_clip(conn, clip_id)
+        return export_original(ws, clip.call_id, out, clip.start, clip.end, user=who.name)

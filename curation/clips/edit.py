@@ -9,13 +9,14 @@ from dataclasses import replace
 
 from sqlalchemy import func, select, update
 
+from curation.access import mutates, reads, reads_personal
 from curation.clips import redaction
 from curation.clips.model import Clip, RedactionSpan
 from curation.clips.store import ClipStateError, insert_span, load_clip, load_clips, load_spans, mark_edited
 from curation.clips.tables import clip_redactions
 from curation.errors import CurationError, NotFound
 from curation.model import Transcript
-from curation.roles import actor, operation, require
+from curation.roles import actor, authorised, operation, require
 from curation.store.schema import clips
 from curation.workspace import Workspace, utcnow
 
@@ -40,17 +41,23 @@ def _transcript(ws: Workspace, call_id: str) -> Transcript | None:
     return load_transcript(ws, call_id)
 
 
+@mutates("clips.create", "clip.created")
 def create_clip(ws: Workspace, call_id: str, start: float, end: float, title: str | None = None,
                 snap: str | bool = "none", detect: bool = True, user: str | None = None) -> Clip:
     """Cut a clip [start, end) from a call (widened to word or turn edges with `snap`) and store the
     PII found in its transcript slice as proposed redaction spans."""
-    from curation.anonymise.clip import resolve
-    from curation.catalogue import get_call
-
     snap = "word" if snap is True else ("none" if snap is False else snap)
     if snap not in SNAP_MODES:
         raise CurationError(f"unknown snap mode {snap!r} (use none, word or turn)")
-    require(actor(ws, user), "clips.create", "create clips")
+    with authorised(ws, "clips.create", user, "create clips") as who:  # PII detection: outside the transaction
+        return _create_clip(ws, who.name, call_id, start, end, title, snap, detect)
+
+
+def _create_clip(ws: Workspace, user: str, call_id: str, start: float, end: float, title: str | None, snap: str,
+                 detect: bool) -> Clip:
+    from curation.anonymise.clip import resolve
+    from curation.catalogue import get_call
+
     call = get_call(ws, call_id)
     transcript = _transcript(ws, call_id)
     rng = resolve(call.duration, transcript, start, end, snap, f"call {call_id}")
@@ -92,12 +99,14 @@ def _store_detected(conn, clip_id: str, transcript: Transcript | None, indices: 
     return added
 
 
+@reads("clips.read")
 def get_clip(ws: Workspace, clip_id: str, user: str | None = None) -> Clip:
     require(actor(ws, user), "clips.read", "read clips")
     with ws.engine.connect() as conn:
         return load_clip(conn, clip_id)
 
 
+@reads("clips.read")
 def list_clips(ws: Workspace, state: str | None = None, call_id: str | None = None,
                user: str | None = None) -> list[Clip]:
     require(actor(ws, user), "clips.read", "read clips")
@@ -105,6 +114,7 @@ def list_clips(ws: Workspace, state: str | None = None, call_id: str | None = No
         return load_clips(conn, state=state, call_id=call_id)
 
 
+@reads("aggregates.read")
 def clip_counts(ws: Workspace, user: str | None = None) -> dict[str, int]:
     """Clips per state: an aggregate, readable by every role (managers included)."""
     require(actor(ws, user), "aggregates.read")
@@ -113,16 +123,17 @@ def clip_counts(ws: Workspace, user: str | None = None) -> dict[str, int]:
                                                    .group_by(clips.c.state))}
 
 
+@reads("clips.read")
 def redaction_spans(ws: Workspace, clip_id: str, user: str | None = None) -> list[RedactionSpan]:
     """The clip's redaction spans; each says (`uncertain_stretch`) whether its words' times are
     uncertain, so that the audio redaction covers a whole stretch around them."""
     from curation.pii.timing import uncertain_stretch
 
-    require(actor(ws, user), "clips.read", "read clips")
-    with ws.engine.connect() as conn:
-        clip = load_clip(conn, clip_id)
-        spans = load_spans(conn, clip_id)
-    transcript = _transcript(ws, clip.call_id) if spans else None
+    with authorised(ws, "clips.read", user, "read clips"):
+        with ws.engine.connect() as conn:
+            clip = load_clip(conn, clip_id)
+            spans = load_spans(conn, clip_id)
+        transcript = _transcript(ws, clip.call_id) if spans else None  # word times only; no text leaves
     if transcript is None:
         return spans
     n = len(transcript.words)
@@ -130,6 +141,20 @@ def redaction_spans(ws: Workspace, clip_id: str, user: str | None = None) -> lis
         transcript, [i for i in range(s.first_word, s.last_word) if 0 <= i < n])) for s in spans]
 
 
+@reads("clips.read")
+def redaction_span_rows(ws: Workspace, clip_id: str, user: str | None = None) -> list[dict]:
+    """The clip's redaction spans as `curation clips spans` prints them: word range in the clip,
+    times, role (never the transcript's speaker label, which may be a name), type, status."""
+    from curation.anonymise.speakers import role_labels
+
+    with authorised(ws, "clips.read", user, "read clips") as who:
+        clip = get_clip(ws, clip_id, user=who.name)
+        spans = redaction_spans(ws, clip_id, user=who.name)
+        roles = role_labels(_transcript(ws, clip.call_id))
+    return [s.to_dict(clip.first_word, roles.get(s.speaker)) for s in spans]
+
+
+@mutates("clips.edit", "clip.updated")
 def update_clip(ws: Workspace, clip_id: str, title: str | None = None, user: str | None = None) -> Clip:
     """Change the clip's title (an edit: an approved clip goes back to draft)."""
     with operation(ws, "clips.edit", "clip.updated", "clip", clip_id, user=user, what="edit clips") as op:
@@ -140,6 +165,7 @@ def update_clip(ws: Workspace, clip_id: str, title: str | None = None, user: str
         return load_clip(op.conn, clip_id)
 
 
+@mutates("clips.edit", "clip.redaction_*")
 def decide_redaction(ws: Workspace, clip_id: str, span_id: int, accept: bool, user: str | None = None) -> RedactionSpan:
     """Accept (keep redacted) or reject (a person judged it not to be personal data) one span."""
     action = "clip.redaction_accepted" if accept else "clip.redaction_rejected"
@@ -155,6 +181,7 @@ def decide_redaction(ws: Workspace, clip_id: str, span_id: int, accept: bool, us
         return next(s for s in load_spans(op.conn, clip_id) if s.id == span_id)
 
 
+@mutates("clips.edit", "clip.redaction_added")
 def add_redaction(ws: Workspace, clip_id: str, words: tuple[int, int], entity_type: str,
                   user: str | None = None) -> RedactionSpan:
     """Redact words [a, b) of the clip (indices into the clip's transcript) that detection missed."""
@@ -190,17 +217,24 @@ def require_editable(clip: Clip) -> None:
         raise ClipStateError(f"clip {clip.id} is {clip.state}; it can no longer be edited")
 
 
+@reads_personal("calls.read_transcript", "clip.transcript_read")
 def clip_transcript(ws: Workspace, clip_id: str, user: str | None = None) -> list[dict]:
     """The clip's original words for the redaction editor: index (as `add_redaction` takes it), text,
     times on the clip's timeline, role, and the redaction span covering it (id, type, status) if any.
-    Original text: trainers and privacy reviewers only."""
+    Original text: trainers and privacy reviewers only; every read is audited (`clip.transcript_read`)."""
+    with operation(ws, "calls.read_transcript", "clip.transcript_read", "clip", clip_id, user=user,
+                   what="read transcripts") as op:
+        clip = load_clip(op.conn, clip_id)
+        spans = load_spans(op.conn, clip_id)
+        transcript = _transcript(ws, clip.call_id)
+        rows = _editor_rows(clip, spans, transcript)
+        op.details["words"] = len(rows)
+    return rows
+
+
+def _editor_rows(clip: Clip, spans: list[RedactionSpan], transcript: Transcript | None) -> list[dict]:
     from curation.anonymise.speakers import role_labels
 
-    require(actor(ws, user), "calls.read_transcript", "read transcripts")
-    with ws.engine.connect() as conn:
-        clip = load_clip(conn, clip_id)
-        spans = load_spans(conn, clip_id)
-    transcript = _transcript(ws, clip.call_id)
     if transcript is None:
         return []
     sliced, indices = clip_words(transcript, clip.start, clip.end)
@@ -219,6 +253,7 @@ def clip_transcript(ws: Workspace, clip_id: str, user: str | None = None) -> lis
     return rows
 
 
+@reads("clips.read")
 def redacted_transcript(ws: Workspace, clip_id: str, user: str | None = None) -> dict | None:
     """The clip's current redacted transcript document (role labels and placeholders only, as
     exported), or None when the clip has no valid anonymisation. Needs clips.read."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-STATES = ("draft", "submitted", "approved", "changes_requested", "rejected", "packed", "revoked")
+from curation.vocabulary import CLIP_STATES as STATES
+
 # states an edit may start from; an edit of a submitted, approved or packed clip sends it back to draft
 EDITABLE = frozenset({"draft", "changes_requested", "submitted", "approved", "packed"})
 # audit actions that change a clip's content: whoever did one of these may not approve it

@@ -1,5 +1,6 @@
 """Redaction of a clip's transcript: detected PII as word spans, the redacted transcript
-(role labels only, typed placeholders), its WebVTT captions, and the re-scan for leftover PII.
+(role labels only, typed placeholders, by the one redaction rule `curation.pii.redaction`), its
+WebVTT captions, and the re-scan for leftover PII.
 
 Pure functions over `Transcript` values; no database, no files.
 """
@@ -12,17 +13,10 @@ from curation.errors import CurationError
 from curation.model import Transcript
 
 REDACTED_FORMAT = "curation-redacted-transcript"
-FALLBACK_PLACEHOLDER = "[PERSOONSGEGEVEN]"
 
 
 class PiiUnavailable(CurationError):
     """PII detection is not installed or failed: nothing may be declared free of PII."""
-
-
-def placeholders() -> dict[str, str]:
-    from curation.pii import PLACEHOLDERS
-
-    return dict(PLACEHOLDERS)
 
 
 def detect(text: str, language: str) -> list:
@@ -60,38 +54,27 @@ def detect_word_spans(transcript: Transcript, language: str) -> list[DetectedSpa
 
 
 def redacted_words(transcript: Transcript, redact: dict[int, str], reviewed: set[int],
-                   roles: dict[str, str]) -> list[dict]:
+                   roles: dict[str, str], with_originals: bool = False) -> list[dict]:
     """The clip's words with every run of redacted words (same speaker, same type) replaced by one
-    placeholder. `redact`: word index -> entity type; `reviewed`: words a person decided are not PII."""
-    names = placeholders()
+    placeholder (`curation.pii.redaction.redacted_runs`). `redact`: word index -> entity type;
+    `reviewed`: words a person decided are not PII. `with_originals` adds each run's original words
+    (`original`, in memory only: the re-enactment script's consistency key)."""
+    from curation.pii.redaction import SENTENCE_PUNCTUATION, redacted_runs
+
     out: list[dict] = []
-    i, words = 0, transcript.words
-    while i < len(words):
-        w = words[i]
-        role = roles.get(w.speaker, "unknown")
-        if i in redact:
-            etype, j = redact[i], i + 1
-            while j < len(words) and redact.get(j) == etype and words[j].speaker == w.speaker:
-                j += 1
-            tail = _trailing_punctuation(words[j - 1].text)
-            out.append({"text": names.get(etype, FALLBACK_PLACEHOLDER) + tail, "start": round(w.start, 3),
-                        "end": round(max(x.end for x in words[i:j]), 3), "speaker": role, "redacted": etype})
-            i = j
-            continue
-        entry = {"text": w.text, "start": round(w.start, 3), "end": round(w.end, 3), "speaker": role}
-        if i in reviewed:
+    for run in redacted_runs(transcript.words, redact):
+        group = transcript.words[run.first:run.last]
+        w = group[0]
+        entry = {"text": run.text, "start": round(w.start, 3), "end": round(max(x.end for x in group), 3),
+                 "speaker": roles.get(w.speaker, "unknown")}
+        if run.entity_type is not None:
+            entry["redacted"] = run.entity_type
+            if with_originals:
+                entry["original"] = " ".join(x.text.strip(SENTENCE_PUNCTUATION) for x in group)
+        elif run.first in reviewed:
             entry["reviewed"] = True
         out.append(entry)
-        i += 1
     return out
-
-
-def _trailing_punctuation(text: str) -> str:
-    """Sentence punctuation after a redacted word stays, so the sentence still reads (and re-scans) right."""
-    n = len(text)
-    while n and text[n - 1] in ".,?!;:":
-        n -= 1
-    return text[n:] if n else ""
 
 
 def redacted_document(clip_id: str, language: str, duration: float, words: list[dict]) -> dict:

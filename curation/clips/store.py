@@ -1,4 +1,5 @@
-"""Reading and writing clip rows and their redaction spans (no permission checks: callers hold them)."""
+"""Reading and writing clip rows and their redaction spans through the caller's connection: reads are
+storage helpers; writes run only inside an operation (`curation.access.within_operation`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
+from curation.access import storage, within_operation
 from curation.clips.model import EDITABLE, Clip, RedactionSpan
 from curation.clips.tables import clip_anonymisations, clip_redactions
 from curation.errors import CurationError, NotFound
@@ -24,6 +26,7 @@ class ConcurrentChange(ClipStateError):
     """Someone else changed the clip between reading and writing it (compare-and-set failed)."""
 
 
+@within_operation()
 def lock_clip(conn: Connection, clip_id: str) -> None:
     """Take the write lock before reading the clip, so check-then-write cannot interleave."""
     if conn.dialect.name == "sqlite":
@@ -32,12 +35,14 @@ def lock_clip(conn: Connection, clip_id: str) -> None:
         conn.execute(select(clips.c.id).where(clips.c.id == clip_id).with_for_update())
 
 
+@storage("reads clip rows through the caller's connection")
 def row_to_clip(row) -> Clip:
     return Clip(id=row.id, call_id=row.call_id, start=row.start, end=row.end, title=row.title, state=row.state,
                 created_by=row.created_by, created_at=row.created_at, updated_at=row.updated_at,
                 details=json.loads(row.details_json or "{}"))
 
 
+@storage("reads clip rows through the caller's connection")
 def load_clip(conn: Connection, clip_id: str) -> Clip:
     row = conn.execute(select(clips).where(clips.c.id == clip_id)).first()
     if row is None:
@@ -45,6 +50,7 @@ def load_clip(conn: Connection, clip_id: str) -> Clip:
     return row_to_clip(row)
 
 
+@storage("reads clip rows through the caller's connection")
 def load_clips(conn: Connection, state: str | None = None, call_id: str | None = None) -> list[Clip]:
     query = select(clips).order_by(clips.c.created_at, clips.c.id)
     if state is not None:
@@ -54,6 +60,7 @@ def load_clips(conn: Connection, state: str | None = None, call_id: str | None =
     return [row_to_clip(r) for r in conn.execute(query)]
 
 
+@storage("reads clip rows through the caller's connection")
 def load_spans(conn: Connection, clip_id: str) -> list[RedactionSpan]:
     rows = conn.execute(select(clip_redactions).where(clip_redactions.c.clip_id == clip_id)
                         .order_by(clip_redactions.c.first_word, clip_redactions.c.id))
@@ -61,6 +68,7 @@ def load_spans(conn: Connection, clip_id: str) -> list[RedactionSpan]:
                           r.source, r.status, r.score, r.decided_by) for r in rows]
 
 
+@within_operation()
 def insert_span(conn: Connection, clip_id: str, first_word: int, last_word: int, start: float, end: float,
                 speaker: str, entity_type: str, source: str, status: str, score: float | None = None,
                 decided_by: str | None = None) -> int:
@@ -71,12 +79,14 @@ def insert_span(conn: Connection, clip_id: str, first_word: int, last_word: int,
     return int(result.inserted_primary_key[0])
 
 
+@within_operation()
 def set_details(conn: Connection, clip: Clip, **changes) -> dict:
     details = {**clip.details, **changes}
     conn.execute(update(clips).where(clips.c.id == clip.id).values(details_json=json.dumps(details, sort_keys=True)))
     return details
 
 
+@within_operation()
 def transition(conn: Connection, clip_id: str, expected: set[str] | frozenset[str], new: str,
                what: str) -> str:
     """Compare-and-set the clip's state: from one of `expected` to `new`, or refuse.
@@ -97,6 +107,7 @@ def transition(conn: Connection, clip_id: str, expected: set[str] | frozenset[st
     return old
 
 
+@within_operation()
 def mark_edited(conn: Connection, clip: Clip, content: bool = True) -> str | None:
     """An edit: refuse for rejected/revoked clips, send submitted/approved/packed clips back to draft,
     and (for `content` edits: redactions, range) mark the anonymised output stale. Returns the state
@@ -117,6 +128,7 @@ def mark_edited(conn: Connection, clip: Clip, content: bool = True) -> str | Non
     return left
 
 
+@storage("reads clip rows through the caller's connection")
 def load_anonymisation(conn: Connection, clip_id: str) -> dict | None:
     row = conn.execute(select(clip_anonymisations).where(clip_anonymisations.c.clip_id == clip_id)).first()
     if row is None:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
-from curation.consent.decisions import MIN_REASON, _reevaluate, decide_call, decide_clip
+from curation.access import mutates, reads, reads_personal
+from curation.consent.decisions import MIN_REASON, _decide, decide_call, redecide_open_clips
 from curation.consent.policy import DECISIONS, EXCLUDED, decide, workspace_policy
 from curation.consent.record import ConsentRecord, compute_record, consent_record, manifest_fields, store_record
 from curation.errors import CurationError, NotFound
@@ -27,6 +28,7 @@ class AnalysisSummary:
     clips_changed: dict
 
 
+@mutates("calls.analyse", "consent.analysed")
 def analyse_consent(ws: Workspace, user: str | None = None, call_ids: list[str] | None = None,
                     progress=None) -> AnalysisSummary:
     """Build and store the consent record of every call (or `call_ids`) and re-evaluate their open clips."""
@@ -58,7 +60,7 @@ def analyse_consent(ws: Workspace, user: str | None = None, call_ids: list[str] 
             counts[decide(record, policy).decision] += 1
             if progress:
                 progress(n, len(ids))
-        changed = _reevaluate(ws, op.conn, op.actor.name, policy, ids)
+        changed = redecide_open_clips(ws, op.conn, op.actor.name, policy, ids)
         op.details.update({"calls": len(ids), "notices": notices, "objections": objections, "decisions": counts,
                            "clips_changed": len(changed), "policy": policy.digest})
     return AnalysisSummary(len(ids), notices, objections, counts[EXCLUDED], counts, changed)
@@ -99,6 +101,7 @@ def _correction_value(key: str, value):
     raise CurationError(f"{key} must be true or false, not {text!r}")
 
 
+@mutates("consent.override", "consent.corrected")
 def correct_record(ws: Workspace, call_id: str, changes: dict, reason: str, user: str | None = None) -> ConsentRecord:
     """A privacy reviewer corrects facts of a call's record (e.g. the legal basis, or a detection that
     was wrong); the correction wins over manifest and transcript, is logged with its reason, and the
@@ -135,35 +138,52 @@ def correct_record(ws: Workspace, call_id: str, changes: dict, reason: str, user
         stored["correction_log"] = log
         op.conn.execute(consent_records.update().where(consent_records.c.call_id == call_id)
                         .values(details_json=json.dumps(stored, ensure_ascii=False, default=str)))
-        changed = _reevaluate(ws, op.conn, op.actor.name, policy, [call_id])
+        changed = redecide_open_clips(ws, op.conn, op.actor.name, policy, [call_id])
         op.details.update({"fields": parsed, "reason": reason, "clips_changed": sorted(changed)})
     return record
 
 
+@reads_personal("consent.read", "consent.record_read")
 def call_consent(ws: Workspace, call_id: str, user: str | None = None) -> dict:
-    """Everything `consent show` prints: the call's record (with evidence), the policy's decision for
-    the call and the decision of each of its clips."""
-    from curation.roles import actor, require
-
-    from curation.consent.decisions import REVOKED
+    """Everything `consent show` and the consent panel show: the call's record (with its evidence
+    quotes: audited `consent.record_read`), the policy's decision for the call and the effective
+    decision of each of its clips (`curation.consent.effective`)."""
+    from curation.consent.effective import REVOKED, effective_decisions
     from curation.consent.policy import ConsentDecision
     from curation.consent.tables import original_deletions
 
-    require(actor(ws, user), "consent.read", "read consent records")
-    policy = workspace_policy(ws)
-    with ws.engine.connect() as conn:
+    with operation(ws, "consent.read", "consent.record_read", "call", call_id, user=user,
+                   what="read consent records") as op:
+        policy = workspace_policy(ws)
+        conn = op.conn
         if conn.execute(select(calls.c.id).where(calls.c.id == call_id)).first() is None:
             raise NotFound(f"call {call_id!r} not found in {ws.root}")
         clip_ids = list(conn.execute(select(clips.c.id).where(clips.c.call_id == call_id).order_by(clips.c.id)).scalars())
         deletion = conn.execute(select(original_deletions).where(original_deletions.c.call_id == call_id)).first()
-    info = {"call_id": call_id, "policy": {"name": policy.name, "digest": policy.digest, "source": policy.source},
-            "originals_deleted": ({"reason": deletion.reason, "at": deletion.deleted_at, "request_id": deletion.request_id}
-                                  if deletion else None)}
-    if deletion is not None and deletion.reason == "erasure":  # nothing about the person is left to show
-        decision = ConsentDecision(EXCLUDED, (REVOKED,), "erased", "-", call_id=call_id, policy_decision=EXCLUDED,
-                                   overridable=False, frozen=True)
-        return {**info, "record": None, "decision": decision.to_json(),
-                "clips": [decide_clip(ws, c, policy=policy).to_json() for c in clip_ids]}
-    record, decision = decide_call(ws, call_id, policy)
-    return {**info, "record": record.to_json(), "decision": decision.to_json(),
-            "clips": [decide_clip(ws, c, policy=policy).to_json() for c in clip_ids]}
+        info = {"call_id": call_id, "policy": {"name": policy.name, "digest": policy.digest, "source": policy.source},
+                "originals_deleted": ({"reason": deletion.reason, "at": deletion.deleted_at,
+                                       "request_id": deletion.request_id} if deletion else None)}
+        decisions = effective_decisions(ws, clip_ids, conn=conn, policy=policy)
+        clip_json = [decisions[c].to_json() for c in clip_ids]
+        if deletion is not None and deletion.reason == "erasure":  # nothing about the person is left to show
+            decision = ConsentDecision(EXCLUDED, (REVOKED,), "erased", "-", call_id=call_id, policy_decision=EXCLUDED,
+                                       overridable=False, frozen=True)
+            op.details["record"] = False
+            return {**info, "record": None, "decision": decision.to_json(), "clips": clip_json}
+        record, decision = decide_call(ws, call_id, policy)
+        op.details["record"] = True
+    return {**info, "record": record.to_json(), "decision": decision.to_json(), "clips": clip_json}
+
+
+@reads("consent.read")
+def consent_summary(ws: Workspace, clip_id: str, user: str | None = None) -> dict:
+    """What the consent panel shows for a clip without reading anyone's words: its call's record
+    facts with their sources (evidence quotes left out: `call_consent` reads those, audited) and
+    the clip's effective decision (`curation.consent.effective`). Reads only; writes nothing."""
+    from curation.roles import authorised
+
+    with authorised(ws, "consent.read", user, "read consent decisions"):
+        decision = _decide(ws, clip_id)
+        record = consent_record(ws, decision.call_id).to_json()
+    record["evidence_kinds"] = sorted(k for k, v in (record.pop("evidence", None) or {}).items() if v)
+    return {"clip_id": clip_id, "call_id": decision.call_id, "record": record, "decision": decision.to_json()}

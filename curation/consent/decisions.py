@@ -13,42 +13,22 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
-from curation.consent.policy import (DECISIONS, EXCLUDED, POLICY_FILE, ConsentDecision, Policy, PolicyError, Reason,
+from curation.access import mutates, reads, within_operation
+from curation.consent.effective import FROZEN_STATES, OVERRIDE_CLEAR, ConsentUnavailable, effective_decisions
+from curation.consent.policy import (DECISIONS, POLICY_FILE, ConsentDecision, Policy, PolicyError, Reason,
                                      decide, parse_policy, workspace_policy)
-from curation.consent.record import ANALYSED, ConsentRecord, build_record, compute_record, consent_record
+from curation.consent.record import ANALYSED, ConsentRecord, build_record, consent_record, record_from_row
 from curation.consent.tables import consent_decisions, consent_overrides
 from curation.errors import CurationError, NotFound
-from curation.roles import operation
+from curation.roles import actor, authorised, operation, require
 from curation.store.schema import clips, consent_records
 from curation.workspace import Workspace, utcnow
 
-FROZEN_STATES = frozenset({"approved", "packed", "revoked"})
-OVERRIDE_CLEAR = "policy"  # an override back to whatever the policy says
 MIN_REASON = 10
-REVOKED = Reason("revoked", EXCLUDED,
-                 "De clip is ingetrokken na een verzoek tot verwijdering van gegevens: niet meer gebruiken.",
-                 "The clip was revoked after an erasure request: it may no longer be used.")
 
 
 class OverrideRefused(CurationError):
     """An override without a proper reason, or against a rule that may not be overridden."""
-
-
-class _Conn:
-    """Use the caller's connection when given, else a short-lived read connection."""
-
-    def __init__(self, ws: Workspace, conn: Connection | None):
-        self.ws, self.conn, self.own = ws, conn, None
-
-    def __enter__(self) -> Connection:
-        if self.conn is not None:
-            return self.conn
-        self.own = self.ws.engine.connect()
-        return self.own
-
-    def __exit__(self, *exc) -> None:
-        if self.own is not None:
-            self.own.close()
 
 
 def _clip_row(conn: Connection, clip_id: str):
@@ -58,7 +38,7 @@ def _clip_row(conn: Connection, clip_id: str):
     return row
 
 
-def _stored(conn: Connection, clip_id: str) -> ConsentDecision | None:
+def _stored_decision(conn: Connection, clip_id: str) -> ConsentDecision | None:
     row = conn.execute(select(consent_decisions).where(consent_decisions.c.clip_id == clip_id)).first()
     if row is None:
         return None
@@ -67,55 +47,61 @@ def _stored(conn: Connection, clip_id: str) -> ConsentDecision | None:
                            call_id=row.call_id, policy_decision=row.policy_decision)
 
 
-def _latest_override(conn: Connection, clip_id: str) -> dict | None:
-    row = conn.execute(select(consent_overrides).where(consent_overrides.c.clip_id == clip_id)
-                       .order_by(consent_overrides.c.id.desc()).limit(1)).first()
-    if row is None or row.decision == OVERRIDE_CLEAR:
-        return None
-    return {"decision": row.decision, "reason": row.reason, "by": row.actor, "at": row.at,
-            "policy_decision": row.policy_decision}
-
-
 def _record_for(ws: Workspace, conn: Connection, call_id: str, policy: Policy) -> ConsentRecord:
+    from curation.consent.record import _compute_record
+
     row = conn.execute(select(consent_records).where(consent_records.c.call_id == call_id)).mappings().first()
     if row is not None and row["source"] == ANALYSED:
-        from curation.consent.record import record_from_row
         return record_from_row(dict(row))
-    return compute_record(ws, call_id, conn=conn, policy=policy)
+    return _compute_record(ws, call_id, conn=conn, policy=policy)
 
 
+def _decide(ws: Workspace, clip_id: str, conn: Connection | None = None, policy: Policy | None = None) -> ConsentDecision:
+    """The effective decision of one clip inside the caller's operation (NotFound for no such clip)."""
+    found = effective_decisions(ws, [clip_id], conn=conn, policy=policy)
+    if clip_id not in found:
+        raise NotFound(f"clip {clip_id!r} not found")
+    return found[clip_id]
+
+
+@reads("consent.read")
 def decide_clip(ws: Workspace, clip_id: str, conn: Connection | None = None,
-                policy: Policy | None = None) -> ConsentDecision:
-    """The consent decision for a clip now: the policy's decision for its call's record (or the stored
-    one for approved/packed clips), with a privacy reviewer's override applied. Reads only."""
-    with _Conn(ws, conn) as c:
-        clip = _clip_row(c, clip_id)
-        override = _latest_override(c, clip_id)
-        if clip.state == "revoked":
-            base = ConsentDecision(EXCLUDED, (REVOKED,), "revoked", "-", clip_id=clip_id, call_id=clip.call_id,
-                                   policy_decision=EXCLUDED, overridable=False, frozen=True)
-            return base
-        stored = _stored(c, clip_id) if clip.state in FROZEN_STATES else None
-        if stored is not None:
-            base = replace(stored, frozen=True)
-        else:
-            policy = policy or workspace_policy(ws)
-            base = replace(decide(_record_for(ws, c, clip.call_id, policy), policy), clip_id=clip_id)
-    if override and override["policy_decision"] != base.policy_decision:
-        # the policy's decision changed since the override: it lapses (and stays in the history)
-        return replace(base, lapsed_override=override)
-    if override:
-        return replace(base, decision=override["decision"], override=override)
-    return base
+                policy: Policy | None = None, user: str | None = None) -> ConsentDecision:
+    """The consent decision for a clip now (`curation.consent.effective`: the policy's decision for
+    its call's record, the stored one for approved/packed clips, excluded when revoked, with a
+    privacy reviewer's override applied). Reads only."""
+    with authorised(ws, "consent.read", user, "read consent decisions"):
+        return _decide(ws, clip_id, conn, policy)
 
 
+@within_operation("consent.read", "consent.edit", "consent.override", "calls.analyse")
 def decide_call(ws: Workspace, call_id: str, policy: Policy | None = None) -> tuple[ConsentRecord, ConsentDecision]:
-    """The call's record and what the policy says about the call as a whole."""
+    """The call's record (with its evidence) and what the policy says about the call as a whole."""
     policy = policy or workspace_policy(ws)
     record = consent_record(ws, call_id, policy)
     return record, decide(record, policy)
 
 
+@reads("consent.read")
+def call_outcomes(ws: Workspace, call_ids: list[str], user: str | None = None) -> dict[str, str]:
+    """call id -> what the policy decides for a clip of that call before any override (the call
+    browser's consent column): a decision name, or "not evaluated" when no record can be made."""
+    with authorised(ws, "consent.read", user, "read consent decisions"):
+        policy = workspace_policy(ws)
+        out = {}
+        with ws.engine.connect() as conn:
+            for call_id in call_ids:
+                try:
+                    out[call_id] = decide(_record_for(ws, conn, call_id, policy), policy).decision
+                except CurationError:
+                    out[call_id] = NOT_EVALUATED
+    return out
+
+
+NOT_EVALUATED = "not evaluated"
+
+
+@within_operation()
 def store_decision(conn: Connection, decision: ConsentDecision, actor: str) -> None:
     """Keep the policy's decision for a clip (e.g. inside an approval transaction, so it stays as approved)."""
     values = dict(call_id=decision.call_id, decision=decision.decision,
@@ -145,16 +131,18 @@ def _open_clip_ids(conn: Connection, call_ids: list[str] | None = None) -> list[
     return list(conn.execute(query).scalars())
 
 
-def _reevaluate(ws: Workspace, conn: Connection, actor: str, policy: Policy,
-                call_ids: list[str] | None = None, old_policy: Policy | None = None) -> dict[str, tuple[str | None, str]]:
-    """Store fresh decisions for open clips; returns clip id -> (old, new) for those that changed
-    (old: the stored decision, else the one under `old_policy` when given)."""
+@within_operation("calls.analyse", "consent.edit", "consent.override")
+def redecide_open_clips(ws: Workspace, conn: Connection, actor: str, policy: Policy,
+                        call_ids: list[str] | None = None,
+                        old_policy: Policy | None = None) -> dict[str, tuple[str | None, str]]:
+    """Store fresh decisions for open clips (inside the caller's operation); returns clip id ->
+    (old, new) for those that changed (old: the stored decision, else the one under `old_policy`)."""
     changed = {}
     for clip_id in _open_clip_ids(conn, call_ids):
-        old = _stored(conn, clip_id)
+        old = _stored_decision(conn, clip_id)
         if old is None and old_policy is not None:
-            old = decide_clip(ws, clip_id, conn=conn, policy=old_policy)
-        new = decide_clip(ws, clip_id, conn=conn, policy=policy)
+            old = _decide(ws, clip_id, conn=conn, policy=old_policy)
+        new = _decide(ws, clip_id, conn=conn, policy=policy)
         store_decision(conn, new, actor)
         old_value = (old.policy_decision or old.decision) if old else None
         if old_value != new.policy_decision:
@@ -173,11 +161,12 @@ def _freeze(ws: Workspace, conn: Connection, actor: str, policy: Policy) -> int:
     return len(ids)
 
 
+@mutates("consent.edit", "consent.decided")
 def evaluate_clip(ws: Workspace, clip_id: str, user: str | None = None) -> ConsentDecision:
     """Decide a clip now and store the decision (audited `consent.decided`)."""
     with operation(ws, "consent.edit", "consent.decided", "clip", clip_id, user=user,
                    what="record consent decisions") as op:
-        decision = decide_clip(ws, clip_id, conn=op.conn)
+        decision = _decide(ws, clip_id, conn=op.conn)
         if not decision.frozen:
             store_decision(op.conn, decision, op.actor.name)
         op.details.update({"decision": decision.decision, "policy": decision.policy_digest,
@@ -185,6 +174,7 @@ def evaluate_clip(ws: Workspace, clip_id: str, user: str | None = None) -> Conse
         return decision
 
 
+@mutates("consent.override", "consent.overridden")
 def override_decision(ws: Workspace, clip_id: str, decision: str, reason: str,
                       user: str | None = None) -> ConsentDecision:
     """A privacy reviewer sets the clip's decision against the policy, with a mandatory reason that is
@@ -197,7 +187,7 @@ def override_decision(ws: Workspace, clip_id: str, decision: str, reason: str,
                               "saying why the policy's decision does not apply")
     with operation(ws, "consent.override", "consent.overridden", "clip", clip_id, user=user,
                    what="override consent decisions") as op:
-        current = decide_clip(ws, clip_id, conn=op.conn)
+        current = _decide(ws, clip_id, conn=op.conn)
         policy_decision = current.policy_decision or current.decision
         policy = workspace_policy(ws)
         locked = not current.overridable or any(
@@ -210,20 +200,24 @@ def override_decision(ws: Workspace, clip_id: str, decision: str, reason: str,
         op.conn.execute(consent_overrides.insert().values(clip_id=clip_id, decision=decision,
                                                           policy_decision=policy_decision, reason=reason,
                                                           actor=op.actor.name, at=utcnow()))
-        result = decide_clip(ws, clip_id, conn=op.conn)
+        result = _decide(ws, clip_id, conn=op.conn)
         _mirror_into_clip(op.conn, result)
         op.details.update({"decision": decision, "policy_decision": policy_decision,
                            "previous": current.decision, "reason": reason})
     return result
 
 
-def override_history(ws: Workspace, clip_id: str) -> list[dict]:
+@reads("consent.read")
+def override_history(ws: Workspace, clip_id: str, user: str | None = None) -> list[dict]:
+    """Every override of the clip, oldest first, with its reason (withdrawals included)."""
+    require(actor(ws, user), "consent.read", "read consent decisions")
     with ws.engine.connect() as conn:
         rows = conn.execute(select(consent_overrides).where(consent_overrides.c.clip_id == clip_id)
                             .order_by(consent_overrides.c.id)).mappings().all()
     return [dict(r) for r in rows]
 
 
+@mutates("consent.override", "consent.policy_changed")
 def set_policy(ws: Workspace, text: str, source: str = "policy.toml", user: str | None = None) -> dict:
     """Check a policy, make it the workspace's (W/policy.toml) and re-evaluate every open clip.
     Approved and packed clips keep the decision they were approved under."""
@@ -236,7 +230,7 @@ def set_policy(ws: Workspace, text: str, source: str = "policy.toml", user: str 
         tmp = path.with_suffix(".toml.part")
         tmp.write_text(text, encoding="utf-8")
         try:
-            changed = _reevaluate(ws, op.conn, op.actor.name, new, old_policy=old)
+            changed = redecide_open_clips(ws, op.conn, op.actor.name, new, old_policy=old)
             op.details.update({"old": old.digest, "new": new.digest, "clips_changed": sorted(changed),
                                "clips_frozen": frozen, "name": new.name})
             os.replace(tmp, path)
@@ -245,22 +239,18 @@ def set_policy(ws: Workspace, text: str, source: str = "policy.toml", user: str 
     return {"policy": new.name, "digest": new.digest, "changed": changed, "frozen": frozen}
 
 
+@mutates("consent.edit", "consent.reevaluated")
 def reevaluate_open_clips(ws: Workspace, user: str | None = None) -> dict:
     """After W/policy.toml was edited by hand: re-decide every open clip under it."""
     policy = workspace_policy(ws)
     with operation(ws, "consent.edit", "consent.reevaluated", "policy", policy.digest, user=user,
                    what="re-evaluate consent decisions") as op:
-        changed = _reevaluate(ws, op.conn, op.actor.name, policy)
+        changed = redecide_open_clips(ws, op.conn, op.actor.name, policy)
         op.details.update({"clips_changed": sorted(changed)})
     return changed
 
 
 
-
-__all__ = ["AnalysisSummary", "OverrideRefused", "PolicyError", "analyse_consent", "build_record", "call_consent",
-           "correct_record", "decide_call",
-           "decide_clip", "evaluate_clip", "override_decision", "override_history", "reevaluate_open_clips",
-           "set_policy", "store_decision"]
-
-# records-level operations live in curation.consent.analysis; re-exported here for one import path
-from curation.consent.analysis import AnalysisSummary, analyse_consent, call_consent, correct_record  # noqa: E402
+__all__ = ["ConsentUnavailable", "NOT_EVALUATED", "OverrideRefused", "PolicyError", "build_record", "call_outcomes",
+           "decide_call", "decide_clip", "effective_decisions", "evaluate_clip", "override_decision",
+           "override_history", "redecide_open_clips", "reevaluate_open_clips", "set_policy", "store_decision"]

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from curation.access import configuration
+from curation.consent.facts import LEGAL_BASES, ConsentRecord
 from curation.consent.lexicon import PURPOSES, SPECIAL_CATEGORIES
-from curation.consent.record import LEGAL_BASES, ConsentRecord
 from curation.errors import CurationError
+from curation.vocabulary import CONSENT_DECISIONS as DECISIONS  # in order of restriction
+from curation.vocabulary import EXCLUDED, REENACTMENT_REQUIRED, TRAINING_ALLOWED
 
-TRAINING_ALLOWED, REENACTMENT_REQUIRED, EXCLUDED = "training_allowed", "reenactment_required", "excluded"
-DECISIONS = (TRAINING_ALLOWED, REENACTMENT_REQUIRED, EXCLUDED)  # in order of restriction
 SEVERITY = {d: i for i, d in enumerate(DECISIONS)}
 # which use of a clip each decision allows
 USES = {TRAINING_ALLOWED: frozenset({"audio", "reenactment"}), REENACTMENT_REQUIRED: frozenset({"reenactment"}),
@@ -140,6 +141,17 @@ class ConsentDecision:
                          else "An earlier override lapsed: the policy's decision has changed since.")
         return lines
 
+    @property
+    def allows_use(self) -> bool:
+        """Some use of the clip is allowed (its audio, or an actor re-enactment of it)."""
+        return bool(USES[self.decision])
+
+    def brief(self) -> dict:
+        """What an approval keeps and a pack shows: the decision, the rules' texts (never personal
+        data) and whether a privacy reviewer overrode the policy."""
+        return {"decision": self.decision, "reasons": [{"rule": r.rule, "nl": r.nl, "en": r.en} for r in self.reasons],
+                "override": self.overridden}
+
     def to_json(self) -> dict:
         return {"clip_id": self.clip_id, "call_id": self.call_id, "decision": self.decision,
                 "policy_decision": self.policy_decision or self.decision,
@@ -249,6 +261,7 @@ def default_policy() -> Policy:
     return parse_policy(default_policy_text(), "default_policy.toml")
 
 
+@configuration("the organisation's consent policy file: no personal data")
 def workspace_policy(ws) -> Policy:
     """The workspace's policy: W/policy.toml when present, else the default."""
     path = Path(ws.root) / POLICY_FILE

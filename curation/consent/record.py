@@ -1,165 +1,33 @@
-"""The consent record of one call: manifest metadata merged with what the transcript says, each
-field with its source and evidence, the legal basis, exclusion flags and the retention date.
+"""Consent records in a workspace: the stored record of a call (manifest fields, analysed facts,
+evidence quotes, corrections), computed afresh from the manifest and the transcript when needed.
 
-`build_record` is pure; `consent_record` / `analyse_consent` read and store records in a workspace.
+The values and the pure merge live in `curation.consent.facts` (re-exported here).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from curation.consent.detect import ConsentDetection, detect
-from curation.consent.lexicon import PURPOSES
-from curation.errors import CurationError, NotFound
+from curation.access import storage, within_operation
+from curation.catalogue import TRANSCRIPT_PURPOSES
+from curation.consent.detect import detect
+from curation.consent.facts import (ANALYSED, LEGAL_BASES, MANIFEST_FIELDS, ConsentRecord, ConsentRecordError,
+                                    build_record, purposes_of, retention_date)
+from curation.errors import NotFound
 from curation.store.schema import calls, consent_records
 from curation.workspace import Workspace, utcnow
 
-LEGAL_BASES = ("legitimate_interest", "contract", "consent")
-MANIFEST_FIELDS = ("notice_played", "notice_purposes", "legal_basis", "customer_objected", "employee_informed",
-                   "secret_recording", "minor", "special_category", "retention_until")
-ANALYSED = "manifest+transcript"
+__all__ = ["ANALYSED", "LEGAL_BASES", "MANIFEST_FIELDS", "PRESERVED", "ConsentRecord", "ConsentRecordError",
+           "build_record", "compute_record", "consent_record", "manifest_fields", "record_from_row",
+           "retention_date", "store_record"]
+
 PRESERVED = ("transcript_deleted", "correction_log")  # kept when a record is stored again
 
 
-class ConsentRecordError(CurationError):
-    """A consent record or its metadata cannot be used as given."""
-
-
-@dataclass(frozen=True)
-class ConsentRecord:
-    """Consent facts of one call. `sources` says per field where the value came from
-    (manifest | transcript | manifest+transcript | policy default | unknown); `evidence` holds quotes."""
-
-    call_id: str
-    notice_played: bool | None
-    notice_purposes: tuple[str, ...]
-    legal_basis: str
-    customer_objected: bool
-    employee_informed: bool | None
-    secret_recording: bool
-    minor: bool
-    special_category: bool
-    special_categories: tuple[str, ...] = ()
-    retention_until: str | None = None
-    sources: dict = field(default_factory=dict)
-    evidence: dict = field(default_factory=dict)
-    conflicts: tuple[str, ...] = ()
-
-    def facts(self) -> dict:
-        """The values policy rules test (unknown notice/informed count as not shown: False)."""
-        return {"notice_played": bool(self.notice_played), "notice_purposes": set(self.notice_purposes),
-                "legal_basis": self.legal_basis, "customer_objected": self.customer_objected,
-                "employee_informed": bool(self.employee_informed), "secret_recording": self.secret_recording,
-                "minor": self.minor, "special_category": self.special_category,
-                "special_categories": set(self.special_categories)}
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        for key in ("notice_purposes", "special_categories", "conflicts"):
-            data[key] = list(data[key])
-        return data
-
-
-def _purposes(value) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    items = value.split(";") if isinstance(value, str) else list(value)
-    items = [p.strip() for p in items if p and p.strip()]
-    unknown = [p for p in items if p not in PURPOSES]
-    return tuple(p for p in PURPOSES if p in items) + (("other",) if unknown and "other" not in items else ())
-
-
-def retention_date(manifest_value: str | None, recorded_at: str | None, default_days: int,
-                   fallback: str | None = None) -> tuple[str | None, str]:
-    """The retention date (ISO) and where it came from."""
-    if manifest_value:
-        return date.fromisoformat(str(manifest_value)[:10]).isoformat(), "manifest"
-    base = recorded_at or fallback
-    if base and default_days:
-        try:
-            start = datetime.fromisoformat(str(base).replace("Z", "+00:00")).date()
-        except ValueError:
-            return None, "unknown"
-        return (start + timedelta(days=int(default_days))).isoformat(), "policy default"
-    return None, "unknown"
-
-
-def build_record(call_id: str, manifest: dict | None, detection: ConsentDetection | None, *,
-                 recorded_at: str | None = None, imported_at: str | None = None,
-                 default_legal_basis: str = "legitimate_interest", default_retention_days: int = 0,
-                 corrections: dict | None = None) -> ConsentRecord:
-    """Merge manifest metadata and transcript detection into one record.
-
-    The manifest wins for what it states about the notice (an IVR notice may precede the transcript);
-    an objection, minor or special-category mention counts when either source reports it (fail safe);
-    a secret recording is known from metadata only. `corrections` (field -> value, set by a person) win last.
-    """
-    m = {k: v for k, v in (manifest or {}).items() if v is not None and v != ""}
-    d = detection or ConsentDetection(language="nl")
-    sources, conflicts = {}, []
-    evidence = d.evidence() if detection is not None else {}
-
-    def either(key: str, detected: bool) -> bool:
-        stated = m.get(key)
-        sources[key] = ("manifest+transcript" if stated and detected else "transcript" if detected
-                        else "manifest" if key in m else "transcript" if detection is not None else "unknown")
-        if stated is False and detected:
-            conflicts.append(f"{key}: manifest says no, transcript says yes")
-        return bool(stated) or detected
-
-    if "notice_played" in m:
-        notice = bool(m["notice_played"])
-        sources["notice_played"] = "manifest+transcript" if notice and d.notice else "manifest"
-        if notice is False and d.notice:
-            conflicts.append("notice_played: manifest says no notice, transcript contains one")
-        if notice is True and detection is not None and not d.notice:
-            conflicts.append("notice_played: manifest says a notice was played, none found in the transcript")
-    elif detection is not None:
-        notice, sources["notice_played"] = d.notice is not None, "transcript"
-    else:
-        notice, sources["notice_played"] = None, "unknown"
-    if "notice_purposes" in m and _purposes(m["notice_purposes"]):
-        purposes, sources["notice_purposes"] = _purposes(m["notice_purposes"]), "manifest"
-        if d.purposes and set(d.purposes) != set(purposes):
-            conflicts.append(f"notice_purposes: manifest {';'.join(purposes)}, transcript {';'.join(d.purposes)}")
-    else:
-        purposes, sources["notice_purposes"] = (d.purposes, "transcript") if d.notice else ((), sources["notice_played"])
-    if not notice:
-        purposes = ()
-    basis = m.get("legal_basis") or default_legal_basis
-    if basis not in LEGAL_BASES:
-        raise ConsentRecordError(f"call {call_id}: legal basis {basis!r} is not one of {', '.join(LEGAL_BASES)}")
-    sources["legal_basis"] = "manifest" if m.get("legal_basis") else "policy default"
-    if "employee_informed" in m:
-        informed, sources["employee_informed"] = bool(m["employee_informed"]), "manifest"
-    elif d.employee_informed is not None:
-        informed, sources["employee_informed"] = True, "transcript"
-    else:
-        informed, sources["employee_informed"] = None, "unknown"
-    objected = either("customer_objected", d.objection is not None)
-    minor = either("minor", d.minor is not None)
-    special = either("special_category", bool(d.special_category))
-    secret = bool(m.get("secret_recording"))
-    sources["secret_recording"] = "manifest" if "secret_recording" in m else "unknown"
-    retention, sources["retention_until"] = retention_date(m.get("retention_until"), recorded_at,
-                                                           default_retention_days, imported_at)
-    values = dict(notice_played=notice, notice_purposes=purposes, legal_basis=basis, customer_objected=objected,
-                  employee_informed=informed, secret_recording=secret, minor=minor, special_category=special,
-                  retention_until=retention)
-    for key, value in (corrections or {}).items():
-        values[key] = _purposes(value) if key == "notice_purposes" else value
-        sources[key] = "correction"
-    return ConsentRecord(call_id=call_id, special_categories=d.special_categories, sources=sources,
-                         evidence=evidence, conflicts=tuple(conflicts), **values)
-
-
-# ---- workspace ------------------------------------------------------------------------------------
-
+@storage("a stored row's manifest part: no workspace access")
 def manifest_fields(row: dict | None) -> dict:
     """The metadata the manifest gave for a call (kept under details.manifest once a record is analysed)."""
     if not row:
@@ -175,11 +43,12 @@ def _stored_row(conn: Connection, call_id: str) -> dict | None:
     return dict(row) if row else None
 
 
+@storage("turns a stored row the caller read into a record")
 def record_from_row(row: dict) -> ConsentRecord:
     """A stored (analysed) record as it was saved."""
     details = json.loads(row.get("details_json") or "{}")
     return ConsentRecord(
-        call_id=row["call_id"], notice_played=row["notice_played"], notice_purposes=_purposes(row["notice_purposes"]),
+        call_id=row["call_id"], notice_played=row["notice_played"], notice_purposes=purposes_of(row["notice_purposes"]),
         legal_basis=row["legal_basis"] or "legitimate_interest", customer_objected=bool(row["customer_objected"]),
         employee_informed=row["employee_informed"], secret_recording=bool(row["secret_recording"]),
         minor=bool(row["minor"]), special_category=bool(row["special_category"]),
@@ -188,10 +57,17 @@ def record_from_row(row: dict) -> ConsentRecord:
         conflicts=tuple(details.get("conflicts", ())))
 
 
+@within_operation(*TRANSCRIPT_PURPOSES)
 def compute_record(ws: Workspace, call_id: str, conn: Connection | None = None, policy=None,
                    corrections: dict | None = None) -> ConsentRecord:
-    """A fresh record from the manifest fields and the transcript as they are now."""
-    from curation.catalogue import load_transcript
+    """A fresh record from the manifest fields and the transcript as they are now (its evidence
+    quotes the transcript: only inside an operation whose purpose reads transcripts)."""
+    return _compute_record(ws, call_id, conn, policy, corrections)
+
+
+def _compute_record(ws: Workspace, call_id: str, conn: Connection | None = None, policy=None,
+                    corrections: dict | None = None) -> ConsentRecord:
+    from curation.catalogue import _load_transcript
     from curation.consent.policy import workspace_policy
 
     policy = policy or workspace_policy(ws)
@@ -202,7 +78,7 @@ def compute_record(ws: Workspace, call_id: str, conn: Connection | None = None, 
             raise NotFound(f"call {call_id!r} not found in {ws.root}")
         row = _stored_row(c, call_id)
     details = json.loads((row or {}).get("details_json") or "{}")
-    transcript = load_transcript(ws, call_id)
+    transcript = _load_transcript(ws, call_id)
     detection = detect(transcript, call.language or transcript.language) if transcript and transcript.words else None
     return build_record(call_id, manifest_fields(row), detection, recorded_at=call.recorded_at,
                         imported_at=call.imported_at, default_legal_basis=policy.default_legal_basis,
@@ -221,6 +97,7 @@ class _nullcontext:
         return False
 
 
+@within_operation(*TRANSCRIPT_PURPOSES)
 def consent_record(ws: Workspace, call_id: str, policy=None) -> ConsentRecord:
     """The call's record: the stored analysed one when there is one (it survives deletion of the
     transcript), else computed now from the manifest and the transcript."""
@@ -228,9 +105,10 @@ def consent_record(ws: Workspace, call_id: str, policy=None) -> ConsentRecord:
         row = _stored_row(conn, call_id)
     if row and row.get("source") == ANALYSED:
         return record_from_row(row)
-    return compute_record(ws, call_id, policy=policy)
+    return _compute_record(ws, call_id, policy=policy)
 
 
+@within_operation()
 def store_record(conn: Connection, record: ConsentRecord, manifest: dict, corrections: dict | None = None) -> None:
     """Insert or replace the stored record, keeping the manifest's own values under details.manifest."""
     existing = conn.execute(select(consent_records.c.details_json)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from curation.access import reads_personal, within_operation
 from curation.consent.script import ReenactmentScript, StageEvent, safe_script
 from curation.errors import CurationError
 from curation.roles import operation
@@ -17,7 +18,7 @@ from curation.workspace import Workspace
 STAGE_SIGNALS = ("raised_voice", "interruptions", "silences")
 
 
-def clip_script_words(ws: Workspace, clip_id: str, conn=None) -> tuple[object, list[dict], object]:
+def _clip_script_words(ws: Workspace, clip_id: str, conn=None) -> tuple[object, list[dict], object]:
     """(clip, redacted words with their originals as keys, sliced transcript) of a clip."""
     from curation.anonymise.speakers import role_labels
     from curation.catalogue import load_transcript
@@ -27,7 +28,7 @@ def clip_script_words(ws: Workspace, clip_id: str, conn=None) -> tuple[object, l
 
     if conn is None:
         with ws.engine.connect() as own:
-            return clip_script_words(ws, clip_id, own)
+            return _clip_script_words(ws, clip_id, own)
     clip = load_clip(conn, clip_id)
     spans = load_spans(conn, clip_id)
     transcript = load_transcript(ws, clip.call_id)
@@ -47,21 +48,11 @@ def clip_script_words(ws: Workspace, clip_id: str, conn=None) -> tuple[object, l
             redact.setdefault(k, d.entity_type)
     reviewed -= set(redact)
     roles = role_labels(transcript)
-    words = redaction.redacted_words(sliced, redact, reviewed, roles)
-    i, src = 0, sliced.words
-    for entry in words:  # same runs as redacted_words: attach the original words each placeholder stands for
-        if entry.get("redacted"):
-            j = i + 1
-            while j < len(src) and redact.get(j) == redact[i] and src[j].speaker == src[i].speaker:
-                j += 1
-            entry["original"] = " ".join(w.text.strip(".,?!;:") for w in src[i:j])
-            i = j
-        else:
-            i += 1
+    words = redaction.redacted_words(sliced, redact, reviewed, roles, with_originals=True)
     return clip, words, sliced
 
 
-def stage_events(ws: Workspace, clip, sliced, conn) -> list[StageEvent]:
+def _stage_events(ws: Workspace, clip, sliced, conn) -> list[StageEvent]:
     """Raised voice, interruptions and long silences inside the clip (seconds from the clip's start):
     computed on the clip's words, plus the call's stored audio-based evidence (raised voice)."""
     from curation.difficulty import compute_signals
@@ -86,20 +77,24 @@ def stage_events(ws: Workspace, clip, sliced, conn) -> list[StageEvent]:
     return events
 
 
+# curation/packs/build.py (the packs work) still calls this before its operation opens; it moves the
+# call inside the build's operation, then the transitional caller goes
+@within_operation("clips.read", "packs.build", transitional_callers={"curation.packs.build": "packs.build"})
 def script_for_clip(ws: Workspace, clip_id: str, conn=None) -> ReenactmentScript:
-    """The re-enactment script of a clip, without writing anything (the pack build that calls this is
-    audited itself). Deterministic: the fictional data is seeded by the clip id."""
-    from curation.consent.decisions import decide_clip
+    """The re-enactment script of a clip, without writing anything: inside the operation that uses it
+    (`build_script`, the pack build). Deterministic: the fictional data is seeded by the clip id."""
+    from curation.consent.decisions import _decide
 
     if conn is None:
         with ws.engine.connect() as own:
             return script_for_clip(ws, clip_id, own)
-    clip, words, sliced = clip_script_words(ws, clip_id, conn)
-    events = stage_events(ws, clip, sliced, conn)
-    decision = decide_clip(ws, clip_id, conn=conn)
+    clip, words, sliced = _clip_script_words(ws, clip_id, conn)
+    events = _stage_events(ws, clip, sliced, conn)
+    decision = _decide(ws, clip_id, conn=conn)
     return safe_script(clip_id, words, events, title=clip.title or f"Clip {clip_id}", reasons=decision.explain("nl"))
 
 
+@reads_personal("clips.read", "consent.script_built")
 def build_script(ws: Workspace, clip_id: str, user: str | None = None) -> ReenactmentScript:
     """The re-enactment script of a clip for a person (audited `consent.script_built`: it reads the
     original transcript; needs permission to read clips)."""
@@ -110,6 +105,7 @@ def build_script(ws: Workspace, clip_id: str, user: str | None = None) -> Reenac
     return script
 
 
+@reads_personal("clips.read", "consent.script_built")
 def export_script(ws: Workspace, clip_id: str, out: str | Path, formats=("md", "html"),
                   user: str | None = None) -> list[Path]:
     """Write the script as Markdown and/or printable HTML into folder `out`."""

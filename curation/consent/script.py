@@ -8,11 +8,12 @@ and signals from the workspace. Rendering lives in `curation.consent.script_rend
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
-from curation.consent.fiction import TITLES, FictionalData, seed_for
 from curation.errors import CurationError
+from curation.pii.fiction import TITLES, FictionalValues
 
 ROLE_NAMES = {"agent": "Medewerker", "customer": "Klant"}
 PAUSE = 2.0          # seconds of silence shown as a pause
@@ -75,7 +76,12 @@ class StageEvent:
     role: str
 
 
-def _line_text(words: list[dict], fiction: FictionalData) -> str:
+def seed_for(clip_id: str, attempt: int = 0) -> int:
+    """The script's seed: its fictional values are drawn with this clip id and attempt as the key."""
+    return int.from_bytes(hashlib.sha256(f"{clip_id}:{attempt}".encode()).digest()[:8], "big")
+
+
+def _line_text(words: list[dict], fiction: FictionalValues) -> str:
     out = []
     for w in words:
         if w.get("redacted"):
@@ -112,7 +118,7 @@ def script_from_words(clip_id: str, words: list[dict], events: list[StageEvent] 
                       reasons: list[str] = (), attempt: int = 0) -> ReenactmentScript:
     """A script from redacted words (`text`, `start`, `end`, `speaker` role, and `redacted`: entity
     type for placeholders, with the `original` text used only as a consistency key)."""
-    fiction = FictionalData(seed_for(clip_id, attempt))
+    fiction = FictionalValues(key=f"script:{seed_for(clip_id, attempt)}")
     lines: list[ScriptLine] = []
     for group in _group(sorted(words, key=lambda w: (w["start"], w["end"]))):
         role = ROLE_NAMES.get(group[0]["speaker"], "Klant" if group[0]["speaker"] != "agent" else "Medewerker")

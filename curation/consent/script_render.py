@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
-from curation.consent.script import ReenactmentScript
+if TYPE_CHECKING:  # the script imports its renderers when asked to render
+    from curation.consent.script import ReenactmentScript
 
 INTRO = ("Dit script is gemaakt van een echt gesprek. Alle namen, adressen, nummers en andere persoonsgegevens "
          "zijn verzonnen. Speel het gesprek na zoals het er staat: de regieaanwijzingen tussen haakjes komen "

@@ -15,30 +15,25 @@ from sqlalchemy import select
 
 from curation.workspace import Workspace
 
-from .scoring import CATEGORIES, Weights
+from curation.access import reads_personal
+
+from .scoring import CATEGORIES, TOP_REASONS, Weights, assess, reason_text
 from .signals import SIGNAL_NAMES
 from .tables import call_tags, difficulty_scores
 
-TOP_REASONS = 3
 FRAME_COLUMNS = ["call_id", "score", "difficult", "categories", "top_reasons", "recorded_at", "duration", "agent_id",
                  "topic", "language", "tags", "learning_topics", "notes"]
 
 
-def score_matrix(strengths: np.ndarray, weights: Weights) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Vectorised noisy-or: scores (0..100) and category scores (0..1) for a (calls x SIGNAL_NAMES) array."""
-    w = np.array([weights.signals.get(n, 0.0) for n in SIGNAL_NAMES])
-    scores = 100.0 * (1.0 - np.prod(1.0 - strengths * w, axis=1))
-    cats = {}
-    for name, cat in weights.categories.items():
-        cw = np.array([cat.signals.get(n, 0.0) for n in SIGNAL_NAMES])
-        cats[name] = 1.0 - np.prod(1.0 - strengths * cw, axis=1)
-    return np.round(scores, 2), cats
-
-
 def filter_difficult(frame: pd.DataFrame, category: str | None = None, min_score: float | None = None,
-                     difficult_only: bool = True) -> pd.DataFrame:
-    """Rows in `category` (column `is_<category>`) with score >= min_score (or flagged difficult
-    when no min_score is given), highest score first."""
+                     difficult_only: bool | None = None, where: Mapping[str, object] | None = None,
+                     recorded_from=None, recorded_to=None, sort_by: str = "score",
+                     ascending: bool = False) -> pd.DataFrame:
+    """The rows of an `analysed_frame` a trainer asked for; the one filter the CLI and the call
+    browser share. `category`: column `is_<category>`; `min_score`: score >= it; `difficult_only`:
+    flagged difficult (None: only when no `min_score` is given, so `--min-score` means "flagged or
+    not"); `where`: column == value for each item; `recorded_from`/`recorded_to`: dates, both
+    inclusive. Sorted by `sort_by` (score highest first by default), ties kept in order."""
     mask = np.ones(len(frame), dtype=bool)
     if category is not None:
         column = f"is_{category}"
@@ -47,11 +42,21 @@ def filter_difficult(frame: pd.DataFrame, category: str | None = None, min_score
         mask &= frame[column].to_numpy()
     if min_score is not None:
         mask &= frame["score"].to_numpy() >= min_score
-    elif difficult_only:
+    if difficult_only or (difficult_only is None and min_score is None):
         mask &= frame["difficult"].to_numpy()
+    for column, value in (where or {}).items():
+        mask &= (frame[column] == value).to_numpy()
+    if recorded_from is not None or recorded_to is not None:
+        when = pd.to_datetime(frame["recorded_at"], errors="coerce")
+        if recorded_from is not None:
+            mask &= (when >= pd.Timestamp(recorded_from)).to_numpy()
+        if recorded_to is not None:
+            mask &= (when < pd.Timestamp(recorded_to) + pd.Timedelta(days=1)).to_numpy()
     idx = np.flatnonzero(mask)
-    order = idx[_descending(frame["score"].to_numpy()[idx])]
-    out = frame.take(order)
+    if sort_by == "score" and not ascending:
+        out = frame.take(idx[_descending(frame["score"].to_numpy()[idx])])
+    else:
+        out = frame.take(idx).sort_values(sort_by, ascending=ascending, kind="stable", na_position="last")
     out.index = pd.RangeIndex(len(out))
     return out
 
@@ -74,44 +79,31 @@ def _tags_by_call(ws: Workspace) -> dict[tuple[str, str], str]:
     return {k: ";".join(v) for k, v in out.items()}
 
 
-def _reason_text(signal: str, strength: float, evidence) -> str:
-    label = signal.replace("_", " ")
-    if evidence is None:
-        return f"{label} ({strength:.2f})"
-    quote, role, time = evidence
-    return f"{label} ({strength:.2f}): “{quote}” ({role}, {time:.1f} s)"
-
-
-def analysed_frame(ws: Workspace, weights: Weights | Mapping | str | Path | None = None) -> pd.DataFrame:
+def _analysed_frame(ws: Workspace, weights: Weights | Mapping | str | Path | None = None) -> pd.DataFrame:
     """Every analysed call with score, difficult flag, categories, `is_<category>` columns, the
-    per-signal contributions (`w_<signal>`), catalogue fields, tags and learning topics."""
+    per-signal contributions (`w_<signal>`), catalogue fields, tags and learning topics; scored by
+    `scoring.assess` from the stored strengths with the effective weights. The caller checked the role."""
     import json
 
     from curation.catalogue import calls_frame
 
-    from .store import effective_weights, signal_matrix
+    from .store import _signal_matrix, effective_weights
 
     w = effective_weights(ws, weights)
-    matrix = signal_matrix(ws)
+    matrix = _signal_matrix(ws)
     with ws.engine.connect() as conn:
         stored = pd.DataFrame(conn.execute(select(difficulty_scores.c.call_id, difficulty_scores.c.notes_json)).all(),
                               columns=["call_id", "notes_json"])
     ids = matrix.index.to_numpy()
     strengths = matrix.to_numpy(dtype=float) if len(ids) else np.zeros((0, len(SIGNAL_NAMES)))
-    scores, cats = score_matrix(strengths, w)
-    frame = pd.DataFrame({"call_id": ids, "score": scores})
-    in_any = np.zeros(len(ids), dtype=bool)
+    a = assess(strengths, w)
+    frame = pd.DataFrame({"call_id": ids, "score": a.scores})
     for name in CATEGORIES:
-        member = cats[name] >= w.categories[name].threshold if name in cats else np.zeros(len(ids), dtype=bool)
-        frame[f"is_{name}"] = member
-        in_any |= member
-    frame["difficult"] = (scores >= w.difficult_threshold) | in_any
-    members = [frame[f"is_{c}"].to_numpy() for c in CATEGORIES]
-    frame["categories"] = [";".join(c for c, m in zip(CATEGORIES, row) if m) for row in zip(*members)] if len(frame) else []
-    weight_vec = np.array([w.signals.get(n, 0.0) for n in SIGNAL_NAMES])
-    contrib = strengths * weight_vec
+        frame[f"is_{name}"] = a.members[name] if name in a.members else np.zeros(len(ids), dtype=bool)
+    frame["difficult"] = a.difficult
+    frame["categories"] = [";".join(a.categories(i)) for i in range(len(ids))]
     for j, n in enumerate(SIGNAL_NAMES):
-        frame[f"w_{n}"] = contrib[:, j] if len(ids) else []
+        frame[f"w_{n}"] = a.contributions[:, j] if len(ids) else []
     frame.attrs["strengths"] = strengths
     catalogue = calls_frame(ws)
     frame = frame.merge(catalogue[["call_id", "recorded_at", "duration", "agent_id", "topic", "language"]],
@@ -125,25 +117,26 @@ def analysed_frame(ws: Workspace, weights: Weights | Mapping | str | Path | None
     return frame
 
 
-def add_top_reasons(ws: Workspace, frame: pd.DataFrame, n: int = TOP_REASONS, quotes: bool = True) -> pd.DataFrame:
+def _add_top_reasons(ws: Workspace, frame: pd.DataFrame, n: int = TOP_REASONS, quotes: bool = True) -> pd.DataFrame:
     """Fill `top_reasons` for the rows of `frame`: the n largest contributions, each with its
     strongest quote and time (without quotes for users who may not read transcripts)."""
-    from .store import first_evidence
+    from .store import _first_evidence
 
     if frame.empty:
         return frame
-    evidence = first_evidence(ws) if quotes else {}
+    evidence = _first_evidence(ws) if quotes else {}
     contrib = frame[[f"w_{s}" for s in SIGNAL_NAMES]].to_numpy()
     texts = []
     for row, cid in zip(contrib, frame["call_id"]):
         order = [j for j in np.argsort(-row, kind="stable")[:n] if row[j] > 0]
-        texts.append("; ".join(_reason_text(SIGNAL_NAMES[j], row[j], evidence.get((cid, SIGNAL_NAMES[j])))
+        texts.append("; ".join(reason_text(SIGNAL_NAMES[j], row[j], evidence.get((cid, SIGNAL_NAMES[j])))
                                for j in order))
     frame = frame.copy()
     frame["top_reasons"] = texts
     return frame
 
 
+@reads_personal("calls.list", "calls.browsed")
 def difficult_calls_frame(ws: Workspace, category: str | None = None, min_score: float | None = None,
                           weights: Weights | Mapping | str | Path | None = None, tag: str | None = None,
                           topic: str | None = None, all_calls: bool = False, user: str | None = None) -> pd.DataFrame:
@@ -151,17 +144,19 @@ def difficult_calls_frame(ws: Workspace, category: str | None = None, min_score:
 
     By default only calls flagged difficult; with `min_score` every call scoring at least that;
     `all_calls=True` keeps routine calls too. `category`, `tag` and `topic` narrow further.
-    Reasons quote the transcript only for users allowed to read transcripts (not managers)."""
-    from curation.roles import actor, require
+    Reasons quote the transcript only for users allowed to read transcripts (not managers); the
+    browse is audited (`calls.browsed`: rows and whether quotes were shown, never the quotes)."""
+    from curation.roles import operation
 
-    who = actor(ws, user)
-    require(who, "calls.list", "list calls")
-    frame = analysed_frame(ws, weights)
-    if tag is not None:
-        frame = frame[frame["tags"].str.split(";").map(lambda t: tag in t)]
-    if topic is not None:
-        frame = frame[frame["learning_topics"].str.split(";").map(lambda t: topic in t)]
-    frame = filter_difficult(frame, category, min_score, difficult_only=not all_calls)
-    frame = add_top_reasons(ws, frame, quotes=who.can("calls.read_transcript"))
+    with operation(ws, "calls.list", "calls.browsed", "workspace", None, user=user, what="list calls") as op:
+        quotes = op.actor.can("calls.read_transcript")
+        frame = _analysed_frame(ws, weights)
+        if tag is not None:
+            frame = frame[frame["tags"].str.split(";").map(lambda t: tag in t)]
+        if topic is not None:
+            frame = frame[frame["learning_topics"].str.split(";").map(lambda t: topic in t)]
+        frame = filter_difficult(frame, category, min_score, difficult_only=False if all_calls else None)
+        frame = _add_top_reasons(ws, frame, quotes=quotes)
+        op.details.update(rows=len(frame), quotes=quotes)
     extra = [c for c in frame.columns if c not in FRAME_COLUMNS]
     return frame[FRAME_COLUMNS + extra]

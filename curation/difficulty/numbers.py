@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
+from curation.vocabulary import MONTH_OF_NL
+
 _UNITS = {"nul": 0, "een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
           "acht": 8, "negen": 9}
 _TEENS = {"tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15,
@@ -18,8 +20,7 @@ _TEENS = {"tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "v
 _TENS = {"twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "zestig": 60, "zeventig": 70,
          "tachtig": 80, "negentig": 90}
 _SCALES = (("miljoen", 1_000_000), ("duizend", 1000), ("honderd", 100))
-MONTHS = {"januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
-          "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12}
+MONTHS = MONTH_OF_NL
 _ORDINAL_END = ("ste", "de")
 _DIGITS = re.compile(r"^€?(\d{1,7})(?:[.,](\d{1,2}))?(?:e|ste|de)?$")
 CURRENCY = {"euro", "euros", "eur", "€"}

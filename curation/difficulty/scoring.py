@@ -1,4 +1,11 @@
-"""Combine signals into a 0..100 difficulty score and named categories, with trainer-editable weights."""
+"""Combine signals into a 0..100 difficulty score and named categories, with trainer-editable weights.
+
+`assess` is the one difficulty rule: the score, the category scores and memberships, the difficult
+flag and the per-signal contributions, for one call or a million at once. Scoring a call
+(`score_signals`), re-scoring the stored catalogue when weights change (`store.rescore_stored`),
+the call browser (`browse.analysed_frame`) and the widgets all use it; `reason_text` is the one
+way a reason is written.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +18,12 @@ from types import MappingProxyType
 from pathlib import Path
 from typing import Mapping
 
+import numpy as np
+
+from curation.vocabulary import DIFFICULTY_CATEGORIES as CATEGORIES
+
 from .signal import Evidence
 from .signals import SIGNAL_NAMES, CallSignals
-
-CATEGORIES = ("escalation", "abusive", "confused_caller", "misunderstanding", "hard_to_understand",
-              "unbalanced_conversation")
 
 
 class WeightsError(ValueError):
@@ -150,6 +158,79 @@ def _default_weights() -> Weights:
     return Weights.from_mapping(tomllib.loads(resources.files(__package__).joinpath("data", "weights.toml").read_text("utf-8")))
 
 
+TOP_REASONS = 3
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The difficulty of a batch of calls (rows in SIGNAL_NAMES order): scores 0..100 (two
+    decimals), category scores 0..1, category memberships, the difficult flag and the
+    contributions (weight x strength) of every signal."""
+
+    scores: np.ndarray
+    category_scores: Mapping[str, np.ndarray]
+    members: Mapping[str, np.ndarray]
+    difficult: np.ndarray
+    contributions: np.ndarray
+
+    def categories(self, i: int) -> tuple[str, ...]:
+        return tuple(c for c in CATEGORIES if c in self.members and bool(self.members[c][i]))
+
+    def category_scores_of(self, i: int) -> dict[str, float]:
+        return {c: round(float(v[i]), 4) for c, v in self.category_scores.items()}
+
+    def top_signals(self, i: int, n: int = TOP_REASONS) -> list[tuple[str, float]]:
+        """The n largest positive contributions of call i: (signal name, contribution)."""
+        row = self.contributions[i]
+        return [(SIGNAL_NAMES[j], float(row[j])) for j in np.argsort(-row, kind="stable")[:n] if row[j] > 0]
+
+
+def strength_matrix(rows: list[Mapping[str, float]]) -> np.ndarray:
+    """Signal strengths per call (name -> strength) as a (calls x SIGNAL_NAMES) array."""
+    out = np.zeros((len(rows), len(SIGNAL_NAMES)))
+    col = {n: j for j, n in enumerate(SIGNAL_NAMES)}
+    for i, row in enumerate(rows):
+        for name, value in row.items():
+            if name in col:
+                out[i, col[name]] = value
+    return out
+
+
+def assess(strengths: np.ndarray, weights: Weights | None = None) -> Assessment:
+    """The difficulty rule. Score: noisy-or of weight x strength over the signals (adding evidence
+    never lowers it; one strong signal can decide), x 100. A category holds when the noisy-or of its
+    own signal weights reaches its threshold. Difficult: score >= the difficult threshold, or in
+    any category."""
+    weights = weights or Weights.default()
+    s = np.asarray(strengths, dtype=float).reshape(-1, len(SIGNAL_NAMES))
+    w = np.array([weights.signals.get(n, 0.0) for n in SIGNAL_NAMES])
+    contributions = s * w
+    scores = np.round(100.0 * (1.0 - np.prod(1.0 - contributions, axis=1)), 2)
+    category_scores, members = {}, {}
+    in_any = np.zeros(len(s), dtype=bool)
+    for name in CATEGORIES:
+        cat = weights.categories.get(name)
+        if cat is None:
+            continue
+        cw = np.array([cat.signals.get(n, 0.0) for n in SIGNAL_NAMES])
+        category_scores[name] = 1.0 - np.prod(1.0 - s * cw, axis=1)
+        members[name] = category_scores[name] >= cat.threshold
+        in_any |= members[name]
+    difficult = (scores >= weights.difficult_threshold) | in_any
+    return Assessment(scores, category_scores, members, difficult, contributions)
+
+
+def reason_text(signal: str, contribution: float, evidence: tuple[str, str, float] | Evidence | None = None) -> str:
+    """One reason as people read it: "raised voice (0.42): “quote” (customer, 12.3 s)"."""
+    label = f"{signal.replace('_', ' ')} ({contribution:.2f})"
+    if evidence is None:
+        return label
+    if not isinstance(evidence, Evidence):
+        quote, role, time = evidence
+        evidence = Evidence(quote, role, time)
+    return f"{label}: {evidence.describe()}"
+
+
 @dataclass(frozen=True)
 class Reason:
     """One signal's part in the score, with its evidence."""
@@ -160,8 +241,7 @@ class Reason:
     evidence: tuple[Evidence, ...]
 
     def describe(self) -> str:
-        label = self.signal.replace("_", " ")
-        return f"{label} ({self.contribution:.2f})" + (f": {self.evidence[0].describe()}" if self.evidence else "")
+        return reason_text(self.signal, self.contribution, self.evidence[0] if self.evidence else None)
 
 
 @dataclass(frozen=True)
@@ -174,26 +254,17 @@ class DifficultyResult:
     notes: tuple[str, ...] = ()
     signals: CallSignals | None = field(default=None, compare=False)
 
-    def top_reasons(self, n: int = 3) -> str:
+    def top_reasons(self, n: int = TOP_REASONS) -> str:
         return "; ".join(r.describe() for r in self.reasons[:n])
 
 
-def combine(strengths: Mapping[str, float], weights: Mapping[str, float]) -> float:
-    """Noisy-or: 1 - prod(1 - w*s). Adding evidence never lowers it; one strong signal can decide."""
-    keep = 1.0
-    for name, w in weights.items():
-        keep *= 1.0 - w * strengths.get(name, 0.0)
-    return 1.0 - keep
-
-
 def score_signals(signals: CallSignals, weights: Weights | None = None) -> DifficultyResult:
+    """One call's difficulty by the rule in `assess`, with every contributing signal as a reason."""
     weights = weights or Weights.default()
     strengths = signals.strengths()
-    score = round(100.0 * combine(strengths, weights.signals), 2)
-    cat_scores = {n: round(combine(strengths, c.signals), 4) for n, c in weights.categories.items()}
-    cats = tuple(n for n in CATEGORIES if n in cat_scores and cat_scores[n] >= weights.categories[n].threshold)
-    reasons = sorted((Reason(s.name, round(weights.signals.get(s.name, 0.0) * s.strength, 4), s.strength, s.evidence)
-                      for s in signals.signals if s.strength > 0 and weights.signals.get(s.name, 0.0) > 0),
-                     key=lambda r: -r.contribution)
-    difficult = score >= weights.difficult_threshold or bool(cats)
-    return DifficultyResult(score, difficult, cats, cat_scores, tuple(reasons), signals.notes, signals)
+    a = assess(strength_matrix([strengths]), weights)
+    by_name = {s.name: s for s in signals.signals}
+    reasons = tuple(Reason(name, round(c, 4), by_name[name].strength, by_name[name].evidence)
+                    for name, c in a.top_signals(0, n=len(SIGNAL_NAMES)) if name in by_name)
+    return DifficultyResult(float(a.scores[0]), bool(a.difficult[0]), a.categories(0), a.category_scores_of(0),
+                            reasons, signals.notes, signals)

@@ -1,6 +1,7 @@
 """Analyse the calls of a workspace and keep their signals, evidence and scores in it.
 
-One transaction per chunk of calls; a call that fails is reported and the batch goes on.
+Batch mode: one audited operation per chunk of calls (`difficulty.analysed`, with the chunk's call
+ids); a call that fails is reported and the batch goes on.
 Scores are recomputed from the stored signal strengths whenever the weights change, so a
 trainer's new weights re-rank the catalogue without re-reading any audio.
 """
@@ -15,10 +16,10 @@ from typing import Callable, Iterable, Mapping
 
 from sqlalchemy import delete, select
 
-from curation import audit
+from curation.access import configuration, mutates, reads_personal, within_operation
 from curation.workspace import Workspace, utcnow
 
-from .scoring import DifficultyResult, Weights, score_signals
+from .scoring import DifficultyResult, Weights, assess, reason_text, score_signals
 from .signals import SIGNAL_NAMES, compute_signals
 from .tables import difficulty_evidence, difficulty_scores, difficulty_signals, difficulty_weights
 
@@ -35,16 +36,17 @@ class AnalysisSummary:
     notes: dict[str, list[str]] = field(default_factory=dict)  # call id -> what could not be computed
 
 
-def stored_weight_overrides(ws: Workspace) -> dict[str, float]:
+def _stored_weight_overrides(ws: Workspace) -> dict[str, float]:
     with ws.engine.connect() as conn:
         return {r.name: r.value for r in conn.execute(select(difficulty_weights.c.name, difficulty_weights.c.value))}
 
 
+@configuration("the trainers' difficulty weights: organisation settings, no personal data")
 def effective_weights(ws: Workspace, weights: Weights | Mapping | str | Path | None = None) -> Weights:
     """Defaults, then the workspace's saved trainer weights, then `weights` (object, mapping or file)."""
     if isinstance(weights, Weights):
         return weights
-    base = Weights.default().merged(stored_weight_overrides(ws))
+    base = Weights.default().merged(_stored_weight_overrides(ws))
     if weights is None:
         return base
     if isinstance(weights, (str, Path)):
@@ -63,7 +65,7 @@ def _envelope_for(ws: Workspace, audio_path: str | None):
         return None, f"audio not readable for loudness ({type(exc).__name__})"
 
 
-def analyse_call_in_workspace(ws: Workspace, call_id: str, weights: Weights, use_audio: bool = True) -> DifficultyResult:
+def _analyse_call(ws: Workspace, call_id: str, weights: Weights, use_audio: bool = True) -> DifficultyResult:
     from curation.catalogue import get_call, load_transcript
 
     call = get_call(ws, call_id)
@@ -90,55 +92,59 @@ def _rows(call_id: str, result: DifficultyResult, now: str) -> tuple[dict, list[
     return score, sig_rows, ev_rows
 
 
+@mutates("calls.analyse", "difficulty.analysed")
 def analyse_workspace(ws: Workspace, weights: Weights | Mapping | str | Path | None = None,
                       progress: Callable[[int, int], None] | None = None, call_ids: Iterable[str] | None = None,
                       use_audio: bool = True, user: str | None = None) -> AnalysisSummary:
     """Compute and store signals, evidence and scores for every call (or `call_ids`).
 
-    Needs the `calls.analyse` permission. `progress(done, total)` is called after each call.
-    Never stops the batch for one bad call.
+    Needs the `calls.analyse` permission. Batch mode: the calls are analysed in chunks of `CHUNK`,
+    each stored by one audited operation `difficulty.analysed` whose event lists the chunk's call
+    ids (analysed and failed). `progress(done, total)` is called after each call. Never stops the
+    batch for one bad call.
     """
     from curation.catalogue import call_ids as all_call_ids
-    from curation.roles import actor, require
+    from curation.roles import authorised, operation
 
-    who = actor(ws, user)
-    require(who, "calls.analyse", "analyse calls")
-    w = effective_weights(ws, weights)
-    ids = list(call_ids) if call_ids is not None else all_call_ids(ws)
     summary = AnalysisSummary()
-    for start in range(0, len(ids), CHUNK):
-        chunk, scores, sigs, evs = ids[start:start + CHUNK], [], [], []
-        now = utcnow()
-        done_ids = []
-        for k, cid in enumerate(chunk):
-            try:
-                result = analyse_call_in_workspace(ws, cid, w, use_audio)
-            except Exception as exc:
-                summary.failed.append((cid, f"{type(exc).__name__}: {exc}".splitlines()[0]))
-                log.warning("difficulty analysis of call %s failed: %s", cid, type(exc).__name__)
-            else:
-                score, s_rows, e_rows = _rows(cid, result, now)
-                scores.append(score), sigs.extend(s_rows), evs.extend(e_rows), done_ids.append(cid)
-                summary.analysed += 1
-                summary.difficult += bool(result.difficult)
-                if result.notes:
-                    summary.notes[cid] = list(result.notes)
-            if progress:
-                progress(start + k + 1, len(ids))
-        with ws.transaction() as conn:
-            for table in (difficulty_evidence, difficulty_signals, difficulty_scores):
-                conn.execute(delete(table).where(table.c.call_id.in_(done_ids)))
-            for table, rows in ((difficulty_scores, scores), (difficulty_signals, sigs), (difficulty_evidence, evs)):
-                if rows:
-                    conn.execute(table.insert(), rows)
-    with ws.transaction() as conn:
-        audit.record(conn, who.name, "difficulty.analysed", "workspace", None,
-                     analysed=summary.analysed, difficult=summary.difficult, failed=len(summary.failed),
-                     weights=w.diff())
+    with authorised(ws, "calls.analyse", user, "analyse calls") as who:
+        w = effective_weights(ws, weights)
+        ids = list(call_ids) if call_ids is not None else all_call_ids(ws)
+        for start in range(0, len(ids), CHUNK):
+            chunk, scores, sigs, evs = ids[start:start + CHUNK], [], [], []
+            now = utcnow()
+            done_ids, failed_ids, difficult = [], [], 0
+            for k, cid in enumerate(chunk):
+                try:
+                    result = _analyse_call(ws, cid, w, use_audio)
+                except Exception as exc:
+                    summary.failed.append((cid, f"{type(exc).__name__}: {exc}".splitlines()[0]))
+                    failed_ids.append(cid)
+                    log.warning("difficulty analysis of call %s failed: %s", cid, type(exc).__name__)
+                else:
+                    score, s_rows, e_rows = _rows(cid, result, now)
+                    scores.append(score), sigs.extend(s_rows), evs.extend(e_rows), done_ids.append(cid)
+                    difficult += bool(result.difficult)
+                    if result.notes:
+                        summary.notes[cid] = list(result.notes)
+                if progress:
+                    progress(start + k + 1, len(ids))
+            with operation(ws, "calls.analyse", "difficulty.analysed", "workspace", None, user=who.name,
+                           what="analyse calls") as op:
+                for table in (difficulty_evidence, difficulty_signals, difficulty_scores):
+                    op.conn.execute(delete(table).where(table.c.call_id.in_(done_ids)))
+                for table, rows in ((difficulty_scores, scores), (difficulty_signals, sigs),
+                                    (difficulty_evidence, evs)):
+                    if rows:
+                        op.conn.execute(table.insert(), rows)
+                op.details.update(calls=done_ids, failed=failed_ids, analysed=len(done_ids), difficult=difficult,
+                                  weights=w.diff())
+            summary.analysed += len(done_ids)
+            summary.difficult += difficult
     return summary
 
 
-def signal_matrix(ws: Workspace):
+def _signal_matrix(ws: Workspace):
     """Stored strengths as a (calls x signals) DataFrame indexed by call id."""
     import pandas as pd
 
@@ -150,7 +156,7 @@ def signal_matrix(ws: Workspace):
     return matrix.reindex(columns=list(SIGNAL_NAMES)).fillna(0.0)
 
 
-def first_evidence(ws: Workspace) -> dict[tuple[str, str], tuple[str, str, float]]:
+def _first_evidence(ws: Workspace) -> dict[tuple[str, str], tuple[str, str, float]]:
     """(call id, signal) -> (quote, role, time) of the strongest evidence."""
     with ws.engine.connect() as conn:
         rows = conn.execute(select(difficulty_evidence.c.call_id, difficulty_evidence.c.signal, difficulty_evidence.c.quote,
@@ -159,21 +165,23 @@ def first_evidence(ws: Workspace) -> dict[tuple[str, str], tuple[str, str, float
     return {(r.call_id, r.signal): (r.quote, r.role, r.time) for r in rows}
 
 
+@reads_personal("calls.read_transcript", "difficulty.evidence_read")
 def call_signals(ws: Workspace, call_id: str, user: str | None = None) -> dict:
     """Everything stored about one call's difficulty: score, categories, notes, signals with evidence
-    (quotes are transcript text: needs `calls.read_transcript`)."""
+    (quotes are transcript text: needs `calls.read_transcript`, audited `difficulty.evidence_read`)."""
     from curation.errors import NotFound
-    from curation.roles import actor, require
+    from curation.roles import operation
 
-    require(actor(ws, user), "calls.read_transcript", "read call transcripts")
-
-    with ws.engine.connect() as conn:
+    with operation(ws, "calls.read_transcript", "difficulty.evidence_read", "call", call_id, user=user,
+                   what="read call transcripts") as op:
+        conn = op.conn
         score = conn.execute(select(difficulty_scores).where(difficulty_scores.c.call_id == call_id)).mappings().first()
         if score is None:
             raise NotFound(f"call {call_id!r} has not been analysed in {ws.root} (run `curation difficulty analyse`)")
         sigs = conn.execute(select(difficulty_signals).where(difficulty_signals.c.call_id == call_id)).mappings().all()
         evs = conn.execute(select(difficulty_evidence).where(difficulty_evidence.c.call_id == call_id)
                            .order_by(difficulty_evidence.c.signal, difficulty_evidence.c.rank)).mappings().all()
+        op.details["signals"] = len(sigs)
     evidence: dict[str, list] = {}
     for e in evs:
         evidence.setdefault(e["signal"], []).append({"quote": e["quote"], "role": e["role"], "time": e["time"], "end": e["end"]})
@@ -187,43 +195,31 @@ def call_signals(ws: Workspace, call_id: str, user: str | None = None) -> dict:
                         for s in sorted(sigs, key=lambda s: order.get(s["name"], 99))]}
 
 
+@within_operation("calls.analyse")
 def rescore_stored(conn, weights: Weights) -> int:
     """Recompute every stored score, difficult flag, categories and top reasons from the stored
-    signal strengths (no audio or transcript is read); used when the trainer's weights change,
-    so everything that reads `difficulty_scores` (dashboards) agrees with the browser."""
-    import numpy as np
+    signal strengths by the one rule (`scoring.assess`; no audio or transcript is read); used when
+    the trainer's weights change, so everything that reads `difficulty_scores` (dashboards) agrees
+    with the browser. Runs inside the weights operation."""
     from sqlalchemy import update
 
-    from .browse import score_matrix
-    from .scoring import CATEGORIES
+    from .scoring import strength_matrix
 
     rows = conn.execute(select(difficulty_signals.c.call_id, difficulty_signals.c.name,
                                difficulty_signals.c.strength)).all()
-    ev = {(r.call_id, r.signal): r for r in conn.execute(
+    ev = {(r.call_id, r.signal): (r.quote, r.role, r.time) for r in conn.execute(
         select(difficulty_evidence.c.call_id, difficulty_evidence.c.signal, difficulty_evidence.c.quote,
                difficulty_evidence.c.role, difficulty_evidence.c.time).where(difficulty_evidence.c.rank == 0))}
-    ids = sorted({r.call_id for r in rows})
+    by_call: dict[str, dict[str, float]] = {}
+    for r in rows:
+        by_call.setdefault(r.call_id, {})[r.name] = r.strength
+    ids = sorted(by_call)
     if not ids:
         return 0
-    pos, col = {c: i for i, c in enumerate(ids)}, {n: j for j, n in enumerate(SIGNAL_NAMES)}
-    strengths = np.zeros((len(ids), len(SIGNAL_NAMES)))
-    for r in rows:
-        if r.name in col:
-            strengths[pos[r.call_id], col[r.name]] = r.strength
-    scores, cats = score_matrix(strengths, weights)
-    w = np.array([weights.signals.get(n, 0.0) for n in SIGNAL_NAMES])
+    a = assess(strength_matrix([by_call[c] for c in ids]), weights)
     for i, cid in enumerate(ids):
-        member = [c for c in CATEGORIES if c in cats and cats[c][i] >= weights.categories[c].threshold]
-        contrib = strengths[i] * w
-        reasons = []
-        for j in np.argsort(-contrib, kind="stable")[:3]:
-            if contrib[j] <= 0:
-                break
-            e = ev.get((cid, SIGNAL_NAMES[j]))
-            quote = f": “{e.quote}” ({e.role}, {e.time:.1f} s)" if e is not None else ""
-            reasons.append(f"{SIGNAL_NAMES[j].replace('_', ' ')} ({contrib[j]:.2f}){quote}")
+        reasons = [reason_text(name, c, ev.get((cid, name))) for name, c in a.top_signals(i)]
         conn.execute(update(difficulty_scores).where(difficulty_scores.c.call_id == cid).values(
-            score=float(scores[i]), difficult=bool(scores[i] >= weights.difficult_threshold or member),
-            categories=";".join(member), top_reasons="; ".join(reasons),
-            category_scores_json=json.dumps({c: round(float(v[i]), 4) for c, v in cats.items()})))
+            score=float(a.scores[i]), difficult=bool(a.difficult[i]), categories=";".join(a.categories(i)),
+            top_reasons="; ".join(reasons), category_scores_json=json.dumps(a.category_scores_of(i))))
     return len(ids)

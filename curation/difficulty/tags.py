@@ -10,8 +10,9 @@ from typing import Mapping
 
 from sqlalchemy import delete, select
 
+from curation.access import mutates, reads
 from curation.errors import CurationError, NotFound
-from curation.roles import operation
+from curation.roles import actor, operation, require
 from curation.store.schema import calls
 from curation.workspace import Workspace, utcnow
 
@@ -35,39 +36,51 @@ def _clean(name: str) -> str:
     return name.lower()
 
 
-def learning_topics_list(ws: Workspace) -> list[dict]:
+@reads("calls.list")
+def learning_topics_list(ws: Workspace, user: str | None = None) -> list[dict]:
+    require(actor(ws, user), "calls.list", "list learning topics")
     with ws.engine.connect() as conn:
         return [dict(r) for r in conn.execute(select(learning_topics).order_by(learning_topics.c.name)).mappings()]
 
 
+@mutates(PERMISSION, "difficulty.topic_added")
 def add_learning_topic(ws: Workspace, name: str, description: str = "", user: str | None = None) -> str:
-    """Add a learning topic to the workspace's list (no-op when it exists)."""
+    """Add a learning topic to the workspace's list (a no-op, writing nothing, when it exists)."""
     name = _clean(name)
-    if name in {t["name"] for t in learning_topics_list(ws)}:
+    if name in {t["name"] for t in learning_topics_list(ws, user=user)}:
         return name
     with operation(ws, PERMISSION, "difficulty.topic_added", "learning_topic", name, user=user,
                    what="add learning topics") as op:
-        op.conn.execute(learning_topics.insert().values(name=name, description=description, created_by=op.actor.name,
-                                                        created_at=utcnow()))
+        _insert_topic(op, name, description)
     return name
 
 
+def _insert_topic(op, name: str, description: str = "") -> None:
+    op.conn.execute(learning_topics.insert().values(name=name, description=description, created_by=op.actor.name,
+                                                    created_at=utcnow()))
+
+
+@mutates(PERMISSION, "difficulty.*")
 def tag_call(ws: Workspace, call_id: str, name: str, kind: str = "tag", user: str | None = None,
              remove: bool = False, create_topic: bool = False) -> str:
-    """Add (or remove) a free tag or a learning topic on a call. A learning topic must be in the
-    workspace's list unless `create_topic` is set."""
+    """Add (or remove) a free tag or a learning topic on a call: one audited operation
+    (`difficulty.tag_added|removed`, `difficulty.topic_added|removed`). A learning topic must be in
+    the workspace's list unless `create_topic` is set (then it is added in the same operation)."""
     if kind not in KINDS:
         raise TagError(f"unknown tag kind {kind!r} (use tag or topic)")
     name = _clean(name)
-    if kind == "topic" and not remove and name not in {t["name"] for t in learning_topics_list(ws)}:
-        if not create_topic:
-            known = ", ".join(sorted(t["name"] for t in learning_topics_list(ws)))
-            raise TagError(f"unknown learning topic {name!r} (known: {known}); add it with --new-topic")
-        add_learning_topic(ws, name, user=user)
     action = f"difficulty.{kind}_{'removed' if remove else 'added'}"
     with operation(ws, PERMISSION, action, "call", call_id, user=user, what="tag calls") as op:
         if op.conn.execute(select(calls.c.id).where(calls.c.id == call_id)).first() is None:
             raise NotFound(f"call {call_id!r} not found in {ws.root}")
+        if kind == "topic" and not remove:
+            known = set(op.conn.execute(select(learning_topics.c.name)).scalars())
+            if name not in known:
+                if not create_topic:
+                    raise TagError(f"unknown learning topic {name!r} (known: {', '.join(sorted(known))}); "
+                                   "add it with --new-topic")
+                _insert_topic(op, name)
+                op.details["topic_created"] = True
         key = (call_tags.c.call_id == call_id) & (call_tags.c.kind == kind) & (call_tags.c.name == name)
         exists = op.conn.execute(select(call_tags.c.name).where(key)).first() is not None
         if remove and exists:
@@ -79,13 +92,16 @@ def tag_call(ws: Workspace, call_id: str, name: str, kind: str = "tag", user: st
     return name
 
 
-def tags_of(ws: Workspace, call_id: str) -> dict[str, list[str]]:
+@reads("calls.list")
+def tags_of(ws: Workspace, call_id: str, user: str | None = None) -> dict[str, list[str]]:
+    require(actor(ws, user), "calls.list", "read tags")
     with ws.engine.connect() as conn:
         rows = conn.execute(select(call_tags.c.kind, call_tags.c.name).where(call_tags.c.call_id == call_id)
                             .order_by(call_tags.c.name)).all()
     return {k: [r.name for r in rows if r.kind == k] for k in KINDS}
 
 
+@mutates(PERMISSION, "difficulty.weights_changed")
 def save_weights(ws: Workspace, overrides: Mapping[str, float], user: str | None = None) -> Weights:
     """Validate and store weight overrides (flat NAME=VALUE) on top of the saved ones; returns the effective weights."""
     from .store import effective_weights
@@ -103,6 +119,7 @@ def save_weights(ws: Workspace, overrides: Mapping[str, float], user: str | None
     return merged
 
 
+@mutates(PERMISSION, "difficulty.weights_reset")
 def reset_weights(ws: Workspace, user: str | None = None) -> Weights:
     with operation(ws, PERMISSION, "difficulty.weights_reset", "workspace", None, user=user,
                    what="change difficulty weights") as op:

@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 
 from sqlalchemy import select
 
-from curation import audit
+from curation.access import mutates
 from curation.checksums import sha256_file
 from curation.errors import ImportProblem
 from curation.ingest.formats import TRANSCRIPT_SUFFIXES, read_with_format
@@ -133,10 +133,12 @@ def _align(transcript: Transcript, fmt: str, audio: Path, language: str) -> tupl
     return aligned, summary.to_dict()
 
 
-def import_one(ws: Workspace, item: ImportItem, actor: str, align: bool = True) -> ImportOutcome:
-    """Import one recording (raises ImportProblem for a bad one; the workspace is then unchanged).
-    A segment-level transcript (WebVTT, STM) gets its words placed by forced alignment unless
-    `align` is false."""
+def _import_one(ws: Workspace, item: ImportItem, actor: str, align: bool = True) -> ImportOutcome:
+    """Import one recording as one audited operation `call.imported` (raises ImportProblem for a bad
+    one; the workspace is then unchanged). A segment-level transcript (WebVTT, STM) gets its words
+    placed by forced alignment unless `align` is false. Called by `ingest`, which checks the role."""
+    from curation.roles import operation
+
     audio = item.audio
     if not audio.is_file():
         raise ImportProblem(audio, "recording not found")
@@ -170,7 +172,8 @@ def import_one(ws: Workspace, item: ImportItem, actor: str, align: bool = True) 
     shutil.copyfile(audio, tmp)
     os.chmod(tmp, 0o600)
     try:
-        with ws.transaction() as conn:
+        with operation(ws, "calls.import", "call.imported", "call", call_id, user=actor, what="import calls") as op:
+            conn = op.conn
             if conn.execute(select(calls.c.id).where(calls.c.id == call_id)).scalar():
                 raise ImportProblem(audio, f"duplicate call id {call_id!r}: a different recording was already imported under it")
             conn.execute(calls.insert().values(
@@ -198,10 +201,9 @@ def import_one(ws: Workspace, item: ImportItem, actor: str, align: bool = True) 
                     secret_recording=bool(fields.get("secret_recording")), minor=bool(fields.get("minor")),
                     special_category=bool(fields.get("special_category")),
                     retention_until=fields.get("retention_until"), source="manifest"))
-            audit.record(conn, actor, "call.imported", "call", call_id, checksum=checksum,
-                         duration=round(info.duration, 3), words=len(transcript.words) if transcript else 0,
-                         transcript_format=fmt,
-                         **({"aligned_words": alignment.get("aligned_words", 0)} if alignment else {}))
+            op.details.update(checksum=checksum, duration=round(info.duration, 3),
+                              words=len(transcript.words) if transcript else 0, transcript_format=fmt,
+                              **({"aligned_words": alignment.get("aligned_words", 0)} if alignment else {}))
             os.replace(tmp, stored)  # inside the transaction: a failed commit removes it below
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -241,12 +243,15 @@ def _insert_transcript(conn, call_id: str, transcript: Transcript) -> None:
                                       for i, t in enumerate(transcript.turns)])
 
 
+@mutates("calls.import", "call.imported")
 def ingest(ws: Workspace, paths: Iterable[str | os.PathLike], actor: str | None = None,
            manifest: str | os.PathLike | None = None,
            progress: Callable[[int, int], None] | None = None, align: bool = True) -> list[ImportOutcome]:
     """Import every recording found in `paths` as `actor` (default: the current user, who needs
-    the trainer or admin role); one outcome per item or problem, in order. `align=False` keeps the
-    evenly spread word times of segment-level transcripts (redaction then widens over them)."""
+    the trainer or admin role); one outcome per item or problem, in order. Batch mode: each call
+    imported is its own audited operation (`call.imported`, one event per call); a failed item
+    writes nothing. `align=False` keeps the evenly spread word times of segment-level transcripts
+    (redaction then widens over them)."""
     from curation.roles import actor as resolve_actor, require
 
     who = resolve_actor(ws, actor)
@@ -256,7 +261,7 @@ def ingest(ws: Workspace, paths: Iterable[str | os.PathLike], actor: str | None 
     outcomes = [ImportOutcome(p.path, "failed", None, str(p)) for p in problems]
     for n, item in enumerate(items, 1):
         try:
-            outcomes.append(import_one(ws, item, actor, align))
+            outcomes.append(_import_one(ws, item, actor, align))
         except ImportProblem as exc:
             log.debug("import failed: %s", exc)
             outcomes.append(ImportOutcome(str(item.audio), "failed", None, str(exc)))

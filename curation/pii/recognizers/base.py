@@ -3,7 +3,7 @@ language that reads the cached spoken-form normalisation of the text."""
 
 from __future__ import annotations
 
-import curation.pii.engine  # noqa: F401  (offline set-up before Presidio is imported)
+import curation.pii.presidio  # noqa: F401  (offline set-up before Presidio is imported)
 
 import re
 from typing import Iterable

@@ -11,12 +11,9 @@ import datetime as dt
 import re
 
 from curation.pii.recognizers.base import NormalisedRecognizer, context_near
+from curation.vocabulary import MONTH_NUMBERS
 
-MONTHS = {"januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,
-          "september": 9, "oktober": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mrt": 3,
-          "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dec": 12,
-          "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
-          "october": 10, "oct": 10}
+MONTHS = MONTH_NUMBERS
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:(?P<zz>0 0)|(?P<c>1[89]|20) (?P<yy>\d{1,2})|(?P<y4>\d{4})|'?(?P<y2>\d{2}))"
 # on the word view: numbers are digits, words lower case

@@ -27,7 +27,7 @@ TLD = re.compile(r"^[a-z]{2,6}$")
 def _extractor():
     import tldextract
 
-    from curation.pii.engine import cache_dir
+    from curation.pii.lists import cache_dir
 
     return tldextract.TLDExtract(cache_dir=str(cache_dir() / "tldextract"), suffix_list_urls=(),
                                  fallback_to_snapshot=True)

@@ -9,10 +9,12 @@ import re
 
 from curation.pii.lookups import lexicon, longest_match
 from curation.pii.normalise import LETTER, NUM, NUMW, ALNUM, WEAK
-from curation.pii.recognizers.base import NormalisedRecognizer
+from curation.pii.recognizers.base import NormalisedRecognizer, context_near
 
 STREET_SUFFIX = re.compile(r"(straat|laan|weg|plein|gracht|kade|singel|dijk|dreef|pad|hof|park|steeg|markt|"
-                           r"plantsoen|boulevard|allee|wal|erf|veld|street|road|lane|avenue|square)$")
+                           r"plantsoen|boulevard|allee|wal|erf|veld|baan|lei|kaai|vest|street|road|lane|avenue|square)$")
+ADDRESS_WORDS = re.compile(r"^(adres|adresje|woon|woont|wonen|woonachtig|postcode|woonplaats|gemeente|address)$")
+BOX = frozenset({"bus", "bte", "boite", "boîte"})  # Belgian box number after the house number: "Leobaan 31 bus 3"
 ADDITIONS = frozenset({"bis", "hs", "huis", "boven", "beneden", "zwart", "rood", "links", "rechts", "hoog", "a", "b",
                        "c", "d"})
 PO_BOX = frozenset({"postbus", "pobox", "antwoordnummer"})
@@ -51,6 +53,14 @@ class NlLocationRecognizer(NormalisedRecognizer):
                     yield t.start, tokens[i + place_len - 1].end, 0.9, "place after an address"
                     i += place_len
                     continue
+            belgian = self._postcode_and_town(norm, i, keys, lex, i == address_end or (
+                i == address_end + 1 and keys[i - 1] in PLACE_CONTEXT) or (
+                i > 0 and context_near(norm, i, ADDRESS_WORDS, before=4)))
+            if belgian is not None:  # "9000 Gent", "drieduizend klemskerke": a four-digit postcode and its town
+                yield t.start, tokens[belgian - 1].end, 0.85, "postcode and town"
+                address_end = belgian
+                i = belgian
+                continue
             if key in lex.not_names:
                 i += 1
                 continue
@@ -134,7 +144,40 @@ class NlLocationRecognizer(NormalisedRecognizer):
                                    and not _continues(norm, v)):
                 if not tokens[nxt].sentence_start:
                     end = v.end
+            elif tokens[nxt].key in BOX and nxt + 1 < len(tokens):
+                w = units[uot[nxt + 1]]
+                if w.first == nxt + 1 and w.kind in (NUM, NUMW, ALNUM, LETTER) and not tokens[nxt].sentence_start:
+                    end = w.end
         return end
+
+    @staticmethod
+    def _postcode_and_town(norm, i: int, keys, lex, in_address: bool):
+        """Token index after "<four-digit postcode> <place>" starting at token i, else None. Belgian and
+        Luxembourg postcodes have no letters; Dutch ones ("1234 AB") are NL_POSTCODE's. Only inside an
+        address (right after a street, or after "adres", "woon", "postcode"): "in 1998 Amsterdam" is a year.
+        There a town no list knows is taken too, when it is no ordinary word."""
+        if not in_address:
+            return None
+        units, uot = norm.units, norm.unit_of_token
+        u = units[uot[i]]
+        if u.first != i or u.kind not in (NUM, NUMW) or u.value is None:
+            return None
+        value, k = u.value, u.last
+        if value < 100 and u.kind == NUMW and k < len(keys):  # "zesentachtig vierenzeventig": 8674 in pairs
+            v = units[uot[k]]
+            if v.first == k and v.kind == NUMW and v.value is not None and 10 <= v.value < 100:
+                value, k = value * 100 + v.value, v.last
+        if not 1000 <= value <= 9999 or k >= len(keys):
+            return None
+        from curation.pii.gazetteer import gazetteer  # Dutch and Belgian places, GeoNames' included
+
+        g = gazetteer()
+        place_len, local = g.place_length(keys, k)
+        if place_len and local and not (place_len == 1 and keys[k] in lex.common_words):
+            return k + place_len
+        unknown = keys[k].replace("-", "").isalpha() and len(keys[k]) >= 3 and g.word_class_of(keys[k]) is None \
+            and keys[k] not in lex.common_words
+        return k + 1 if unknown else None
 
     @staticmethod
     def _numbers_after(norm, k: int, many: bool):

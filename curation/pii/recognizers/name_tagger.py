@@ -8,7 +8,7 @@ its neighbours. Organisations and other proper names the tagger recognises are n
 
 from __future__ import annotations
 
-import curation.pii.engine  # noqa: F401  (offline set-up before Presidio is imported)
+import curation.pii.presidio  # noqa: F401  (offline set-up before Presidio is imported)
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
@@ -59,6 +59,8 @@ class NameTaggerRecognizer(EntityRecognizer):
                 last -= 1
             if first == last or not any(_name_like(t.key, gaz, lang) for t in tokens[first:last]):
                 continue  # "naar welk e-mailadres": ordinary words only, whatever their context
+            if entity == "PERSON":
+                last = _surname_after(tokens, last, gaz, lang)
             start, end = _outside_brackets(text, tokens[first].start, tokens[last - 1].end)
             if end <= start:
                 continue
@@ -76,6 +78,28 @@ class NameTaggerRecognizer(EntityRecognizer):
 FILLERS = frozenset({"eh", "ehm", "euh", "eeh", "ehh", "uh", "uhm", "um", "uhh", "hm", "hmm", "mm", "mmm", "mhm",
                      "ah", "oh", "ooh", "nou", "tja", "ja", "nee", "oké", "ok", "okay", "hè", "he", "huh", "jaja",
                      "awel", "allez", "amai", "nie", "ge", "gij", "da's", "enfin", "bon", "voilà"})
+
+
+INTERFIXES = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "'t", "het", "in", "op", "la", "le", "du",
+                        "di", "da", "del", "von", "mac", "mc", "o'", "el", "al", "ben", "bin"})
+
+
+def _surname_after(tokens, last: int, gaz, language: str) -> int:
+    """A person span that ends in a first name takes the surname after it that no list knows
+    ("esmee blonk", "maurits van ghoerle", "jelte garret-goedhart"); returns the new end token."""
+    if last >= len(tokens) or tokens[last].sentence_start:
+        return last
+    if tokens[last - 1].raw_end > tokens[last - 1].end:  # "Sanne, waarmee ...": a comma ends the name
+        return last
+    previous = tokens[last - 1].key
+    if previous not in gaz.first_names and previous not in gaz.intl_first_names:
+        return last
+    k = last
+    while k < len(tokens) and k - last < 3 and tokens[k].key in INTERFIXES and not tokens[k].sentence_start:
+        k += 1
+    if k < len(tokens) and not tokens[k].sentence_start and gaz.unknown_word(tokens[k].key, language, FILLERS):
+        return k + 1
+    return last
 
 
 def _ordinary(key: str, gaz, language: str = "nl") -> bool:

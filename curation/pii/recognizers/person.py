@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 
+from curation.pii.gazetteer import gazetteer
 from curation.pii.lookups import lexicon
 from curation.pii.normalise import LETTER, SPELL
 from curation.pii.recognizers.base import NormalisedRecognizer
+from curation.vocabulary import CALENDAR_WORDS
 
 TITLES = frozenset({"meneer", "mevrouw", "mijnheer", "mevr", "mevr.", "mw", "mw.", "dhr", "dhr.", "heer", "juffrouw",
                     "mej", "mej.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mister", "dr", "dr.", "dokter",
@@ -41,10 +43,7 @@ _PRODUCT_COMPOUND = re.compile(r"..(verzekering|verzekeringen|polis|pakket|abonn
                                r"regeling|vergoeding|garantie)$")
 # month and weekday names: a surname only right after a title, a first name or an initial ("meneer
 # Maandag", "Jan Mei"), never on their own ("op Maandag", "in Mei")
-CALENDAR = frozenset({"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-                      "oktober", "november", "december", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag",
-                      "zaterdag", "zondag", "january", "february", "march", "may", "june", "july", "august",
-                      "october", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+CALENDAR = CALENDAR_WORDS
 _INTRO_LAST = frozenset(p[-1] for p in INTROS) | {"met"}
 _TRIGGER_WORDS = frozenset({"de"})  # "de heer"
 _NAME_CHARS = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*\Z")
@@ -197,8 +196,10 @@ class NlPersonRecognizer(NormalisedRecognizer):
         elif k < n and k > i and (firsts or initials) and not tokens[k].sentence_start and ok(k):
             if (cap(k) and (keys[k] not in common or in_surnames(k) or keys[k] not in lex.verbs_and_function_words)) \
                     or (not cap(k) and known_surname(k)) \
-                    or (not cap(k) and (initials or lenient) and in_surnames(k) and keys[k] not in common):
-                k, surname = k + 1, True
+                    or (not cap(k) and (initials or lenient) and in_surnames(k) and keys[k] not in common) \
+                    or (not cap(k) and (initials or lenient) and tokens[k - 1].raw_end == tokens[k - 1].end
+                        and gazetteer().unknown_word(keys[k], self.supported_language)):
+                k, surname = k + 1, True  # the last: "mijn naam is esmee blonk", a surname no list knows
         if k == i or (initials and not surname):
             return i, 0.0
         # "De Dijkgraaf Verzekeringen", "Van Dijk Energie": an organisation, not a person
