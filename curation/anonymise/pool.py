@@ -96,3 +96,12 @@ def substitute(features: np.ndarray, voiced: np.ndarray, variants: tuple, sr: in
             nn = np.argpartition(d, NEIGHBOURS - 1, axis=1)[:, :NEIGHBOURS]
             out[r] = changes[cand][nn].mean(axis=1)
     return out
+
+
+def substitution(variants: tuple, sr: int):
+    """The `pool` design's step for `resynth.disguise_resynth`: normalised envelope changes on the
+    reference scale -> those of the nearest frames of the keyed pool voices `variants`."""
+    def replace_changes(changes: np.ndarray, voiced: np.ndarray, n_fft: int) -> np.ndarray:
+        return substitute(cepstral_features(changes, n_fft), voiced, variants, sr)
+
+    return replace_changes

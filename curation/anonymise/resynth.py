@@ -228,8 +228,10 @@ def _pulses(f0_frames: np.ndarray, n: int, sr: int, hop: int, L: int, seed: int)
 def disguise_resynth(x: np.ndarray, sr: int, stats: SpeakerStats, target_f0: float, target_spread: float,
                      target_alpha: float, tilt_db: float, eq_db: tuple, contour_depth: float = 0.0,
                      contour_rate: float = 0.5, contour_phase: float = 0.0, seed: int = 0, bends: tuple = (),
-                     dynamics: tuple = (), pool: tuple = ()) -> np.ndarray:
-    """Disguised copy of mono `x` (same length), resynthesised towards the keyed pseudo-speaker."""
+                     dynamics: tuple = (), pool=None) -> np.ndarray:
+    """Disguised copy of mono `x` (same length), resynthesised towards the keyed pseudo-speaker.
+    `pool` (the `pool` design): a function (changes on the reference scale, voiced flags, FFT size)
+    -> the changes replaced by pool voices' frames (`pool.substitution`)."""
     x = np.asarray(x, dtype=np.float64)
     n = len(x)
     if n == 0:
@@ -258,11 +260,9 @@ def disguise_resynth(x: np.ndarray, sr: int, stats: SpeakerStats, target_f0: flo
     log_env = np.log(env.astype(np.float64) + 1e-9)
     dev = _changes(log_env, stats, bins)
     gain_dev = dynamics_profile(bins, dynamics) if stats.std_env else np.ones(bins)
-    if pool:  # the changes replaced by the nearest frames of the keyed pool voices (reference scale)
-        from curation.anonymise.pool import cepstral_features, substitute
-
+    if pool is not None:  # the changes replaced by the nearest frames of the keyed pool voices (reference scale)
         on_ref = _interp_rows(dev, np.minimum(np.arange(bins) * stats.alpha, bins - 1))
-        dev = substitute(cepstral_features(on_ref, N), f0 > 0, pool, sr)
+        dev = pool(on_ref, f0 > 0, N)
         src = source_bins(bins, float(np.clip(target_alpha, 0.7, 1.45)), bends)
     else:
         c = np.fft.irfft(dev, N)  # keep the coarse shape of the changes (formant movements), drop the detail

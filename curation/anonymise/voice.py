@@ -188,9 +188,14 @@ def _disguise_all(x: np.ndarray, sr: int, params: VoiceParams) -> np.ndarray:
         y = praat_change_gender(x, sr, pitch_factor=ratio, range_factor=1.0, formant_ratio=ratio)
     elif params.method in ("default",) + RESYNTHESIS:
         stats = params.stats or SpeakerStats(None, 0.0, 1.0, ())
+        pool = None
+        if params.pool:
+            from curation.anonymise.pool import substitution
+
+            pool = substitution(params.pool, sr)
         y = disguise_resynth(x, sr, stats, params.target_f0, params.target_spread, params.target_alpha,
                              params.tilt_db, params.eq_db, params.contour_depth, params.contour_rate,
-                             params.contour_phase, params.seed, params.bends, params.dynamics, params.pool)
+                             params.contour_phase, params.seed, params.bends, params.dynamics, pool)
     elif params.method == "warp":
         y = disguise_spectral(x, sr, params.mcadams, params.formant_ratio, params.semitones, params.contour_depth,
                               params.contour_rate, params.contour_phase, params.tilt_db, params.ltas, params.eq_db)
