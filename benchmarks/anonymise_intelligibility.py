@@ -234,7 +234,7 @@ def main(argv=None) -> dict:
     if args.limit:
         utterances = utterances[: args.limit]
     keys = [hashlib.sha256(b"intelligibility key %d" % k).digest() for k in range(args.keys)]
-    conditions = (["original_16k", "original_8k"] + [f"{m}/key{k}" for m in ("default", "pitch") for k in range(args.keys)]
+    conditions = (["original_16k", "original_8k"] + [f"{m}/key{k}" for m in ("default", "warp", "pitch") for k in range(args.keys)]
                   + [f"calibration{s:+d}" for s in CALIBRATION])
     asr = Recogniser()
     rows, t0, audio_s, disguise_s, decode_s = [], time.time(), 0.0, 0.0, 0.0
@@ -243,7 +243,7 @@ def main(argv=None) -> dict:
         ref = normalise(ref_text)
         x8 = resample(x, sr, PHONE_SR)
         versions = {"original_16k": resample(x, sr, ASR_SR), "original_8k": x8}
-        for method in ("default", "pitch"):
+        for method in ("default", "warp", "pitch"):
             for k, key in enumerate(keys):
                 params = speaker_parameters(key, f"intelligibility-{u['speaker']}", ROLE, method)
                 t = time.process_time()
@@ -277,7 +277,7 @@ def main(argv=None) -> dict:
                "wer_original_16k": round(wer(subset, "original_16k"), 4),
                "wer_original_8k": round(wer(subset, "original_8k"), 4)}
         base = wer(subset, "original_8k")
-        for method in ("default", "pitch"):
+        for method in ("default", "warp", "pitch"):
             per_key = [wer(subset, f"{method}/key{k}") for k in range(args.keys)]
             mean = float(np.mean(per_key))
             out[f"wer_{method}"] = round(mean, 4)
@@ -319,7 +319,7 @@ def _print_table(result: dict, n_keys: int) -> None:
     print(f"| original, 16 kHz | {o['wer_original_16k']:.1%} | |")
     print(f"| original, 8 kHz telephone band | {o['wer_original_8k']:.1%} | "
           f"(vs 16 kHz: {o['relative_change_8k_vs_16k']:+.0%}) |")
-    for method in ("default", "pitch"):
+    for method in ("default", "warp", "pitch"):
         ks = o[f"wer_{method}_per_key"]
         print(f"| `--voice {method}`, 8 kHz | {o[f'wer_{method}']:.1%} ({min(ks):.1%}..{max(ks):.1%}) | "
               f"{o[f'relative_change_{method}']:+.0%} |")

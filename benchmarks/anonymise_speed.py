@@ -97,7 +97,7 @@ def main() -> int:
                           "engine_load_wall_s": round(w_engine, 2)}
         print(f"PII detection: {len(intervals)} intervals, {c_pii:.2f} s CPU (engine load {w_engine:.1f} s)")
 
-        for voice in ("default", "pitch", "none"):
+        for voice in ("default", "warp", "pitch", "none"):
             rep, w, c = timed(lambda: anonymise_audio(call, transcript, intervals, KEY, voice=voice,
                                                       out=tmp / f"anon_{voice}.mp3"))
             assert rep.ok, rep.blocked_reason

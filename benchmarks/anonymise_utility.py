@@ -145,7 +145,7 @@ def main() -> int:
                 (f_a, v_a), (f_b, v_b) = median_f0(a, rsr), median_f0(b, rsr)
                 res[f"f0_{s.role}_hz"] = [f_a, f_b]
                 res[f"voiced_fraction_{s.role}"] = [v_a, v_b]
-                res[f"f0_{s.role}_expected_ratio"] = round(2 ** (p.semitones / 12), 3)
+                res[f"f0_{s.role}_target_hz"] = round(p.target_f0, 1)  # the keyed pseudo-speaker's median F0
             results[f"pyannote_sample_mono_{rsr // 1000}k_wav"] = res
             print(f"real meeting excerpt (pyannote sample, {rsr} Hz) -> wav: {res}")
     else:

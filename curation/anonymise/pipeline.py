@@ -21,7 +21,7 @@ import numpy as np
 
 from curation.anonymise import bleep as bleeping
 from curation.anonymise.clip import resolve
-from curation.anonymise.keys import speaker_parameters
+from curation.anonymise.keys import KEY_SCOPES, clip_key, speaker_parameters
 from curation.anonymise.render import RenderJob, render
 from curation.anonymise.report import AnonymisationReport, RedactionResult, uncertain_reason
 from curation.anonymise.speakers import channel_roles, channels_of_roles, mono_timeline, role_labels
@@ -75,11 +75,17 @@ def _anonymise_audio(audio_path, transcript: Transcript | None, intervals: Itera
                     pad_estimated: float = bleeping.PAD_ESTIMATED_SECONDS,
                     pad_aligned: float = bleeping.PAD_ALIGNED_SECONDS, sample_rate: int | None = None,
                     target_lufs: float | None = DEFAULT_TARGET_LUFS, bitrate: str | None = None,
-                    crosstalk_guard: bool = True) -> AnonymisationReport:
+                    crosstalk_guard: bool = True, key_scope: str = "call",
+                    clip_id: str | None = None) -> AnonymisationReport:
     """Anonymise [start, end) of `audio_path` into `out`. `intervals` are on the call's timeline:
-    objects or dicts with start, end, speaker (transcript label or role), entity_type [, estimated]."""
+    objects or dicts with start, end, speaker (transcript label or role), entity_type [, estimated].
+
+    `key_scope="clip"` narrows the voice key to this clip (`keys.clip_key`; the clip is named by
+    `clip_id`, else by its time range), so two clips of one call do not sound alike."""
     if voice not in METHODS:
         raise CurationError(f"unknown voice method {voice!r} (use one of {', '.join(METHODS)})")
+    if key_scope not in KEY_SCOPES:
+        raise CurationError(f"unknown key scope {key_scope!r} (use one of {', '.join(KEY_SCOPES)})")
     if bleep not in bleeping.BLEEP_MODES:
         raise CurationError(f"unknown bleep mode {bleep!r} (use tone or silence)")
     if out is None:
@@ -118,9 +124,11 @@ def _anonymise_audio(audio_path, transcript: Transcript | None, intervals: Itera
         timeline, chan_roles = None, channel_roles(transcript, channels)
         roles = chan_roles
     call_id = call_id or sha256_file(audio_path)  # stable id from the bytes; only keys the HMAC
+    if key_scope == "clip":
+        key = clip_key(key, call_id, clip_id or f"{clip.start:.3f}-{clip.end:.3f}")
     params = {r: speaker_parameters(key, call_id, r, voice) for r in roles}
     report.voice = {"method": voice, "description": METHOD_DESCRIPTIONS[voice], "speakers": list(roles),
-                    "per_speaker": voice != "none" and len(roles) > 1}
+                    "per_speaker": voice != "none" and len(roles) > 1, "key_scope": key_scope}
     if voice == "pitch":
         report.warnings.append("voice method 'pitch' is a plain pitch shift; an attacker can undo it by shifting "
                                "back, so it does not protect who is speaking on its own")

@@ -65,9 +65,12 @@ def render(read_range, job: RenderJob, sink) -> LoudnessMeter:
     `sink(block)` receives output blocks in order. Fills in each span's verification."""
     job.params = fit_parameters(read_range, job)
     for role, p in job.params.items():
-        if p.method == "default" and p.fitted and not p.f0_measured:
+        if p.method == "warp" and p.fitted and not p.f0_measured:
             job.warnings.append(f"{role}: no voiced sound to measure the voice's pitch on; its F0 was moved by a "
                                 "keyed shift instead of to a target across the low/high boundary")
+        elif p.method in ("default", "normalise", "pool") and p.fitted and not p.f0_measured:
+            job.warnings.append(f"{role}: no voiced sound to measure the voice on; its envelope was normalised "
+                                "on the clip's own sound instead of the speaker's")
     meter = LoudnessMeter(job.sr, job.channels)
     margin = int(round(MARGIN_SECONDS * job.sr))
     seam = int(round(SEAM_SECONDS * job.sr))

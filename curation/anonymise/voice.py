@@ -1,13 +1,14 @@
-"""Voice disguise of one speaker's signal: spectral-envelope warping plus an F0 change.
+"""Voice disguise of one speaker's signal.
 
-`default` (see `spectral`) splits every frame into LPC envelope and excitation, warps the
-envelope with a McAdams coefficient and a linear scale (after the VoicePrivacy Challenge
-baseline B2), colours it with a keyed tilt and smooth curve, and moves F0 with a phase
-vocoder: the speaker's median F0 is measured (`fit_to_speaker`) and taken across the low/high
-voice boundary to a keyed target in the range of ordinary voices, along a keyed slow contour.
-A plain shift cannot undo it: the formant warp is not linear in frequency and F0 and formants
-move independently. `pitch` is the classic shift of the whole spectrum, as `sox pitch` does:
-cheap, but reversible by an attacker who shifts back.
+`default` (see `resynth`) resynthesises the speech towards a keyed pseudo-speaker: the output's
+long-term envelope, formant scale, median F0 and F0 range are drawn from the key, not derived from the
+speaker's own (which are measured once per speaker by `fit_to_speaker` and normalised away); the
+speaker contributes only the moment-to-moment content (the envelope's changes, the intonation's
+shape, voicing, energy), so an attacker who knows the method cannot sample parameters that bring the
+speaker's own voice back. `warp` (the previous default, see `spectral`) warps the speaker's own LPC
+envelope (McAdams coefficient and linear scale, keyed tilt and curve) and moves F0 with a phase
+vocoder across the low/high voice boundary to a keyed target. `pitch` is the classic shift of the
+whole spectrum, as `sox pitch` does: cheap, but reversible by an attacker who shifts back.
 Parameters come from `keys.speaker_parameters`, never from the caller's choice.
 """
 
@@ -19,16 +20,28 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from curation.anonymise.resynth import SpeakerStats, disguise_resynth, fit_speaker
 from curation.anonymise.spectral import disguise_spectral
 
-METHODS = ("default", "pitch", "none")
+METHODS = ("default", "normalise", "pool", "warp", "pitch", "none")
+RESYNTHESIS = ("normalise", "pool")  # the two pseudo-speaker designs compared in benchmarks/anonymise_privacy.py
+DEFAULT_DESIGN = "normalise"  # what `default` is (see benchmarks/README.md for the figures behind the choice)
 METHOD_DESCRIPTIONS = {
-    "default": "McAdams LPC formant warping with a linear formant shift, keyed spectral tilt, and a "
-               "phase-vocoder F0 change that takes the speaker's median F0 across the low/high voice boundary "
-               "to a keyed target, along a keyed contour (per-speaker keyed parameters)",
+    "normalise": "resynthesis towards a keyed pseudo-speaker: the speaker's long-term envelope, formant scale, "
+                 "median F0 and F0 range are replaced by keyed ones, the envelope's changes normalised and "
+                 "smoothed; pulse-and-noise excitation along a keyed F0 contour re-drawn from the speaker's "
+                 "normalised intonation (per-speaker keyed parameters)",
+    "pool": "resynthesis towards a keyed pseudo-speaker whose envelope changes come from the nearest frames of "
+            "keyed synthetic (espeak-ng) pool voices instead of the speaker's own; long-term envelope, formant "
+            "scale, median F0 and F0 range keyed; pulse-and-noise excitation along a keyed F0 contour re-drawn "
+            "from the speaker's normalised intonation (per-speaker keyed parameters)",
+    "warp": "McAdams LPC formant warping with a linear formant shift, keyed spectral tilt, and a "
+            "phase-vocoder F0 change that takes the speaker's median F0 across the low/high voice boundary "
+            "to a keyed target, along a keyed contour (per-speaker keyed parameters; the previous default)",
     "pitch": "pitch shift of the whole spectrum, formants moved with F0 (per-speaker keyed semitones)",
     "none": "no voice disguise",
 }
+METHOD_DESCRIPTIONS["default"] = METHOD_DESCRIPTIONS[DEFAULT_DESIGN]
 
 
 @dataclass(frozen=True, repr=False)
@@ -45,9 +58,17 @@ class VoiceParams:
     tilt_db: float = 0.0  # spectral tilt, dB per octave around 1 kHz
     ltas: float = 0.0  # share of the speaker's long-term average envelope removed (0..1)
     eq_db: tuple = ()  # keyed smooth spectral curve (weights of cos(pi m f / nyquist), dB)
-    f0_targets: tuple = ()  # keyed (low, high) median F0 in Hz: a speaker is moved to the one across the boundary
-    fitted: bool = False  # `semitones` already worked out from this speaker's own F0 (see `fit_to_speaker`)
-    f0_measured: bool = False  # the fit found voiced sound to measure (else the keyed `semitones` stayed)
+    f0_targets: tuple = ()  # warp: keyed (low, high) median F0 in Hz; a speaker is moved to the one across the boundary
+    target_f0: float = 0.0  # default: the pseudo-speaker's median F0 (Hz)
+    target_spread: float = 2.0  # default: its F0 spread (semitones, standard deviation)
+    target_alpha: float = 1.0  # default: its formant scale (1 = reference adult male)
+    seed: int = 0  # default: noise of the aperiodic excitation
+    bends: tuple = ()  # default: keyed non-linear terms of the formant-scale warp
+    dynamics: tuple = ()  # default: keyed curve of the spread of envelope changes over frequency
+    pool: tuple = ()  # pool: the keyed espeak-ng voice variants whose envelope changes replace the speaker's
+    stats: SpeakerStats | None = None  # default: the speaker's own statistics, measured by `fit_to_speaker`
+    fitted: bool = False  # the speaker's own voice has been measured (see `fit_to_speaker`)
+    f0_measured: bool = False  # the fit found voiced sound to measure
 
     def __repr__(self) -> str:  # keep secrets out of logs and tracebacks
         return f"VoiceParams(method={self.method!r}, <secret>)"
@@ -59,11 +80,20 @@ FIT_SECONDS = 30.0  # how much of a speaker's sound the median F0 is measured on
 
 
 def fit_to_speaker(params: VoiceParams, x: np.ndarray, sr: int) -> VoiceParams:
-    """Parameters whose F0 change takes this speaker's median F0 (measured on `x`) to the keyed
-    target on the other side of `F0_BOUNDARY_HZ`: a low voice ends up high and a high one low, by
-    at least `MIN_SHIFT_SEMITONES`, always inside the range of ordinary voices. The keyed
-    `semitones` stay when `x` has no voiced sound (whisper, noise) to measure."""
-    if params.method != "default" or params.fitted or not params.f0_targets:
+    """Parameters completed with this speaker's own voice, measured on `x` (their sound).
+
+    `default`: the speaker's median F0, F0 spread, formant scale and mean envelope, which the
+    disguise normalises away (`resynth.fit_speaker`, on the first `FIT_SECONDS` of sound).
+    `warp`: the F0 change that takes this speaker's median F0 to the keyed target on the other side
+    of `F0_BOUNDARY_HZ` (a low voice ends up high and a high one low, by at least
+    `MIN_SHIFT_SEMITONES`, inside the range of ordinary voices); the keyed `semitones` stay when
+    `x` has no voiced sound (whisper, noise) to measure."""
+    if params.fitted:
+        return params
+    if params.method in ("default",) + RESYNTHESIS:
+        stats = fit_speaker(_first_sound(np.asarray(x, dtype=np.float64), sr), sr)
+        return replace(params, stats=stats, fitted=True, f0_measured=stats.f0 is not None)
+    if params.method != "warp" or not params.f0_targets:
         return params
     median = speaker_f0(x, sr)
     if median is None:
@@ -80,16 +110,21 @@ def speaker_f0(x: np.ndarray, sr: int) -> float | None:
     `x`, or None when too little of it is voiced."""
     from curation.audio.pitch import median_f0
 
-    x = np.asarray(x, dtype=np.float64)
+    sound = _first_sound(np.asarray(x, dtype=np.float64), sr)
+    if len(sound) < int(0.1 * sr):
+        return None
+    return median_f0(sound, sr, step=0.02)
+
+
+def _first_sound(x: np.ndarray, sr: int) -> np.ndarray:
+    """The first `FIT_SECONDS` of `x` that hold sound (active regions joined)."""
     parts, total, limit = [], 0, int(FIT_SECONDS * sr)
     for a, b in active_regions(x, sr):
         parts.append(x[a: min(b, a + limit - total)])
         total += len(parts[-1])
         if total >= limit:
             break
-    if not parts or total < int(0.1 * sr):
-        return None
-    return median_f0(np.concatenate(parts), sr, step=0.02)
+    return np.concatenate(parts) if parts else x[:0]
 
 
 ACTIVE_FLOOR_DBFS = -60.0  # frames quieter than this, and 50 dB under the block's loudest, count as silence
@@ -151,7 +186,17 @@ def _disguise_all(x: np.ndarray, sr: int, params: VoiceParams) -> np.ndarray:
     if params.method == "pitch":
         ratio = 2 ** (params.semitones / 12)
         y = praat_change_gender(x, sr, pitch_factor=ratio, range_factor=1.0, formant_ratio=ratio)
-    elif params.method == "default":
+    elif params.method in ("default",) + RESYNTHESIS:
+        stats = params.stats or SpeakerStats(None, 0.0, 1.0, ())
+        pool = None
+        if params.pool:
+            from curation.anonymise.pool import substitution
+
+            pool = substitution(params.pool, sr)
+        y = disguise_resynth(x, sr, stats, params.target_f0, params.target_spread, params.target_alpha,
+                             params.tilt_db, params.eq_db, params.contour_depth, params.contour_rate,
+                             params.contour_phase, params.seed, params.bends, params.dynamics, pool)
+    elif params.method == "warp":
         y = disguise_spectral(x, sr, params.mcadams, params.formant_ratio, params.semitones, params.contour_depth,
                               params.contour_rate, params.contour_phase, params.tilt_db, params.ltas, params.eq_db)
     else:

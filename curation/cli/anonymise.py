@@ -23,9 +23,16 @@ from curation.errors import CurationError
 @click.option("--end", type=float, default=None, help="Clip end in seconds (default: end of the recording).")
 @click.option("--snap", type=click.Choice(["none", "word", "turn"]), default="none", show_default=True,
               help="Widen --start/--end so no word (or turn) is cut in half.")
-@click.option("--voice", type=click.Choice(["default", "pitch", "none"]), default="default", show_default=True,
-              help="default: formant warping + F0 change per speaker (keyed); pitch: plain, reversible pitch "
-                   "shift; none: keep the voices.")
+@click.option("--voice", type=click.Choice(["default", "normalise", "pool", "warp", "pitch", "none"]),
+              default="default", show_default=True,
+              help="default (= normalise): resynthesis towards a keyed pseudo-speaker (envelope, formant scale, F0 "
+                   "level and range replaced, the speaker's own envelope changes normalised and smoothed); pool: the "
+                   "same with the envelope changes taken from synthetic (espeak-ng) pool voices; warp: the previous default, the "
+                   "speaker's own envelope warped and F0 moved (keyed); pitch: plain, reversible pitch shift; none: "
+                   "keep the voices.")
+@click.option("--key-scope", type=click.Choice(["call", "clip"]), default="clip", show_default=True,
+              help="clip: disguise parameters drawn per clip (the clip's time range), so two clips of one call "
+                   "do not sound alike; call: every clip of a call disguised alike.")
 @click.option("--bleep", type=click.Choice(["tone", "silence"]), default="tone", show_default=True,
               help="What replaces each PII interval.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True,
@@ -42,8 +49,8 @@ from curation.errors import CurationError
 @click.option("--workspace", "-w", "workspace", type=click.Path(file_okay=False), default=None,
               help="Anonymise a catalogued call of this workspace (with --call) using the workspace key.")
 @click.option("--call", "call_id", default=None, help="Call id in the workspace (instead of --audio/--transcript).")
-def anonymise(audio, transcript_path, transcript_format, lang, start, end, snap, voice, bleep, out, report_path,
-              key_file, intervals_path, sample_rate, workspace, call_id) -> None:
+def anonymise(audio, transcript_path, transcript_format, lang, start, end, snap, voice, key_scope, bleep, out,
+              report_path, key_file, intervals_path, sample_rate, workspace, call_id) -> None:
     """Cut a clip, bleep every PII interval, verify it, disguise each voice, and write OUT.
 
     PII intervals come from PII detection on the transcript (or --intervals). The words of a
@@ -68,7 +75,7 @@ def anonymise(audio, transcript_path, transcript_format, lang, start, end, snap,
             raise click.UsageError("give either --workspace/--call or --audio/--transcript, not both")
         report = _workspace_call(workspace, call_id, out, lang, key_file, intervals_path,
                                  dict(voice=voice, bleep=bleep, start=start, end=end, snap=snap,
-                                      sample_rate=sample_rate))
+                                      sample_rate=sample_rate, key_scope=key_scope))
     else:
         if not audio:
             raise click.UsageError("--audio is required (or --workspace with --call)")
@@ -81,7 +88,7 @@ def anonymise(audio, transcript_path, transcript_format, lang, start, end, snap,
                                        "transcript is used; leave out --transcript")
             report = _workspace_call(found[0], None, out, lang, key_file, intervals_path,
                                      dict(voice=voice, bleep=bleep, start=start, end=end, snap=snap,
-                                          sample_rate=sample_rate), original=found[1])
+                                          sample_rate=sample_rate, key_scope=key_scope), original=found[1])
             _finish(report, report_path, audio, out)
             return
         transcript = None
@@ -108,7 +115,7 @@ def anonymise(audio, transcript_path, transcript_format, lang, start, end, snap,
             report = AnonymisationReport(status="blocked", blocked_reason=f"PII intervals unavailable: {exc}")
         else:
             report = anonymise_audio(audio, transcript, intervals, key, voice=voice, bleep=bleep, start=start,
-                                     end=end, out=out, snap=snap, sample_rate=sample_rate)
+                                     end=end, out=out, snap=snap, sample_rate=sample_rate, key_scope=key_scope)
     _finish(report, report_path, audio or call_id, out)
 
 

@@ -1,6 +1,6 @@
 """Voice profiles of a clip's speakers: do the voices in a pack's audio sound as the build measured them?
 
-A profile is, per speaker role, the median F0 (Praat, through `anonymise.voice.median_f0`) and a
+A profile is, per speaker role, the median F0 (Praat, through `curation.audio.pitch.median_f0`) and a
 coarse spectral envelope (long-term average spectrum in log-spaced bands, relative to the loudest) of that
 role's unredacted words. The build measures the original and the anonymised audio: a role whose
 F0 and envelope both stayed where they were is not disguised and the build refuses. The pack's
