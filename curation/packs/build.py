@@ -28,7 +28,7 @@ from curation.packs import manifest as mf
 from curation.packs.errors import PackRefused
 from curation.packs.paths import check_target, default_path, make_folders, stored_path
 from curation.packs.player import render_player
-from curation.packs.registry import BuildRecord, PackRecord, register, register_build
+from curation.packs.registry import BuildRecord, PackRecord, new_build_id, register, register_build
 from curation.roles import actor, operation, require
 from curation.workspace import Workspace
 
@@ -235,7 +235,7 @@ def build_pack(ws: Workspace, name: str, clip_ids, out=None, title: str | None =
 
     out = target.path
     make_folders(out.parent)
-    build_id = "build-" + secrets.token_hex(8)
+    build_id = new_build_id()
     tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
     intent = BuildIntent(ws, build_id, out, tmp)
     try:

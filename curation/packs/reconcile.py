@@ -14,7 +14,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -186,7 +185,7 @@ def _record(ws: Workspace, user, changes, adoptions, done: Reconciliation) -> No
     from sqlalchemy import select, update
 
     from curation.packs.paths import stored_path
-    from curation.packs.registry import register_build, set_build_state
+    from curation.packs.registry import new_build_id, register_build, set_build_state
     from curation.packs.tables import pack_builds
     from curation.roles import operation
 
@@ -199,7 +198,7 @@ def _record(ws: Workspace, user, changes, adoptions, done: Reconciliation) -> No
                 op.conn.execute(update(pack_builds).where(pack_builds.c.id == build_id).values(
                     location="workspace", path=stored_path(ws, Path(row), "workspace")))
         for zpath, (pack_id, name, clips) in adoptions:
-            build_id = "build-" + secrets.token_hex(8)
+            build_id = new_build_id()
             register_build(op.conn, build_id, pack_id[:64], name[:256], stored_path(ws, zpath, "workspace"), "workspace",
                            sha256_file(zpath), zpath.stat().st_size, clips, "(found in the workspace)")
             done.adopted.append(build_id)

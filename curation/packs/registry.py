@@ -8,6 +8,8 @@ transaction that moves the file into place.
 from __future__ import annotations
 
 import json
+import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +93,13 @@ def register(conn: Connection, pack_id: str, name: str, title: str | None, path:
             name=name, title=title, path=path, sha256=sha256, built_by=built_by, built_at=now,
             builds=row.builds + 1, state="built", revoked_at=None, revoked_reason=None))
     return get(conn, pack_id)
+
+
+def new_build_id() -> str:
+    """`build-` + 16 hex digits: 13 of microseconds since the epoch, then 3 random, so that builds
+    registered within the same second (built_at has second precision) still list in the order they
+    were written."""
+    return f"build-{time.time_ns() // 1000:013x}{secrets.token_hex(2)[:3]}"
 
 
 def register_build(conn: Connection, build_id: str, pack_id: str, name: str, path: str, location: str,
