@@ -103,3 +103,18 @@ def test_doctor_reports_a_table_added_without_declarations(ws, monkeypatch, caps
     assert code == 8
     assert "column call_notes.note has no personal-data declaration" in err
     assert "column call_notes.call_id has no personal-data declaration" in err
+
+
+def test_an_anonymised_clip_version_is_owner_only_under_a_permissive_umask(tmp_path_factory, tmp_path, loose_umask):
+    from curation.clips import anonymise_clip
+    from tests._clip_fixtures import prepared
+
+    ws, clips = prepared(tmp_path_factory, tmp_path)
+    try:
+        result = anonymise_clip(ws, clips["c1"], user="trainer")
+        assert result.ok, result.blocked_reason
+        made = [ws.root / f["path"] for f in result.files.values()]
+        assert len(made) == 5 and all(mode(p) == 0o600 for p in made), {p.name: oct(mode(p)) for p in made}
+        assert mode(made[0].parent) == 0o700
+    finally:
+        ws.close()
