@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,48 @@ def test_a_manager_may_not_import(workspace, tmp_path):
     with pytest.raises(PermissionDenied, match="user 'mia' \\(manager\\) may not import calls"):
         ingest(workspace, [tmp_path / "in"], actor="mia")
     assert snapshot(workspace)[0]["calls"] == 0
+
+
+def test_two_imports_of_one_recording_at_once_import_it_once(workspace, tmp_path):
+    """The second import passes its 'already imported?' check while the first has not committed yet:
+    it must end as 'skipped', not as a database error, and the stored original must stay."""
+    import threading
+
+    from sqlalchemy import event
+
+    from curation.workspace import Workspace
+
+    make_call(tmp_path / "in", "twice", "json")
+    first = Workspace.open(workspace.root)
+    second = Workspace.open(workspace.root)
+    started, outcomes = threading.Event(), {}
+
+    @event.listens_for(first.engine, "commit")
+    def hold_the_commit(conn):  # the first import is inside its transaction: let the second one start
+        if not started.is_set():
+            started.set()
+            time.sleep(1.5)
+
+    def run(name, ws):
+        try:
+            outcomes[name] = ingest(ws, [tmp_path / "in"], actor="tester")
+        except Exception as exc:  # reported by the assertion below
+            outcomes[name] = exc
+
+    threads = [threading.Thread(target=run, args=("first", first))]
+    threads[0].start()
+    assert started.wait(60)
+    threads.append(threading.Thread(target=run, args=("second", second)))
+    threads[1].start()
+    for t in threads:
+        t.join(120)
+    first.close(), second.close()
+    assert all(isinstance(o, list) for o in outcomes.values()), outcomes
+    assert sorted(o.status for (o,) in outcomes.values()) == ["imported", "skipped"], outcomes
+    (skipped,) = [o for (o,) in outcomes.values() if o.status == "skipped"]
+    assert skipped.call_id == "twice" and "already imported" in skipped.message
+    counts, files = snapshot(workspace)
+    assert counts["calls"] == 1 and len(files) == 1 and (workspace.root / files[0]).stat().st_size > 0
+    assert not list(workspace.tmp.iterdir())
+    with workspace.engine.connect() as conn:
+        assert audit.verify(conn) == []

@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from curation.access import mutates
 from curation.checksums import sha256_file
@@ -168,13 +170,17 @@ def _import_one(ws: Workspace, item: ImportItem, actor: str, align: bool = True)
     stored_rel = f"originals/{checksum[:2]}/{checksum}{suffix}"
     stored = ws.root / stored_rel
     stored.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = ws.tmp / f"{checksum}.part"
+    tmp = ws.tmp / f"{checksum}.{secrets.token_hex(4)}.part"  # two imports of one recording at once
     shutil.copyfile(audio, tmp)
     os.chmod(tmp, 0o600)
+    placed = False
     try:
         with operation(ws, "calls.import", "call.imported", "call", call_id, user=actor, what="import calls") as op:
             conn = op.conn
-            if conn.execute(select(calls.c.id).where(calls.c.id == call_id)).scalar():
+            same_id = conn.execute(select(calls.c.source_checksum).where(calls.c.id == call_id)).scalar()
+            if same_id == checksum:  # imported by another import since the check above
+                raise _AlreadyImported(call_id)
+            if same_id is not None:
                 raise ImportProblem(audio, f"duplicate call id {call_id!r}: a different recording was already imported under it")
             conn.execute(calls.insert().values(
                 id=call_id, recorded_at=fields.get("recorded_at"), duration=info.duration,
@@ -205,13 +211,33 @@ def _import_one(ws: Workspace, item: ImportItem, actor: str, align: bool = True)
                               words=len(transcript.words) if transcript else 0, transcript_format=fmt,
                               **({"aligned_words": alignment.get("aligned_words", 0)} if alignment else {}))
             os.replace(tmp, stored)  # inside the transaction: a failed commit removes it below
+            placed = True
+    except _AlreadyImported:
+        tmp.unlink(missing_ok=True)
+        return ImportOutcome(str(audio), "skipped", call_id, "already imported (same checksum, by another import "
+                                                             "at the same time)")
+    except IntegrityError:  # another import of the same recording or call id committed first
+        tmp.unlink(missing_ok=True)
+        if placed and not _referenced(ws, stored_rel):
+            stored.unlink(missing_ok=True)
+        with ws.engine.connect() as conn:
+            existing = conn.execute(select(calls.c.id).where(calls.c.source_checksum == checksum)).scalar()
+        if existing:
+            return ImportOutcome(str(audio), "skipped", existing, "already imported (same checksum, "
+                                                                  "by another import at the same time)")
+        raise ImportProblem(audio, f"duplicate call id {call_id!r}: a different recording was imported under it "
+                                   "at the same time") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
-        if stored.exists() and not _referenced(ws, stored_rel):
-            stored.unlink()
+        if placed and not _referenced(ws, stored_rel):
+            stored.unlink(missing_ok=True)
         raise
     log.info("imported call %s (%.1f s, %d words)", call_id, info.duration, len(transcript.words) if transcript else 0)
     return ImportOutcome(str(audio), "imported", call_id, _alignment_note(alignment))
+
+
+class _AlreadyImported(Exception):
+    """Inside the import's transaction: the same recording was committed meanwhile (nothing to do)."""
 
 
 def _alignment_note(alignment: dict | None) -> str:
