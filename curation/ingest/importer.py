@@ -222,11 +222,14 @@ def _import_one(ws: Workspace, item: ImportItem, actor: str, align: bool = True)
             stored.unlink(missing_ok=True)
         with ws.engine.connect() as conn:
             existing = conn.execute(select(calls.c.id).where(calls.c.source_checksum == checksum)).scalar()
+            same_id = conn.execute(select(calls.c.id).where(calls.c.id == call_id)).scalar()
         if existing:
             return ImportOutcome(str(audio), "skipped", existing, "already imported (same checksum, "
                                                                   "by another import at the same time)")
-        raise ImportProblem(audio, f"duplicate call id {call_id!r}: a different recording was imported under it "
-                                   "at the same time") from None
+        if same_id:
+            raise ImportProblem(audio, f"duplicate call id {call_id!r}: a different recording was imported "
+                                       "under it at the same time") from None
+        raise  # not a race with another import: the database's own refusal
     except BaseException:
         tmp.unlink(missing_ok=True)
         if placed and not _referenced(ws, stored_rel):
