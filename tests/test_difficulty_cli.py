@@ -17,8 +17,8 @@ from tests.test_difficulty_support import ROUTINE, Line, write_call
 
 CALLS = {
     "routine": ROUTINE,
-    "angry": [*ROUTINE[:3], Line("customer", "Dit is belachelijk, ik wil een klacht indienen bij de ombudsman!", level=0.4),
-              Line("agent", "Dat begrijp ik."), Line("customer", "Klootzak, geef me je leidinggevende!", level=0.45)],
+    "angry": [*ROUTINE[:3], Line("customer", "Dit is belachelijk, ik wil een klacht indienen bij de ombudsman!", level=0.4, pitch=1.2),
+              Line("agent", "Dat begrijp ik."), Line("customer", "Klootzak, geef me je leidinggevende!", level=0.45, pitch=1.2)],
     "monologue": [ROUTINE[0], Line("customer", "Ja."),
                   Line("agent", " ".join(["Dan vertel ik u nog even alles over onze nieuwe voorwaarden."] * 8)),
                   Line("customer", "Oke.")],

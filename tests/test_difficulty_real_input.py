@@ -13,7 +13,7 @@ import soundfile as sf
 from curation.difficulty import analyse_call, compute_signals, loudness_envelope
 from curation.difficulty.acoustics import speech_frames, voiced_frames
 from curation.model import Speaker, Transcript
-from tests.test_difficulty_support import ROUTINE, Line, levels_of, say
+from tests.test_difficulty_support import ROUTINE, Line, levels_of, pitches_of, say
 
 SR = 8000
 
@@ -28,18 +28,19 @@ def voice(duration: float, level: float, f0: float = 140.0, rng=None) -> np.ndar
     return (level * wave * syllables / 1.5).astype(np.float32)
 
 
-def record(path, transcript: Transcript, levels, channels: int, silence: str = "digital", gain: dict | None = None):
+def record(path, transcript: Transcript, levels, channels: int, silence: str = "digital", gain: dict | None = None,
+           pitches=None):
     """Voice under each word at its level, on the speaker's channel (or channel 0 when mono). Between
     words: digital silence (exact zeros) or a little line noise."""
     n = int((transcript.duration + 1.0) * SR)
     data = np.zeros((n, channels), dtype=np.float32)
     if silence == "noise":
         data += np.random.default_rng(1).normal(0, 0.001, data.shape).astype(np.float32)
-    for w, level in zip(transcript.words, levels):
+    for w, level, pitch in zip(transcript.words, levels, pitches or [1.0] * len(levels)):
         ch = 0 if channels == 1 else transcript.speaker(w.speaker).channel
         a = int(w.start * SR)
         sound = voice(w.end - w.start, level * (gain or {}).get(w.speaker, 1.0),
-                      f0=120.0 if w.speaker == "agent" else 190.0)
+                      f0=(120.0 if w.speaker == "agent" else 190.0) * pitch)
         data[a:a + len(sound), ch] += sound
     sf.write(path, data if channels > 1 else data[:, 0], SR)
     return path
@@ -81,13 +82,22 @@ def test_a_constant_automated_voice_on_a_mono_line_is_not_raised(tmp_path):
 
 
 def test_a_real_raise_is_still_found_between_digital_silences(tmp_path):
-    lines = [*LONG[:4], Line("customer", "Nee, dat is niet wat ik bedoel, luister nou eens goed!", level=0.5), *LONG[4:]]
+    lines = [*LONG[:4], Line("customer", "Nee, dat is niet wat ik bedoel, luister nou eens goed!", level=0.5, pitch=1.3),
+             *LONG[4:]]
     tr = say(*lines)
-    s = compute_signals(tr, loudness_envelope(record(tmp_path / "loud.wav", tr, levels_of(lines), channels=2)))
+    s = compute_signals(tr, loudness_envelope(record(tmp_path / "loud.wav", tr, levels_of(lines), channels=2,
+                                                     pitches=pitches_of(lines))))
     assert s["raised_voice"].value > 9 and s["raised_voice"].strength > 0.8
     s = s["raised_voice"]
     loud = next(w.start for w in tr.words if w.text == "Nee,")
     assert s.evidence[0].role == "customer" and loud <= s.evidence[0].time < loud + 4
+
+
+def test_louder_at_the_same_pitch_is_the_microphone_not_a_raised_voice(tmp_path):
+    lines = [*LONG[:4], Line("customer", "Nee, dat is niet wat ik bedoel, luister nou eens goed!", level=0.5), *LONG[4:]]
+    tr = say(*lines)
+    s = compute_signals(tr, loudness_envelope(record(tmp_path / "near.wav", tr, levels_of(lines), channels=2)))
+    assert s["raised_voice"].available and s["raised_voice"].strength == 0, s["raised_voice"].note
 
 
 def test_noise_is_not_voiced(tmp_path):

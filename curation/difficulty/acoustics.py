@@ -27,6 +27,7 @@ class LoudnessEnvelope:
     levels: np.ndarray
     hop: float = HOP
     voicing: np.ndarray | None = None
+    pitch: np.ndarray | None = None  # Hz at the periodicity peak (0 where there is no signal)
 
     @property
     def channels(self) -> int:
@@ -52,21 +53,25 @@ class LoudnessEnvelope:
 PITCH_HZ = (60.0, 400.0)  # lags searched for periodicity
 
 
-def _periodicity(frames: np.ndarray, sample_rate: int) -> np.ndarray:
-    """Normalised autocorrelation peak over voice pitch lags, per frame: (frames, n, ch) -> (ch, frames)."""
+def _periodicity(frames: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.ndarray]:
+    """Normalised autocorrelation peak over voice pitch lags and the pitch (Hz) at that peak, per
+    frame: (frames, n, ch) -> two (ch, frames) arrays."""
     x = frames - frames.mean(axis=1, keepdims=True)
     n = x.shape[1]
     lo, hi = max(1, int(sample_rate / PITCH_HZ[1])), min(n - 2, int(sample_rate / PITCH_HZ[0]))
     if hi <= lo:
-        return np.zeros((x.shape[2], x.shape[0]))
+        return np.zeros((x.shape[2], x.shape[0])), np.zeros((x.shape[2], x.shape[0]))
     size = 1 << int(np.ceil(np.log2(2 * n)))
     spec = np.fft.rfft(x, size, axis=1)
     ac = np.fft.irfft(spec * np.conj(spec), size, axis=1)[:, :hi + 1]
     energy = ac[:, :1]
     lags = np.arange(lo, hi + 1)
     norm = ac[:, lo:hi + 1] / np.maximum(energy, 1e-12) * (n / (n - lags))[None, :, None]
-    peak = np.where(energy[:, 0] > 1e-9, norm.max(axis=1), 0.0)
-    return np.clip(peak, 0.0, 1.0).T
+    has_signal = energy[:, 0] > 1e-9
+    peak = np.where(has_signal, norm.max(axis=1), 0.0)
+    first_near_peak = (norm >= 0.9 * norm.max(axis=1, keepdims=True)).argmax(axis=1)  # the shortest period: no
+    pitch = np.where(has_signal, sample_rate / lags[first_near_peak], 0.0)  # octave-down errors
+    return np.clip(peak, 0.0, 1.0).T, pitch.T
 
 
 def loudness_envelope(path: str | Path, hop: float = HOP, block_seconds: float = 30.0) -> LoudnessEnvelope:
@@ -76,7 +81,7 @@ def loudness_envelope(path: str | Path, hop: float = HOP, block_seconds: float =
 
     with sf.SoundFile(str(path)) as f:
         n = max(1, int(round(f.samplerate * hop)))
-        parts, voiced, carry = [], [], np.zeros((0, f.channels), dtype=np.float32)
+        parts, voiced, pitches, carry = [], [], [], np.zeros((0, f.channels), dtype=np.float32)
         while True:
             block = f.read(int(block_seconds / hop) * n, dtype="float32", always_2d=True)
             if block.size == 0:
@@ -85,15 +90,19 @@ def loudness_envelope(path: str | Path, hop: float = HOP, block_seconds: float =
             whole = (len(block) // n) * n
             frames = block[:whole].reshape(-1, n, block.shape[1]).astype(np.float64)
             parts.append(np.sqrt(np.mean(frames ** 2, axis=1)).T)
-            voiced.append(_periodicity(frames, f.samplerate))
+            periodic, pitch = _periodicity(frames, f.samplerate)
+            voiced.append(periodic)
+            pitches.append(pitch)
             carry = block[whole:]
         if carry.size:
             parts.append(np.sqrt(np.mean(carry.astype(np.float64) ** 2, axis=0))[:, None])
             voiced.append(np.zeros((f.channels, 1)))
+            pitches.append(np.zeros((f.channels, 1)))
         rms = np.concatenate(parts, axis=1) if parts else np.zeros((f.channels, 0))
         voicing = np.concatenate(voiced, axis=1) if voiced else np.zeros((f.channels, 0))
+        pitch = np.concatenate(pitches, axis=1) if pitches else np.zeros((f.channels, 0))
     levels = np.maximum(20 * np.log10(np.maximum(rms, 1e-10)), FLOOR_DB)
-    return LoudnessEnvelope(levels.astype(np.float32), hop, voicing.astype(np.float32))
+    return LoudnessEnvelope(levels.astype(np.float32), hop, voicing.astype(np.float32), pitch.astype(np.float32))
 
 
 SILENCE_DB = -70.0  # below this a frame is (digital) silence whatever the noise floor
@@ -233,6 +242,10 @@ def _chunks(s: Stretch, view: CallView | None, size: int = 6) -> list[Stretch]:
             for a in range(s.first, s.last, size)]
 
 
+FOREGROUND_DB = 20.0  # voiced frames this far below the party's loudest are someone in the background
+SUSTAINED = 2  # raised stretches needed
+MIN_Z = 3.0  # how many robust standard deviations of the party's stretch loudness a raise stands out by
+PITCH_RISE = 1.1  # a raised voice is at least this much higher in pitch than the speaker's median
 MIN_VOICED_FRAMES = 40  # 2 s of voice per party before a baseline means anything
 CHUNK_VOICED_FRAMES = 6  # 0.3 s of voice in a stretch before its loudness is compared
 
@@ -241,12 +254,14 @@ def raised_voice(env: LoudnessEnvelope, stretches: Sequence[Stretch], channel_of
                  view: CallView | None = None, rise_db: float = 6.0, shared_channel: bool | None = None) -> Signal:
     """A party speaking clearly louder than their own usual voice.
 
-    Loudness is measured over voiced frames only (never over pauses or digital silence), per party:
+    Loudness is measured over voiced frames only (never over pauses or digital silence, nor voices
+    far below the party's own in the background), per party:
     their own channel in a stereo recording, their own turns on a shared (mono) channel. The
     baseline is the median of the party's voiced frames (the lower of the whole call's and its
     first half's, so a caller who shouts for most of the call still stands out); a stretch counts
-    as raised when the median of its voiced frames is `rise_db` above it. A party louder by line
-    gain, or an automated voice at one constant level, is therefore never raised.
+    as raised when the median of its voiced frames is `rise_db` above it and its pitch at least 10%
+    above the party's median pitch (louder at the same pitch is the microphone, not the voice). A
+    party louder by line gain, or an automated voice at one constant level, is never raised.
     value = the largest rise in dB; evidence = the loudest stretches."""
     hits, best, parts = [], 0.0, []
     roles_on: dict[int, int] = {}
@@ -265,25 +280,37 @@ def raised_voice(env: LoudnessEnvelope, stretches: Sequence[Stretch], channel_of
                     mine[env.frame(s.start):env.frame(s.end) + 1] = True
             voiced = voiced & mine
         lv = env.levels[channel]
-        own_levels = lv[voiced]
-        if own_levels.size < MIN_VOICED_FRAMES:
+        if voiced.sum() < MIN_VOICED_FRAMES:
             continue
+        voiced = voiced & (lv >= np.percentile(lv[voiced], 95) - FOREGROUND_DB)  # not a TV or voices behind them
+        own_levels = lv[voiced]
         first_half = own_levels[: own_levels.size // 2]
         base = float(min(np.median(own_levels), np.median(first_half)))
         high = float(np.percentile(own_levels, 95))
+        pitch = env.pitch[channel] if env.pitch is not None and env.pitch.shape == env.levels.shape else None
+        own_pitch = pitch[voiced] if pitch is not None else np.zeros(0)
+        base_pitch = float(min(np.median(own_pitch), np.median(own_pitch[: own_pitch.size // 2]))) if own_pitch.size else 0.0
         rises = []
         for c in own:
             a, b = env.frame(c.start), max(env.frame(c.start) + 1, env.frame(c.end))
             v = lv[a:b][voiced[a:b]]
             if v.size >= CHUNK_VOICED_FRAMES:
-                rises.append((float(np.median(v)) - base, c))
+                higher = float(np.median(pitch[a:b][voiced[a:b]])) / base_pitch if base_pitch > 0 else None
+                rises.append((float(np.median(v)) - base, higher, c))
         if not rises:
-            rises = [(0.0, None)]
-        top = max(r for r, _ in rises)
+            rises = [(0.0, None, None)]
+        stretch_levels = np.array([r for r, _, c in rises if c is not None]) + base
+        spread = 1.4826 * float(np.median(np.abs(stretch_levels - np.median(stretch_levels)))) if stretch_levels.size else 0.0
+        top = max(r for r, _, _ in rises)
         parts.append(f"{role} voice median {base:.0f} dBFS, 95th percentile {high:.0f} dBFS, loudest stretch "
-                     f"{top:+.1f} dB")
-        raised = [(r, c) for r, c in rises if c is not None and r >= rise_db]
-        best = max(best, top if raised else 0.0)
+                     f"{top:+.1f} dB" + (f", median pitch {base_pitch:.0f} Hz" if base_pitch else ""))
+        # louder at the same pitch is the microphone or the line, not the voice: a raised voice also rises in pitch
+        # and it stands out from how much this party's loudness varies anyway (a robust z-score over stretches)
+        raised = [(r, c) for r, higher, c in rises
+                  if c is not None and r >= rise_db and (higher is None or higher >= PITCH_RISE)
+                  and r >= MIN_Z * max(spread, 1.0)]
+        top = max((r for r, _ in raised), default=0.0)
+        best = max(best, top if len(raised) >= SUSTAINED else 0.0)  # one loud word is not a raised voice
         for r, c in raised:
             if view is not None and c.first is not None:
                 e = view.evidence(c.first, min(c.last, c.first + 8), 0)

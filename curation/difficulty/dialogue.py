@@ -10,8 +10,9 @@ from .text import CallView, has_data
 
 
 def clarification_requests(view: CallView) -> Signal:
-    """The agent asks to repeat or says they cannot hear ("wat zegt u?", "kunt u dat herhalen?"):
-    the caller is hard to understand. value = weighted count of the agent's requests."""
+    """The agent asks to repeat or says they cannot hear ("wat zegt u?", "kunt u dat herhalen?",
+    a bare "pardon?"), or asks the same question again: the caller is hard to understand.
+    value = weighted count of the agent's requests."""
     hits, total = [], 0.0
     for first, last, phrase in view.lexicon("clarification.txt").scan(view.tokens):
         if view.roles[first] == "agent":
@@ -20,11 +21,15 @@ def clarification_requests(view: CallView) -> Signal:
     for first, last in bare_requests(view, "agent"):
         total += BARE_WEIGHT
         hits.append((BARE_WEIGHT, view.evidence(first, last, 0)))
+    for first, last in repeated_questions(view, "agent"):  # asking again: the answer was not understood
+        total += AGAIN_WEIGHT
+        hits.append((AGAIN_WEIGHT, view.evidence(first, last, 0)))
     return Signal("clarification_requests", round(total, 3), ramp(total, 0.5, 2.5), top_evidence(hits),
                   unit="weighted requests")
 
 
 BARE_WEIGHT = 0.7
+AGAIN_WEIGHT = 0.8
 
 
 def bare_requests(view: CallView, role: str) -> list[tuple[int, int]]:

@@ -132,7 +132,8 @@ def compute_signals(transcript: Transcript | None = None, envelope: LoudnessEnve
     word_stretches = turntaking.stretches_from_words(view) if view is not None else []
     timing_ok, fit = True, None
     if view is not None and envelope is not None and word_stretches:
-        fit = acoustics.timing_fit(envelope, word_stretches, channel_of if stereo else {})
+        heard = [s for s in word_stretches if not stereo or s.role in channel_of]  # a party not recorded: no check
+        fit = acoustics.timing_fit(envelope, heard, channel_of if stereo else {})
         if fit is not None and not fit.trusted():
             if fit.shift_helps:
                 transcript = shifted(transcript, fit.offset)
