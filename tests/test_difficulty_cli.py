@@ -101,6 +101,34 @@ def test_cli_calls_difficult_json(analysed):
     assert {"call_id", "score", "categories", "top_reasons"} <= set(rows[0])
 
 
+def test_cli_difficult_json_gives_each_reason_as_a_record(analysed):
+    rows = json.loads(run("calls", "-w", analysed.root, "--difficult", "--format", "json").output)
+    angry = next(r for r in rows if r["call_id"] == "angry")
+    reasons = angry["reasons"]
+    assert reasons and all(set(r) == {"signal", "strength", "contribution", "quote", "speaker", "time"} for r in reasons)
+    assert [r["contribution"] for r in reasons] == sorted((r["contribution"] for r in reasons), reverse=True)
+    abuse = next(r for r in reasons if r["signal"] == "abusive_language")
+    assert abuse["speaker"] == "customer" and "Klootzak" in abuse["quote"] and abuse["time"] > 0
+    assert 0 < abuse["contribution"] <= abuse["strength"] <= 1
+    assert reasons[0]["signal"].replace("_", " ") in angry["top_reasons"].split(";")[0]
+
+
+def test_cli_difficult_csv_reasons_are_a_json_cell(analysed):
+    rows = list(csv.DictReader(io.StringIO(run("calls", "-w", analysed.root, "--difficult", "--format", "csv").output)))
+    parsed = json.loads(next(r for r in rows if r["call_id"] == "angry")["reasons"])
+    assert {r["signal"] for r in parsed} >= {"abusive_language", "complaint_language"}
+    assert "reasons" not in run("calls", "-w", analysed.root, "--difficult").output.splitlines()[0].split()
+
+
+def test_managers_get_reason_records_without_quotes(analysed, monkeypatch):
+    monkeypatch.setenv("CURATION_USER", "boss")
+    rows = json.loads(run("calls", "-w", analysed.root, "--difficult", "--format", "json").output)
+    reasons = [r for row in rows for r in row["reasons"]]
+    assert reasons and all(r["quote"] is None for r in reasons)
+    assert any(r["speaker"] == "customer" and r["time"] is not None for r in reasons)
+    assert "Klootzak" not in json.dumps(rows)
+
+
 def test_cli_calls_difficult_category_min_score_csv_and_table(analysed):
     out = run("calls", "-w", analysed.root, "--difficult", "--category", "unbalanced_conversation", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out.output)))
