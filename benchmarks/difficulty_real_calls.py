@@ -16,7 +16,8 @@ are estimated from the text, as a user importing such logs would have to.
 Label (rule-based, from the system's dialogue log only, never from our signals). A breakdown event is
   (a) a system non-understanding prompt ("I am having difficulty understanding ...", "Sorry I can't
       understand ...", "Sorry, I couldn't find anything ..."),
-  (b) the system asking again the question of its previous turn (the caller's answer was not taken), or
+  (b) the system asking again, right after the caller's answer, the question it asked just before it
+      (the answer was not taken), or
   (c) the caller rejecting the system's confirmation ("Did you say ...?" answered "no ...").
   difficult  3 or more breakdown events (the dialogue broke down again and again);
   routine    at most 1 breakdown event and the system read out a route or directions (the caller got
@@ -148,22 +149,24 @@ QUESTION = re.compile(r"[^.?!]*\?")
 
 def breakdowns(turns: list[tuple[str, str]]) -> int:
     """Breakdown events in a dialogue (see the module docstring): non-understanding prompts, the same
-    question asked again, rejected confirmations."""
-    events, last_question = 0, None
+    question asked again right after the caller's answer, rejected confirmations."""
+    def last_question(text: str) -> str | None:
+        questions = QUESTION.findall(text)
+        return questions[-1].strip().lower() if questions else None
+
+    events = 0
     for k, (role, text) in enumerate(turns):
-        if role != "agent":
+        if role == "agent":
+            events += bool(NOT_UNDERSTOOD.search(text))
             continue
-        events += bool(NOT_UNDERSTOOD.search(text))
-        questions = [q.strip().lower() for q in QUESTION.findall(text)]
-        between = turns[k - 1][0] == "customer" if k else False
-        if questions and between and last_question is not None and questions[-1] == last_question \
-                and not NOT_UNDERSTOOD.search(text):
-            events += 1
-        if questions:
-            last_question = questions[-1]
-        if text.lower().startswith("did you say") and k + 1 < len(turns) and turns[k + 1][0] == "customer" \
-                and turns[k + 1][1].lower().startswith("no"):
-            events += 1
+        before, after = turns[k - 1] if k else None, turns[k + 1] if k + 1 < len(turns) else None
+        if before is None or after is None or before[0] != "agent" or after[0] != "agent":
+            continue
+        asked = last_question(before[1])
+        if asked and last_question(after[1]) == asked and not NOT_UNDERSTOOD.search(after[1]):
+            events += 1  # the same question again: the answer was not taken
+        if before[1].lower().startswith("did you say") and text.lower().startswith("no"):
+            events += 1  # the caller rejects what the system understood
     return events
 
 

@@ -239,3 +239,17 @@ def test_english_sentiment_dropping_towards_the_end():
                   Line("agent", "I see."),
                   Line("customer", "This is terrible, awful, I am so frustrated and angry, worst service ever."))
     assert s.strength > 0.5
+
+
+def test_an_agent_asking_the_same_question_again_is_a_clarification_request():
+    s = en_signal("clarification_requests", EN_ROUTINE[0], Line("customer", "Erm, a bus."),
+                  Line("agent", "What is your destination?"), Line("customer", "Airport."),
+                  Line("agent", "What is your destination?"), Line("customer", "The airport!"),
+                  Line("agent", "Sorry. What is your destination?"))
+    assert s.value >= 1.6 and all(e.role == "agent" for e in s.evidence)
+    steps = en_signal("clarification_requests", EN_ROUTINE[0], Line("customer", "Directions please."),
+                      Line("agent", "First, walk to Forbes Avenue and turn left there. Shall I go on?"),
+                      Line("customer", "Yes."),
+                      Line("agent", "Next, take the bus seventy one towards downtown. Shall I go on?"),
+                      Line("customer", "Yes."))
+    assert steps.strength == 0

@@ -182,7 +182,7 @@ class TimingFit:
 
     def trusted(self, fit: float | None = None) -> bool:
         fit = self.fit if fit is None else fit
-        return fit >= self.GOOD and (fit - self.chance >= 0.15 or self.chance >= 0.85)
+        return fit >= self.GOOD and (fit - self.chance >= 0.15 or fit >= 0.9 or self.chance >= 0.85)
 
     @property
     def shift_helps(self) -> bool:

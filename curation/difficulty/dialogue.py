@@ -21,7 +21,7 @@ def clarification_requests(view: CallView) -> Signal:
     for first, last in bare_requests(view, "agent"):
         total += BARE_WEIGHT
         hits.append((BARE_WEIGHT, view.evidence(first, last, 0)))
-    for first, last in repeated_questions(view, "agent"):  # asking again: the answer was not understood
+    for first, last in asked_again(view):  # asking again: the answer was not understood
         total += AGAIN_WEIGHT
         hits.append((AGAIN_WEIGHT, view.evidence(first, last, 0)))
     return Signal("clarification_requests", round(total, 3), ramp(total, 0.5, 2.5), top_evidence(hits),
@@ -45,6 +45,33 @@ def bare_requests(view: CallView, role: str) -> list[tuple[int, int]]:
         toks = view.tokens[turn.first:turn.last]
         if len(toks) <= 3 and all(t in bare for t in toks):
             out.append((turn.first, turn.last))
+    return out
+
+
+def asked_again(view: CallView, role: str = "agent", preface: int = 4) -> list[tuple[int, int]]:
+    """(first, last) of the turns in which `role` asks their previous question again right after the
+    other party answered: the same last question as their previous turn, and nothing new besides it
+    (the whole turn said again word for word, or at most `preface` other words: "sorry", "okay ...").
+    A question asked again after new content (the next step of a procedure, say) is not asked again."""
+    out: list[tuple[int, int]] = []
+    previous, previous_turn, answered = None, None, False
+    for turn in view.transcript.turns:
+        if turn.last <= turn.first:
+            continue
+        if view.roles[turn.first] != role:
+            answered = previous is not None
+            continue
+        words = view.transcript.words[turn.first:turn.last]
+        whole = view.tokens[turn.first:turn.last]
+        ends = [k for k, w in enumerate(words) if w.text.endswith("?")]
+        if not ends:
+            previous = previous_turn = None
+            continue
+        start = max((k + 1 for k, w in enumerate(words[:ends[-1]]) if w.text[-1] in ".!?"), default=0)
+        question = view.tokens[turn.first + start:turn.first + ends[-1] + 1]
+        if answered and question == previous and (whole == previous_turn or len(words) - len(question) <= preface):
+            out.append((turn.first + start, turn.first + ends[-1] + 1))
+        previous, previous_turn, answered = question, whole, False
     return out
 
 
