@@ -2,6 +2,7 @@
 automated bus/transit information line in Pittsburgh; caller audio with Google ASR transcripts).
 
 Run:  .venv/bin/python benchmarks/difficulty_real_calls.py [--mirror DIR] [--limit N] [--json OUT]
+(writes benchmarks/results/difficulty_real_calls.json unless --json says otherwise)
 
 Data: github:DialRC/GetGoingData at the pinned commit below, read from a local mirror (a git dir at
 MIRROR/DialRC+GetGoingData/repo; MIRROR is --mirror, else $CURATION_BENCH_MIRROR, else /work/.mirror;
@@ -65,6 +66,7 @@ CITATION = ("Mehri, S., Black, A. W., Eskenazi, M. (2019). CMU GetGoing: An Unde
             "System for Seniors. arXiv:1909.01322.")
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "curation" / "benchmarks" / "getgoing"
 DEFAULT_MIRROR = Path(os.environ.get("CURATION_BENCH_MIRROR") or "/work/.mirror")
+RESULTS = Path(__file__).resolve().parent / "results" / "difficulty_real_calls.json"
 ROUTE = re.compile(r"available routes|the first thing that you want to do|you will take|walk for about|"
                    r"the final step|next, <break[^>]*> you should|you should (take|get|board|turn|go)", re.I)
 TAG = re.compile(r"<[^>]*>|!b\b")
@@ -233,7 +235,7 @@ def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mirror", type=Path, default=DEFAULT_MIRROR)
     ap.add_argument("--limit", type=int, default=None, help="at most this many calls (by call id), for a quick run")
-    ap.add_argument("--json", type=Path, default=None, help="write the summary here as JSON")
+    ap.add_argument("--json", type=Path, default=RESULTS, help="write the summary here as JSON")
     args = ap.parse_args(argv)
     git_dir = git_dir_of(args.mirror)
     calls, left_out = read_calls(git_dir)
@@ -283,8 +285,8 @@ def main(argv=None) -> dict:
     print(f"tuned weights (changed from the defaults): {tuned.diff()}")
     print(f"routine calls with raised voice > 0: {summary['routine_flagged_raised_voice']}; routine calls flagged "
           f"difficult (tuned): {summary['routine_flagged_difficult_tuned']} of {int((~labels).sum())}")
-    if args.json:
-        args.json.write_text(json.dumps(summary, indent=2))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(summary, indent=2))
     return summary
 
 
