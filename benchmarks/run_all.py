@@ -30,6 +30,7 @@ BENCHMARKS = {
     "pii_thirdparty": ["--split", "all"],  # third-party texts from the mirror / PyPI; deduce cache on first use
     "pii_rescan": ["--seeds", "601", "602", "603", "604", "605", "606", "607", "608", "609", "610", "--calls", "40"],
     "difficulty_speed": [],
+    "difficulty_real_calls": [],  # real calls from the GetGoing mirror (CURATION_BENCH_MIRROR)
     "consent_detection": ["--seeds", "21", "22", "--calls", "25"],
     "consent_scripts": ["--seeds", "21", "--calls", "25"],
     "anonymise_speed": [],

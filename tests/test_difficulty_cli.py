@@ -17,8 +17,8 @@ from tests.test_difficulty_support import ROUTINE, Line, write_call
 
 CALLS = {
     "routine": ROUTINE,
-    "angry": [*ROUTINE[:3], Line("customer", "Dit is belachelijk, ik wil een klacht indienen bij de ombudsman!", level=0.4),
-              Line("agent", "Dat begrijp ik."), Line("customer", "Klootzak, geef me je leidinggevende!", level=0.45)],
+    "angry": [*ROUTINE[:3], Line("customer", "Dit is belachelijk, ik wil een klacht indienen bij de ombudsman!", level=0.4, pitch=1.2),
+              Line("agent", "Dat begrijp ik."), Line("customer", "Klootzak, geef me je leidinggevende!", level=0.45, pitch=1.2)],
     "monologue": [ROUTINE[0], Line("customer", "Ja."),
                   Line("agent", " ".join(["Dan vertel ik u nog even alles over onze nieuwe voorwaarden."] * 8)),
                   Line("customer", "Oke.")],
@@ -99,6 +99,34 @@ def test_cli_calls_difficult_json(analysed):
     assert [r["call_id"] for r in rows][0] == "angry"
     assert all(r["top_reasons"] for r in rows)
     assert {"call_id", "score", "categories", "top_reasons"} <= set(rows[0])
+
+
+def test_cli_difficult_json_gives_each_reason_as_a_record(analysed):
+    rows = json.loads(run("calls", "-w", analysed.root, "--difficult", "--format", "json").output)
+    angry = next(r for r in rows if r["call_id"] == "angry")
+    reasons = angry["reasons"]
+    assert reasons and all(set(r) == {"signal", "strength", "contribution", "quote", "speaker", "time"} for r in reasons)
+    assert [r["contribution"] for r in reasons] == sorted((r["contribution"] for r in reasons), reverse=True)
+    abuse = next(r for r in reasons if r["signal"] == "abusive_language")
+    assert abuse["speaker"] == "customer" and "Klootzak" in abuse["quote"] and abuse["time"] > 0
+    assert 0 < abuse["contribution"] <= abuse["strength"] <= 1
+    assert reasons[0]["signal"].replace("_", " ") in angry["top_reasons"].split(";")[0]
+
+
+def test_cli_difficult_csv_reasons_are_a_json_cell(analysed):
+    rows = list(csv.DictReader(io.StringIO(run("calls", "-w", analysed.root, "--difficult", "--format", "csv").output)))
+    parsed = json.loads(next(r for r in rows if r["call_id"] == "angry")["reasons"])
+    assert {r["signal"] for r in parsed} >= {"abusive_language", "complaint_language"}
+    assert "reasons" not in run("calls", "-w", analysed.root, "--difficult").output.splitlines()[0].split()
+
+
+def test_managers_get_reason_records_without_quotes(analysed, monkeypatch):
+    monkeypatch.setenv("CURATION_USER", "boss")
+    rows = json.loads(run("calls", "-w", analysed.root, "--difficult", "--format", "json").output)
+    reasons = [r for row in rows for r in row["reasons"]]
+    assert reasons and all(r["quote"] is None for r in reasons)
+    assert any(r["speaker"] == "customer" and r["time"] is not None for r in reasons)
+    assert "Klootzak" not in json.dumps(rows)
 
 
 def test_cli_calls_difficult_category_min_score_csv_and_table(analysed):

@@ -127,15 +127,24 @@ def test_few_second_call():
     assert not r.signals["interruptions"].available
 
 
-def test_non_dutch_call_skips_the_dutch_lexicons():
+def test_an_english_call_gets_the_english_lexicons():
     english = [Line("agent", "Good afternoon, how can I help you today?"),
                Line("customer", "Hi, I would like to change my address because I am moving to a new house."),
                Line("agent", "Of course, what is the new address please?"),
                Line("customer", "It is twelve Main Street, thank you so much for the help.")]
     r = analyse_call(say(*english, language="en"))
-    assert any("does not look Dutch" in n for n in r.notes)
-    assert not r.signals["complaint_language"].available
-    assert r.signals["talk_balance"].available
+    assert r.signals.language == "en" and r.signals["complaint_language"].available and r.score < 20
+    stored_dutch = analyse_call(say(*english, language="nl"))  # a WebVTT import said nothing: the words decide
+    assert stored_dutch.signals.language == "en" and any("reads as en" in n for n in stored_dutch.notes)
+
+
+def test_a_language_without_lexicons_skips_them_with_a_note():
+    german = [Line("agent", "Guten Tag, wie kann ich Ihnen heute helfen?"),
+              Line("customer", "Ich möchte meine Adresse ändern, weil ich in ein neues Haus umziehe."),
+              Line("agent", "Natürlich, wie lautet die neue Adresse bitte?")]
+    r = analyse_call(say(*german, language="de"))
+    assert r.signals.language == "" and any("no lexicons" in n for n in r.notes)
+    assert not r.signals["complaint_language"].available and r.signals["talk_balance"].available
 
 
 def test_unknown_roles_take_the_first_speaker_as_agent():

@@ -8,7 +8,7 @@ import pytest
 from curation.difficulty import compute_signals, loudness_envelope
 from curation.difficulty.numbers import find_mentions, parse_number_word
 from curation.difficulty.text import normalise
-from tests.test_difficulty_support import ROUTINE, Line, audio, levels_of, say
+from tests.test_difficulty_support import ROUTINE, Line, audio, levels_of, pitches_of, say
 
 
 def signal(name, *lines, envelope=None):
@@ -148,9 +148,10 @@ def test_speech_rate_flags_a_customer_much_faster_than_the_agent():
 
 
 def test_raised_voice_against_the_speakers_own_baseline(tmp_path):
-    lines = [*ROUTINE[:4], Line("customer", "Nee, dat is niet wat ik bedoel, luister nou!", level=0.45), *ROUTINE[4:]]
+    lines = [*ROUTINE[:4], Line("customer", "Nee, dat is niet wat ik bedoel, luister nou!", level=0.45, pitch=1.2),
+             *ROUTINE[4:]]
     tr = say(*lines)
-    env = loudness_envelope(audio(tmp_path / "loud.wav", tr, levels_of(lines), channels=2))
+    env = loudness_envelope(audio(tmp_path / "loud.wav", tr, levels_of(lines), channels=2, pitches=pitches_of(lines)))
     s = compute_signals(tr, env)["raised_voice"]
     assert s.value > 9 and s.strength > 0.8
     loud_start = start_of(tr, "nee")

@@ -23,6 +23,7 @@ class Line:
     per_word: float = 0.35
     confidence: float = 0.95
     level: float = 0.1  # amplitude of the tone under each word in the audio
+    pitch: float = 1.0  # the tone's frequency relative to the speaker's usual one (a raised voice is higher)
     start: float | None = None  # absolute start (for overlaps)
 
 
@@ -38,16 +39,25 @@ def say(*lines: Line | tuple, language: str = "nl", speakers=SPEAKERS) -> Transc
     return Transcript.build(words, speakers, language=language)
 
 
-def levels_of(lines) -> list[float]:
+def per_word(lines, attribute: str) -> list[float]:
+    """One value of a Line attribute for every word of the lines."""
     out = []
     for line in lines:
         line = line if isinstance(line, Line) else Line(*line)
-        out += [line.level] * len(line.text.split())
+        out += [getattr(line, attribute)] * len(line.text.split())
     return out
 
 
+def levels_of(lines) -> list[float]:
+    return per_word(lines, "level")
+
+
+def pitches_of(lines) -> list[float]:
+    return per_word(lines, "pitch")
+
+
 def audio(path: Path, transcript: Transcript, levels: list[float], channels: int = 2, sample_rate: int = 8000,
-          tail: float = 1.0) -> Path:
+          tail: float = 1.0, pitches: list[float] | None = None) -> Path:
     """Tone bursts under every word at the given amplitude, on the speaker's channel when stereo."""
     import soundfile as sf
 
@@ -55,11 +65,11 @@ def audio(path: Path, transcript: Transcript, levels: list[float], channels: int
     data = np.zeros((n, channels), dtype=np.float32)
     rng = np.random.default_rng(0)
     data += rng.normal(0, 0.0005, data.shape).astype(np.float32)
-    for w, level in zip(transcript.words, levels):
+    for w, level, pitch in zip(transcript.words, levels, pitches or [1.0] * len(levels)):
         ch = 0 if channels == 1 else transcript.speaker(w.speaker).channel
         a, b = int(w.start * sample_rate), int(w.end * sample_rate)
         t = np.arange(b - a) / sample_rate
-        data[a:b, ch] += level * np.sin(2 * np.pi * (220 if ch == 0 else 330) * t)
+        data[a:b, ch] += level * np.sin(2 * np.pi * (220 if ch == 0 else 330) * pitch * t)
     sf.write(path, data if channels > 1 else data[:, 0], sample_rate)
     return path
 
@@ -68,7 +78,7 @@ def write_call(folder: Path, stem: str, lines, channels: int = 2) -> Path:
     """A call as <stem>.wav + <stem>.json (project transcript format) ready for `curation ingest`."""
     lines = [l if isinstance(l, Line) else Line(*l) for l in lines]
     tr = say(*lines)
-    audio(folder / f"{stem}.wav", tr, levels_of(lines), channels)
+    audio(folder / f"{stem}.wav", tr, levels_of(lines), channels, pitches=pitches_of(lines))
     doc = {"format": "curation-transcript", "version": 1, "language": "nl",
            "speakers": [{"label": s.label, "role": s.role, "channel": s.channel} for s in SPEAKERS],
            "words": [{"text": w.text, "start": w.start, "end": w.end, "speaker": w.speaker, "confidence": w.confidence}

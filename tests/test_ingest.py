@@ -226,3 +226,36 @@ def test_two_imports_of_one_recording_at_once_import_it_once(workspace, tmp_path
     assert not list(workspace.tmp.iterdir())
     with workspace.engine.connect() as conn:
         assert audit.verify(conn) == []
+
+
+def _vtt_call(folder: Path, stem: str, lines: tuple[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    fixtures.tone_audio(folder / f"{stem}.wav", duration=fixtures.DURATION + len(stem) / 10)  # distinct checksums
+    (folder / f"{stem}.vtt").write_text(f"WEBVTT\n\n00:00:00.200 --> 00:00:02.500\n<v Agent>{lines[0]}\n\n"
+                                         f"00:00:03.000 --> 00:00:05.100\n<v Caller>{lines[1]}\n", encoding="utf-8")
+    return folder
+
+
+def test_language_is_detected_at_import_when_the_format_carries_none(workspace, tmp_path):
+    import json
+
+    folder = _vtt_call(tmp_path / "in", "english", ("Good afternoon, how can I help you?",
+                                                    "I would like to cancel my contract please."))
+    _vtt_call(folder, "dutch", ("Goedemiddag, waarmee kan ik u helpen?", "Ik wil graag mijn abonnement opzeggen."))
+    _vtt_call(folder, "unsure", ("Pittsburgh.", "Forbes."))
+    outcomes = {o.call_id: o for o in ingest(workspace, [folder], actor="tester", align=False)}
+    assert get_call(workspace, "english").language == "en" and "language detected: en" in outcomes["english"].message
+    assert read_transcript(workspace, "english").language == "en"
+    assert get_call(workspace, "dutch").language == "nl"
+    assert get_call(workspace, "unsure").language == "nl" and "language unsure" in outcomes["unsure"].message
+    with workspace.engine.connect() as conn:
+        meta = conn.execute(sa.text("SELECT metadata_json FROM calls WHERE id = 'unsure'")).scalar_one()
+    assert json.loads(meta)["language_detected"]["language"] == "unsure"
+
+
+def test_a_language_given_in_the_manifest_is_kept(workspace, tmp_path):
+    folder = _vtt_call(tmp_path / "in", "given", ("Good afternoon, how can I help you?", "I have a question about my bill."))
+    (folder / "calls.csv").write_text("call_id,audio,transcript,language\ngiven,given.wav,given.vtt,nl\n")
+    [outcome] = ingest(workspace, [folder / "calls.csv"], actor="tester", align=False)
+    assert outcome.status == "imported", outcome.message
+    assert get_call(workspace, "given").language == "nl"

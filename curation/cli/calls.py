@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from curation.cli._common import emit_frame, format_option, workspace_option
@@ -25,7 +27,8 @@ def calls_command(workspace, topic, agent, language, limit, difficult, category,
     """List the calls in the catalogue (no transcript text, no customer references).
 
     With --difficult: the analysed calls by difficulty score, each with its top reasons
-    (quotes with speaker role and time)."""
+    (quotes with speaker role and time); with --format json or csv also `reasons`, a list of
+    {signal, strength, contribution, quote, speaker, time} per call (quote null for managers)."""
     from curation.catalogue import calls_frame
     from curation.cli._common import open_workspace
 
@@ -35,8 +38,10 @@ def calls_command(workspace, topic, agent, language, limit, difficult, category,
     if difficult:
         from curation.difficulty.browse import difficult_calls_frame
         frame = difficult_calls_frame(ws, category=category, min_score=min_score)
-        frame = frame[["call_id", "score", "categories", "top_reasons", "duration", "agent_id", "topic", "language",
-                       "recorded_at", "tags", "learning_topics"]]
+        frame = frame[["call_id", "score", "categories", "top_reasons", *(["reasons"] if fmt != "table" else []),
+                       "duration", "agent_id", "topic", "language", "recorded_at", "tags", "learning_topics"]]
+        if fmt == "csv":  # one cell per row: the reasons as a JSON list
+            frame = frame.assign(reasons=[json.dumps(r, ensure_ascii=False) for r in frame["reasons"]])
     else:
         frame = calls_frame(ws)
     for column, value in (("topic", topic), ("agent_id", agent), ("language", language)):

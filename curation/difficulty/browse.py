@@ -21,8 +21,8 @@ from .scoring import CATEGORIES, TOP_REASONS, Weights, assess, reason_text
 from .signals import SIGNAL_NAMES
 from .tables import call_tags, difficulty_scores
 
-FRAME_COLUMNS = ["call_id", "score", "difficult", "categories", "top_reasons", "recorded_at", "duration", "agent_id",
-                 "topic", "language", "tags", "learning_topics", "notes"]
+FRAME_COLUMNS = ["call_id", "score", "difficult", "categories", "top_reasons", "reasons", "recorded_at", "duration",
+                 "agent_id", "topic", "language", "tags", "learning_topics", "notes"]
 
 
 def filter_difficult(frame: pd.DataFrame, category: str | None = None, min_score: float | None = None,
@@ -104,6 +104,8 @@ def _analysed_frame(ws: Workspace, weights: Weights | Mapping | str | Path | Non
     frame["categories"] = [";".join(a.categories(i)) for i in range(len(ids))]
     for j, n in enumerate(SIGNAL_NAMES):
         frame[f"w_{n}"] = a.contributions[:, j] if len(ids) else []
+    for j, n in enumerate(SIGNAL_NAMES):
+        frame[f"s_{n}"] = strengths[:, j] if len(ids) else []
     frame.attrs["strengths"] = strengths
     catalogue = calls_frame(ws)
     frame = frame.merge(catalogue[["call_id", "recorded_at", "duration", "agent_id", "topic", "language"]],
@@ -118,22 +120,38 @@ def _analysed_frame(ws: Workspace, weights: Weights | Mapping | str | Path | Non
 
 
 def _add_top_reasons(ws: Workspace, frame: pd.DataFrame, n: int = TOP_REASONS, quotes: bool = True) -> pd.DataFrame:
-    """Fill `top_reasons` for the rows of `frame`: the n largest contributions, each with its
-    strongest quote and time (without quotes for users who may not read transcripts)."""
+    """Fill `top_reasons` for the rows of `frame` (the n largest contributions, each with its
+    strongest quote and time) and `reasons`, the same for every contributing signal as records a
+    script can read: {signal, strength, contribution, quote, speaker, time}. Users who may not read
+    transcripts get no quotes (`quote` null); the speaker's role and the time are no transcript text."""
     from .store import _first_evidence
 
     if frame.empty:
+        frame = frame.copy()
+        frame["reasons"] = [[] for _ in range(len(frame))]
         return frame
-    evidence = _first_evidence(ws) if quotes else {}
+    evidence = _first_evidence(ws)
     contrib = frame[[f"w_{s}" for s in SIGNAL_NAMES]].to_numpy()
-    texts = []
-    for row, cid in zip(contrib, frame["call_id"]):
-        order = [j for j in np.argsort(-row, kind="stable")[:n] if row[j] > 0]
-        texts.append("; ".join(reason_text(SIGNAL_NAMES[j], row[j], evidence.get((cid, SIGNAL_NAMES[j])))
-                               for j in order))
+    strength = frame[[f"s_{s}" for s in SIGNAL_NAMES]].to_numpy()
+    texts, records = [], []
+    for row, strengths, cid in zip(contrib, strength, frame["call_id"]):
+        order = [j for j in np.argsort(-row, kind="stable") if row[j] > 0]
+        shown = {SIGNAL_NAMES[j]: evidence.get((cid, SIGNAL_NAMES[j])) if quotes else None for j in order[:n]}
+        texts.append("; ".join(reason_text(SIGNAL_NAMES[j], row[j], shown[SIGNAL_NAMES[j]]) for j in order[:n]))
+        records.append([reason_record(SIGNAL_NAMES[j], float(strengths[j]), float(row[j]),
+                                      evidence.get((cid, SIGNAL_NAMES[j])), quotes) for j in order])
     frame = frame.copy()
     frame["top_reasons"] = texts
+    frame["reasons"] = records
     return frame
+
+
+def reason_record(signal: str, strength: float, contribution: float, evidence: tuple | None, quotes: bool) -> dict:
+    """One reason as data: which signal, how strong, what it adds to the score, and its strongest
+    evidence (quote only for users allowed to read transcripts)."""
+    quote, role, time = evidence if evidence is not None else (None, None, None)
+    return {"signal": signal, "strength": round(strength, 4), "contribution": round(contribution, 4),
+            "quote": quote if quotes else None, "speaker": role, "time": time}
 
 
 @reads_personal("calls.list", "calls.browsed")

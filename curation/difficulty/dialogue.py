@@ -4,20 +4,75 @@ from __future__ import annotations
 
 from .lexicon import top_evidence
 from .numbers import find_mentions
+from .numbers_en import find_mentions as find_mentions_en
 from .signal import Signal, clamp01, ramp
-from .text import CallView, PhraseLexicon, word_set
+from .text import CallView, has_data
 
 
 def clarification_requests(view: CallView) -> Signal:
-    """The agent asks to repeat or says they cannot hear ("wat zegt u?", "kunt u dat herhalen?"):
-    the caller is hard to understand. value = weighted count of the agent's requests."""
+    """The agent asks to repeat or says they cannot hear ("wat zegt u?", "kunt u dat herhalen?",
+    a bare "pardon?"), or asks the same question again: the caller is hard to understand.
+    value = weighted count of the agent's requests."""
     hits, total = [], 0.0
-    for first, last, phrase in PhraseLexicon.load("clarification.txt").scan(view.tokens):
+    for first, last, phrase in view.lexicon("clarification.txt").scan(view.tokens):
         if view.roles[first] == "agent":
             total += phrase.weight
             hits.append((phrase.weight, view.evidence(first, last)))
+    for first, last in bare_requests(view, "agent"):
+        total += BARE_WEIGHT
+        hits.append((BARE_WEIGHT, view.evidence(first, last, 0)))
+    for first, last in asked_again(view):  # asking again: the answer was not understood
+        total += AGAIN_WEIGHT
+        hits.append((AGAIN_WEIGHT, view.evidence(first, last, 0)))
     return Signal("clarification_requests", round(total, 3), ramp(total, 0.5, 2.5), top_evidence(hits),
                   unit="weighted requests")
+
+
+BARE_WEIGHT = 0.7
+AGAIN_WEIGHT = 0.8
+
+
+def bare_requests(view: CallView, role: str) -> list[tuple[int, int]]:
+    """(first, last) of the turns of `role` that are nothing but "what?", "huh?", "sorry?", "hello?"
+    (`bare_requests*.txt`): a request to repeat without the words for it."""
+    if not has_data("bare_requests.txt", view.language):
+        return []
+    bare = view.words("bare_requests.txt")
+    out = []
+    for turn in view.transcript.turns:
+        if turn.last <= turn.first or view.roles[turn.first] != role:
+            continue
+        toks = view.tokens[turn.first:turn.last]
+        if len(toks) <= 3 and all(t in bare for t in toks):
+            out.append((turn.first, turn.last))
+    return out
+
+
+def asked_again(view: CallView, role: str = "agent", preface: int = 4) -> list[tuple[int, int]]:
+    """(first, last) of the turns in which `role` asks their previous question again right after the
+    other party answered: the same last question as their previous turn, and nothing new besides it
+    (the whole turn said again word for word, or at most `preface` other words: "sorry", "okay ...").
+    A question asked again after new content (the next step of a procedure, say) is not asked again."""
+    out: list[tuple[int, int]] = []
+    previous, previous_turn, answered = None, None, False
+    for turn in view.transcript.turns:
+        if turn.last <= turn.first:
+            continue
+        if view.roles[turn.first] != role:
+            answered = previous is not None
+            continue
+        words = view.transcript.words[turn.first:turn.last]
+        whole = view.tokens[turn.first:turn.last]
+        ends = [k for k, w in enumerate(words) if w.text.endswith("?")]
+        if not ends:
+            previous = previous_turn = None
+            continue
+        start = max((k + 1 for k, w in enumerate(words[:ends[-1]]) if w.text[-1] in ".!?"), default=0)
+        question = view.tokens[turn.first + start:turn.first + ends[-1] + 1]
+        if answered and question == previous and (whole == previous_turn or len(words) - len(question) <= preface):
+            out.append((turn.first + start, turn.first + ends[-1] + 1))
+        previous, previous_turn, answered = question, whole, False
+    return out
 
 
 def repeated_questions(view: CallView, role: str = "customer") -> list[tuple[int, int]]:
@@ -50,14 +105,17 @@ def caller_confusion(view: CallView, stretches=None) -> Signal:
     and speaking much slower than the agent."""
     hits, total = [], 0.0
     for name in ("confusion.txt", "clarification.txt"):
-        for first, last, phrase in PhraseLexicon.load(name).scan(view.tokens):
+        for first, last, phrase in view.lexicon(name).scan(view.tokens):
             if view.roles[first] == "customer":
                 total += phrase.weight
                 hits.append((phrase.weight, view.evidence(first, last)))
+    for first, last in bare_requests(view, "customer"):
+        total += BARE_WEIGHT
+        hits.append((BARE_WEIGHT, view.evidence(first, last, 0)))
     for first, last in repeated_questions(view):
         total += 1.0
         hits.append((1.2, view.evidence(first, last, 0)))
-    hesitations = word_set("hesitation.txt")
+    hesitations = view.words("hesitation.txt")
     customer_words = sum(r == "customer" for r in view.roles)
     n_hes = 0
     for i, (tok, role) in enumerate(zip(view.tokens, view.roles)):
@@ -106,7 +164,8 @@ def contradicting_mentions(view: CallView) -> Signal:
     """Amounts or dates said by the two parties that do not match ("honderd euro" ... "honderdtien euro"),
     made stronger by dispute cues (dat klopt niet, u zei toch ...). value = number of mismatching pairs."""
     words = view.transcript.words
-    mentions = [m for m in find_mentions(view.tokens) if view.roles[m.first] in ("agent", "customer")]
+    finder = find_mentions_en if view.language == "en" else find_mentions
+    mentions = [m for m in finder(view.tokens) if view.roles[m.first] in ("agent", "customer")]
     pairs, hits = 0, []
     for i, a in enumerate(mentions):
         for b in mentions[i + 1:]:
@@ -117,7 +176,7 @@ def contradicting_mentions(view: CallView) -> Signal:
                 hits.append((1.0, view.evidence(a.first, a.last, 2)))
                 hits.append((1.0, view.evidence(b.first, b.last, 2)))
     cues, cue_hits = 0.0, []
-    for first, last, phrase in PhraseLexicon.load("correction.txt").scan(view.tokens):
+    for first, last, phrase in view.lexicon("correction.txt").scan(view.tokens):
         cues += phrase.weight
         cue_hits.append((phrase.weight * 0.9, view.evidence(first, last)))
     strength = 0.0

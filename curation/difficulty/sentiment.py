@@ -11,8 +11,8 @@ from .text import CallView, PhraseLexicon, word_set
 
 def word_polarities(view: CallView) -> list[tuple[int, int, float]]:
     """(first, last, polarity) of every sentiment phrase, flipped after a negation."""
-    lexicon = PhraseLexicon.load("sentiment.txt")
-    negations = word_set("negation.txt")
+    lexicon = view.lexicon("sentiment.txt")
+    negations = view.words("negation.txt")
     out = []
     for first, last, phrase in lexicon.scan(view.tokens):
         pol = phrase.weight

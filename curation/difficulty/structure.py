@@ -22,7 +22,7 @@ def transfers(view: CallView) -> Signal:
     """The agent transfers the call ("ik verbind u door"), or more than two parties speak.
     value = number of transfer cues plus extra parties."""
     hits, total = [], 0.0
-    for first, last, phrase in PhraseLexicon.load("transfer.txt").scan(view.tokens):
+    for first, last, phrase in view.lexicon("transfer.txt").scan(view.tokens):
         if view.roles[first] == "agent":
             total += phrase.weight
             hits.append((phrase.weight, view.evidence(first, last)))

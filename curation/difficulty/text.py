@@ -37,12 +37,20 @@ class CallView:
     tokens: tuple[str, ...]
     roles: tuple[str, ...]
     role_of_label: dict
+    language: str = "nl"  # which lexicons apply: "nl" or "en"
 
     @classmethod
-    def of(cls, transcript: Transcript, role_of_label: dict[str, str]) -> "CallView":
+    def of(cls, transcript: Transcript, role_of_label: dict[str, str], language: str = "nl") -> "CallView":
         tokens = tuple(normalise(w.text) for w in transcript.words)
         roles = tuple(role_of_label.get(w.speaker, "unknown") for w in transcript.words)
-        return cls(transcript, tokens, roles, role_of_label)
+        return cls(transcript, tokens, roles, role_of_label, language)
+
+    def lexicon(self, name: str) -> "PhraseLexicon":
+        """The data lexicon `name` (the Dutch file) in this call's language."""
+        return PhraseLexicon.load(name, self.language)
+
+    def words(self, name: str) -> frozenset[str]:
+        return word_set(name, self.language)
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -130,8 +138,9 @@ class PhraseLexicon:
         return cls(phrases)
 
     @classmethod
-    def load(cls, name: str) -> "PhraseLexicon":
-        return _load_data_lexicon(name)
+    def load(cls, name: str, language: str = "nl") -> "PhraseLexicon":
+        """A lexicon from `data/`: `name` is the Dutch file; other languages have `<stem>_<language>.txt`."""
+        return _load_data_lexicon(data_name(name, language))
 
     def scan(self, tokens: Sequence[str]) -> Iterator[tuple[int, int, Phrase]]:
         """Yield (first, last, phrase) for the longest phrase starting at each word, left to right."""
@@ -162,8 +171,25 @@ def _load_data_lexicon(name: str) -> PhraseLexicon:
     return PhraseLexicon.parse(resources.files(__package__).joinpath("data", name).read_text("utf-8"))
 
 
+LEXICON_LANGUAGES = ("nl", "en")
+
+
+def data_name(name: str, language: str = "nl") -> str:
+    """'complaint.txt' in English is 'complaint_en.txt'; Dutch is the unsuffixed file."""
+    if language not in LEXICON_LANGUAGES:
+        raise ValueError(f"no lexicons for language {language!r}")
+    if language == "nl":
+        return name
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}_{language}.{ext}"
+
+
+def has_data(name: str, language: str = "nl") -> bool:
+    return resources.files(__package__).joinpath("data", data_name(name, language)).is_file()
+
+
 @lru_cache(maxsize=None)
-def word_set(name: str) -> frozenset[str]:
+def word_set(name: str, language: str = "nl") -> frozenset[str]:
     """A data file of single words (one per line) as a set of normalised tokens."""
-    text = resources.files(__package__).joinpath("data", name).read_text("utf-8")
+    text = resources.files(__package__).joinpath("data", data_name(name, language)).read_text("utf-8")
     return frozenset(normalise(l.split("#", 1)[0].strip()) for l in text.splitlines() if l.split("#", 1)[0].strip())

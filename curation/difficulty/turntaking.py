@@ -13,7 +13,8 @@ from .text import CallView, PhraseLexicon
 
 WINDOW = 40.0  # seconds over which the talk balance is also measured
 JOIN_GAP = 0.8  # seconds of own silence that still count as one stretch of speech
-BACKCHANNEL = frozenset({"ja", "jaja", "hm", "hmm", "mhm", "oke", "ok", "okay", "precies", "klopt", "nee", "ah", "o", "oh"})
+BACKCHANNEL = frozenset({"ja", "jaja", "hm", "hmm", "mhm", "oke", "ok", "okay", "precies", "klopt", "nee", "ah", "o", "oh",
+                         "yes", "yeah", "yep", "uh-huh", "right", "sure", "no", "alright"})
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def silences(view: CallView, long_gap: float = 5.0) -> Signal:
         longest = max(longest, gap)
         latest = max(latest, words[i].end)
     holds = 0.0
-    for first, last, phrase in PhraseLexicon.load("hold.txt").scan(view.tokens):
+    for first, last, phrase in view.lexicon("hold.txt").scan(view.tokens):
         if view.roles[first] == "agent":
             holds += phrase.weight
             hits.append((phrase.weight, view.evidence(first, last)))

@@ -162,7 +162,9 @@ def _import_one(ws: Workspace, item: ImportItem, actor: str, align: bool = True)
     if not CALL_ID.match(call_id):
         raise ImportProblem(audio, f"call id {call_id!r} from the file name may use letters, digits, '.', '_' and '-' only")
     fields = item.fields
-    language = fields.get("language") or (transcript.language if transcript else "nl")
+    language, detection = _call_language(fields, transcript, fmt)
+    if transcript is not None and transcript.language != language:
+        transcript = Transcript(transcript.words, transcript.speakers, transcript.turns, language)
     alignment = None
     if transcript is not None and align:
         transcript, alignment = _align(transcript, fmt, audio, language)
@@ -192,7 +194,8 @@ def _import_one(ws: Workspace, item: ImportItem, actor: str, align: bool = True)
                 audio_format=info.format, transcript_format=fmt, transcript_checksum=t_checksum,
                 timings_estimated=bool(transcript and transcript.timings_estimated), imported_at=utcnow(),
                 imported_by=actor, metadata_json=json.dumps({"codec": info.codec,
-                                                             **({"alignment": alignment} if alignment else {})}),
+                                                             **({"alignment": alignment} if alignment else {}),
+                                                             **({"language_detected": detection} if detection else {})}),
             ))
             if transcript is not None:
                 _insert_transcript(conn, call_id, transcript)
@@ -236,7 +239,36 @@ def _import_one(ws: Workspace, item: ImportItem, actor: str, align: bool = True)
             stored.unlink(missing_ok=True)
         raise
     log.info("imported call %s (%.1f s, %d words)", call_id, info.duration, len(transcript.words) if transcript else 0)
-    return ImportOutcome(str(audio), "imported", call_id, _alignment_note(alignment))
+    return ImportOutcome(str(audio), "imported", call_id,
+                         "; ".join(n for n in (_alignment_note(alignment), _language_note(detection)) if n))
+
+
+LANGUAGE_FORMATS = ("vtt", "stm")  # formats that carry no language: it is detected from the words
+
+
+def _call_language(fields: dict, transcript: Transcript | None, fmt: str | None) -> tuple[str, dict | None]:
+    """The call's language: the one the user gave (manifest), else the transcript format's own
+    (AWS, project JSON), else detected from the words (WebVTT, STM); "nl" when detection is
+    unsure, which the detection record then says."""
+    from curation.language import detect_language
+
+    if fields.get("language"):
+        return fields["language"], None
+    if transcript is None:
+        return "nl", None
+    if fmt not in LANGUAGE_FORMATS:
+        return transcript.language, None
+    guess = detect_language(w.text for w in transcript.words)
+    return (guess.language if guess.sure else "nl"), {"language": guess.language, "votes": guess.votes,
+                                                       "words": guess.words}
+
+
+def _language_note(detection: dict | None) -> str:
+    if not detection:
+        return ""
+    if detection["language"] == "unsure":
+        return "language unsure (stored as nl; give it in the manifest)"
+    return f"language detected: {detection['language']}"
 
 
 class _AlreadyImported(Exception):
