@@ -11,6 +11,7 @@ import ipywidgets as w
 from widgets.base import Feedback, guarded, table_html
 
 CHART_LAYOUT = dict(width="440px", height="300px")
+TITLE_MAX_CHARS = 34  # what a 440 px chart shows of its 16 px title whatever the numbers in it; longer ones are cut
 PALETTE = ["#2166ac", "#b2182b", "#4d9221", "#e08214", "#762a83", "#35978f", "#8c510a", "#c51b7d"]
 
 
@@ -27,6 +28,15 @@ def nice_ticks(top: float, integers: bool, target: int = 5) -> list[float]:
     return [round(i * step, 6) for i in range(count + 1)]
 
 
+def tick_format(ticks: list[float], integers: bool) -> str:
+    """A d3 format with just enough decimals that no two tick labels read the same (a 0.02 step
+    printed with one decimal would repeat "0.0, 0.0, 0.1, 0.1")."""
+    if integers:
+        return "d"
+    step = min((b - a for a, b in zip(ticks, ticks[1:])), default=1.0)
+    return f".{max(1, -math.floor(math.log10(step) + 1e-9))}f"
+
+
 def bar_chart(labels: list[str], values: list[float], title: str, y_label: str, colour: str = PALETTE[0]) -> bq.Figure:
     numbers = [float(v) for v in values]
     integers = all(v.is_integer() for v in numbers)
@@ -35,7 +45,7 @@ def bar_chart(labels: list[str], values: list[float], title: str, y_label: str, 
     bars = bq.Bars(x=[str(v).replace("_", " ") for v in labels], y=numbers, scales={"x": x, "y": y},
                    colors=[colour], labels=[y_label], tooltip=bq.Tooltip(fields=["x", "y"]))
     ax_x = bq.Axis(scale=x, tick_rotate=-40, tick_style={"font-size": "10px", "text-anchor": "end"})
-    ax_y = bq.Axis(scale=y, side="left", label=y_label, tick_values=ticks, tick_format="d" if integers else ".1f")
+    ax_y = bq.Axis(scale=y, side="left", label=y_label, tick_values=ticks, tick_format=tick_format(ticks, integers))
     fig = bq.Figure(marks=[bars], axes=[ax_x, ax_y], title=title, layout=w.Layout(**CHART_LAYOUT),
                     fig_margin=dict(top=40, bottom=110, left=55, right=15))
     fig.add_class("cw-chart")
@@ -98,7 +108,7 @@ class ManagerDashboard(w.VBox):
             bar_chart(data.clips_by_state["state"].tolist(), data.clips_by_state["clips"].tolist(),
                       "Clips by state", "clips", PALETTE[2]),
             bar_chart(data.consent_outcomes["outcome"].tolist(), data.consent_outcomes["clips"].tolist(),
-                      f"Consent outcomes (re-enactment backlog: {data.reenactment_backlog})", "clips", PALETTE[3]),
+                      "Consent outcomes of clips", "clips", PALETTE[3]),  # the backlog has its own card
             bar_chart(data.retention_deletions["month"].tolist(), data.retention_deletions["originals_due"].tolist(),
                       "Upcoming retention deletions", "originals", PALETTE[1]),
         ]

@@ -61,4 +61,4 @@ def emit_frame(frame, fmt: str) -> None:
         else:
             with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                                    "display.max_colwidth", 80):
-                click.echo(frame.to_string(index=False))
+                click.echo(frame.to_string(index=False, na_rep=""))  # a missing value is blank, not NaN
