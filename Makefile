@@ -38,8 +38,12 @@ review-queue: demo-workspace
 	CURATION_WORKSPACE=$(abspath $(WORKSPACE)) CURATION_USER=reviewer $(BIN)/voila notebooks/reviewer_queue.ipynb \
 		--port=$(REVIEW_PORT) $(VOILA_FLAGS)
 
+# The whole suite twice: on SQLite, then on a throw-away PostgreSQL server (tests/conftest.py starts it;
+# every workspace a test creates gets its own database there). Only tests about the SQLite file itself
+# (its bytes, modes, WAL) are left out of the second run.
 test: setup
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	CURATION_TEST_DATABASE=postgresql $(BIN)/python -m pytest -n 2 -m "not sqlite_only" $(PYTEST_ARGS)
 
 screenshots: setup
 	CURATION_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)

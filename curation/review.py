@@ -296,6 +296,6 @@ def revoke(ws: Workspace, clip_id: str, reason: str, user: str | None = None) ->
                    what="revoke clips") as op:
         load_clip(op.conn, clip_id)
         revoke_clips(op.conn, [clip_id], reason)
-        packs = revoke_for_clips(op.conn, [clip_id], reason)
+        packs = revoke_for_clips(op.conn, [clip_id], reason, root=ws.root)
         op.details.update({"reason": reason, "packs": packs})
         return packs

@@ -1,7 +1,8 @@
 """A workspace: one folder with the catalogue database, the audio store and the secret key.
 
     W/workspace.json   format, version, database URL (SQLite file in W by default)
-    W/catalogue.sqlite the catalogue (unless the URL points elsewhere, e.g. PostgreSQL)
+    W/catalogue.sqlite the catalogue (unless the URL points elsewhere, e.g. PostgreSQL; with
+                       CURATION_DATABASE_SERVER set, each new workspace gets its own database there)
     W/originals/       original recordings, owner-only; never served or exported
     W/derived/         clips and anonymised audio
     W/packs/           exported clip packs
@@ -24,7 +25,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.engine import Connection, Engine
 
 from curation.errors import WorkspaceError
@@ -34,6 +37,7 @@ from curation.store.personal_data import DATABASE_FILES
 WORKSPACE_FILE = "workspace.json"
 FORMAT = "curation-workspace"
 FOLDERS = ("originals", "derived", "packs", "exports", "tmp", "keys")
+DATABASE_SERVER_ENV = "CURATION_DATABASE_SERVER"
 
 
 def utcnow() -> str:
@@ -125,12 +129,18 @@ class Workspace:
 
     # ---- life cycle --------------------------------------------------------------------
     @classmethod
-    def create(cls, root: str | os.PathLike, database_url: str | None = None) -> "Workspace":
+    def create(cls, root: str | os.PathLike, database_url: str | None = None,
+               database_server: str | None = None) -> "Workspace":
+        """A new workspace in an empty folder. Its catalogue is `database_url`, else a new database
+        on `database_server` (or the server in CURATION_DATABASE_SERVER), else a SQLite file in it."""
         root = Path(root).absolute()
         if (root / WORKSPACE_FILE).exists():
             raise WorkspaceError(f"{root}: a workspace already exists here")
         if root.exists() and any(root.iterdir()):
             raise WorkspaceError(f"{root}: folder is not empty; choose a new folder for the workspace")
+        server = database_server or (None if database_url else os.environ.get(DATABASE_SERVER_ENV))
+        if database_url is None and server:
+            database_url = new_server_database(server, root.name)
         with owner_only():
             root.mkdir(parents=True, exist_ok=True)
             os.chmod(root, 0o700)
@@ -188,6 +198,30 @@ class Workspace:
 
     def __repr__(self) -> str:
         return f"Workspace({str(self.root)!r})"
+
+
+def new_server_database(server_url: str, label: str = "") -> str:
+    """Create an empty database on a PostgreSQL server (`postgresql+psycopg://user[:pw]@host:port/db`,
+    the database part only used to connect) and return the URL of the new one."""
+    try:
+        url = make_url(server_url)
+    except ArgumentError as exc:
+        raise WorkspaceError(f"database server {server_url!r}: not a SQLAlchemy URL ({exc})") from None
+    if url.get_backend_name() != "postgresql":
+        raise WorkspaceError(f"database server {url.render_as_string()}: only PostgreSQL servers can hold "
+                             "workspace databases (give a SQLite file with --database-url instead)")
+    slug = "".join(c if c.isalnum() else "_" for c in label.lower())[:24].strip("_")
+    name = "_".join(part for part in ("curation", slug, secrets.token_hex(4)) if part)
+    engine = create_engine(url.set(database=url.database or "postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except SQLAlchemyError as exc:
+        first = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
+        raise WorkspaceError(f"database server {url.render_as_string()}: cannot create a database ({first})") from None
+    finally:
+        engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def resolve_workspace(path: str | os.PathLike | None) -> Path:

@@ -9,6 +9,7 @@ import numpy as np
 import soundfile as sf
 
 from tests.fixtures import project_json
+from tests.pg import copy_workspace
 
 # (speaker, start, end, text): a customer gives a (fictional) name and phone number
 CALL = [
@@ -131,12 +132,10 @@ def template(tmp_path_factory) -> tuple[Path, dict]:
 
 def prepared(tmp_path_factory, tmp_path):
     """A fresh copy of the template workspace: (ws, {"c1": clip id, "c2": ..., "c3": ...})."""
-    import shutil
-
     from curation.workspace import Workspace
 
     root, clips = template(tmp_path_factory)
-    shutil.copytree(root, tmp_path / "ws")
+    copy_workspace(root, tmp_path / "ws")
     return Workspace.open(tmp_path / "ws"), clips
 
 

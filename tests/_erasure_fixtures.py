@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
+from tests.pg import copy_workspace
 
 SEED, CALLS = 3, 8
 TARGETS = ("c0006-s3", "c0007-s3")  # one customer's two calls (the manifest gives both the same reference)
@@ -101,7 +101,7 @@ def prepared(tmp_path_factory, tmp_path):
     from sqlalchemy import text
 
     facts = template(tmp_path_factory)
-    shutil.copytree(facts["root"], tmp_path / "ws")
+    copy_workspace(facts["root"], tmp_path / "ws")
     ws = Workspace.open(tmp_path / "ws")
     with ws.transaction() as conn:  # the pack register holds absolute paths: point them at the copy
         conn.execute(text("UPDATE packs SET path = replace(path, :old, :new)"),

@@ -17,6 +17,7 @@ import pytest
 from filelock import FileLock
 
 from tests.pg import free_port
+from tests.pg import copy_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
@@ -80,7 +81,7 @@ def pii_strings(demo_template) -> list[str]:
 def demo_path(demo_template, tmp_path) -> Path:
     """A private copy of the demo workspace (tests change it)."""
     target = tmp_path / "demo-ws"
-    shutil.copytree(demo_template / "ws", target)
+    copy_workspace(demo_template / "ws", target)
     return target
 
 

@@ -53,3 +53,63 @@ def postgres_cluster():
     finally:
         subprocess.run(as_user + [_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+SUITE_ENV = "CURATION_TEST_DATABASE"  # "postgresql": every workspace a test creates lives on one throw-away server
+
+
+def clone_database(url: str) -> str:
+    """A new database on the same server, copied from the one at `url` (which nobody may be connected to)."""
+    import secrets
+
+    import sqlalchemy as sa
+
+    source = sa.engine.make_url(url)
+    name = f"{source.database[:40]}_{secrets.token_hex(3)}"
+    engine = sa.create_engine(source.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        for attempt in range(50):
+            try:
+                with engine.connect() as conn:
+                    conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{source.database}"'))
+                break
+            except sa.exc.OperationalError as exc:  # another copy of the same template is being made
+                if "being accessed by other users" not in str(exc) or attempt == 49:
+                    raise
+                time.sleep(0.1)
+    finally:
+        engine.dispose()
+    return source.set(database=name).render_as_string(hide_password=False)
+
+
+def copy_workspace(src: Path, dst: Path) -> Path:
+    """Copy a (closed) workspace folder; a workspace on PostgreSQL gets its own copy of the database."""
+    import json
+
+    shutil.copytree(src, dst)
+    cfg = Path(dst) / "workspace.json"
+    config = json.loads(cfg.read_text())
+    if str(config.get("database_url") or "").startswith("postgresql"):
+        config["database_url"] = clone_database(config["database_url"])
+        cfg.write_text(json.dumps(config, indent=2) + "\n")
+    return Path(dst)
+
+
+def refuse(conn, name: str, when: str, table: str, message: str) -> None:
+    """A trigger that makes the database itself refuse `when` (e.g. "BEFORE DELETE") on `table`
+    with `message`: a real database error in the middle of a transaction, on SQLite or PostgreSQL."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"CREATE TRIGGER {name} {when} ON {table} BEGIN SELECT RAISE(ABORT, '{message}'); END")
+    else:
+        conn.exec_driver_sql(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS "
+                             f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$")
+        conn.exec_driver_sql(f"CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()")
+
+
+def allow(conn, name: str, table: str) -> None:
+    """Remove a `refuse` trigger."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"DROP TRIGGER {name}")
+    else:
+        conn.exec_driver_sql(f"DROP TRIGGER {name} ON {table}")
+        conn.exec_driver_sql(f"DROP FUNCTION {name}()")

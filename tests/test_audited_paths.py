@@ -18,7 +18,6 @@ import fnmatch
 import hashlib
 import importlib
 import inspect
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -29,6 +28,7 @@ import sqlalchemy as sa
 from curation import access
 from curation.errors import PermissionDenied
 from tests._clip_fixtures import make_call, template
+from tests.pg import copy_workspace
 
 ROOT = Path(__file__).resolve().parent.parent / "curation"
 # other work on the same issue owns these (the packs, and the personal-data inventory / erasure /
@@ -107,7 +107,7 @@ def world(tmp_path_factory, tmp_path, monkeypatch):
     from curation.workspace import Workspace
 
     root, clips = template(tmp_path_factory)
-    shutil.copytree(root, tmp_path / "ws")
+    copy_workspace(root, tmp_path / "ws")
     monkeypatch.delenv("CURATION_USER", raising=False)
     ws = Workspace.open(tmp_path / "ws")
     (tmp_path / "out").mkdir()

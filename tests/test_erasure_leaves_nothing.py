@@ -66,8 +66,9 @@ def test_the_search_finds_the_customer_everywhere_before_erasure(ws_facts):
     needles = _needles(facts, True, ws)
     assert len(needles) >= 15, needles
     where = summary(_everything(ws, needles))
+    raw = ("catalogue.sqlite",) if ws.engine.dialect.name == "sqlite" else ()  # a server's files are not in W
     for place in ("words.text", "difficulty_scores.top_reasons", "difficulty_evidence.quote", "calls.customer_ref_hash",
-                  "catalogue.sqlite", facts["export"], facts["pack"]):
+                  *raw, facts["export"], facts["pack"]):
         assert any(w == place or w.startswith(place + "!") for w in where), (place, sorted(where))
 
 

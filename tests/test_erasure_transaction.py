@@ -21,6 +21,7 @@ from curation.store.doctor import check_workspace
 from curation.store.forget import pending_journals
 from curation.store.schema import audit_events, words
 from curation.subjects import access_subject, erase_subject
+from tests.pg import allow, refuse
 from tests._consent_fixtures import ANSWER, GREETING, NOTICE_TRAINING, QUESTION, import_calls
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,22 +95,20 @@ def test_a_user_without_the_role_is_refused_and_nothing_is_written(ws):
 def test_a_failure_in_the_middle_of_an_erasure_leaves_everything_as_it_was(ws):
     before = state(ws)
     with ws.transaction() as conn:  # the database refuses one of the deletions, after others were done
-        conn.exec_driver_sql("CREATE TRIGGER refuse BEFORE DELETE ON words "
-                             "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+        refuse(conn, "refuse", "BEFORE DELETE", "words", "injected failure")
     with pytest.raises(Exception, match="injected failure"):
         erase_subject(ws, "KL-111", user="rev")
     assert state(ws) == before
     assert pending_journals(ws.root) == [] and list(ws.tmp.iterdir()) == []
     with ws.transaction() as conn:
-        conn.exec_driver_sql("DROP TRIGGER refuse")
+        allow(conn, "refuse", "words")
     assert erase_subject(ws, "KL-111", user="rev").calls == ["mine"]
 
 
 def test_a_failed_access_export_leaves_no_file(ws):
     before = state(ws)
     with ws.transaction() as conn:
-        conn.exec_driver_sql("CREATE TRIGGER refuse BEFORE INSERT ON subject_requests "
-                             "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+        refuse(conn, "refuse", "BEFORE INSERT", "subject_requests", "injected failure")
     with pytest.raises(Exception, match="injected failure"):
         access_subject(ws, "KL-111", user="rev")
     assert state(ws) == before and list(ws.tmp.iterdir()) == []
@@ -177,6 +176,7 @@ def test_an_erasure_killed_before_its_commit_changed_nothing_and_can_run_again(w
     assert pending_journals(ws.root) == [] and not (ws.root / get_call(ws, "mine").audio_path).exists()
 
 
+@pytest.mark.sqlite_only
 def test_a_reader_holding_an_old_snapshot_delays_the_vacuum_until_doctor_fix(ws, monkeypatch, capsys):
     import sqlite3
 

@@ -12,6 +12,7 @@ from curation import audit
 from curation.catalogue import calls_frame, consent_fields, get_call, read_transcript
 from curation.ingest import ingest
 from tests import fixtures
+from tests.pg import refuse
 
 
 def snapshot(ws):
@@ -132,8 +133,7 @@ def test_manifest_paths_leaving_the_folder_and_duplicate_ids_are_refused(workspa
 def test_database_failure_mid_import_leaves_no_half_call(workspace, tmp_path):
     make_call(tmp_path / "in", "doomed", "json")
     with workspace.engine.begin() as conn:  # a real database error after calls and words were written
-        conn.exec_driver_sql("CREATE TRIGGER no_turns BEFORE INSERT ON turns "
-                             "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        refuse(conn, "no_turns", "BEFORE INSERT", "turns", "disk full")
     before = snapshot(workspace)
     with pytest.raises(Exception, match="disk full"):
         ingest(workspace, [tmp_path / "in"], actor="tester")

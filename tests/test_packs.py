@@ -226,13 +226,13 @@ def test_interrupt_mid_build_leaves_nothing(ws_clips, tmp_path):
 def test_revoke_for_clips_marks_the_packs_containing_them(shared):
     ws, clips, built = shared
     with ws.transaction() as conn:
-        assert revoke_for_clips(conn, ["clip-unrelated"], "verzoek V-2") == []
+        assert revoke_for_clips(conn, ["clip-unrelated"], "verzoek V-2", root=ws.root) == []
         conn.rollback()
     with ws.transaction() as conn:
         containing = {p.id for p in all_packs(conn) if clips["c2"] in p.clip_ids}
-        revoked = revoke_for_clips(conn, [clips["c2"]], "verzoek V-3")
+        revoked = revoke_for_clips(conn, [clips["c2"]], "verzoek V-3", root=ws.root)
         assert built.pack_id in revoked and set(revoked) == containing
-        assert revoke_for_clips(conn, [clips["c2"]], "verzoek V-3") == []  # already revoked
+        assert revoke_for_clips(conn, [clips["c2"]], "verzoek V-3", root=ws.root) == []  # already revoked
         record = next(p for p in all_packs(conn) if p.id == built.pack_id)
         assert (record.state, record.revoked_reason) == ("revoked", "verzoek V-3")
         conn.rollback()  # keep the shared workspace as it was

@@ -18,6 +18,7 @@ import pytest
 from curation.packs import (PackRefused, all_builds, build_pack, reconcile, revoke_packs, verify_pack)
 from curation.workspace import Workspace
 from tests._clip_fixtures import approve_clip, prepared, run_cli
+from tests.pg import copy_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +36,7 @@ def approved(tmp_path_factory):
 @pytest.fixture
 def ws_c1(approved, tmp_path):
     root, clips = approved
-    shutil.copytree(root, tmp_path / "ws")
+    copy_workspace(root, tmp_path / "ws")
     ws = Workspace.open(tmp_path / "ws")
     yield ws, clips["c1"]
     ws.close()
@@ -248,7 +249,8 @@ def test_packs_registered_before_migration_0007_become_builds_that_revocation_re
     zpath = (ws.packs / "old.zip").resolve()
     zpath.write_bytes(b"an old pack")
     with ws.engine.begin() as conn:
-        conn.execute(text("PRAGMA foreign_keys=OFF"))
+        conn.execute(text("PRAGMA foreign_keys=OFF" if conn.dialect.name == "sqlite"
+                          else "SET session_replication_role = replica"))  # the clip is long gone
         conn.execute(text("INSERT INTO packs (id, name, path, sha256, built_by, built_at, builds, state) VALUES "
                           "('pack-00000000000000aa', 'old', :p, :s, 'trainer', '2026-01-01', 1, 'built')"),
                      {"p": str(zpath), "s": sha(zpath)})

@@ -42,8 +42,8 @@ def test_a_new_workspace_is_owner_only_under_a_permissive_umask(ws):
     assert mode(root) == 0o700
     for sub in ("originals", "derived", "packs", "exports", "tmp", "keys"):
         assert mode(root / sub) == 0o700, sub
-    for name in ("keys/secret.key", "workspace.json", "catalogue.sqlite", "catalogue.sqlite-wal",
-                 "catalogue.sqlite-shm"):
+    database = ("catalogue.sqlite", "catalogue.sqlite-wal", "catalogue.sqlite-shm")
+    for name in ("keys/secret.key", "workspace.json") + (database if ws.engine.dialect.name == "sqlite" else ()):
         assert (root / name).exists() and mode(root / name) == 0o600, name
     originals = [p for p in (root / "originals").rglob("*")]
     assert originals and all(mode(p) == (0o700 if p.is_dir() else 0o600) for p in originals)
@@ -57,6 +57,7 @@ def test_access_exports_are_owner_only(ws):
     assert mode(outcome.path) == 0o600 and mode(ws.exports) == 0o700
 
 
+@pytest.mark.sqlite_only
 def test_doctor_reports_each_open_file_and_fix_tightens_them(ws, monkeypatch, capsys):
     from curation.subjects import access_subject
 
@@ -82,6 +83,7 @@ def test_doctor_reports_each_open_file_and_fix_tightens_them(ws, monkeypatch, ca
     assert all(mode(p) == (0o700 if p.is_dir() else 0o600) for p in opened)
 
 
+@pytest.mark.sqlite_only
 def test_audit_verify_runs_the_same_check(ws, monkeypatch, capsys):
     code, out, err = run_cli(monkeypatch, capsys, "audit", "verify", "-w", ws.root, user="rev")
     assert code == 0, err
@@ -103,3 +105,18 @@ def test_doctor_reports_a_table_added_without_declarations(ws, monkeypatch, caps
     assert code == 8
     assert "column call_notes.note has no personal-data declaration" in err
     assert "column call_notes.call_id has no personal-data declaration" in err
+
+
+def test_an_anonymised_clip_version_is_owner_only_under_a_permissive_umask(tmp_path_factory, tmp_path, loose_umask):
+    from curation.clips import anonymise_clip
+    from tests._clip_fixtures import prepared
+
+    ws, clips = prepared(tmp_path_factory, tmp_path)
+    try:
+        result = anonymise_clip(ws, clips["c1"], user="trainer")
+        assert result.ok, result.blocked_reason
+        made = [ws.root / f["path"] for f in result.files.values()]
+        assert len(made) == 5 and all(mode(p) == 0o600 for p in made), {p.name: oct(mode(p)) for p in made}
+        assert mode(made[0].parent) == 0o700
+    finally:
+        ws.close()

@@ -44,16 +44,22 @@ def test_create_refuses_non_empty_folder(tmp_path):
 
 def test_opening_an_older_workspace_upgrades_it_and_keeps_rows(tmp_path):
     ws = Workspace.create(tmp_path / "w")
+    url = ws.engine.url
     ws.close()
-    (tmp_path / "w" / "catalogue.sqlite").unlink()
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'w' / 'catalogue.sqlite'}")
+    if url.get_backend_name() == "sqlite":
+        (tmp_path / "w" / "catalogue.sqlite").unlink()
+    else:  # the workspace's own database on the server: emptied
+        with sa.create_engine(url).begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+    engine = sa.create_engine(url)
     migrate(engine, "0001")  # a workspace as the first version left it
     with engine.begin() as conn:
         conn.execute(sa.text(
             "INSERT INTO calls (id, duration, sample_rate, channels, channel_layout, language, source_checksum, "
             "audio_path, audio_format, timings_estimated, imported_at, metadata_json) VALUES "
-            "('old-1', 12.5, 8000, 1, 'mono', 'nl', 'abc', 'originals/ab/abc.wav', 'wav', 0, '2025-01-01', '{}')"))
-        conn.execute(sa.text("INSERT INTO words VALUES ('old-1', 0, 'hallo', 0.1, 0.4, 'agent', 0.9, 0)"))
+            "('old-1', 12.5, 8000, 1, 'mono', 'nl', 'abc', 'originals/ab/abc.wav', 'wav', false, '2025-01-01', '{}')"))
+        conn.execute(sa.text("INSERT INTO words VALUES ('old-1', 0, 'hallo', 0.1, 0.4, 'agent', 0.9, false)"))
     engine.dispose()
     reopened = Workspace.open(tmp_path / "w")
     assert reopened.schema_revision() == head_revision() != "0001"

@@ -14,7 +14,10 @@ from curation.cli._common import workspace_option
               help="Folder for the new workspace (must not exist or be empty).")
 @click.option("--database-url", default=None,
               help="SQLAlchemy URL of the catalogue database (default: SQLite file inside the workspace).")
-def init(workspace: str, database_url: str | None) -> None:
+@click.option("--database-server", default=None, envvar="CURATION_DATABASE_SERVER",
+              help="PostgreSQL server URL on which to create a new database for this workspace "
+                   "(env CURATION_DATABASE_SERVER); ignored when --database-url is given.")
+def init(workspace: str, database_url: str | None, database_server: str | None) -> None:
     """Create an empty workspace: catalogue database, audio store and secret key.
 
     The acting user becomes the workspace's admin and can then add users with `curation users add`."""
@@ -23,7 +26,7 @@ def init(workspace: str, database_url: str | None) -> None:
     from curation.roles import add_user
     from curation.users import current_user
 
-    ws = Workspace.create(workspace, database_url)
+    ws = Workspace.create(workspace, database_url, database_server)
     add_user(ws, current_user(), "admin")
     click.echo(f"created workspace {ws.root} (schema {ws.schema_revision()}); {current_user()} is its admin")
 

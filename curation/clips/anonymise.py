@@ -142,6 +142,8 @@ def _anonymise_clip(ws: Workspace, clip_id: str, user: str, progress: Progress |
             outcome.status = "ok"
             version_dir = _clip_folder(ws, clip_id) / ("v-" + secrets.token_hex(4))
             version_dir.parent.mkdir(parents=True, exist_ok=True)
+            for made in work.iterdir():  # derived from an original: owner-only, like everything in W
+                os.chmod(made, 0o600)
             os.replace(work, version_dir)
             for kind, name in (("audio_wav", "audio.wav"), ("audio_mp3", "audio.mp3"),
                                ("transcript_json", "transcript.json"), ("transcript_vtt", "transcript.vtt"),

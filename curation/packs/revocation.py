@@ -39,23 +39,13 @@ class PackRevocation:
         return {"packs": self.pack_ids, "builds_deleted": self.deleted, "external_copies": self.external}
 
 
-def _root_of(conn: Connection) -> Path | None:
-    """The workspace folder of a SQLite catalogue in its default place (None when it cannot be told)."""
-    url = conn.engine.url
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        folder = Path(url.database).resolve().parent
-        if (folder / "workspace.json").is_file():
-            return folder
-    return None
-
-
-def revoke_builds(conn: Connection, clip_ids, reason: str, remove=None, root=None) -> PackRevocation:
+def revoke_builds(conn: Connection, clip_ids, reason: str, *, root, remove=None) -> PackRevocation:
     """Inside the caller's transaction (an `operation()` body, which records the audit event): revoke
     every pack and build holding any of `clip_ids`. Workspace copies (under `root`, the workspace
-    folder, found from a SQLite catalogue when not given) are deleted now, or handed to `remove(path)`
-    when the caller deletes files only after its commit (erasure's journal); a copy whose folder cannot
-    be told is marked deleted and removed by the next `reconcile`."""
-    root = Path(root) if root is not None else _root_of(conn)
+    folder: required, since a catalogue on a database server cannot tell where its workspace is) are
+    deleted now, or handed to `remove(path)` when the caller deletes files only after its commit
+    (erasure's journal)."""
+    root = Path(root)
     clip_ids = list(clip_ids)
     outcome = PackRevocation()
     if not clip_ids:
@@ -72,9 +62,7 @@ def revoke_builds(conn: Connection, clip_ids, reason: str, remove=None, root=Non
             set_build_state(conn, build.id, "deleted", reason)
             path = build.file(root)
             try:
-                if path is None:
-                    pass  # reconcile deletes it: it knows the workspace
-                elif remove is None:
+                if remove is None:
                     os.unlink(path)
                 else:
                     try:
@@ -106,7 +94,7 @@ def revoke_packs(ws: Workspace, clip_ids, reason: str, user: str | None = None) 
     return outcome
 
 
-def revoke_for_clips(conn: Connection, clip_ids, reason: str, root=None) -> list[str]:
+def revoke_for_clips(conn: Connection, clip_ids, reason: str, *, root) -> list[str]:
     """Revoke every pack and every build holding any of `clip_ids`, inside the caller's audited
     transaction: workspace copies (under `root`, the workspace folder) are deleted, external ones
     flagged. Returns the ids of the packs revoked now."""
