@@ -1,9 +1,9 @@
 """JSON Schema validation on the hot paths, compiled once per process with `fastjsonschema`.
 
 `jsonschema` costs about 2 s to import when `rfc3987-syntax` is installed (its format checker
-compiles lark grammars at import); ingest and pack verification validate with compiled schemas
-instead. Messages read like jsonschema's: where in the document, then what is wrong
-("words/5/start: 'x' is not of type 'number'", "(top level): 'course' is a required property").
+compiles lark grammars at import); ingest and pack verification check documents with compiled
+schemas instead. Only a document that fails is handed to `jsonschema` as well, to list every
+problem in its words ("words/5/start: 'x' is not of type 'number'"); a valid one never loads it.
 """
 
 from __future__ import annotations
@@ -41,14 +41,20 @@ def _message(exc) -> str:
 
 
 def problems(schema_path: str | Path, document: object) -> list[tuple[str, str]]:
-    """[(where, what)] for the first violation of the schema (empty when the document is valid).
+    """[(where, what)] for every violation of the schema, in document order (empty when valid).
 
     `where` is the slash-separated path inside the document ("words/5/start"), "" at the top level."""
     import fastjsonschema
 
     try:
         compiled(str(schema_path))(document)
+        return []
     except fastjsonschema.JsonSchemaValueException as exc:
-        where = "/".join(str(part) for part in exc.path[1:])  # path[0] is "data", the document itself
-        return [(where, _message(exc))]
-    return []
+        first = [("/".join(str(part) for part in exc.path[1:]), _message(exc))]  # path[0] is "data"
+    try:
+        import jsonschema
+    except ImportError:  # the first problem, in fastjsonschema's terms
+        return first
+    validator = jsonschema.Draft202012Validator(json.loads(Path(schema_path).read_text("utf-8")))
+    found = sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
+    return [("/".join(str(p) for p in e.absolute_path), e.message) for e in found] or first

@@ -33,5 +33,28 @@ def test_a_wrong_constant_says_what_was_expected():
 
 
 def test_the_manifest_schema_compiles_and_names_a_missing_field():
-    [(where, what)] = problems(SCHEMA_FILE, {"schema": "curation-pack-manifest"})
-    assert where == "" and what.endswith("is a required property")
+    found = problems(SCHEMA_FILE, {"schema": "curation-pack-manifest"})
+    assert ("", "'course' is a required property") in found
+
+
+def test_every_problem_is_listed_in_document_order():
+    doc = copy.deepcopy(TRANSCRIPT)
+    doc["words"][0]["start"] = "nul"
+    del doc["speakers"]
+    assert problems(SCHEMA_PATH, doc) == [("", "'speakers' is a required property"),
+                                          ("words/0/start", "'nul' is not of type 'number'")]
+
+
+def test_a_valid_document_is_checked_without_loading_jsonschema():
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    script = ("import json, sys; from curation.schema_check import problems; "
+              f"print(problems({str(SCHEMA_PATH)!r}, json.loads(sys.argv[1])), 'jsonschema' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", script, json.dumps(TRANSCRIPT)], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": f"{repo}:{repo / 'datasets'}"}, timeout=120)
+    assert result.stdout.split() == ["[]", "False"], result.stderr[-1500:]
