@@ -56,7 +56,7 @@ def test_a_build_killed_halfway_is_built_again_not_called_present(tmp_path):
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     staging = tmp_path / ".ws.building"
     deadline = time.monotonic() + 120
-    while not (staging / "catalogue.sqlite").exists() and proc.poll() is None and time.monotonic() < deadline:
+    while not (staging / "workspace.json").exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
