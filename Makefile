@@ -25,11 +25,8 @@ demo-workspace: setup
 	@$(BIN)/curation demo --workspace $(WORKSPACE) --calls $(DEMO_CALLS) --seed $(DEMO_SEED) --if-missing
 
 demo: demo-workspace
-	@echo "Starting JupyterLab on the role notebooks; open the URL printed below (with its token)."
-	@echo "Workspace: $(abspath $(WORKSPACE))"
-	CURATION_WORKSPACE=$(abspath $(WORKSPACE)) $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
-		--ServerApp.root_dir=$(abspath notebooks) --LabApp.news_url=None \
-		--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(if $(filter 0,$(shell id -u)),--allow-root,)
+	@echo "Workspace: $(abspath $(WORKSPACE)). Starting JupyterLab on the role notebooks; open the URL below."
+	@CURATION_WORKSPACE=$(abspath $(WORKSPACE)) scripts/start-lab.sh $(VENV) $(abspath notebooks) $(PORT)
 
 dashboard: demo-workspace
 	@echo "Manager dashboard on port $(DASHBOARD_PORT): open the URL printed below, with its token (numbers only; Ctrl-C stops it)"
@@ -58,4 +55,4 @@ bench: setup
 	$(BIN)/python benchmarks/run_all.py $(if $(EVAL),--eval)
 
 clean:
-	rm -rf $(WORKSPACE) .pytest_cache test-artifacts
+	rm -rf $(WORKSPACE) .$(WORKSPACE).building .$(WORKSPACE).lock .pytest_cache test-artifacts .jupyter-lab.log

@@ -29,6 +29,7 @@ from curation.clips.store import (ClipStateError, ConcurrentChange, load_anonymi
 from curation.consent.effective import effective_decisions
 from curation.consent.policy import ConsentDecision
 from curation.errors import CurationError, PermissionDenied
+from curation.pii.fingerprint import fingerprint as detector_fingerprint
 from curation.roles import authorised, operation
 from curation.store.schema import clips, reviews
 from curation.workspace import Workspace, utcnow
@@ -125,9 +126,8 @@ def _content_problems(ws: Workspace, clip: Clip, anon: dict | None, consent: Con
             problems.append(f"anonymised file {kind} is missing or changed since anonymisation")
     if problems:
         return problems
-    doc = json.loads((ws.root / files["transcript_json"]["path"]).read_text("utf-8"))
     try:
-        left = unresolved(rescan(doc))
+        left = unresolved(_rescan_findings(ws, anon))
     except PiiUnavailable as exc:
         left = None
         problems.append(f"re-scan impossible: {exc}")
@@ -151,6 +151,17 @@ def _content_problems(ws: Workspace, clip: Clip, anon: dict | None, consent: Con
         if voice in (None, "none") and not consent.reenactment_only:
             problems.append("voices were not disguised (voice method none) and the clip is not re-enactment only")
     return problems
+
+
+def _rescan_findings(ws: Workspace, anon: dict) -> list[dict]:
+    """The re-scan of the anonymised transcript: the one stored at anonymisation when it is of this
+    very transcript (its checksum, checked against the file before) by this very detector (its
+    fingerprint), else a new one (building the PII engine costs seconds)."""
+    transcript = anon["files"]["transcript_json"]
+    if (anon.get("rescan_detector") and anon["rescan_detector"] == detector_fingerprint()
+            and anon.get("rescan_transcript_sha256") == transcript["sha256"]):
+        return anon["rescan"]
+    return rescan(json.loads((ws.root / transcript["path"]).read_text("utf-8")))
 
 
 def _played_since_edit(conn: Connection, clip_id: str, reviewer: str) -> bool:

@@ -199,6 +199,8 @@ RECIPES: dict[str, Recipe] = {
         w.ws, "call1", 0.0, 3.0, detect=False, user=u)),
     "curation.clips.edit.get_clip": R(lambda w, u: _fn("curation.clips.edit.get_clip")(w.ws, w.clips["c1"], user=u)),
     "curation.clips.edit.list_clips": R(lambda w, u: _fn("curation.clips.edit.list_clips")(w.ws, user=u)),
+    "curation.consent.decisions.clips_with_consent": R(
+        lambda w, u: _fn("curation.consent.decisions.clips_with_consent")(w.ws, user=u)),
     "curation.clips.edit.clip_counts": R(lambda w, u: _fn("curation.clips.edit.clip_counts")(w.ws, user=u)),
     "curation.clips.edit.redaction_spans": R(lambda w, u: _fn("curation.clips.edit.redaction_spans")(
         w.ws, w.clips["c1"], user=u)),

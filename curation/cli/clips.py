@@ -95,9 +95,9 @@ def list_command(workspace, state, call_id, fmt) -> None:
     import pandas as pd
 
     from curation.cli._common import emit_frame, open_workspace
-    from curation.clips import list_clips
+    from curation.consent.decisions import clips_with_consent
 
-    rows = [c.to_dict() for c in list_clips(open_workspace(workspace), state=state, call_id=call_id)]
+    rows = clips_with_consent(open_workspace(workspace), state=state, call_id=call_id)
     columns = ["clip_id", "call_id", "start", "end", "duration", "title", "state", "created_by", "created_at",
                "updated_at", "anonymised", "consent"]
     emit_frame(pd.DataFrame(rows, columns=columns), fmt)
