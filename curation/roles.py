@@ -44,6 +44,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "consent.override": frozenset({"privacy_reviewer"}),
     "packs.build": frozenset({"trainer"}),
     "packs.read": CURATORS | {"admin"},
+    "packs.download": frozenset({"trainer"}),    # taking a pack's zip away, to teach with it (audited)
     "retention.run": frozenset({"privacy_reviewer", "admin"}),
     "subject_requests.handle": frozenset({"privacy_reviewer", "admin"}),
     "audit.read": frozenset({"privacy_reviewer", "admin"}),
