@@ -130,7 +130,7 @@ class MyWork(w.VBox):
         item = self.selected
         review.submit(self.ws, item.clip.id, user=self.user)
         self.reload(keep=item.clip.id)
-        self.feedback.show(f"{item.clip.id} submitted for review again", "ok")
+        self.feedback.show(f"{item.clip.id} submitted for review", "ok")
 
 
 class MyDecisions(w.VBox):

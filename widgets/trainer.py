@@ -203,7 +203,8 @@ class TrainerWorkbench(w.VBox):
         self.cutter = ClipCutter(ws, user, on_clip=self.desk.show)
         self.browser = CallBrowser(ws, user, on_pick=self.cutter.open_call)
         self.my_work = MyWork(ws, user, on_open=self.desk.show)
-        self.desk.submit_button.on_click(lambda _b: self.my_work.reload())
+        for button in (self.desk.submit_button, self.desk.anonymise_button):  # after the desk's own handler
+            button.on_click(lambda _b: self.my_work.reload())
         self.cutter.on_clip = self._created
         super().__init__([self.my_work, self.browser, self.cutter, self.desk])
         self.add_class("cw-trainer")
