@@ -92,6 +92,7 @@ def test_the_whole_flow_through_the_apps(demo_path, voila, browser_page, artifac
     page.locator(".cw-clip-desk button:has-text('Anonymise')").first.click()
     page.wait_for_selector(".cw-clip-desk .cw-msg-ok:has-text('anonymised')", timeout=WAIT_MS)
     page.wait_for_selector(".cw-my-work-detail:has-text('anonymised: ok')", timeout=WAIT_MS)  # My work follows
+    assert page.locator(".cw-stale").is_hidden()  # a kernel busy anonymising is not a dead one
     screenshot(page, artifacts, "app_trainer")
 
     # ---- the kernel dies under the page: it says so; a reload brings the app back ----------------

@@ -60,3 +60,19 @@ def test_the_bar_answers_the_pages_heartbeat(demo_ws):
     bar.send = sent.append
     bar._pong(bar, {"ping": 7}, [])
     assert sent == [{"pong": 7}]
+
+
+def test_the_bar_beats_from_its_own_thread_while_the_kernel_is_busy(demo_ws):
+    import time
+
+    from widgets.whoami import WhoAmIBar
+
+    bar = WhoAmIBar(demo_ws, user="trainer", interval_ms=500)
+    sent = []
+    bar.send = sent.append
+    time.sleep(1.7)  # the main thread busy (a long anonymisation), the page still hears the kernel
+    bar.close()
+    beats = [m["alive"] for m in sent if "alive" in m]
+    assert len(beats) >= 2 and beats == sorted(beats)
+    time.sleep(0.8)
+    assert len([m for m in sent if "alive" in m]) == len(beats)  # closed: no more beats

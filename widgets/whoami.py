@@ -6,6 +6,8 @@ leaving widgets that look alive and do nothing."""
 from __future__ import annotations
 
 import html
+import threading
+import weakref
 
 import anywidget
 import traitlets as t
@@ -31,10 +33,17 @@ function render({ model, el }) {
   const draw = () => { who.innerHTML = model.get("html"); };
   draw();
   model.on("change:html", draw);
-  // heartbeat: the kernel answers every ping; no answer for a while means a dead page
+  // heartbeat: the kernel beats from a thread of its own (so a kernel busy with a long anonymisation
+  // still beats) and answers pings; nothing heard for a while means the kernel behind the page is gone
   let answered = Date.now();
   let sent = 0;
-  model.on("msg:custom", (msg) => { if (msg && msg.pong !== undefined) { answered = Date.now(); stale.style.display = "none"; } });
+  model.on("msg:custom", (msg) => {
+    if (msg && (msg.pong !== undefined || msg.alive !== undefined)) {
+      answered = Date.now();
+      stale.style.display = "none";
+      document.body.classList.remove("cw-page-stale");
+    }
+  });
   const every = model.get("interval_ms") || 5000;
   const timer = setInterval(() => {
     try { model.send({ ping: ++sent }); } catch (err) { /* the comm is gone: the check below says so */ }
@@ -61,10 +70,40 @@ class WhoAmIBar(anywidget.AnyWidget):
         self.identity = identity_of(ws, user)
         self.html = identity_html(self.identity)
         self.on_msg(self._pong)
+        self._stopped = threading.Event()
+        threading.Thread(target=_beat, args=(weakref.ref(self), self._stopped), daemon=True,
+                         name="cw-heartbeat").start()
+
+    def close(self) -> None:
+        self._stopped.set()
+        super().close()
 
     def _pong(self, _widget, content, _buffers) -> None:
         if isinstance(content, dict) and "ping" in content:
             self.send({"pong": content["ping"]})
+
+
+def _beat(bar_ref, stopped: threading.Event) -> None:
+    """Tell the page the kernel is alive every interval, also while a callback keeps the kernel busy;
+    ends with the kernel, or when the bar is closed or collected."""
+    beats = 0
+    while True:
+        bar = bar_ref()
+        if bar is None:
+            return
+        interval = max(0.5, bar.interval_ms / 1000)
+        del bar
+        if stopped.wait(interval):
+            return
+        bar = bar_ref()
+        if bar is None:
+            return
+        beats += 1
+        try:
+            bar.send({"alive": beats})
+        except Exception:  # noqa: BLE001 - no comm any more: nothing to tell
+            return
+        del bar
 
 
 def identity_of(ws, user: str | None = None):
