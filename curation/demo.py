@@ -91,7 +91,7 @@ def _seed_demo_clips(ws: Workspace, count: int = 3, seconds: float = 30.0, train
     that cannot be anonymised (blocked) stays a draft, with the reason said."""
     from curation import review
     from curation.clips.anonymise import anonymise_clip
-    from curation.clips.audio import play_clip
+    from curation.clips.listening import record_listening
     from curation.clips.edit import create_clip
     from curation.errors import CurationError
 
@@ -109,7 +109,7 @@ def _seed_demo_clips(ws: Workspace, count: int = 3, seconds: float = 30.0, train
         states[clip.id] = "submitted"
         if approved:
             continue
-        play_clip(ws, clip.id, user=reviewer)  # the reviewer listens before deciding
+        record_listening(ws, clip.id, [(0.0, clip.duration)], user=reviewer, source="demo")  # heard it whole
         problems = review.approval_problems(ws, clip.id, user=reviewer)
         if problems:
             say(f"demo clip {clip.id} left for review: {problems[0]}")
