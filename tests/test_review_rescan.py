@@ -13,12 +13,11 @@ import pytest
 import sqlalchemy as sa
 
 from curation import review
-from curation.clips import play_clip
 from curation.clips.store import load_anonymisation
 from curation.clips.tables import clip_anonymisations
 from curation.pii.fingerprint import fingerprint
 from curation.review import ApprovalRefused
-from tests._clip_fixtures import prepared
+from tests._clip_fixtures import listen_whole, prepared
 
 REPO = Path(__file__).resolve().parent.parent
 FAKE_FINDING = {"entity_type": "PERSON", "start": 1.0, "end": 1.5, "speaker": "customer", "status": "unresolved"}
@@ -42,7 +41,7 @@ def _store_rescan(ws, clip_id, **changes):
 
 def _ready(ws, clip_id):
     review.submit(ws, clip_id, user="trainer")
-    play_clip(ws, clip_id, user="reviewer")
+    listen_whole(ws, clip_id, user="reviewer")
 
 
 def test_anonymisation_stores_the_rescan_with_its_detector_and_transcript(ws_clips):
