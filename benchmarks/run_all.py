@@ -39,6 +39,7 @@ BENCHMARKS = {
     "pii_audio_coverage": ["--seeds", "7101", "7102", "--calls", "10", "--speed-minutes", "10"],
     "dashboard_render": ["--browser", "--preheat"],
     "erasure_speed": ["--calls", "2000", "--words", "600"],
+    "batch_scaling": ["--calls", "100", "--minutes", "10"],
 }
 EVAL_BENCHMARKS = {  # need torch, resemblyzer, pocketsphinx (the `eval` extra)
     "anonymise_privacy": [],
