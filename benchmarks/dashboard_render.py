@@ -105,7 +105,7 @@ def main() -> int:
     from curation.workspace import Workspace
 
     result = {"benchmark": "dashboard_render", "cpu_count": os.cpu_count(), "load_average": list(os.getloadavg()),
-              "calls": args.calls, "versions": {p: version(p) for p in ("voila", "bqplot", "ipywidgets")}}
+              "calls": args.calls, "versions": {p: version(p) for p in ("voila", "ipywidgets")}}
     with tempfile.TemporaryDirectory(prefix="dash-bench-") as tmp:
         ws = Workspace.create(Path(tmp) / "ws")
         seed_demo_users(ws, {"manager": "manager"})

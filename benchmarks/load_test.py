@@ -75,7 +75,8 @@ def recording(root: Path, who: str, stem: str) -> Path:
 
 def worker(role: str, root: str, seconds: float, seed: int, clips: list[str], out: str) -> None:
     from curation import review
-    from curation.clips import get_clip, play_clip, update_clip
+    from curation.clips import get_clip, update_clip
+    from curation.clips.listening import record_listening
     from curation.clips.store import ClipStateError
     from curation.errors import CurationError
     from curation.ingest import ingest
@@ -117,7 +118,8 @@ def worker(role: str, root: str, seconds: float, seed: int, clips: list[str], ou
                 attempt("submit", cid, lambda: review.submit(ws, cid, user=trainer))
             elif state == "submitted" and rng.random() < 0.7:
                 def approve():
-                    play_clip(ws, cid, user=reviewer)
+                    clip = get_clip(ws, cid, user=reviewer)  # the reviewer hears the whole clip
+                    record_listening(ws, cid, [(0.0, clip.duration)], user=reviewer, source="load test")
                     review.approve(ws, cid, user=reviewer, attestations=review.CHECKLIST)
                 attempt("approve", cid, approve)
             elif state == "submitted":

@@ -38,6 +38,7 @@ BENCHMARKS = {
     "anonymise_corpus": ["--calls", "50", "--seed", "101"],
     "pii_audio_coverage": ["--seeds", "7101", "7102", "--calls", "10", "--speed-minutes", "10"],
     "dashboard_render": ["--browser", "--preheat"],
+    "cli_start": ["--repeat", "5"],
     "erasure_speed": ["--calls", "2000", "--words", "600"],
     "batch_scaling": ["--calls", "100", "--minutes", "10"],
 }

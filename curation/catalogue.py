@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func, select
 
 from curation.access import reads, reads_personal, within_operation
@@ -17,6 +18,9 @@ from curation.errors import NotFound
 from curation.model import Call, Speaker, Transcript, Turn, Word
 from curation.store.schema import calls, consent_records, speakers, turns, words
 from curation.workspace import Workspace
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # operations whose purpose includes reading a call's original transcript (analysis, clipping,
 # anonymisation, consent records, scripts, subject requests, retention); never `aggregates.read`
@@ -35,8 +39,10 @@ def _check(ws: Workspace, user: str | None, permission: str = "calls.list", what
 
 
 @reads("calls.list")
-def calls_frame(ws: Workspace, user: str | None = None) -> pd.DataFrame:
+def calls_frame(ws: Workspace, user: str | None = None) -> "pd.DataFrame":
     """One row per call, without transcript text or customer references (any role may filter on it)."""
+    import pandas as pd  # imported here: the other readers of this module (approval, consent) need no pandas
+
     _check(ws, user)
     word_counts = (select(words.c.call_id, func.count().label("n")).group_by(words.c.call_id).subquery())
     query = (select(calls.c.id.label("call_id"), calls.c.recorded_at, calls.c.duration, calls.c.channel_layout,

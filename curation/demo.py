@@ -1,12 +1,24 @@
-"""The demo workspace: a synthetic Dutch call corpus, imported and analysed, ready for the notebooks."""
+"""The demo workspace: a synthetic Dutch call corpus, imported and analysed, ready for the notebooks.
+
+`build_demo_workspace` is what `curation demo` (and `make demo`) runs: it builds in a staging
+folder beside the target, writes a completion marker last and only then moves the folder into
+place, so an interrupted build never looks finished; a lock file refuses a second build of the
+same folder while one runs.
+"""
 
 from __future__ import annotations
 
+import csv
+import fcntl
+import json
 import logging
+import os
 import shutil
 import tempfile
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from curation.errors import WorkspaceError
 from curation.workspace import Workspace
@@ -16,9 +28,10 @@ DEMO_USERS = {"trainer": "trainer", "reviewer": "privacy_reviewer", "manager": "
 
 
 def build_demo(root: str | Path, calls: int = 50, seed: int = 1, clips: int = 3,
-               say: Callable[[str], None] = lambda _m: None) -> Workspace:
+               say: Callable[[str], None] = lambda _m: None, today: date | None = None) -> Workspace:
     """Create a workspace at `root` from `calls` synthetic calls generated with `seed`; analyse
-    difficulty and consent, and cut `clips` anonymised demo clips (submitted, one approved)."""
+    difficulty and consent, and cut `clips` anonymised demo clips (submitted, one approved).
+    Recording and retention dates are moved so the last call was recorded yesterday (`today`)."""
     import callcorpus
     from curation.ingest import ingest
 
@@ -31,6 +44,7 @@ def build_demo(root: str | Path, calls: int = 50, seed: int = 1, clips: int = 3,
     with tempfile.TemporaryDirectory(prefix="corpus-", dir=ws.tmp) as tmp:
         say(f"generating {calls} synthetic calls (seed {seed})")
         callcorpus.generate(Path(tmp), calls=calls, seed=seed)
+        dates_relative_to(Path(tmp) / "manifest.csv", today or date.today())
         say("importing them into the catalogue")
         outcomes = ingest(ws, [tmp], actor="admin")
     failed = [o for o in outcomes if o.status == "failed"]
@@ -77,7 +91,7 @@ def _seed_demo_clips(ws: Workspace, count: int = 3, seconds: float = 30.0, train
     that cannot be anonymised (blocked) stays a draft, with the reason said."""
     from curation import review
     from curation.clips.anonymise import anonymise_clip
-    from curation.clips.audio import play_clip
+    from curation.clips.listening import record_listening
     from curation.clips.edit import create_clip
     from curation.errors import CurationError
 
@@ -95,7 +109,7 @@ def _seed_demo_clips(ws: Workspace, count: int = 3, seconds: float = 30.0, train
         states[clip.id] = "submitted"
         if approved:
             continue
-        play_clip(ws, clip.id, user=reviewer)  # the reviewer listens before deciding
+        record_listening(ws, clip.id, [(0.0, clip.duration)], user=reviewer, source="demo")  # heard it whole
         problems = review.approval_problems(ws, clip.id, user=reviewer)
         if problems:
             say(f"demo clip {clip.id} left for review: {problems[0]}")
@@ -108,13 +122,118 @@ def _seed_demo_clips(ws: Workspace, count: int = 3, seconds: float = 30.0, train
     return states
 
 
-def demo_is_current(root: str | Path) -> bool:
+def dates_relative_to(manifest: Path, today: date) -> int:
+    """Shift every recording and retention date of a corpus manifest by whole days so the latest
+    call was recorded the day before `today`: the corpus keeps its spread (about ten months of
+    calls, retention of 90 days to two years), so some originals are overdue for deletion and
+    others fall due in the coming months, whatever day the demo is built. Returns the shift in days."""
+    with open(manifest, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        fields, rows = reader.fieldnames, list(reader)
+    recorded = [datetime.fromisoformat(r["recorded_at"].replace("Z", "+00:00")) for r in rows if r.get("recorded_at")]
+    if not recorded:
+        return 0
+    shift = timedelta(days=((today - timedelta(days=1)) - max(recorded).date()).days)
+    for row in rows:
+        if row.get("recorded_at"):
+            at = datetime.fromisoformat(row["recorded_at"].replace("Z", "+00:00")) + shift
+            row["recorded_at"] = at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if row.get("retention_until"):
+            row["retention_until"] = (date.fromisoformat(row["retention_until"]) + shift).isoformat()
+    with open(manifest, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return shift.days
+
+
+# ---- building honestly: staging folder, completion marker, lock -----------------------------------
+
+COMPLETE_MARKER = ".demo-complete"
+
+
+class DemoBusy(WorkspaceError):
+    """Another process is building the same demo workspace."""
+
+
+def _staging(root: Path) -> Path:
+    return root.parent / f".{root.name}.building"
+
+
+def _lock_path(root: Path) -> Path:
+    return root.parent / f".{root.name}.lock"
+
+
+@contextmanager
+def build_lock(root: str | Path) -> Iterator[None]:
+    """Hold the demo build lock of `root` (an flock on a file beside it; released when the process
+    ends, however it ends). A second holder is refused with `DemoBusy`, in one line."""
+    root = Path(root).absolute()
+    root.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(_lock_path(root), os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        Workspace.open(root).close()
-        return True
-    except WorkspaceError:
-        return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
+            raise DemoBusy(f"{root}: another demo build is running (process {holder}); wait for it to finish "
+                           "and run the command again") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)
 
 
-def remove(root: Path) -> None:
-    shutil.rmtree(root)
+def demo_state(root: str | Path) -> str:
+    """`complete` (built to the end and marked so), `unfinished` (a workspace, or a staging folder,
+    without the completion marker: an interrupted build), `absent`, or `other` (a non-empty folder
+    that is no workspace)."""
+    root = Path(root).absolute()
+    if (root / COMPLETE_MARKER).is_file():
+        try:
+            Workspace.open(root, upgrade=False).close()
+            return "complete"
+        except WorkspaceError:
+            return "unfinished"
+    if root.is_dir() and any(root.iterdir()):
+        return "unfinished" if (root / "workspace.json").is_file() else "other"
+    return "unfinished" if _staging(root).exists() else "absent"
+
+
+def demo_summary(root: str | Path) -> dict:
+    """What the completion marker records: calls, seed, clips, when it was finished."""
+    try:
+        return json.loads((Path(root) / COMPLETE_MARKER).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def build_demo_workspace(root: str | Path, calls: int = 50, seed: int = 1, clips: int = 3,
+                         say: Callable[[str], None] = lambda _m: None) -> Path:
+    """Build the demo in a staging folder beside `root`, mark it complete, then move it to `root`
+    (which must not exist). Call inside `build_lock(root)`. An interrupted build leaves only the
+    staging folder, which the next build removes."""
+    root = Path(root).absolute()
+    if root.exists():
+        raise WorkspaceError(f"{root}: exists; remove it first")
+    staging = _staging(root)
+    if staging.exists():
+        say(f"removing an unfinished build ({staging.name})")
+        shutil.rmtree(staging)
+    ws = build_demo(staging, calls=calls, seed=seed, clips=clips, say=say)
+    ws.close()
+    fd = os.open(staging / COMPLETE_MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(json.dumps({"calls": calls, "seed": seed, "clips": clips,
+                             "completed_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat()}) + "\n")
+    os.replace(staging, root)
+    return root
+
+
+def remove(root: str | Path) -> None:
+    """Remove a demo workspace (or an unfinished one) and its staging folder."""
+    root = Path(root).absolute()
+    for path in (root, _staging(root)):
+        if path.exists():
+            shutil.rmtree(path)

@@ -6,8 +6,8 @@
 An edit sends a submitted, approved or packed clip back to draft (`curation.clips`). Nobody
 approves a clip they created or edited. Approval is refused unless the anonymised transcript
 re-scans clean, every bleep verified, the voices were disguised (or the clip is re-enactment
-only), the consent decision allows the use, and the reviewer listened to the anonymised clip
-after its last edit, and the reviewer attested every item of the `CHECKLIST` (the UI's ticks
+only), the consent decision allows the use, the reviewer heard the whole anonymised clip after its
+last edit (the played stretches of `curation.clips.listening`; seeking over audio does not count), and the reviewer attested every item of the `CHECKLIST` (the UI's ticks
 and the CLI's `--attest` both end up here). State changes are compare-and-set inside the
 transaction: of two reviewers acting at once, one wins and the other gets `ConcurrentChange`.
 """
@@ -29,6 +29,7 @@ from curation.clips.store import (ClipStateError, ConcurrentChange, load_anonymi
 from curation.consent.effective import effective_decisions
 from curation.consent.policy import ConsentDecision
 from curation.errors import CurationError, PermissionDenied
+from curation.pii.fingerprint import fingerprint as detector_fingerprint
 from curation.roles import authorised, operation
 from curation.store.schema import clips, reviews
 from curation.workspace import Workspace, utcnow
@@ -125,9 +126,8 @@ def _content_problems(ws: Workspace, clip: Clip, anon: dict | None, consent: Con
             problems.append(f"anonymised file {kind} is missing or changed since anonymisation")
     if problems:
         return problems
-    doc = json.loads((ws.root / files["transcript_json"]["path"]).read_text("utf-8"))
     try:
-        left = unresolved(rescan(doc))
+        left = unresolved(_rescan_findings(ws, anon))
     except PiiUnavailable as exc:
         left = None
         problems.append(f"re-scan impossible: {exc}")
@@ -153,10 +153,22 @@ def _content_problems(ws: Workspace, clip: Clip, anon: dict | None, consent: Con
     return problems
 
 
-def _played_since_edit(conn: Connection, clip_id: str, reviewer: str) -> bool:
-    last_edit = audit.last_seq(conn, object_type="clip", object_id=clip_id, actions=EDIT_ACTIONS)
-    return bool(audit.events(conn, actor=reviewer, action="clip.played", object_type="clip", object_id=clip_id,
-                             after_seq=last_edit, limit=1))
+def _rescan_findings(ws: Workspace, anon: dict) -> list[dict]:
+    """The re-scan of the anonymised transcript: the one stored at anonymisation when it is of this
+    very transcript (its checksum, checked against the file before) by this very detector (its
+    fingerprint), else a new one (building the PII engine costs seconds)."""
+    transcript = anon["files"]["transcript_json"]
+    if (anon.get("rescan_detector") and anon["rescan_detector"] == detector_fingerprint()
+            and anon.get("rescan_transcript_sha256") == transcript["sha256"]):
+        return anon["rescan"]
+    return rescan(json.loads((ws.root / transcript["path"]).read_text("utf-8")))
+
+
+def _listening_problem(conn: Connection, clip: Clip, reviewer: str) -> str | None:
+    """Why the reviewer has not heard the whole current anonymised clip (`curation.clips.listening`)."""
+    from curation.clips.listening import listening_problem
+
+    return listening_problem(conn, clip, reviewer)
 
 
 @reads("clips.review")
@@ -170,8 +182,9 @@ def approval_problems(ws: Workspace, clip_id: str, user: str | None = None) -> l
             problems = [] if clip.state == "submitted" else [f"clip is {clip.state}, not submitted"]
             if who.name in _editors(conn, clip):
                 problems.append(f"{who.name} created or edited this clip (four eyes)")
-            if not _played_since_edit(conn, clip_id, who.name):
-                problems.append(f"{who.name} has not played the anonymised clip since its last edit")
+            heard = _listening_problem(conn, clip, who.name)
+            if heard:
+                problems.append(heard)
         consent, consent_problem = _consent(ws, clip_id)
         return problems + _content_problems(ws, clip, anon, consent, consent_problem)
 
@@ -232,8 +245,9 @@ def _approve(ws: Workspace, who, clip_id: str, before: Clip, anon: dict | None, 
         if who.name in _editors(op.conn, clip):
             raise FourEyesViolation(f"clip {clip_id}: {who.name} created or edited it and may not approve it "
                                     "(four eyes: another privacy reviewer must)")
-        if not _played_since_edit(op.conn, clip_id, who.name):
-            problems.insert(0, f"{who.name} has not played the anonymised clip since its last edit")
+        heard = _listening_problem(op.conn, clip, who.name)
+        if heard:
+            problems.insert(0, heard)
         if problems:
             raise ApprovalRefused(f"clip {clip_id} cannot be approved: " + "; ".join(problems))
         consent, _ = _consent(ws, clip_id, op.conn)  # as it is now, inside the lock

@@ -18,7 +18,7 @@ from curation import access, audit
 from curation.access import mechanism, mutates, reads, storage
 from curation.errors import CurationError, PermissionDenied
 from curation.store.schema import users
-from curation.users import current_user
+from curation.users import current_user, current_user_source
 from curation.workspace import Workspace, utcnow
 
 ROLES = ("trainer", "privacy_reviewer", "manager", "admin")
@@ -44,6 +44,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "consent.override": frozenset({"privacy_reviewer"}),
     "packs.build": frozenset({"trainer"}),
     "packs.read": CURATORS | {"admin"},
+    "packs.download": frozenset({"trainer"}),    # taking a pack's zip away, to teach with it (audited)
     "retention.run": frozenset({"privacy_reviewer", "admin"}),
     "subject_requests.handle": frozenset({"privacy_reviewer", "admin"}),
     "audit.read": frozenset({"privacy_reviewer", "admin"}),
@@ -205,3 +206,34 @@ def seed_demo_users(ws: Workspace, names_to_roles: dict[str, str], admin: str = 
     for name, role in names_to_roles.items():
         if (name, role) not in existing:
             add_user(ws, name, role, user=admin)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is acting, with which roles, and how that name was chosen (for a who-am-I line)."""
+
+    name: str
+    roles: frozenset[str]
+    source: str
+    known_users: tuple[tuple[str, str], ...] = ()  # (name, role) pairs, only shown to a known user
+
+    def line(self) -> str:
+        roles = ", ".join(r.replace("_", " ") for r in sorted(self.roles)) or "no role in this workspace"
+        return f"acting as {self.name} ({roles}); name from {self.source}"
+
+
+HOW_TO_SWITCH = ("To act as another user, start the app or command with CURATION_USER=NAME (on JupyterHub "
+                 "everyone signs in as themselves). Four eyes holds in the library: nobody approves a clip "
+                 "they created or edited, so one person acting under two names defeats it — do not.")
+
+
+@mechanism("who is acting: the permission machinery itself")
+def whoami(ws: Workspace, user: str | None = None) -> Identity:
+    """The acting user, their roles here, where the name came from, and (for a known user) the other
+    users they could be told apart from."""
+    name, source = (user, "the caller") if user else current_user_source()
+    with ws.engine.connect() as conn:
+        roles = roles_of(conn, name)
+        known = tuple((r.name, r.role) for r in conn.execute(select(users).order_by(users.c.name, users.c.role))) \
+            if roles else ()
+    return Identity(name, roles, source, known)

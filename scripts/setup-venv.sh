@@ -18,11 +18,29 @@ if [ ! -x "$VENV/bin/python" ]; then
     fi
     "$PYTHON" -m venv "$VENV"
 fi
+# pip with a short progress report on the terminal (packages resolved, then installing, then done) and
+# its whole output, warnings included, in $VENV/pip-install.log; on failure the end of that log.
+pip_with_progress() {
+    local log="$VENV/pip-install.log" rc
+    set +e
+    "$VENV/bin/pip" install --progress-bar off --disable-pip-version-check "$@" 2>&1 | tee "$log" | awk '
+        /^Collecting / { n++; printf "\r  %d packages resolved (latest: %s)                    ", n, $2; fflush() }
+        /^Installing collected packages/ { if (n) print ""; print "  installing them (a minute or two, no output meanwhile)..."; fflush() }
+        /^Successfully installed/ { print "  installed " NF - 2 " packages"; fflush() }
+        /^ERROR/ { print; fflush() }'
+    rc=${PIPESTATUS[0]}
+    set -e
+    if [ "$rc" != 0 ]; then
+        echo "pip install failed; the end of its log ($log):" >&2
+        tail -n 30 "$log" >&2
+        exit 1
+    fi
+}
 if [ ! -f "$STAMP" ]; then
-    echo "installing Python dependencies into $VENV"
-    "$VENV/bin/pip" install -q --upgrade pip 2>&1 | grep -v "is ignored: it is neither" || true
+    echo "installing Python dependencies into $VENV (about 1 GB; the first time takes a few minutes)"
+    pip_with_progress --upgrade pip
     # torch-free: the CPU-only torch of the optional 'eval' extra is installed for benchmarks only.
-    "$VENV/bin/pip" install -q -e ".[dev]" 2>&1 | grep -v "is ignored: it is neither" || true
+    pip_with_progress -e ".[dev]"
     "$VENV/bin/python" -c "import curation, callcorpus, widgets, presidio_analyzer, parselmouth" \
         || { echo "installing the Python dependencies failed (see above)" >&2; exit 1; }
     rm -f "$VENV"/.deps-*
@@ -32,4 +50,8 @@ else
         || { echo "re-linking the package into $VENV failed" >&2; exit 1; }
 fi
 # One-time heavy caches (kept inside the virtualenv, never in the source tree).
-"$VENV/bin/python" -m curation.warmup
+if [ ! -f "$VENV/.warm-$HASH" ]; then
+    echo "building the PII word-list caches (once, about half a minute)"
+fi
+"$VENV/bin/python" -W ignore -m curation.warmup
+touch "$VENV/.warm-$HASH"

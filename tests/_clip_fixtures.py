@@ -139,13 +139,19 @@ def prepared(tmp_path_factory, tmp_path):
     return Workspace.open(tmp_path / "ws"), clips
 
 
+def listen_whole(ws, clip_id: str, user: str = "reviewer"):
+    """`user` plays the clip's whole anonymised audio through, as the player reports it."""
+    from curation.clips import get_clip, record_listening
+
+    return record_listening(ws, clip_id, [(0.0, get_clip(ws, clip_id, user=user).duration)], user=user)
+
+
 def approve_clip(ws, clip_id: str, trainer: str = "trainer", reviewer: str = "reviewer"):
-    """Submit, listen as the reviewer, approve (attesting the whole checklist)."""
+    """Submit, listen to the whole clip as the reviewer, approve (attesting the whole checklist)."""
     from curation import review
-    from curation.clips import play_clip
 
     review.submit(ws, clip_id, user=trainer)
-    play_clip(ws, clip_id, user=reviewer)
+    listen_whole(ws, clip_id, user=reviewer)
     return review.approve(ws, clip_id, user=reviewer, attestations=review.CHECKLIST)
 
 

@@ -40,10 +40,10 @@ def _rewrite_manifest(corpus: Path) -> str:
 
 def _approve(ws, clip_id: str) -> None:
     from curation import review
-    from curation.clips import play_clip
+    from tests._clip_fixtures import listen_whole
 
     review.submit(ws, clip_id, user="trainer")
-    play_clip(ws, clip_id, user="reviewer")
+    listen_whole(ws, clip_id, user="reviewer")
     problems = review.approval_problems(ws, clip_id, user="reviewer")
     assert not problems, problems
     review.approve(ws, clip_id, user="reviewer", attestations=review.CHECKLIST)

@@ -146,10 +146,10 @@ def submitted(w: World) -> None:
 
 
 def submitted_and_played(w: World) -> None:
-    from curation.clips import play_clip
+    from tests._clip_fixtures import listen_whole
 
     submitted(w)
-    play_clip(w.ws, w.clips["c1"], user="reviewer")
+    listen_whole(w.ws, w.clips["c1"], user="reviewer")
 
 
 def analysed(w: World) -> None:
@@ -199,6 +199,8 @@ RECIPES: dict[str, Recipe] = {
         w.ws, "call1", 0.0, 3.0, detect=False, user=u)),
     "curation.clips.edit.get_clip": R(lambda w, u: _fn("curation.clips.edit.get_clip")(w.ws, w.clips["c1"], user=u)),
     "curation.clips.edit.list_clips": R(lambda w, u: _fn("curation.clips.edit.list_clips")(w.ws, user=u)),
+    "curation.consent.decisions.clips_with_consent": R(
+        lambda w, u: _fn("curation.consent.decisions.clips_with_consent")(w.ws, user=u)),
     "curation.clips.edit.clip_counts": R(lambda w, u: _fn("curation.clips.edit.clip_counts")(w.ws, user=u)),
     "curation.clips.edit.redaction_spans": R(lambda w, u: _fn("curation.clips.edit.redaction_spans")(
         w.ws, w.clips["c1"], user=u)),
@@ -220,6 +222,15 @@ RECIPES: dict[str, Recipe] = {
         w.ws, w.clips["c1"], user=u)),
     "curation.clips.audio.play_clip": R(lambda w, u: _fn("curation.clips.audio.play_clip")(w.ws, w.clips["c1"],
                                                                                             user=u)),
+    "curation.clips.listening.record_listening": R(lambda w, u: _fn("curation.clips.listening.record_listening")(
+        w.ws, w.clips["c1"], [(0.0, 3.0)], user=u)),
+    "curation.clips.listening.listening_status": R(lambda w, u: _fn("curation.clips.listening.listening_status")(
+        w.ws, w.clips["c1"], user=u)),
+    "curation.clips.worklist.my_clips": R(lambda w, u: _fn("curation.clips.worklist.my_clips")(w.ws, user=u)),
+    "curation.clips.worklist.my_decisions": R(lambda w, u: _fn("curation.clips.worklist.my_decisions")(
+        w.ws, user=u)),
+    "curation.clips.worklist.anonymisation_state": R(lambda w, u: _fn(
+        "curation.clips.worklist.anonymisation_state")(w.ws, w.clips["c1"], user=u)),
     "curation.clips.audio.export_clip_audio": R(lambda w, u: _fn("curation.clips.audio.export_clip_audio")(
         w.ws, w.clips["c1"], w.out / "clip.mp3", user=u)),
     "curation.clips.audio.export_original": R(lambda w, u: _fn("curation.clips.audio.export_original")(

@@ -9,14 +9,14 @@ import pytest
 import sqlalchemy as sa
 
 from curation import review
-from curation.clips import add_redaction, anonymise_clip, play_clip, update_clip
+from curation.clips import add_redaction, anonymise_clip, update_clip
 from curation.clips.store import ClipStateError, ConcurrentChange, lock_clip, load_clip, transition
 from curation.clips.tables import clip_anonymisations
 from curation.errors import CurationError, PermissionDenied
 from curation.review import ApprovalRefused, FourEyesViolation
 from curation.roles import add_user
 from curation.store.schema import reviews
-from tests._clip_fixtures import approve_clip, prepared, run_cli
+from tests._clip_fixtures import approve_clip, listen_whole, prepared, run_cli
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def state(ws, clip_id):
 def test_approval_needs_every_checklist_attestation_and_keeps_them(ws_clips):
     ws, clips = ws_clips
     review.submit(ws, clips["c1"], user="trainer")
-    play_clip(ws, clips["c1"], user="reviewer")
+    listen_whole(ws, clips["c1"], user="reviewer")
     with pytest.raises(ApprovalRefused, match="did not attest: The redacted transcript names no person"):
         review.approve(ws, clips["c1"], user="reviewer", attestations=["listened", "voices_disguised"])
     assert state(ws, clips["c1"]) == "submitted"
@@ -55,7 +55,7 @@ def test_approval_needs_every_checklist_attestation_and_keeps_them(ws_clips):
 def test_happy_path_draft_submitted_approved(ws_clips):
     ws, clips = ws_clips
     assert review.submit(ws, clips["c1"], user="trainer").state == "submitted"
-    play_clip(ws, clips["c1"], user="reviewer")
+    listen_whole(ws, clips["c1"], user="reviewer")
     assert review.approval_problems(ws, clips["c1"], user="reviewer") == []
     clip = review.approve(ws, clips["c1"], user="reviewer", reason="netjes", attestations=review.CHECKLIST)
     assert clip.state == "approved" and clip.details["approved_by"] == "reviewer"
@@ -141,7 +141,7 @@ def test_four_eyes_creator_with_reviewer_role_may_not_approve(ws_clips):
     add_user(ws, "trainer", "privacy_reviewer", user="admin")  # one person, both roles
     approve_args = dict(user="trainer", attestations=review.CHECKLIST)
     review.submit(ws, clips["c1"], user="trainer")
-    play_clip(ws, clips["c1"], user="trainer")
+    listen_whole(ws, clips["c1"], user="trainer")
     with pytest.raises(FourEyesViolation, match="created or edited it and may not approve it"):
         review.approve(ws, clips["c1"], **approve_args)
     assert state(ws, clips["c1"]) == "submitted"
@@ -152,10 +152,10 @@ def test_four_eyes_an_editor_may_not_approve(ws_clips):
     add_user(ws, "trainer2", "privacy_reviewer", user="admin")
     update_clip(ws, clips["c1"], title="Andere titel", user="trainer2")  # trainer2 edits
     review.submit(ws, clips["c1"], user="trainer")
-    play_clip(ws, clips["c1"], user="trainer2")
+    listen_whole(ws, clips["c1"], user="trainer2")
     with pytest.raises(FourEyesViolation):
         review.approve(ws, clips["c1"], user="trainer2", attestations=review.CHECKLIST)
-    play_clip(ws, clips["c1"], user="reviewer")
+    listen_whole(ws, clips["c1"], user="reviewer")
     assert review.approve(ws, clips["c1"], user="reviewer", attestations=review.CHECKLIST).state == "approved"
 
 
@@ -164,14 +164,14 @@ def test_four_eyes_an_editor_may_not_approve(ws_clips):
 def test_reviewer_must_have_played_the_clip(ws_clips):
     ws, clips = ws_clips
     review.submit(ws, clips["c1"], user="trainer")
-    play_clip(ws, clips["c1"], user="reviewer2")  # someone else listening does not count
+    listen_whole(ws, clips["c1"], user="reviewer2")  # someone else listening does not count
     with pytest.raises(ApprovalRefused, match="reviewer has not played the anonymised clip"):
         review.approve(ws, clips["c1"], user="reviewer", attestations=review.CHECKLIST)
 
 
 def test_playing_before_the_last_edit_does_not_count(ws_clips):
     ws, clips = ws_clips
-    play_clip(ws, clips["c1"], user="reviewer")
+    listen_whole(ws, clips["c1"], user="reviewer")
     update_clip(ws, clips["c1"], title="Nieuwe titel", user="trainer")
     review.submit(ws, clips["c1"], user="trainer")
     with pytest.raises(ApprovalRefused, match="has not played the anonymised clip since its last edit"):
@@ -181,7 +181,7 @@ def test_playing_before_the_last_edit_does_not_count(ws_clips):
 def test_excluded_consent_refuses_approval(ws_clips):
     ws, clips = ws_clips
     review.submit(ws, clips["c3"], user="trainer")
-    play_clip(ws, clips["c3"], user="reviewer")
+    listen_whole(ws, clips["c3"], user="reviewer")
     with pytest.raises(ApprovalRefused, match="consent decision is excluded"):
         review.approve(ws, clips["c3"], user="reviewer", attestations=review.CHECKLIST)
 
@@ -192,7 +192,7 @@ def test_undisguised_voice_refused_unless_reenactment_only(ws_clips):
     _tamper_anonymisation(ws, clips["c1"], lambda ws, files, report: report["voice"].update(method="none"))
     for key in ("c1", "c2"):
         review.submit(ws, clips[key], user="trainer")
-        play_clip(ws, clips[key], user="reviewer")
+        listen_whole(ws, clips[key], user="reviewer")
     with pytest.raises(ApprovalRefused, match="voices were not disguised"):
         review.approve(ws, clips["c1"], user="reviewer", attestations=review.CHECKLIST)
     clip = review.approve(ws, clips["c2"], user="reviewer", attestations=review.CHECKLIST)
@@ -227,7 +227,7 @@ def test_unresolved_pii_in_the_anonymised_transcript_refuses_approval(ws_clips):
 
     _tamper_anonymisation(ws, clips["c1"], leak)
     review.submit(ws, clips["c1"], user="trainer")
-    play_clip(ws, clips["c1"], user="reviewer")
+    listen_whole(ws, clips["c1"], user="reviewer")
     with pytest.raises(ApprovalRefused, match="re-scan of the anonymised transcript finds 1 unresolved PII span"):
         review.approve(ws, clips["c1"], user="reviewer", attestations=review.CHECKLIST)
 
@@ -236,7 +236,7 @@ def test_an_unverified_bleep_refuses_approval(ws_clips):
     ws, clips = ws_clips
     _tamper_anonymisation(ws, clips["c1"], lambda ws, files, report: report["redactions"][0].update(verified=False))
     review.submit(ws, clips["c1"], user="trainer")
-    play_clip(ws, clips["c1"], user="reviewer")
+    listen_whole(ws, clips["c1"], user="reviewer")
     with pytest.raises(ApprovalRefused, match="1 of 3 bleep interval\\(s\\) not verified"):
         review.approve(ws, clips["c1"], user="reviewer", attestations=review.CHECKLIST)
 
@@ -244,7 +244,7 @@ def test_an_unverified_bleep_refuses_approval(ws_clips):
 def test_a_changed_anonymised_file_refuses_approval(ws_clips):
     ws, clips = ws_clips
     review.submit(ws, clips["c1"], user="trainer")
-    play_clip(ws, clips["c1"], user="reviewer")
+    listen_whole(ws, clips["c1"], user="reviewer")
     with ws.engine.connect() as conn:
         from curation.clips.store import load_anonymisation
         vtt = ws.root / load_anonymisation(conn, clips["c1"])["files"]["transcript_vtt"]["path"]
@@ -273,7 +273,7 @@ def test_two_reviewers_acting_at_once_one_wins(ws_clips):
     from curation.workspace import Workspace
 
     review.submit(ws, clips["c1"], user="trainer")
-    play_clip(ws, clips["c1"], user="reviewer")
+    listen_whole(ws, clips["c1"], user="reviewer")
     results: dict[str, object] = {}
     barrier = threading.Barrier(2)
 
@@ -312,6 +312,9 @@ def test_cli_review_flow_and_one_line_refusals(ws_clips, monkeypatch, capsys, tm
     code, out, err = run_cli(monkeypatch, capsys, "review", "approve", *w, user="trainer")
     assert code == 3 and err.count("\n") == 1 and "may not approve clips" in err
     run_cli(monkeypatch, capsys, "clips", "audio", *w, "--out", tmp_path / "x.mp3", user="reviewer")
+    code, out, err = run_cli(monkeypatch, capsys, "review", "approve", *w, "--attest-all", user="reviewer")
+    assert code == 5 and "has not played the anonymised clip" in err  # a file written is not a listen
+    listen_whole(ws, clips["c1"], user="reviewer")
     code, out, err = run_cli(monkeypatch, capsys, "review", "approve", *w, "--attest", "listened", user="reviewer")
     assert code == 5 and err.count("\n") == 1 and "did not attest" in err and "Voices are disguised" in err
     assert "I listened" not in err  # the attested item is not asked for again

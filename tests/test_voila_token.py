@@ -24,10 +24,13 @@ VENV = Path(sys.executable).parent.parent
 URL = re.compile(r"http://127\.0\.0\.1:(\d+)/\?token=([0-9a-f]{16,})")
 
 
-def makefile_voila_commands(workspace: Path, ports: tuple[int, int]) -> list[str]:
-    """The Voila command lines `make dashboard review-queue` would run (`make -n` prints, runs nothing)."""
-    out = subprocess.run(["make", "-n", "dashboard", "review-queue", f"VENV={VENV}", f"WORKSPACE={workspace}",
-                          f"DASHBOARD_PORT={ports[0]}", f"REVIEW_PORT={ports[1]}"],
+def makefile_voila_commands(workspace: Path, ports: tuple[int, ...]) -> list[str]:
+    """The Voila command lines `make dashboard review-queue trainer packs` would run (`make -n` prints,
+    runs nothing)."""
+    ports = (*ports, *(p + 10 for p in ports))[:4]
+    out = subprocess.run(["make", "-n", "dashboard", "review-queue", "trainer", "packs", f"VENV={VENV}",
+                          f"WORKSPACE={workspace}", f"DASHBOARD_PORT={ports[0]}", f"REVIEW_PORT={ports[1]}",
+                          f"TRAINER_PORT={ports[2]}", f"PACKS_PORT={ports[3]}"],
                          cwd=REPO, capture_output=True, text=True, check=True).stdout
     return [line for line in out.replace("\\\n", " ").splitlines() if "/bin/voila " in line]
 
@@ -44,16 +47,17 @@ def get(port: int, path: str) -> tuple[int, str, str]:
 
 
 def test_the_makefile_starts_every_voila_app_with_a_token():
-    commands = makefile_voila_commands(Path("/tmp/ws"), (8866, 8867))
-    assert len(commands) == 2 and all("notebooks/" in c for c in commands)
+    commands = makefile_voila_commands(Path("/tmp/ws"), (8866, 8867, 8868, 8869))
+    assert len(commands) == 4 and all("notebooks/" in c for c in commands)
+    assert all("CURATION_USER=" in c for c in commands)  # every app acts as a named user
     assert all(re.search(r"\s--token(\s|$)", c) for c in commands), commands
     assert all("--Voila.ip=127.0.0.1" in c for c in commands)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("app", ["manager_dashboard", "reviewer_queue"])
+@pytest.mark.parametrize("app", ["manager_dashboard", "reviewer_queue", "trainer_build_pack"])
 def test_a_voila_app_answers_only_with_its_token(demo_path, tmp_path, app):
-    ports = (free_port(), free_port())
+    ports = (free_port(), free_port(), free_port(), free_port())
     [command] = [c for c in makefile_voila_commands(demo_path, ports) if f"notebooks/{app}.ipynb" in c]
     log = tmp_path / "voila.log"
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "PYTHONUNBUFFERED": "1"}

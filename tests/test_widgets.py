@@ -230,7 +230,10 @@ def test_reviewer_listens_and_approves_a_submitted_clip(demo_ws):
     assert queue.queue.value == clip_id
     assert queue.listener.player.audio and not queue.listener.heard  # loaded is not listened
     assert "has not played the anonymised clip" in queue.checklist.value, queue.checklist.value
-    queue.listener.player.playing = True  # as the front end reports when play is pressed
+    player = queue.listener.player
+    player.playing = True  # as the front end reports: playback started, then played through, then ended
+    player.played_stretches = [[0.0, round(queue.clip.duration, 3)]]
+    player.playing = False
     assert queue.listener.heard, queue.listener.feedback.text
     assert "every approval condition holds" in queue.checklist.value, queue.checklist.value
     assert "[" in queue.transcript.value and queue.listener.player.pii_bands
@@ -287,7 +290,7 @@ def test_reviewer_overrides_consent_with_a_reason(demo_ws):
     assert "overridden" in panel.decision.value
 
 
-def test_loading_a_clip_is_not_listening_pressing_play_is_recorded_once(demo_ws):
+def test_loading_a_clip_is_not_listening_only_stretches_played_through_count(demo_ws):
     from curation import audit, review
 
     from widgets.review_queue import ReviewQueue
@@ -305,17 +308,32 @@ def test_loading_a_clip_is_not_listening_pressing_play_is_recorded_once(demo_ws)
     queue.approve_button.click()
     assert queue.feedback.level == "error" and "has not played" in queue.feedback.text
     assert state_of(demo_ws, clip_id) == "submitted"
-    player = queue.listener.player
-    player.current_time, player.played_seconds = 1.5, 0.75  # playback advancing in the browser
-    player.playing = True
-    player.played_seconds = 3.0
+    player, duration = queue.listener.player, queue.clip.duration
+    player.playing = True  # the browser played 0-3 s, then the reviewer seeked near the end and played on
+    player.played_stretches = [[0.0, 3.0], [duration - 2.0, duration]]
     player.playing = False
-    assert len(plays()) == 1 and plays()[0].details.get("from_seconds") == 1.5
+    assert len(plays()) == 1 and plays()[0].details["stretches"] == [[0.0, 3.0], [duration - 2.0, duration]]
+    assert any("has not heard the whole" in p for p in review.approval_problems(demo_ws, clip_id, user="reviewer"))
+    assert queue.approve_button.disabled and "not yet heard" in queue.listener.progress.value
+    player.playing = True  # then played the stretch in between
+    player.played_stretches = [[0.0, duration]]
+    player.playing = False
+    assert len(plays()) == 2 and queue.listener.heard
     assert review.approval_problems(demo_ws, clip_id, user="reviewer") == []
-    queue.open_clip()  # the clip shown again: a new listen is needed and recorded again
-    assert not queue.listener.heard and player.played_seconds == 0.0
-    player.playing = True
-    assert len(plays()) == 2
+    assert not queue.approve_button.disabled
+    queue.open_clip()  # the clip shown again: the player starts empty, what was heard stays heard
+    assert player.played_stretches == [] and queue.listener.heard
+
+
+def test_the_reviewers_player_shows_listening_keys_not_the_trainers(demo_ws):
+    from widgets.player import CUT_HINT, LISTEN_HINT
+    from widgets.review_queue import ReviewQueue
+    from widgets.trainer import ClipCutter
+
+    submitted_clip(demo_ws)
+    player = ReviewQueue(demo_ws, user="reviewer").listener.player
+    assert (player.hint, player.editable) == (LISTEN_HINT, False) and "[" not in player.hint
+    assert ClipCutter(demo_ws, user="trainer").player.hint == CUT_HINT and "[ / ]" in CUT_HINT
 
 
 # ---- pack builder ---------------------------------------------------------------------------------------
@@ -326,9 +344,9 @@ def test_pack_builder_exports_an_ordered_pack_and_shows_it_verified(demo_ws):
     from widgets.pack_builder import PackBuilder
 
     clip_id = submitted_clip(demo_ws)
-    from curation.clips import play_clip
+    from tests._clip_fixtures import listen_whole
 
-    play_clip(demo_ws, clip_id, user="reviewer")
+    listen_whole(demo_ws, clip_id, user="reviewer")
     review.approve(demo_ws, clip_id, user="reviewer", attestations=review.CHECKLIST)
     builder = PackBuilder(demo_ws, user="trainer")
     assert [cid for _l, cid in builder.available.options] == [clip_id]
@@ -365,8 +383,8 @@ def test_dashboard_draws_every_chart_from_aggregates(demo_ws):
     assert len(titles) == 7
     for needle in ("difficulty", "Clips by state", "Consent", "retention", "turnaround", "Erasure", "Trend"):
         assert any(needle in t for t in titles), needle
-    bars = board.charts.children[0].marks[0]
-    assert sum(bars.y) >= board.data.totals["calls"]
+    [bars] = board.charts.children[0].series.values()
+    assert sum(bars) >= board.data.totals["calls"]
 
 
 @pytest.mark.parametrize("top, integers, expected", [

@@ -53,11 +53,20 @@ def _app(default_user: str, build: Callable, workspace=None, warm: Callable | No
                 wait_for_page_request()
             except Exception:  # noqa: BLE001 - build now rather than show nothing
                 log.warning("waiting for the page request failed; the numbers are read now")
-        return build(ws)
+        return with_whoami(ws, build(ws))
     except Exception as exc:  # noqa: BLE001 - shown to the user instead of a traceback
         box = w.HTML(f"<div class='cw-msg cw-msg-error' style='color:#a61b1b'>{html.escape(one_line(exc))}</div>")
         box.add_class("cw-app-error")
         return box
+
+
+def with_whoami(ws, component: w.Widget) -> w.Widget:
+    """The component under the who-am-I bar (acting user, roles, and a reload message for a dead page)."""
+    from widgets.whoami import WhoAmIBar
+
+    page = w.VBox([WhoAmIBar(ws), component])
+    page.add_class("cw-app")
+    return page
 
 
 def _warm_aggregates(ws) -> None:

@@ -24,7 +24,10 @@ def open_workspace(path: str | os.PathLike | None = None, default_user: str | No
     from curation.workspace import Workspace
 
     if default_user and not os.environ.get("CURATION_USER") and not os.environ.get("JUPYTERHUB_USER"):
+        from curation.users import DEMO_DEFAULT_VAR
+
         os.environ["CURATION_USER"] = default_user
+        os.environ[DEMO_DEFAULT_VAR] = default_user  # the who-am-I bar says it is the demo's default
     root = path or os.environ.get("CURATION_WORKSPACE") or DEFAULT_WORKSPACE
     return Workspace.open(root)
 

@@ -1,17 +1,23 @@
-"""Manager dashboard: bqplot charts over `curation.aggregates` (counts only, no personal data)."""
+"""Manager dashboard: charts over `curation.aggregates` (counts only, no personal data).
+
+The charts are drawn here as static SVG inside HTML widgets: no plotting library is imported in the
+kernel or loaded in the page, so a fresh Voila kernel shows the numbers about a second sooner than
+with bqplot figures (benchmarks/dashboard_render.py). A bar's value shows on hover (SVG title).
+"""
 
 from __future__ import annotations
 
 import html
 import math
 
-import bqplot as bq
 import ipywidgets as w
 
 from widgets.base import Feedback, guarded, table_html
 
-CHART_LAYOUT = dict(width="440px", height="300px")
+CHART_SIZE = (440, 300)
+TITLE_MAX_CHARS = 34  # what a 440 px chart shows of its 16 px title whatever the numbers in it; longer ones are cut
 PALETTE = ["#2166ac", "#b2182b", "#4d9221", "#e08214", "#762a83", "#35978f", "#8c510a", "#c51b7d"]
+FONT = "font-family='sans-serif'"
 
 
 def nice_ticks(top: float, integers: bool, target: int = 5) -> list[float]:
@@ -27,35 +33,101 @@ def nice_ticks(top: float, integers: bool, target: int = 5) -> list[float]:
     return [round(i * step, 6) for i in range(count + 1)]
 
 
-def bar_chart(labels: list[str], values: list[float], title: str, y_label: str, colour: str = PALETTE[0]) -> bq.Figure:
+def tick_format(ticks: list[float], integers: bool) -> str:
+    """A format with just enough decimals that no two tick labels read the same (a 0.02 step
+    printed with one decimal would repeat "0.0, 0.0, 0.1, 0.1")."""
+    if integers:
+        return "d"
+    step = min((b - a for a, b in zip(ticks, ticks[1:])), default=1.0)
+    return f".{max(1, -math.floor(math.log10(step) + 1e-9))}f"
+
+
+def tick_label(value: float, fmt: str) -> str:
+    return format(int(round(value)) if fmt == "d" else float(value), fmt)
+
+
+class Chart(w.HTML):
+    """A chart as SVG in an HTML widget; keeps what it shows (`title`, `labels`, `series`, `ticks`,
+    `tick_labels`) for tests and for anyone reading the numbers back."""
+
+    def __init__(self, svg: str, title: str, labels: list[str], series: dict[str, list[float]],
+                 ticks: list[float], tick_labels: list[str]):
+        super().__init__(value=svg)
+        self.title, self.labels, self.series = title, labels, series
+        self.ticks, self.tick_labels = ticks, tick_labels
+        self.add_class("cw-chart")
+
+
+def _frame(width: int, height: int, margin: dict, title: str, y_label: str, ticks: list[float],
+           labels: list[str], fmt: str) -> tuple[list[str], callable, list[float]]:
+    """The SVG parts every chart shares (title, y axis with grid lines, rotated x labels); returns
+    them, the value -> y function and the x position of each label's band centre."""
+    left, top = margin["left"], margin["top"]
+    plot_w, plot_h = width - left - margin["right"], height - top - margin["bottom"]
+    y_of = lambda v: top + plot_h - (float(v) / ticks[-1]) * plot_h  # noqa: E731
+    band = plot_w / max(len(labels), 1)
+    centres = [left + band * (i + 0.5) for i in range(len(labels))]
+    parts = [f"<text x='{width / 2:.1f}' y='24' text-anchor='middle' font-size='16' {FONT}>{html.escape(title)}</text>"]
+    for t in ticks:
+        y = y_of(t)
+        parts.append(f"<line x1='{left}' x2='{left + plot_w}' y1='{y:.1f}' y2='{y:.1f}' stroke='#e5e5e5'/>"
+                     f"<text x='{left - 6}' y='{y + 4:.1f}' text-anchor='end' font-size='10' {FONT}>"
+                     f"{html.escape(tick_label(t, fmt))}</text>")
+    parts.append(f"<line x1='{left}' x2='{left}' y1='{top}' y2='{top + plot_h}' stroke='#333'/>"
+                 f"<line x1='{left}' x2='{left + plot_w}' y1='{top + plot_h}' y2='{top + plot_h}' stroke='#333'/>")
+    parts.append(f"<text transform='translate(16,{top + plot_h / 2:.1f}) rotate(-90)' text-anchor='middle' "
+                 f"font-size='12' {FONT}>{html.escape(y_label)}</text>")
+    for x, label in zip(centres, labels):
+        parts.append(f"<text transform='translate({x:.1f},{top + plot_h + 12}) rotate(-40)' text-anchor='end' "
+                     f"font-size='10' {FONT}>{html.escape(label)}</text>")
+    return parts, y_of, centres
+
+
+def _svg(width: int, height: int, parts: list[str]) -> str:
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
+            f"viewBox='0 0 {width} {height}' role='img'>" + "".join(parts) + "</svg>")
+
+
+def bar_chart(labels: list[str], values: list[float], title: str, y_label: str, colour: str = PALETTE[0]) -> Chart:
     numbers = [float(v) for v in values]
     integers = all(v.is_integer() for v in numbers)
     ticks = nice_ticks(max(numbers + [0.0]), integers)
-    x, y = bq.OrdinalScale(), bq.LinearScale(min=0, max=ticks[-1])
-    bars = bq.Bars(x=[str(v).replace("_", " ") for v in labels], y=numbers, scales={"x": x, "y": y},
-                   colors=[colour], labels=[y_label], tooltip=bq.Tooltip(fields=["x", "y"]))
-    ax_x = bq.Axis(scale=x, tick_rotate=-40, tick_style={"font-size": "10px", "text-anchor": "end"})
-    ax_y = bq.Axis(scale=y, side="left", label=y_label, tick_values=ticks, tick_format="d" if integers else ".1f")
-    fig = bq.Figure(marks=[bars], axes=[ax_x, ax_y], title=title, layout=w.Layout(**CHART_LAYOUT),
-                    fig_margin=dict(top=40, bottom=110, left=55, right=15))
-    fig.add_class("cw-chart")
-    return fig
+    fmt = tick_format(ticks, integers)
+    names = [str(v).replace("_", " ") for v in labels]
+    width, height = CHART_SIZE
+    margin = dict(top=40, bottom=110, left=55, right=15)
+    parts, y_of, centres = _frame(width, height, margin, title, y_label, ticks, names, fmt)
+    band = (width - margin["left"] - margin["right"]) / max(len(names), 1)
+    base = y_of(0)
+    for x, name, v in zip(centres, names, numbers):
+        y = y_of(v)
+        parts.append(f"<rect class='bar' x='{x - band * 0.4:.1f}' y='{y:.1f}' width='{band * 0.8:.1f}' "
+                     f"height='{base - y:.1f}' fill='{colour}'><title>{html.escape(name)}: "
+                     f"{html.escape(tick_label(v, fmt) if integers else f'{v:g}')} {html.escape(y_label)}"
+                     "</title></rect>")
+    return Chart(_svg(width, height, parts), title, names, {y_label: numbers}, ticks,
+                 [tick_label(t, fmt) for t in ticks])
 
 
-def line_chart(x_labels: list[str], series: dict[str, list[float]], title: str, y_label: str) -> bq.Figure:
+def line_chart(x_labels: list[str], series: dict[str, list[float]], title: str, y_label: str) -> Chart:
     names = list(series)
-    ticks = nice_ticks(max([float(v) for n in names for v in series[n]] + [0.0]), integers=True)  # counts
-    x, y = bq.OrdinalScale(), bq.LinearScale(min=0, max=ticks[-1])
-    lines = bq.Lines(x=[str(v) for v in x_labels], y=[[float(v) for v in series[n]] for n in names],
-                     scales={"x": x, "y": y}, colors=PALETTE[:len(names)], labels=names, display_legend=True,
-                     marker="circle", marker_size=16)
-    ax_x = bq.Axis(scale=x, tick_rotate=-40, tick_style={"font-size": "10px", "text-anchor": "end"})
-    ax_y = bq.Axis(scale=y, side="left", label=y_label, tick_values=ticks, tick_format="d")
-    fig = bq.Figure(marks=[lines], axes=[ax_x, ax_y], title=title, legend_location="top-left",
-                    layout=w.Layout(width="900px", height="300px"),
-                    fig_margin=dict(top=40, bottom=85, left=55, right=15))
-    fig.add_class("cw-chart")
-    return fig
+    values = {n: [float(v) for v in series[n]] for n in names}
+    ticks = nice_ticks(max([v for n in names for v in values[n]] + [0.0]), integers=True)  # counts
+    labels = [str(v) for v in x_labels]
+    width, height = 900, 300
+    margin = dict(top=40, bottom=85, left=55, right=15)
+    parts, y_of, centres = _frame(width, height, margin, title, y_label, ticks, labels, "d")
+    for k, name in enumerate(names):
+        colour = PALETTE[k % len(PALETTE)]
+        points = " ".join(f"{x:.1f},{y_of(v):.1f}" for x, v in zip(centres, values[name]))
+        parts.append(f"<polyline points='{points}' fill='none' stroke='{colour}' stroke-width='2'/>")
+        parts += [f"<circle cx='{x:.1f}' cy='{y_of(v):.1f}' r='3' fill='{colour}'><title>{html.escape(name)} "
+                  f"{html.escape(label)}: {v:g}</title></circle>" for x, label, v in zip(centres, labels, values[name])]
+        ly = margin["top"] + 14 + 16 * k
+        parts.append(f"<rect x='{margin['left'] + 10}' y='{ly - 9}' width='12' height='3' fill='{colour}'/>"
+                     f"<text x='{margin['left'] + 28}' y='{ly - 4}' font-size='12' fill='{colour}' {FONT}>"
+                     f"{html.escape(name)}</text>")
+    return Chart(_svg(width, height, parts), title, labels, values, ticks, [tick_label(t, "d") for t in ticks])
 
 
 class ManagerDashboard(w.VBox):
@@ -98,7 +170,7 @@ class ManagerDashboard(w.VBox):
             bar_chart(data.clips_by_state["state"].tolist(), data.clips_by_state["clips"].tolist(),
                       "Clips by state", "clips", PALETTE[2]),
             bar_chart(data.consent_outcomes["outcome"].tolist(), data.consent_outcomes["clips"].tolist(),
-                      f"Consent outcomes (re-enactment backlog: {data.reenactment_backlog})", "clips", PALETTE[3]),
+                      "Consent outcomes of clips", "clips", PALETTE[3]),  # the backlog has its own card
             bar_chart(data.retention_deletions["month"].tolist(), data.retention_deletions["originals_due"].tolist(),
                       "Upcoming retention deletions", "originals", PALETTE[1]),
         ]

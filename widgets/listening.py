@@ -1,8 +1,10 @@
 """What a player may load, always through the library: originals only for users holding
 `calls.play_original` (each load is an audited play), otherwise anonymised clip audio only.
 
-Loading anonymised audio is not listening: the clip counts as played (`curation.clips.play_clip`,
-audited, the approval gate's condition) only when the player reports that playback started."""
+Loading anonymised audio is not listening: what counts is the stretches the player reports as
+played through (`curation.clips.record_listening`, audited as `clip.played`); the approval gate
+needs them to cover the whole clip. They are recorded when playback pauses or ends, and before a
+decision (`flush`)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from typing import Callable
 import ipywidgets as w
 
 from widgets.base import Feedback, guarded
-from widgets.player import CallPlayer, ClipRangeControls
+from widgets.player import LISTEN_HINT, CallPlayer, ClipRangeControls
 
 ORIGINAL, ANONYMISED = "original", "anonymised"
 
@@ -59,32 +61,38 @@ def can(ws, permission: str, user: str | None = None) -> bool:
 class ClipListener(w.VBox):
     """A/B listening of one clip: its anonymised audio and, for users allowed to, the original range.
 
-    `heard` turns True (and `on_played` callbacks run) once the user really played the anonymised
-    audio of the clip now shown; that play is recorded once through `curation.clips.play_clip`."""
+    The stretches of the anonymised audio the user really played are recorded through
+    `curation.clips.record_listening` when playback pauses or ends; `on_played` callbacks run after
+    each recording; `heard` turns True once the library counts the whole clip as heard."""
 
     def __init__(self, ws, user: str | None = None):
         self.ws, self.user = ws, user
         self.clip = None
         self.feedback = Feedback()
-        self.player = CallPlayer()
+        self.player = CallPlayer(editable=False, hint=LISTEN_HINT)
         self.controls = ClipRangeControls(self.player)
-        self.controls.start.layout.display = self.controls.end.layout.display = "none"
+        for control in (self.controls.start, self.controls.end, self.controls.play_sel_button):
+            control.layout.display = "none"  # nothing to cut here: listening only
+        self.progress = w.HTML()
+        self.progress.add_class("cw-heard")
         self.source = w.ToggleButtons(options=[("Anonymised", ANONYMISED)], value=ANONYMISED,
                                       description="Listen to", style={"button_width": "110px"})
         self.source.observe(lambda _c: self.load(), "value")
         self.heard = False
+        self._recorded: list[list[float]] = []
         self._played_callbacks: list[Callable[[], None]] = []
-        self.player.observe(self._playback, ["playing", "played_seconds"])
-        super().__init__([self.source, self.player, self.controls, self.feedback])
+        self.player.observe(self._playback, ["playing"])
+        super().__init__([self.source, self.player, self.controls, self.progress, self.feedback])
         self.add_class("cw-clip-listener")
 
     def on_played(self, callback: Callable[[], None]) -> None:
-        """Call `callback()` after the shown clip's anonymised audio was played (once per clip shown)."""
+        """Call `callback()` after stretches of the shown clip's anonymised audio were recorded as heard."""
         self._played_callbacks.append(callback)
 
     def show(self, clip, transcript=None, bands: list[dict] | None = None) -> None:
         self.clip = clip
         self.heard = False
+        self._recorded = []
         options = [("Anonymised", ANONYMISED)]
         if can(self.ws, "calls.play_original", self.user):
             options.append(("Original", ORIGINAL))
@@ -108,21 +116,51 @@ class ClipListener(w.VBox):
             self.player.show_audio(b"", "audio/mpeg", "", clip.duration)
             data = anonymised_audio(self.ws, clip.id, user=self.user)
             self.player.show_audio(data, "audio/mpeg", "anonymised", clip.duration)
-        hint = "" if self.heard or self.source.value == ORIGINAL else "; press play (space) to listen"
+        self._recorded = []
+        hint = "" if self.source.value == ORIGINAL else "; press play (space) and listen to all of it"
         self.feedback.show(f"loaded {self.source.value} audio of {clip.id}{hint}", "info")
+        self._show_progress()
+
+    def _playback(self, change) -> None:
+        """Playback paused or ended: record what was played through."""
+        if not change["new"]:
+            self.flush()
 
     @guarded
-    def _playback(self, change) -> None:
-        """The front end reports playback: the first real play of the anonymised audio is the listen."""
-        from curation.clips import play_clip
+    def flush(self) -> None:
+        """Record the stretches of the anonymised audio played since the last recording (if any)."""
+        from curation.clips import record_listening
 
         player = self.player
-        started = player.playing or player.played_seconds > 0
-        if not started or self.heard or self.clip is None or self.source.value != ANONYMISED or not player.audio:
+        stretches = [list(s) for s in player.played_stretches or [] if len(s) == 2 and s[1] > s[0]]
+        if (self.clip is None or self.source.value != ANONYMISED or not player.audio or not stretches
+                or stretches == self._recorded):
             return
-        play_clip(self.ws, self.clip.id, user=self.user,
-                  details={"from_seconds": round(float(player.current_time), 2)})
-        self.heard = True
-        self.feedback.show(f"you played the anonymised audio of {self.clip.id}", "ok")
+        record_listening(self.ws, self.clip.id, [tuple(s) for s in stretches], user=self.user)
+        self._recorded = stretches
+        self._show_progress()
         for callback in self._played_callbacks:
             callback()
+
+    def _show_progress(self) -> None:
+        """What the library counts as heard of this clip, for the acting user."""
+        from curation.clips import listening_status
+        from curation.clips.listening import describe
+
+        if self.clip is None or not can(self.ws, "clips.play_anonymised", self.user):
+            self.progress.value = ""
+            return
+        try:
+            status = listening_status(self.ws, self.clip.id, user=self.user)
+        except Exception:  # noqa: BLE001 - no current anonymised audio: nothing to say about listening
+            self.progress.value = ""
+            return
+        left = [tuple(s) for s in status["unheard"]]
+        self.heard = not left
+        if not left:
+            text, colour = "you have heard the whole anonymised clip", "#1e7b34"
+        else:
+            missing = sum(b - a for a, b in left)
+            text, colour = (f"not yet heard: {missing:.1f} of {status['duration']:.1f} s ({describe(left)})",
+                            "#8a5a00")
+        self.progress.value = f"<div class='cw-msg' style='color:{colour};font-size:13px'>{text}</div>"

@@ -1,6 +1,8 @@
 """Pack builder: pick approved clips, put them in order, write learning objectives, export the
 pack through `curation.packs` and show what the library returns. No rules here: the library picks
-the file (W/packs/<name>.zip), refuses what it must, and verifies the bytes it wrote."""
+the file (W/packs/<name>.zip), refuses what it must, and verifies the bytes it wrote. Built packs
+are downloaded to the browser (`curation.packs.download`: trainers only, audited), never shown as
+a server path to type."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import html
 import ipywidgets as w
 
 from widgets.base import Feedback, Progress, guarded, heading
+from widgets.download import BrowserDownload
 
 
 class PackBuilder(w.VBox):
@@ -44,11 +47,17 @@ class PackBuilder(w.VBox):
         self.order: list[str] = []
         self.labels: dict[str, str] = {}
         self.last_pack = None
+        self.builds = w.Dropdown(options=[], description="Built packs", layout=w.Layout(width="520px"))
+        self.download_button = w.Button(description="Download", icon="download", button_style="success",
+                                        tooltip="save the selected pack's zip in your browser's downloads")
+        self.download_button.on_click(lambda _b: self.download())
+        self.downloader = BrowserDownload()
         super().__init__([heading("Build a clip pack"),
                           w.HBox([self.available, w.VBox([self.add_button, self.remove_button, self.up_button,
                                                           self.down_button, self.reload_button]), self.chosen]),
                           self.name, self.course_title, self.objectives, self.notes,
-                          w.HBox([self.export_button, self.progress]), self.result, self.feedback])
+                          w.HBox([self.export_button, self.progress]), self.result,
+                          w.HBox([self.builds, self.download_button, self.downloader]), self.feedback])
         self.add_class("cw-pack-builder")
         self.reload()
 
@@ -57,12 +66,38 @@ class PackBuilder(w.VBox):
         from curation.clips import list_clips
 
         approved = list_clips(self.ws, state="approved", user=self.user)
+        self._list_builds()
         self.labels = {c.id: f"{c.id} · {c.duration:.0f} s · {c.title or 'untitled'}" for c in approved}
         self.order = [c for c in self.order if c in self.labels]
         self._render()
         if not approved:
             self.feedback.show("no approved clips yet: a privacy reviewer approves clips in the review queue "
                                "(then press Reload)", "info")
+
+    def _list_builds(self, keep: str | None = None) -> None:
+        from curation.packs.download import downloadable_builds
+
+        builds = downloadable_builds(self.ws, user=self.user)
+        keep = keep or self.builds.value
+        with self.builds.hold_sync():
+            self.builds.options = [(f"{b.name} · {len(b.clip_ids)} clips · {b.built_at[:16].replace('T', ' ')}", b.id)
+                                   for b in builds]
+            ids = [b.id for b in builds]
+            self.builds.value = keep if keep in ids else (ids[0] if ids else None)
+        self.download_button.disabled = not builds
+
+    @guarded
+    def download(self) -> None:
+        """Hand the selected build's zip to the browser (the library checks the role and audits it)."""
+        from curation.packs.download import download_pack
+
+        if not self.builds.value:
+            self.feedback.error("no pack to download yet: build one first")
+            return
+        pack = download_pack(self.ws, self.builds.value, user=self.user)
+        self.downloader.offer(pack.filename, pack.data)
+        self.feedback.show(f"{pack.filename} handed to your browser ({len(pack.data) / 1e6:.1f} MB; "
+                           "see its downloads)", "ok")
 
     def _render(self) -> None:
         # options and selection in one message each: the front end never sees an index without its option
@@ -123,10 +158,12 @@ class PackBuilder(w.VBox):
         self.progress.done("verified" if result.ok else "verification failed")
         self.last_pack = pack
         problems = "".join(f"<li>{html.escape(str(p))}</li>" for p in result.problems)
-        self.result.value = (f"<div class='cw-pack-result'>Pack written to <code>{html.escape(str(pack.path))}</code>"
-                             f" with {len(pack.clip_ids)} clips.<br>Verify: "
+        self.result.value = (f"<div class='cw-pack-result'>Pack <b>{html.escape(pack.record.name)}</b> built"
+                             f" with {len(pack.clip_ids)} clips: press Download to save it.<br>Verify: "
                              + ("<b style='color:#1e7b34'>OK</b>" if result.ok else
                                 f"<b style='color:#a61b1b'>FAILED</b><ul>{problems}</ul>") + "</div>")
         self.reload()  # the exported clips are packed now, no longer available
+        if pack.build is not None:
+            self._list_builds(keep=pack.build.id)
         self.feedback.show("pack exported" + (" and verified" if result.ok else "; verification failed"),
                            "ok" if result.ok else "error")

@@ -3,7 +3,10 @@
 Python holds the state as traitlets: the audio bytes (or only waveform peaks when the user may
 not hear the recording), speaker turns, PII bands, the selected clip range, current time, speed.
 The front end renders them and reports the selection, time and play state back: `playing` turns
-True when playback really starts and `played_seconds` counts the seconds actually played.
+True when playback really starts, `played_seconds` counts the seconds actually played and
+`played_stretches` lists the [start, end] stretches played at normal progression (a seek starts a
+new stretch: what it jumped over is not in any). A listening-only player (`editable=False`, the
+reviewer's) has no clip region to drag and shows only the listening keys.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import traitlets as t
 
 STATIC = Path(__file__).resolve().parent / "static"
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+CUT_HINT = "Space play/pause · ←/→ 1 s (Shift 5 s) · [ / ] clip start/end at the cursor · drag on the waveform to select"
+LISTEN_HINT = "Space play/pause · ←/→ 1 s (Shift 5 s) · only stretches played through count as heard, not seeks"
 PEAK_POINTS = 2000
 
 
@@ -37,6 +42,9 @@ class CallPlayer(anywidget.AnyWidget):
     current_time = t.Float(0.0).tag(sync=True)
     playing = t.Bool(False).tag(sync=True)
     played_seconds = t.Float(0.0).tag(sync=True)
+    played_stretches = t.List(t.List(t.Float())).tag(sync=True)
+    editable = t.Bool(True).tag(sync=True)
+    hint = t.Unicode(CUT_HINT).tag(sync=True)
     rate = t.Float(1.0).tag(sync=True)
     seek_to = t.Float(-1.0).tag(sync=True)
     command = t.Unicode("").tag(sync=True)
@@ -70,6 +78,7 @@ class CallPlayer(anywidget.AnyWidget):
     def show_audio(self, data: bytes, mime: str, label: str, duration: float) -> None:
         self.duration, self.mime, self.source_label = float(duration), mime, label
         self.playing, self.played_seconds = False, 0.0  # new audio: nothing of it has been played yet
+        self.played_stretches = []
         self.peaks = []
         self.audio = data
 
@@ -107,6 +116,7 @@ class ClipRangeControls(w.VBox):
         self.play_button = w.Button(description="Play/pause", icon="play", layout=w.Layout(width="110px"))
         self.play_sel_button = w.Button(description="Play clip", icon="scissors", layout=w.Layout(width="100px"))
         self.message = w.HTML()
+        self.invalid: str | None = None  # why the typed range was refused (the selection kept its old value)
         self._syncing = False
         w.link((self.speed, "value"), (player, "rate"))
         self.play_button.on_click(lambda _b: player.pause() if player.playing else player.play())
@@ -122,12 +132,14 @@ class ClipRangeControls(w.VBox):
             return
         try:
             self.player.selection = {"start": self.start.value, "end": self.end.value}
-            self.message.value = ""
+            self.message.value, self.invalid = "", None
         except t.TraitError as exc:
+            self.invalid = str(exc)
             self.message.value = f"<span style='color:#a61b1b'>{exc}</span>"
 
     def _from_player(self, change) -> None:
         sel = change["new"] or {}
+        self.invalid, self.message.value = None, ""  # a range chosen on the waveform replaces a bad typed one
         self._syncing = True
         try:
             self.start.value = sel.get("start", 0.0)

@@ -75,8 +75,11 @@ class ReviewQueue(w.VBox):
         self.detail = w.VBox([self.summary, self.listener, heading("Redacted transcript", 4), self.transcript,
                               heading("Checklist", 4), self.checklist, *self.checks, self.consent,
                               self.reason, w.HBox([self.approve_button, self.changes_button, self.reject_button])])
+        from widgets.my_work import MyDecisions
+
+        self.history = MyDecisions(ws, user)
         super().__init__([heading("Review queue"), w.HBox([self.queue, self.reload_button]), self.detail,
-                          self.feedback])
+                          self.feedback, self.history])
         self.add_class("cw-review-queue")
         self.reload()
 
@@ -183,6 +186,7 @@ class ReviewQueue(w.VBox):
             return
         reason = self.reason.value.strip() or None
         clip_id = self.clip.id
+        self.listener.flush()  # what was played so far counts, even if the player is still playing
         if action == "approve":
             review.approve(self.ws, clip_id, reason=reason, user=self.user, attestations=self.attested())
         elif action == "reject":
@@ -192,4 +196,5 @@ class ReviewQueue(w.VBox):
         self.reason.value = ""
         done = {"approve": "approved", "reject": "rejected", "request_changes": "sent back for changes"}[action]
         self.reload()
+        self.history.reload()
         self.feedback.show(f"{clip_id} {done}", "ok")

@@ -7,6 +7,7 @@ import ipywidgets as w
 
 from widgets.base import Feedback, Progress, guarded, heading
 from widgets.call_browser import CallBrowser
+from widgets.my_work import MyWork
 from widgets.consent_panel import ConsentPanel
 from widgets.listening import ClipListener, can, original_audio, turns_for_player
 from widgets.player import CallPlayer, ClipRangeControls
@@ -72,6 +73,10 @@ class ClipCutter(w.VBox):
         if self.call_id is None:
             self.feedback.error("open a call first")
             return None
+        if self.controls.invalid:  # never fall back silently on the previous selection
+            self.feedback.error(f"no clip created: the typed range is invalid ({self.controls.invalid}); "
+                                "correct start and end, or drag on the waveform")
+            return None
         sel = self.player.selection or {}
         if not sel:
             self.feedback.error("select the clip's range on the waveform first")
@@ -97,11 +102,14 @@ class ClipDesk(w.VBox):
         self.anonymise_button = w.Button(description="Anonymise", icon="user-secret", button_style="warning")
         self.anonymise_button.on_click(lambda _b: self.anonymise())
         self.listener = ClipListener(ws, user)
+        self.listener.layout.display = "none"  # no empty "Anonymised" player before there is anonymised audio
+        self.listen_note = w.HTML("<i style='font-size:13px'>Anonymise the clip to listen to it.</i>")
+        self._state = None
         self.submit_button = w.Button(description="Submit for review", icon="paper-plane", button_style="success",
                                        layout=w.Layout(width="180px"))
         self.submit_button.on_click(lambda _b: self.submit())
         super().__init__([heading("Clip"), self.summary, self.redactions, self.consent,
-                          w.HBox([self.anonymise_button, self.progress]), self.listener,
+                          w.HBox([self.anonymise_button, self.progress]), self.listen_note, self.listener,
                           self.submit_button, self.feedback])
         self.add_class("cw-clip-desk")
         self.layout.display = "none"
@@ -109,24 +117,53 @@ class ClipDesk(w.VBox):
     @guarded
     def show(self, clip) -> None:
         self.clip = clip
+        self._state = None
         self.layout.display = None
         self.redactions.show(clip)
         self.consent.show(clip)
         self.reload()
+        self._show_listener()
+
+    def _anonymised(self) -> bool:
+        from curation.clips.worklist import anonymisation_state
+
+        return anonymisation_state(self.ws, self.clip.id, user=self.user) == "ok"
+
+    def _show_listener(self) -> None:
+        """The A/B player only when there is a current anonymised version to listen to."""
+        if self.clip is not None and self._anonymised():
+            self.listener.layout.display, self.listen_note.layout.display = None, "none"
+            self.listener.show(self.clip, transcript=self.redactions.transcript, bands=self._bands())
+        else:
+            self.listener.layout.display, self.listen_note.layout.display = "none", None
 
     def reload(self) -> None:
         from curation.clips import get_clip
 
         self.clip = clip = get_clip(self.ws, self.clip.id, user=self.user)
         anon = clip.details.get("anonymisation", "none")
+        note = {"submitted": " · <span class='cw-withdraw-note' style='color:#8a5a00'>submitted: any edit "
+                             "withdraws it from review</span>",
+                "approved": " · <span class='cw-withdraw-note' style='color:#8a5a00'>approved: any edit "
+                            "withdraws the approval</span>"}.get(clip.state, "")
         self.summary.value = (f"<b>{clip.id}</b> of call {clip.call_id}: {clip.start:.1f}–{clip.end:.1f} s "
                               f"({clip.duration:.1f} s) · state <b class='cw-clip-state'>{clip.state}</b> · "
-                              f"anonymised: {anon}")
+                              f"anonymised: {anon}{note}")
+        if self._state in ("submitted", "approved", "packed") and clip.state == "draft":
+            self.feedback.show(f"that edit withdrew {clip.id} from review ({self._state} → draft): anonymise it "
+                               "again if needed and submit it again when done", "info")
+            if self.listener.layout.display != "none":
+                self._show_listener()  # the anonymised version may be stale now
+        self._state = clip.state
 
     @guarded
     def anonymise(self) -> None:
         from curation.clips import anonymise_clip
 
+        if self.clip is None:
+            self.feedback.error("create or reopen a clip first")
+            return
+        withdraws = self.clip.state in ("submitted", "approved", "packed")
         self.progress.start(100, "starting")
         outcome = anonymise_clip(self.ws, self.clip.id, user=self.user,
                                  progress=self.progress.fraction)
@@ -138,9 +175,10 @@ class ClipDesk(w.VBox):
             return
         self.progress.done("anonymised")
         leftover = len(outcome.rescan)
-        self.listener.show(self.clip, transcript=self.redactions.transcript, bands=self._bands())
+        self._show_listener()
         self.feedback.show("anonymised" + (f"; re-scan found {leftover} possible PII left — check the redactions"
-                                           if leftover else "; re-scan found no PII left"), "ok")
+                                           if leftover else "; re-scan found no PII left")
+                           + ("; this withdrew it from review: submit it again" if withdraws else ""), "ok")
 
     def _bands(self) -> list[dict]:
         clip = self.clip
@@ -157,12 +195,20 @@ class ClipDesk(w.VBox):
 
 
 class TrainerWorkbench(w.VBox):
-    """Call browser → clip cutter → clip desk, on one page."""
+    """My work (my clips by state) on top, then call browser → clip cutter → clip desk, on one page."""
 
     def __init__(self, ws, user: str | None = None):
         self.ws, self.user = ws, user
         self.desk = ClipDesk(ws, user)
         self.cutter = ClipCutter(ws, user, on_clip=self.desk.show)
         self.browser = CallBrowser(ws, user, on_pick=self.cutter.open_call)
-        super().__init__([self.browser, self.cutter, self.desk])
+        self.my_work = MyWork(ws, user, on_open=self.desk.show)
+        for button in (self.desk.submit_button, self.desk.anonymise_button):  # after the desk's own handler
+            button.on_click(lambda _b: self.my_work.reload())
+        self.cutter.on_clip = self._created
+        super().__init__([self.my_work, self.browser, self.cutter, self.desk])
         self.add_class("cw-trainer")
+
+    def _created(self, clip) -> None:
+        self.desk.show(clip)
+        self.my_work.reload(keep=clip.id)

@@ -46,11 +46,13 @@ class OriginalRecording(PermissionDenied):
 def workspace_original(path) -> tuple[Path, str] | None:
     """(workspace folder, path relative to it) when `path` (symlinks followed) lies in a workspace's
     `originals/` folder; None for any other file."""
-    from curation.workspace import WORKSPACE_FILE
-
     resolved = Path(path).resolve()
     for folder in resolved.parents:
-        if folder.name == ORIGINALS and (folder.parent / WORKSPACE_FILE).is_file():
+        if folder.name != ORIGINALS:
+            continue
+        from curation.workspace import WORKSPACE_FILE  # SQLAlchemy comes with it: only for an `originals` folder
+
+        if (folder.parent / WORKSPACE_FILE).is_file():
             return folder.parent, resolved.relative_to(folder.parent).as_posix()
     return None
 

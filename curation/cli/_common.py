@@ -6,7 +6,6 @@ import json
 import sys
 
 import click
-import pandas as pd
 
 workspace_option = click.option(
     "--workspace", "-w", "workspace", type=click.Path(file_okay=False), envvar="CURATION_WORKSPACE",
@@ -41,10 +40,15 @@ def open_workspace(path):
     return Workspace.open(resolve_workspace(path))
 
 
-def emit_frame(frame: pd.DataFrame, fmt: str) -> None:
+def emit_frame(frame, fmt: str) -> None:
     """Print a DataFrame as an aligned table, JSON records or CSV."""
+    import pandas as pd  # only commands that print a table pay for pandas
+
     if fmt == "json":
-        click.echo(json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")), indent=2, ensure_ascii=False))
+        # one record per line: json's C encoder does not indent, and indenting in Python costs more than the query
+        records = json.loads(frame.to_json(orient="records", date_format="iso"))
+        lines = ",\n".join("  " + json.dumps(r, ensure_ascii=False) for r in records)
+        click.echo(f"[\n{lines}\n]" if records else "[]")
     elif fmt == "csv":
         safe = frame.copy()
         for col in safe.columns:
@@ -57,7 +61,7 @@ def emit_frame(frame: pd.DataFrame, fmt: str) -> None:
         else:
             with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                                    "display.max_colwidth", 80):
-                click.echo(frame.to_string(index=False))
+                click.echo(frame.to_string(index=False, na_rep=""))  # a missing value is blank, not NaN
 
 
 def batch_options(fn):

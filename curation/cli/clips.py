@@ -64,12 +64,51 @@ def anonymise(workspace, clip_id, voice, bleep) -> None:
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True,
               help="Output file (.mp3 or .wav).")
 def audio(workspace, clip_id, out) -> None:
-    """Write the clip's anonymised audio (this counts as listening and is logged)."""
+    """Write the clip's anonymised audio (logged; a file is not a listen: use `clips listen`)."""
     from curation.cli._common import open_workspace
     from curation.clips import export_clip_audio
 
     export_clip_audio(open_workspace(workspace), clip_id, out)
     click.echo(f"wrote {out}")
+
+
+@clips_group.command("listen")
+@workspace_option
+@click.argument("clip_arg", metavar="CLIP", required=False)
+@click.option("--clip", "clip_id", default=None, help="Clip id (or give it as the argument).")
+@click.option("--from", "start", type=float, default=0.0, show_default=True, help="Start, seconds into the clip.")
+@click.option("--to", "end", type=float, default=None, help="End, seconds into the clip (default: its end).")
+def listen(workspace, clip_arg, clip_id, start, end) -> None:
+    """Play the clip's anonymised audio with ffplay and record the stretch heard (approval needs the
+    whole clip heard; Ctrl-C stops and records what was played)."""
+    import tempfile
+    from pathlib import Path
+
+    from curation.cli._common import open_workspace
+    from curation.clips import get_clip, listening_status, load_clip_audio, record_listening
+    from curation.clips.listening import describe, play_through
+
+    clip_id = clip_id or clip_arg
+    if not clip_id:
+        raise click.UsageError("give the clip id (CLIP or --clip)")
+    ws = open_workspace(workspace)
+    clip = get_clip(ws, clip_id)
+    end = clip.duration if end is None else min(end, clip.duration)
+    if not 0 <= start < end:
+        raise click.BadParameter(f"--from {start} must be before --to {end:.2f} (clip is {clip.duration:.2f} s)")
+    ws.tmp.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="listen-", dir=ws.tmp) as tmp:
+        path = Path(tmp) / "clip.mp3"
+        path.write_bytes(load_clip_audio(ws, clip_id))
+        click.echo(f"playing clip {clip_id} {start:.1f}-{end:.1f} s (Ctrl-C stops)", err=True)
+        stretch = play_through(path, start, end)
+    if stretch is None:
+        click.echo(f"clip {clip_id}: nothing played, nothing recorded")
+        return
+    record_listening(ws, clip_id, [stretch], source="cli")
+    left = listening_status(ws, clip_id)["unheard"]
+    click.echo(f"clip {clip_id}: heard {stretch[0]:.1f}-{stretch[1]:.1f} s; "
+               + (f"not yet heard: {describe([tuple(s) for s in left])}" if left else "you have heard the whole clip"))
 
 
 @clips_group.command("original")
@@ -95,9 +134,9 @@ def list_command(workspace, state, call_id, fmt) -> None:
     import pandas as pd
 
     from curation.cli._common import emit_frame, open_workspace
-    from curation.clips import list_clips
+    from curation.consent.decisions import clips_with_consent
 
-    rows = [c.to_dict() for c in list_clips(open_workspace(workspace), state=state, call_id=call_id)]
+    rows = clips_with_consent(open_workspace(workspace), state=state, call_id=call_id)
     columns = ["clip_id", "call_id", "start", "end", "duration", "title", "state", "created_by", "created_at",
                "updated_at", "anonymised", "consent"]
     emit_frame(pd.DataFrame(rows, columns=columns), fmt)

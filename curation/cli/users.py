@@ -13,30 +13,45 @@ def users_group() -> None:
     $CURATION_USER, else JupyterHub's user, else the OS user."""
 
 
+ROLE_NAMES = ["trainer", "privacy_reviewer", "manager", "admin"]
+role_option = click.option("--role", "roles", required=True, multiple=True, type=click.Choice(ROLE_NAMES),
+                           help="A role (repeat for several: --role trainer --role manager).")
+
+
+def _in_order(roles) -> list[str]:
+    """Each role once, admin first (the first user of an empty workspace makes themselves admin first)."""
+    return sorted(dict.fromkeys(roles), key=lambda r: (r != "admin", roles.index(r)))
+
+
 @users_group.command("add")
 @workspace_option
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(["trainer", "privacy_reviewer", "manager", "admin"]))
-def add(workspace, name, role) -> None:
-    """Give NAME a role (admin only; the first user of an empty workspace may make themselves admin)."""
+@role_option
+def add(workspace, name, roles) -> None:
+    """Give NAME one or more roles (admin only; the first user of an empty workspace may make themselves
+    admin). Each role is added and audited on its own; all of them are kept."""
     from curation.cli._common import open_workspace
     from curation.roles import add_user
 
-    add_user(open_workspace(workspace), name, role)
-    click.echo(f"{name}: {role}")
+    ws = open_workspace(workspace)
+    for role in _in_order(roles):
+        add_user(ws, name, role)
+        click.echo(f"{name}: {role}")
 
 
 @users_group.command("remove")
 @workspace_option
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(["trainer", "privacy_reviewer", "manager", "admin"]))
-def remove(workspace, name, role) -> None:
-    """Take a role away from NAME (admin only)."""
+@role_option
+def remove(workspace, name, roles) -> None:
+    """Take one or more roles away from NAME (admin only)."""
     from curation.cli._common import open_workspace
     from curation.roles import remove_user
 
-    remove_user(open_workspace(workspace), name, role)
-    click.echo(f"{name}: {role} removed")
+    ws = open_workspace(workspace)
+    for role in sorted(dict.fromkeys(roles), key=lambda r: r == "admin"):  # admin last: it permits the rest
+        remove_user(ws, name, role)
+        click.echo(f"{name}: {role} removed")
 
 
 @users_group.command("list")

@@ -27,6 +27,7 @@ from curation.clips.edit import _store_detected, clip_words, require_editable
 from curation.clips.store import ConcurrentChange, load_clip, load_spans, mark_edited, set_details
 from curation.clips.tables import clip_anonymisations
 from curation.errors import CurationError
+from curation.pii.fingerprint import fingerprint as detector_fingerprint
 from curation.roles import authorised, operation
 from curation.workspace import Workspace, utcnow
 
@@ -44,6 +45,7 @@ class ClipAnonymisation:
     files: dict = field(default_factory=dict)  # kind -> {"path": workspace-relative, "sha256": ...}
     report: dict = field(default_factory=dict)
     rescan: list = field(default_factory=list)
+    rescan_detector: str | None = None  # `curation.pii.fingerprint` of the detector that made `rescan`
     new_spans: int = 0
 
     @property
@@ -136,6 +138,7 @@ def _anonymise_clip(ws: Workspace, clip_id: str, user: str, progress: Progress |
             (work / "report.json").write_text(json.dumps(outcome.report, indent=1, default=str) + "\n", "utf-8")
             say("re-scanning the redacted transcript", 0.9)
             outcome.rescan = redaction.rescan(doc)
+            outcome.rescan_detector = detector_fingerprint()
             outcome.status = "ok"
             version_dir = _clip_folder(ws, clip_id) / ("v-" + secrets.token_hex(4))
             version_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -207,7 +210,7 @@ def _commit(ws, clip, outcome: ClipAnonymisation, user, voice, indices, sliced, 
             voice_method=(outcome.report.get("voice") or {}).get("method", voice),
             files_json=json.dumps(outcome.files, sort_keys=True),
             report_json=json.dumps(outcome.report, sort_keys=True, default=str),
-            rescan_json=json.dumps(outcome.rescan), created_by=op.actor.name, created_at=utcnow()))
+            rescan_json=rescan_record(outcome), created_by=op.actor.name, created_at=utcnow()))
         set_details(op.conn, load_clip(op.conn, clip.id), anonymisation=outcome.status)
         redactions = outcome.report.get("redactions") or []
         op.details.update({"status": outcome.status, "reason": outcome.blocked_reason,
@@ -216,6 +219,15 @@ def _commit(ws, clip, outcome: ClipAnonymisation, user, voice, indices, sliced, 
                            "new_spans": outcome.new_spans,
                            "rescan_unresolved": len(redaction.unresolved(outcome.rescan)),
                            "state_reset_from": left})
+
+
+def rescan_record(outcome: ClipAnonymisation) -> str:
+    """The stored re-scan: its findings, the detector that made them and the transcript they are of,
+    so approval can reuse them for the same transcript and detector (`curation.review`)."""
+    if not outcome.ok:
+        return json.dumps(outcome.rescan)
+    return json.dumps({"findings": outcome.rescan, "detector": outcome.rescan_detector,
+                       "transcript_sha256": outcome.files["transcript_json"]["sha256"]})
 
 
 def _remove_old_versions(ws: Workspace, clip_id: str, keep: Path | None) -> None:

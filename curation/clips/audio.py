@@ -2,7 +2,8 @@
 (trainer or privacy reviewer only, audited as `call.original_played`).
 
 `load_clip_audio` only hands a player the anonymised bytes (permission checked, not a listen);
-`play_clip` is the listen itself: a player calls it when playback really starts."""
+`play_clip` records that playback started (audited). Neither counts as having heard the clip: what
+was heard is the stretches a player reports through `curation.clips.listening.record_listening`."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def _anonymised_file(ws: Workspace, conn, clip_id: str, fmt: str = "mp3") -> Pat
 @reads("clips.play_anonymised")
 def load_clip_audio(ws: Workspace, clip_id: str, fmt: str = "mp3", user: str | None = None) -> bytes:
     """The anonymised audio's bytes for a player, before anyone presses play: permission checked,
-    not audited and not a listen (the approval gate needs `play_clip`)."""
+    not audited and not a listen (the approval gate needs `curation.clips.listening`)."""
     with authorised(ws, "clips.play_anonymised", user, "listen to clips"), ws.engine.connect() as conn:
         return _anonymised_file(ws, conn, clip_id, fmt).read_bytes()
 
@@ -52,8 +53,9 @@ def load_clip_audio(ws: Workspace, clip_id: str, fmt: str = "mp3", user: str | N
 @mutates("clips.play_anonymised", "clip.played")
 def play_clip(ws: Workspace, clip_id: str, fmt: str = "mp3", user: str | None = None,
               details: dict | None = None) -> bytes:
-    """The anonymised audio's bytes; counts as listening and is audited (`details`, e.g. the player's
-    position when playback started, go into the audit event)."""
+    """The anonymised audio's bytes; playback started, audited (`details`, e.g. the player's position,
+    go into the audit event). Hears nothing by itself: the approval gate counts only the stretches
+    recorded by `curation.clips.listening.record_listening`."""
     with operation(ws, "clips.play_anonymised", "clip.played", "clip", clip_id, user=user,
                    what="listen to clips") as op:
         path = _anonymised_file(ws, op.conn, clip_id, fmt)
@@ -63,7 +65,8 @@ def play_clip(ws: Workspace, clip_id: str, fmt: str = "mp3", user: str | None = 
 
 @mutates("clips.play_anonymised", "clip.played")
 def export_clip_audio(ws: Workspace, clip_id: str, out, fmt: str | None = None, user: str | None = None) -> Path:
-    """Write the anonymised audio to `out` (format from its suffix); counts as listening, audited."""
+    """Write the anonymised audio to `out` (format from its suffix); audited as `clip.played` (exported),
+    but a file on disk is not a listen: it covers no stretch for the approval gate."""
     out = Path(out)
     fmt = fmt or (out.suffix.lstrip(".").lower() or "mp3")
     with operation(ws, "clips.play_anonymised", "clip.played", "clip", clip_id, user=user,

@@ -82,5 +82,5 @@ class Clip:
         return {"clip_id": self.id, "call_id": self.call_id, "start": self.start, "end": self.end,
                 "duration": round(self.duration, 3), "title": self.title, "state": self.state,
                 "created_by": self.created_by, "created_at": self.created_at, "updated_at": self.updated_at,
-                "anonymised": self.details.get("anonymisation", "none"),
-                "consent": (self.details.get("consent") or {}).get("decision")}
+                "anonymised": self.details.get("anonymisation", "none")}
+        # the consent decision is not a clip field: ask `curation.consent.clips_with_consent`

@@ -133,7 +133,11 @@ def load_anonymisation(conn: Connection, clip_id: str) -> dict | None:
     row = conn.execute(select(clip_anonymisations).where(clip_anonymisations.c.clip_id == clip_id)).first()
     if row is None:
         return None
+    rescan = json.loads(row.rescan_json or "[]")
+    if isinstance(rescan, list):  # stored before the detector fingerprint was kept with the findings
+        rescan = {"findings": rescan, "detector": None, "transcript_sha256": None}
     return {"status": row.status, "blocked_reason": row.blocked_reason, "voice_method": row.voice_method,
             "files": json.loads(row.files_json or "{}"), "report": json.loads(row.report_json or "{}"),
-            "rescan": json.loads(row.rescan_json or "[]"), "created_by": row.created_by,
+            "rescan": rescan["findings"], "rescan_detector": rescan.get("detector"),
+            "rescan_transcript_sha256": rescan.get("transcript_sha256"), "created_by": row.created_by,
             "created_at": row.created_at}

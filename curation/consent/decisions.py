@@ -64,6 +64,21 @@ def _decide(ws: Workspace, clip_id: str, conn: Connection | None = None, policy:
     return found[clip_id]
 
 
+@reads("clips.read")
+def clips_with_consent(ws: Workspace, state: str | None = None, call_id: str | None = None,
+                       user: str | None = None) -> list[dict]:
+    """The clips as `curation clips list` shows them (`Clip.to_dict`), each with its effective consent
+    decision under `consent`, from the one consent truth (`curation.consent.effective`) whoever made
+    the clip and however (CLI, notebook, demo). Reads only."""
+    from curation.clips.store import load_clips
+
+    with authorised(ws, "clips.read", user, "read clips"):
+        with ws.engine.connect() as conn:
+            found = load_clips(conn, state=state, call_id=call_id)
+            decisions = effective_decisions(ws, [c.id for c in found], conn=conn)
+    return [{**c.to_dict(), "consent": decisions[c.id].decision if c.id in decisions else None} for c in found]
+
+
 @reads("consent.read")
 def decide_clip(ws: Workspace, clip_id: str, conn: Connection | None = None,
                 policy: Policy | None = None, user: str | None = None) -> ConsentDecision:

@@ -39,14 +39,9 @@ def pack_id_for(name: str, course: dict, notes: str | None, clips: list[dict], i
 
 def validate(manifest) -> list[str]:
     """Problems with the manifest against the schema (empty when valid); one line each."""
-    import jsonschema
+    from curation.schema_check import problems
 
-    validator = jsonschema.Draft202012Validator(schema())
-    problems = []
-    for err in sorted(validator.iter_errors(manifest), key=lambda e: list(map(str, e.absolute_path))):
-        where = "/".join(map(str, err.absolute_path)) or "(root)"
-        problems.append(f"manifest.json {where}: {err.message}")
-    return problems
+    return [f"manifest.json {where or '(root)'}: {what}" for where, what in problems(SCHEMA_FILE, manifest)]
 
 
 def manifest_rows(manifest: dict) -> list[dict]:

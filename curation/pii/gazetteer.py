@@ -254,26 +254,9 @@ def _cache_file() -> Path:
 def gazetteer() -> Gazetteer:
     """The gazetteer, from our cache folder when a build for the installed data is there (≈0.4 s),
     otherwise built from the packages' files (≈4 s) and cached for the next process."""
-    import pickle
+    from curation.pii.lists import cached
 
-    path = _cache_file()
-    try:
-        with open(path, "rb") as f:
-            g = pickle.load(f)
-        if isinstance(g, Gazetteer):
-            return g
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
-        pass
-    g = _build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".part")
-        with open(tmp, "wb") as f:
-            pickle.dump(g, f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-    except OSError as exc:  # a read-only home: build every time
-        log.debug("gazetteer cache not written: %s", exc)
-    return g
+    return cached(_cache_file(), _build, Gazetteer)
 
 
 def _build() -> Gazetteer:

@@ -35,3 +35,28 @@ def read_list(path: Path) -> list[str]:
         return []
     return [s for line in path.read_text(encoding="utf-8").splitlines()
             if (s := line.strip()) and not s.startswith("#")]
+
+
+def cached(path: Path, build, kind: type):
+    """The object pickled at `path` when it is a `kind`, else `build()` pickled there for the next
+    process (written atomically; a read-only cache folder only means building every time)."""
+    import logging
+    import pickle
+
+    try:
+        with open(path, "rb") as f:
+            obj = pickle.load(f)
+        if isinstance(obj, kind):
+            return obj
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
+        pass
+    obj = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.part")
+        with open(tmp, "wb") as f:
+            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError as exc:
+        logging.getLogger(__name__).debug("%s not written: %s", path, exc)
+    return obj

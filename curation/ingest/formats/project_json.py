@@ -6,11 +6,10 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
-
 from curation.errors import ImportProblem
 from curation.ingest.formats._common import invalid, read_json
 from curation.model import InvalidTranscript, Speaker, Transcript, Word
+from curation.schema_check import problems
 
 SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "transcript.schema.json"
 
@@ -25,11 +24,8 @@ def looks_like(data: object) -> bool:
 
 
 def parse(data: dict, path: Path) -> Transcript:
-    errors = sorted(jsonschema.Draft202012Validator(schema()).iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        first = errors[0]
-        where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
-        raise ImportProblem(path, f"does not match the transcript schema at {where}: {first.message}")
+    for where, what in problems(SCHEMA_PATH, data):
+        raise ImportProblem(path, f"does not match the transcript schema at {where or '(top level)'}: {what}")
     try:
         speakers = [Speaker(s["label"], s.get("role", "unknown"), s.get("channel")) for s in data["speakers"]]
         words = [Word(w["text"].strip(), float(w["start"]), float(w["end"]), w["speaker"], w.get("confidence"),

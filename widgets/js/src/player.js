@@ -31,8 +31,8 @@ function render({ model, el: root }) {
   const wave = el("div", "cw-player-wave");
   const timeline = el("div", "cw-player-timeline");
   const status = el("div", "cw-player-status");
-  const hint = el("div", "cw-player-hint",
-    "Space play/pause · ←/→ 1 s (Shift 5 s) · [ / ] clip start/end at the cursor · drag on the waveform to select");
+  // the hint line is the Python model's: a listening player (reviewer) has no clip edges to set
+  const hint = el("div", "cw-player-hint", model.get("hint") || "");
   frame.append(wave, timeline, status, hint);
   root.append(frame);
 
@@ -148,7 +148,7 @@ function render({ model, el: root }) {
     redrawAll();
   }
 
-  regions.enableDragSelection({ color: SELECTION_COLOUR, id: "selection-draft" });
+  if (model.get("editable") !== false) regions.enableDragSelection({ color: SELECTION_COLOUR, id: "selection-draft" });
   regions.on("region-created", (r) => {
     if (r.id === "selection-draft") {
       const { start, end } = r;
@@ -165,30 +165,78 @@ function render({ model, el: root }) {
   ws.on("timeupdate", (t) => {
     status.textContent = `${fmt(t)} / ${fmt(duration())} · ${model.get("source_label") || ""}`;
   });
-  // real playback only: `playing` when the audio starts, `played_seconds` as it advances (seeks excluded)
+  // real playback only: `playing` when the audio starts, `played_seconds` as it advances, and
+  // `played_stretches`: [start, end] pairs played at normal progression. A seek (or any jump of
+  // more than a second between ticks) closes the stretch; the audio jumped over is never counted.
   let lastSent = 0;
   let lastTick = null;
   let played = 0;
+  let stretches = [];
+  let current = null;
+
+  function closeStretch() {
+    if (current && current[1] > current[0]) stretches.push(current);
+    current = null;
+  }
+
+  function mergedStretches() {
+    const all = stretches.concat(current && current[1] > current[0] ? [current] : []).map((s) => [s[0], s[1]]);
+    all.sort((a, b) => a[0] - b[0]);
+    const out = [];
+    for (const [a, b] of all) {
+      if (out.length && a <= out[out.length - 1][1]) out[out.length - 1][1] = Math.max(out[out.length - 1][1], b);
+      else out.push([a, b]);
+    }
+    return out.map(([a, b]) => [Math.round(a * 1000) / 1000, Math.round(b * 1000) / 1000]);
+  }
+
+  function report() {
+    model.set("current_time", ws.getCurrentTime());
+    model.set("played_seconds", Math.round(played * 100) / 100);
+    model.set("played_stretches", mergedStretches());
+    model.save_changes();
+  }
+
   ws.on("audioprocess", (t) => {
-    if (lastTick !== null && t > lastTick && t - lastTick < 1) played += t - lastTick;
+    if (lastTick !== null && t > lastTick && t - lastTick < 1) {
+      played += t - lastTick;
+      if (!current) current = [lastTick, t];
+      current[1] = t;
+    } else {
+      closeStretch();
+      current = [t, t];
+    }
     lastTick = t;
     if (Math.abs(t - lastSent) >= 0.25) {
       lastSent = t;
-      model.set("current_time", t);
-      model.set("played_seconds", Math.round(played * 100) / 100);
-      model.save_changes();
+      report();
     }
   });
-  ws.on("seeking", (t) => { lastTick = null; model.set("current_time", t); model.save_changes(); });
-  ws.on("play", () => { lastTick = ws.getCurrentTime(); model.set("playing", true); model.save_changes(); });
-  ws.on("pause", () => {
-    lastTick = null;
-    model.set("playing", false);
-    model.set("current_time", ws.getCurrentTime());
-    model.set("played_seconds", Math.round(played * 100) / 100);
+  ws.on("seeking", (t) => { closeStretch(); lastTick = null; model.set("current_time", t); model.save_changes(); });
+  ws.on("play", () => {
+    lastTick = ws.getCurrentTime();
+    current = [lastTick, lastTick];
+    model.set("playing", true);
     model.save_changes();
   });
+  function reachEnd() {
+    // played through to the end: the last tick fell a moment before it
+    const open = current || stretches[stretches.length - 1];
+    if (open && duration() - open[1] < 1 && duration() - ws.getCurrentTime() < 0.25) open[1] = duration();
+  }
+  ws.on("finish", () => { reachEnd(); report(); });
+  ws.on("pause", () => {
+    reachEnd();
+    closeStretch();
+    lastTick = null;
+    model.set("playing", false);
+    report();
+  });
   model.on("change:played_seconds", () => { if (!model.get("played_seconds")) played = 0; });
+  model.on("change:played_stretches", () => {
+    if (!(model.get("played_stretches") || []).length) { stretches = []; current = null; }
+  });
+  model.on("change:hint", () => { hint.textContent = model.get("hint") || ""; });
 
   frame.addEventListener("keydown", (e) => {
     const t = ws.getCurrentTime();
@@ -197,6 +245,7 @@ function render({ model, el: root }) {
     if (e.key === " " || e.code === "Space") { ws.playPause(); }
     else if (e.key === "ArrowLeft") { ws.setTime(Math.max(0, t - step)); }
     else if (e.key === "ArrowRight") { ws.setTime(Math.min(duration(), t + step)); }
+    else if (model.get("editable") === false && (e.key === "[" || e.key === "]")) { return; }
     else if (e.key === "[") { pushSelection(t, typeof sel.end === "number" && sel.end > t ? sel.end : Math.min(duration(), t + 5)); }
     else if (e.key === "]") { pushSelection(typeof sel.start === "number" && sel.start < t ? sel.start : Math.max(0, t - 5), t); }
     else { return; }
