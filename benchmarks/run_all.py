@@ -40,6 +40,7 @@ BENCHMARKS = {
     "dashboard_render": ["--browser", "--preheat"],
     "cli_start": ["--repeat", "5"],
     "erasure_speed": ["--calls", "2000", "--words", "600"],
+    "batch_scaling": ["--calls", "100", "--minutes", "10"],
 }
 EVAL_BENCHMARKS = {  # need torch, resemblyzer, pocketsphinx (the `eval` extra)
     "anonymise_privacy": [],

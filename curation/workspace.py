@@ -162,7 +162,9 @@ class Workspace:
         return ws
 
     @classmethod
-    def open(cls, root: str | os.PathLike, upgrade: bool = True) -> "Workspace":
+    def open(cls, root: str | os.PathLike, upgrade: bool = True, read_only: bool = False) -> "Workspace":
+        """Open the workspace in `root`; `read_only` (batch workers) opens its database so that no
+        write can succeed (SQLite `mode=ro`, PostgreSQL read-only transactions) and never upgrades."""
         root = Path(root).absolute()
         cfg_path = root / WORKSPACE_FILE
         if not cfg_path.is_file():
@@ -174,11 +176,11 @@ class Workspace:
         if config.get("format") != FORMAT:
             raise WorkspaceError(f"{cfg_path}: not a curation workspace file")
         url = os.environ.get("CURATION_DATABASE_URL") or config.get("database_url") or f"sqlite:///{root / 'catalogue.sqlite'}"
-        engine = create_engine(url, future=True)
+        engine = _read_only_engine(url) if read_only else create_engine(url, future=True)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         ws = cls(root, engine, config)
-        if upgrade:
+        if upgrade and not read_only:
             ws.upgrade()
         return ws
 
@@ -198,6 +200,19 @@ class Workspace:
 
     def __repr__(self) -> str:
         return f"Workspace({str(self.root)!r})"
+
+
+def _read_only_engine(url: str) -> Engine:
+    """An engine on the catalogue through which nothing can be written."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database or "").absolute()
+        from urllib.parse import quote
+
+        return create_engine(f"sqlite:///file:{quote(str(path))}?mode=ro&uri=true", future=True)
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(parsed, future=True, connect_args={"options": "-c default_transaction_read_only=on"})
+    return create_engine(parsed, future=True)
 
 
 def new_server_database(server_url: str, label: str = "") -> str:

@@ -62,3 +62,29 @@ def emit_frame(frame, fmt: str) -> None:
             with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                                    "display.max_colwidth", 80):
                 click.echo(frame.to_string(index=False, na_rep=""))  # a missing value is blank, not NaN
+
+
+def batch_options(fn):
+    """--workers, --scheduler, --chunk-size, --redo, --progress: how a batch command spreads its work."""
+    options = [
+        click.option("--workers", type=click.IntRange(min=1), default=None,
+                     help="Local worker processes (default: all cores; a small batch runs in-process). "
+                          "1 = in-process."),
+        click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                     help="Run on this Dask cluster instead (its workers must see the workspace folder and database)."),
+        click.option("--chunk-size", type=click.IntRange(min=1), default=200, show_default=True,
+                     help="Calls stored per audited write; a batch that stops keeps every whole chunk."),
+        click.option("--redo", is_flag=True, help="Analyse calls again even when stored results are up to date "
+                                                  "(default: skip them, so an interrupted batch continues)."),
+        click.option("--progress/--no-progress", "progress", default=None,
+                     help="Progress bar with ETA on stderr (default: only on a terminal)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def batch_plan(workers, scheduler, chunk_size, progress):
+    from curation.batch import Plan
+
+    return Plan(workers=workers, scheduler=scheduler, chunk_size=chunk_size, progress=progress)

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from curation.cli._common import emit_frame, format_option, parse_assignments, workspace_option
+from curation.cli._common import batch_options, emit_frame, format_option, parse_assignments, workspace_option
 
 
 @click.group("difficulty")
@@ -35,25 +35,34 @@ def _weights_arg(weights_file, sets):
 @workspace_option
 @click.option("--call", "call_ids", multiple=True, help="Only this call (repeatable); default: every call.")
 @click.option("--weights", "weights_file", type=click.Path(exists=True, dir_okay=False),
-              help="Weights file (TOML or JSON) on top of the workspace's saved weights.")
+              help="Weights file (TOML or JSON) on top of the workspace's saved weights (analyses every call again).")
 @click.option("--no-audio", is_flag=True, help="Skip the loudness signals (faster; no audio is read).")
-def analyse_command(workspace, call_ids, weights_file, no_audio) -> None:
-    """Compute and store difficulty signals, evidence and scores for the calls of a workspace."""
-    from curation.cli._common import open_workspace
+@batch_options
+def analyse_command(workspace, call_ids, weights_file, no_audio, workers, scheduler, chunk_size, redo,
+                    progress) -> None:
+    """Compute and store difficulty signals, evidence and scores for the calls of a workspace.
+
+    Runs on all local cores (or a Dask cluster with --scheduler) and stores the results in chunks;
+    calls already analysed from the same recording and transcript are skipped, so a batch that was
+    interrupted continues where it stopped. Exit code 2 when a call failed (run again to retry it).
+    """
+    from curation.cli._common import batch_plan, open_workspace
     from curation.difficulty.store import analyse_workspace
 
     ws = open_workspace(workspace)
-    with click.progressbar(length=1, label="analysing calls", file=sys.stderr) as bar:
-        def progress(done, total):
-            bar.length = total
-            bar.update(done - bar.pos)
-        summary = analyse_workspace(ws, weights_file, progress=progress, call_ids=call_ids or None, use_audio=not no_audio)
-    click.echo(f"analysed {summary.analysed} calls, {summary.difficult} difficult, {len(summary.failed)} failed")
+    summary = analyse_workspace(ws, weights_file, call_ids=call_ids or None, use_audio=not no_audio, redo=redo,
+                                plan=batch_plan(workers, scheduler, chunk_size, progress))
+    skipped = f", {summary.skipped} already analysed (skipped; --redo to analyse again)" if summary.skipped else ""
+    click.echo(f"analysed {summary.analysed} calls, {summary.difficult} difficult, {len(summary.failed)} failed"
+               f"{skipped} [{summary.where}, {summary.seconds:.1f} s]")
     for cid, problem in summary.failed:
         click.echo(f"failed   {cid}: {problem}", err=True)
     noted = len(summary.notes)
     if noted:
         click.echo(f"{noted} calls with notes on signals that could not be computed (see `curation difficulty show`)")
+    if summary.failed:
+        click.echo(f"{len(summary.failed)} calls failed; run the same command again to retry them", err=True)
+        sys.exit(2)
 
 
 @difficulty.command("show")

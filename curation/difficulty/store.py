@@ -34,6 +34,10 @@ class AnalysisSummary:
     difficult: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (call id, one-line problem)
     notes: dict[str, list[str]] = field(default_factory=dict)  # call id -> what could not be computed
+    skipped: int = 0  # already analysed from the same inputs (resumed batch)
+    workers: int = 1
+    where: str = "in-process"
+    seconds: float = 0.0
 
 
 def _stored_weight_overrides(ws: Workspace) -> dict[str, float]:
@@ -92,43 +96,103 @@ def _rows(call_id: str, result: DifficultyResult, now: str) -> tuple[dict, list[
     return score, sig_rows, ev_rows
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What a worker needs to score a call: where the workspace is, who acts, the weights; in-process
+    runs also hand over the open workspace (never sent to another process)."""
+
+    root: str
+    user: str
+    weights: Weights
+    use_audio: bool
+    ws: Workspace | None = None
+
+    def __getstate__(self):  # sent to a worker: the weights as plain data, no open workspace
+        return {**self.__dict__, "ws": None, "weights": self.weights.as_dict()}
+
+    def __setstate__(self, state):
+        self.__dict__.update({**state, "weights": Weights.from_mapping(state["weights"])})
+
+
+def _score_task(job: _Job, call_id: str) -> DifficultyResult:
+    """One call's analysis where a batch sends it: the workspace opened read-only, the acting user's
+    permission checked again there (a user removed mid-batch is refused in the workers too)."""
+    from curation.batch import worker_workspace
+    from curation.roles import authorised
+
+    ws = job.ws or worker_workspace(job.root)
+    with authorised(ws, "calls.analyse", job.user, "analyse calls"):
+        return _analyse_call(ws, call_id, job.weights, job.use_audio)
+
+
+def _input_digests(ws: Workspace, ids: list[str], use_audio: bool) -> dict[str, str]:
+    """Per call, a digest of what its analysis reads: analyser version, recording and transcript checksums."""
+    import hashlib
+
+    from curation.store.schema import calls
+
+    out = {}
+    with ws.engine.connect() as conn:
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            for r in conn.execute(select(calls.c.id, calls.c.source_checksum, calls.c.transcript_checksum)
+                                  .where(calls.c.id.in_(part))):
+                key = json.dumps([ANALYSER_VERSION, r.source_checksum, r.transcript_checksum, bool(use_audio)])
+                out[r.id] = hashlib.sha256(key.encode()).hexdigest()
+    return out
+
+
+def _stored_digests(ws: Workspace) -> dict[str, str | None]:
+    with ws.engine.connect() as conn:
+        return dict(conn.execute(select(difficulty_scores.c.call_id, difficulty_scores.c.input_digest)).all())
+
+
 @mutates("calls.analyse", "difficulty.analysed")
 def analyse_workspace(ws: Workspace, weights: Weights | Mapping | str | Path | None = None,
                       progress: Callable[[int, int], None] | None = None, call_ids: Iterable[str] | None = None,
-                      use_audio: bool = True, user: str | None = None) -> AnalysisSummary:
+                      use_audio: bool = True, user: str | None = None, redo: bool = False,
+                      plan: "Plan | None" = None) -> AnalysisSummary:
     """Compute and store signals, evidence and scores for every call (or `call_ids`).
 
-    Needs the `calls.analyse` permission. Batch mode: the calls are analysed in chunks of `CHUNK`,
-    each stored by one audited operation `difficulty.analysed` whose event lists the chunk's call
-    ids (analysed and failed). `progress(done, total)` is called after each call. Never stops the
-    batch for one bad call.
+    Needs the `calls.analyse` permission. Batch mode (`curation.batch`): the calls are analysed on
+    the processes or Dask cluster `plan` names (default: all local cores for a large batch), and
+    stored in chunks of `plan.chunk_size`, each by one audited operation `difficulty.analysed`
+    whose event lists the chunk's call ids (analysed and failed). Resumable: a call whose stored
+    score was computed from the same inputs (analyser version, recording and transcript checksums,
+    audio on or off) is skipped unless `redo` (or one-off `weights` are given). `progress(done,
+    total)` is called after each call. Never stops the batch for one bad call.
     """
+    from curation.batch import Plan, run_batch
     from curation.catalogue import call_ids as all_call_ids
     from curation.roles import authorised, operation
 
+    plan = plan or Plan(chunk_size=CHUNK)
     summary = AnalysisSummary()
     with authorised(ws, "calls.analyse", user, "analyse calls") as who:
         w = effective_weights(ws, weights)
-        ids = list(call_ids) if call_ids is not None else all_call_ids(ws)
-        for start in range(0, len(ids), CHUNK):
-            chunk, scores, sigs, evs = ids[start:start + CHUNK], [], [], []
+        ids = list(dict.fromkeys(call_ids)) if call_ids is not None else all_call_ids(ws)
+        digests = _input_digests(ws, ids, use_audio)
+        if not redo and weights is None:
+            stored = _stored_digests(ws)
+            todo = [c for c in ids if c not in digests or stored.get(c) != digests[c]]
+        else:
+            todo = ids
+        summary.skipped = len(ids) - len(todo)
+        def store(outcomes) -> None:
             now = utcnow()
-            done_ids, failed_ids, difficult = [], [], 0
-            for k, cid in enumerate(chunk):
-                try:
-                    result = _analyse_call(ws, cid, w, use_audio)
-                except Exception as exc:
-                    summary.failed.append((cid, f"{type(exc).__name__}: {exc}".splitlines()[0]))
-                    failed_ids.append(cid)
-                    log.warning("difficulty analysis of call %s failed: %s", cid, type(exc).__name__)
-                else:
-                    score, s_rows, e_rows = _rows(cid, result, now)
-                    scores.append(score), sigs.extend(s_rows), evs.extend(e_rows), done_ids.append(cid)
-                    difficult += bool(result.difficult)
-                    if result.notes:
-                        summary.notes[cid] = list(result.notes)
-                if progress:
-                    progress(start + k + 1, len(ids))
+            scores, sigs, evs, done_ids, failed_ids, difficult = [], [], [], [], [], 0
+            for o in outcomes:
+                if not o.ok:
+                    summary.failed.append((o.item, o.error))
+                    failed_ids.append(o.item)
+                    log.warning("difficulty analysis of call %s failed: %s", o.item, o.error.split(":")[0])
+                    continue
+                score, s_rows, e_rows = _rows(o.item, o.value, now)
+                score["input_digest"] = digests[o.item]
+                scores.append(score), sigs.extend(s_rows), evs.extend(e_rows), done_ids.append(o.item)
+                difficult += bool(o.value.difficult)
+                if o.value.notes:
+                    summary.notes[o.item] = list(o.value.notes)
             with operation(ws, "calls.analyse", "difficulty.analysed", "workspace", None, user=who.name,
                            what="analyse calls") as op:
                 for table in (difficulty_evidence, difficulty_signals, difficulty_scores):
@@ -141,6 +205,10 @@ def analyse_workspace(ws: Workspace, weights: Weights | Mapping | str | Path | N
                                   weights=w.diff())
             summary.analysed += len(done_ids)
             summary.difficult += difficult
+
+        job = _Job(str(ws.root), who.name, w, use_audio, ws)
+        report = run_batch(_score_task, job, todo, store, plan, label="analysing calls", each=progress)
+        summary.workers, summary.where, summary.seconds = report.workers, report.where, report.seconds
     return summary
 
 

@@ -17,6 +17,7 @@ difficulty_scores = Table(
     Column("notes_json", Text, nullable=False, default="[]"),
     Column("analyser_version", String(16), nullable=False),
     Column("analysed_at", String(32), nullable=False),
+    Column("input_digest", String(64)),  # what the row was computed from (migration 0008): batches skip it
 )
 
 difficulty_signals = Table(

@@ -1,0 +1,14 @@
+"""Tasks for the batch executor's tests: module-level, so worker processes (spawn) can import them."""
+
+from __future__ import annotations
+
+import os
+
+
+def square_or_die(context: dict, item: int) -> int:
+    """`item` squared; the item named `die` ends its worker process abruptly, `fail` raises."""
+    if item == context.get("die"):
+        os._exit(3)
+    if item == context.get("fail"):
+        raise ValueError(f"item {item} is not wanted\nsecond line never shown")
+    return item * item + context.get("add", 0)
