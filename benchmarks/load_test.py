@@ -62,13 +62,10 @@ def recording(root: Path, who: str, stem: str) -> Path:
     same stem gives the same bytes, so two processes importing it import the same recording."""
     import zlib
 
-    from tests._clip_fixtures import CALL, speech_like_audio, write_manifest
-    from tests.fixtures import project_json
+    from tests._clip_fixtures import make_call, write_manifest
 
     folder = root / who / stem
-    (folder / stem).mkdir(parents=True, exist_ok=True)
-    speech_like_audio(folder / stem / f"{stem}.wav", seed=zlib.crc32(stem.encode()))
-    project_json(folder / stem / f"{stem}.json", words=CALL)
+    make_call(folder / stem, stem, seed=zlib.crc32(stem.encode()))  # the letters' sum repeats across stems
     write_manifest(folder, [stem])
     return folder
 

@@ -26,9 +26,8 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.engine import Connection, Engine
 
 from curation.errors import WorkspaceError
 from curation.store import current_revision, head_revision, migrate

@@ -50,9 +50,10 @@ def speech_like_audio(path: Path, seed: int, sample_rate: int = 8000) -> Path:
     return path
 
 
-def make_call(folder: Path, stem: str = "call1") -> Path:
+def make_call(folder: Path, stem: str = "call1", seed: int | None = None) -> Path:
+    """The synthetic call as `stem`.wav + .json; `seed` (default: from the stem's letters) sets its bytes."""
     folder.mkdir(parents=True, exist_ok=True)
-    speech_like_audio(folder / f"{stem}.wav", seed=sum(map(ord, stem)))
+    speech_like_audio(folder / f"{stem}.wav", seed=sum(map(ord, stem)) if seed is None else seed)
     project_json(folder / f"{stem}.json", words=CALL)
     return folder
 

@@ -215,28 +215,14 @@ def _import_one(ws: Workspace, item: ImportItem, actor: str, align: bool = True)
                               **({"aligned_words": alignment.get("aligned_words", 0)} if alignment else {}))
             os.replace(tmp, stored)  # inside the transaction: a failed commit removes it below
             placed = True
-    except _AlreadyImported:
-        tmp.unlink(missing_ok=True)
-        return ImportOutcome(str(audio), "skipped", call_id, "already imported (same checksum, by another import "
-                                                             "at the same time)")
-    except IntegrityError:  # another import of the same recording or call id committed first
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if placed and not _referenced(ws, stored_rel):
             stored.unlink(missing_ok=True)
-        with ws.engine.connect() as conn:
-            existing = conn.execute(select(calls.c.id).where(calls.c.source_checksum == checksum)).scalar()
-            same_id = conn.execute(select(calls.c.id).where(calls.c.id == call_id)).scalar()
-        if existing:
-            return ImportOutcome(str(audio), "skipped", existing, "already imported (same checksum, "
-                                                                  "by another import at the same time)")
-        if same_id:
-            raise ImportProblem(audio, f"duplicate call id {call_id!r}: a different recording was imported "
-                                       "under it at the same time") from None
-        raise  # not a race with another import: the database's own refusal
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        if placed and not _referenced(ws, stored_rel):
-            stored.unlink(missing_ok=True)
+        if isinstance(exc, (_AlreadyImported, IntegrityError)):  # another import committed first?
+            raced = _raced_import(ws, audio, checksum, call_id)
+            if raced is not None:
+                return raced
         raise
     log.info("imported call %s (%.1f s, %d words)", call_id, info.duration, len(transcript.words) if transcript else 0)
     return ImportOutcome(str(audio), "imported", call_id,
@@ -269,6 +255,21 @@ def _language_note(detection: dict | None) -> str:
     if detection["language"] == "unsure":
         return "language unsure (stored as nl; give it in the manifest)"
     return f"language detected: {detection['language']}"
+
+
+def _raced_import(ws: Workspace, audio: Path, checksum: str, call_id: str) -> ImportOutcome | None:
+    """After a failed import: the outcome when another import committed the same recording (skipped)
+    or another recording under the same id (ImportProblem) meanwhile; None when neither did."""
+    with ws.engine.connect() as conn:
+        existing = conn.execute(select(calls.c.id).where(calls.c.source_checksum == checksum)).scalar()
+        same_id = conn.execute(select(calls.c.id).where(calls.c.id == call_id)).scalar()
+    if existing:
+        return ImportOutcome(str(audio), "skipped", existing, "already imported (same checksum, by another import "
+                                                              "at the same time)")
+    if same_id:
+        raise ImportProblem(audio, f"duplicate call id {call_id!r}: a different recording was imported under it "
+                                   "at the same time") from None
+    return None
 
 
 class _AlreadyImported(Exception):
