@@ -93,6 +93,25 @@ def test_a_real_raise_is_still_found_between_digital_silences(tmp_path):
     assert s.evidence[0].role == "customer" and loud <= s.evidence[0].time < loud + 4
 
 
+def test_short_loud_answers_to_a_machine_are_not_a_raised_voice(tmp_path):
+    # like a caller saying "done" ... "finished" clearly to an automated line: loud and higher, but one word each
+    short = [Line("customer", "Klaar.", level=0.5, pitch=1.3, per_word=0.5), Line("customer", "Verder.", level=0.5,
+                                                                                   pitch=1.3, per_word=0.5)]
+    lines = [*LONG[:3], short[0], LONG[4], short[1], *LONG[6:]]  # each answer a turn of its own
+    tr = say(*lines)
+    s = compute_signals(tr, loudness_envelope(record(tmp_path / "short.wav", tr, levels_of(lines), channels=2,
+                                                     pitches=pitches_of(lines))))["raised_voice"]
+    assert s.available and s.strength == 0 and not s.evidence, s.note
+    # the same two raises as sentences are a raised voice
+    long = [Line("customer", "Nee, dat klopt echt niet hoor!", level=0.5, pitch=1.3),
+            Line("customer", "Ik wil nu een oplossing hebben!", level=0.5, pitch=1.3)]
+    lines = [*LONG[:3], long[0], LONG[4], long[1], *LONG[6:]]
+    tr = say(*lines)
+    s = compute_signals(tr, loudness_envelope(record(tmp_path / "long.wav", tr, levels_of(lines), channels=2,
+                                                     pitches=pitches_of(lines))))["raised_voice"]
+    assert s.strength > 0.8 and len(s.evidence) >= 2, s.note
+
+
 def test_louder_at_the_same_pitch_is_the_microphone_not_a_raised_voice(tmp_path):
     lines = [*LONG[:4], Line("customer", "Nee, dat is niet wat ik bedoel, luister nou eens goed!", level=0.5), *LONG[4:]]
     tr = say(*lines)

@@ -244,6 +244,7 @@ def _chunks(s: Stretch, view: CallView | None, size: int = 6) -> list[Stretch]:
 
 FOREGROUND_DB = 20.0  # voiced frames this far below the party's loudest are someone in the background
 SUSTAINED = 2  # raised stretches needed
+SUSTAINED_VOICED_FRAMES = 20  # and 1 s of voice in them together: single loud words to a machine are not a raised voice
 MIN_Z = 3.0  # how many robust standard deviations of the party's stretch loudness a raise stands out by
 PITCH_RISE = 1.1  # a raised voice is at least this much higher in pitch than the speaker's median
 MIN_VOICED_FRAMES = 40  # 2 s of voice per party before a baseline means anything
@@ -260,8 +261,9 @@ def raised_voice(env: LoudnessEnvelope, stretches: Sequence[Stretch], channel_of
     baseline is the median of the party's voiced frames (the lower of the whole call's and its
     first half's, so a caller who shouts for most of the call still stands out); a stretch counts
     as raised when the median of its voiced frames is `rise_db` above it and its pitch at least 10%
-    above the party's median pitch (louder at the same pitch is the microphone, not the voice). A
-    party louder by line gain, or an automated voice at one constant level, is never raised.
+    above the party's median pitch (louder at the same pitch is the microphone, not the voice); it
+    takes two such stretches holding a second of voice together (one loud word, or a few short loud
+    answers to a machine, are not a raised voice). A party louder by line gain, or an automated voice at one constant level, is never raised.
     value = the largest rise in dB; evidence = the loudest stretches."""
     hits, best, parts = [], 0.0, []
     roles_on: dict[int, int] = {}
@@ -296,22 +298,26 @@ def raised_voice(env: LoudnessEnvelope, stretches: Sequence[Stretch], channel_of
             v = lv[a:b][voiced[a:b]]
             if v.size >= CHUNK_VOICED_FRAMES:
                 higher = float(np.median(pitch[a:b][voiced[a:b]])) / base_pitch if base_pitch > 0 else None
-                rises.append((float(np.median(v)) - base, higher, c))
+                rises.append((float(np.median(v)) - base, higher, c, int(v.size)))
         if not rises:
-            rises = [(0.0, None, None)]
-        stretch_levels = np.array([r for r, _, c in rises if c is not None]) + base
+            rises = [(0.0, None, None, 0)]
+        stretch_levels = np.array([r for r, _, c, _ in rises if c is not None]) + base
         spread = 1.4826 * float(np.median(np.abs(stretch_levels - np.median(stretch_levels)))) if stretch_levels.size else 0.0
-        top = max(r for r, _, _ in rises)
+        top = max(r for r, _, _, _ in rises)
         parts.append(f"{role} voice median {base:.0f} dBFS, 95th percentile {high:.0f} dBFS, loudest stretch "
                      f"{top:+.1f} dB" + (f", median pitch {base_pitch:.0f} Hz" if base_pitch else ""))
         # louder at the same pitch is the microphone or the line, not the voice: a raised voice also rises in pitch
         # and it stands out from how much this party's loudness varies anyway (a robust z-score over stretches)
-        raised = [(r, c) for r, higher, c in rises
+        raised = [(r, c, n) for r, higher, c, n in rises
                   if c is not None and r >= rise_db and (higher is None or higher >= PITCH_RISE)
                   and r >= MIN_Z * max(spread, 1.0)]
-        top = max((r for r, _ in raised), default=0.0)
-        best = max(best, top if len(raised) >= SUSTAINED else 0.0)  # one loud word is not a raised voice
-        for r, c in raised:
+        top = max((r for r, _, _ in raised), default=0.0)
+        # one loud word is not a raised voice, nor are a few short loud answers ("done", "finished") to a machine
+        sustained = len(raised) >= SUSTAINED and sum(n for _, _, n in raised) >= SUSTAINED_VOICED_FRAMES
+        best = max(best, top if sustained else 0.0)
+        if not sustained:
+            continue
+        for r, c, _ in raised:
             if view is not None and c.first is not None:
                 e = view.evidence(c.first, min(c.last, c.first + 8), 0)
                 e = Evidence(f"[+{r:.0f} dB] {e.quote}", e.role, e.time, e.end)

@@ -24,7 +24,7 @@ from .signals import SIGNAL_NAMES, compute_signals
 from .tables import difficulty_evidence, difficulty_scores, difficulty_signals, difficulty_weights
 
 log = logging.getLogger(__name__)
-ANALYSER_VERSION = "2"  # 2: speech-only loudness, timing checks, English lexicons (#20)
+ANALYSER_VERSION = "3"  # 2: speech-only loudness, timing checks, English lexicons (#20); 3: a raised voice lasts a second
 CHUNK = 200
 
 
