@@ -82,12 +82,12 @@ def stored_scores(ws) -> dict:
     return scores
 
 
-def analysed_events(ws) -> list[dict]:
+def analysed_events(ws, action: str = "difficulty.analysed") -> list[dict]:
     from curation.store.schema import audit_events
 
     with ws.engine.connect() as conn:
         return [json.loads(r.details_json) for r in conn.execute(
-            select(audit_events).where(audit_events.c.action == "difficulty.analysed").order_by(audit_events.c.seq))]
+            select(audit_events).where(audit_events.c.action == action).order_by(audit_events.c.seq))]
 
 
 def test_two_processes_store_exactly_what_one_process_stores(calls_ws):

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from curation.cli._common import workspace_option
+from curation.cli._common import batch_options, workspace_option
 from curation.vocabulary import CONSENT_DECISIONS, OVERRIDE_CLEAR  # an import-free module: --help stays fast
 
 
@@ -107,14 +107,29 @@ def detect_command(language, full) -> None:
 @consent.command("analyse")
 @workspace_option
 @click.option("--call", "call_ids", multiple=True, help="Only this call (repeatable); default: every call.")
-def analyse_command(workspace, call_ids) -> None:
-    """Build and store the consent record of every call; re-decide their open clips."""
-    from curation.cli._common import open_workspace
+@batch_options
+def analyse_command(workspace, call_ids, workers, scheduler, chunk_size, redo, progress) -> None:
+    """Build and store the consent record of every call; re-decide their open clips.
+
+    Runs on all local cores (or a Dask cluster with --scheduler) and stores the records in chunks;
+    calls whose record was built from the same transcript, manifest, corrections and policy are
+    skipped, so a batch that was interrupted continues where it stopped. Exit code 2 when a call
+    failed (run again to retry it).
+    """
+    from curation.cli._common import batch_plan, open_workspace
     from curation.consent.analysis import analyse_consent
 
-    s = analyse_consent(open_workspace(workspace), call_ids=list(call_ids) or None)
+    s = analyse_consent(open_workspace(workspace), call_ids=list(call_ids) or None, redo=redo,
+                        plan=batch_plan(workers, scheduler, chunk_size, progress))
+    skipped = f"; {s.skipped} already up to date (skipped; --redo to analyse again)" if s.skipped else ""
     click.echo(f"analysed {s.calls} calls: {s.notices} with a recording notice, {s.objections} with an objection; "
-               + ", ".join(f"{k} {v}" for k, v in s.decisions.items()) + f"; {len(s.clips_changed)} clip decisions changed")
+               + ", ".join(f"{k} {v}" for k, v in s.decisions.items())
+               + f"; {len(s.clips_changed)} clip decisions changed{skipped} [{s.where}, {s.seconds:.1f} s]")
+    for cid, problem in s.failed:
+        click.echo(f"failed   {cid}: {problem}", err=True)
+    if s.failed:
+        click.echo(f"{len(s.failed)} calls failed; run the same command again to retry them", err=True)
+        sys.exit(2)
 
 
 @consent.command("clip")

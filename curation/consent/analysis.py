@@ -26,44 +26,152 @@ class AnalysisSummary:
     excluded_calls: int
     decisions: dict
     clips_changed: dict
+    skipped: int = 0
+    failed: tuple = ()  # (call id, one-line problem)
+    workers: int = 1
+    where: str = "in-process"
+    seconds: float = 0.0
+
+
+CHUNK = 200  # calls stored per audited operation
+
+
+@dataclass
+class _Job:
+    """What a worker needs to build records: where the workspace is, who acts, the policy's digest
+    (a worker refuses when the policy changed under the batch); in-process runs hand over the open
+    workspace (never sent to another process)."""
+
+    root: str
+    user: str
+    policy_digest: str
+    ws: Workspace | None = None
+
+    def __getstate__(self):
+        return {**self.__dict__, "ws": None}
+
+
+def _record_task(job: _Job, call_id: str):
+    """One call's record where a batch sends it: the workspace opened read-only, the acting user's
+    permission checked again there. Returns the record and the corrections it was built with."""
+    from curation.batch import worker_workspace
+    from curation.roles import authorised
+
+    ws = job.ws or worker_workspace(job.root)
+    with authorised(ws, "calls.analyse", job.user, "analyse consent"):
+        policy = workspace_policy(ws)
+        if policy.digest != job.policy_digest:
+            raise CurationError("the consent policy changed during the batch; run the analysis again")
+        with ws.engine.connect() as conn:
+            row = conn.execute(select(consent_records).where(consent_records.c.call_id == call_id)).mappings().first()
+        details = json.loads((dict(row) if row else {}).get("details_json") or "{}")
+        if details.get("transcript_deleted"):
+            return None, details.get("corrections")  # nothing to read again: the parent keeps the stored record
+        return compute_record(ws, call_id, policy=policy), details.get("corrections")
+
+
+def _input_digests(ws: Workspace, ids: list[str], policy) -> dict[str, str]:
+    """Per call, a digest of what its record is built from: the detector's lexicon version, the
+    policy, the transcript, the call's dates and language, the stored manifest fields and corrections."""
+    import hashlib
+
+    from curation.consent.lexicon import LEXICON_VERSION
+
+    out = {}
+    with ws.engine.connect() as conn:
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            stored = {r["call_id"]: dict(r) for r in conn.execute(
+                select(consent_records).where(consent_records.c.call_id.in_(part))).mappings()}
+            for r in conn.execute(select(calls.c.id, calls.c.transcript_checksum, calls.c.language,
+                                         calls.c.recorded_at, calls.c.imported_at).where(calls.c.id.in_(part))):
+                row = stored.get(r.id)
+                details = json.loads((row or {}).get("details_json") or "{}")
+                key = json.dumps([LEXICON_VERSION, policy.digest, r.transcript_checksum, r.language, str(r.recorded_at),
+                                  str(r.imported_at), manifest_fields(row), details.get("corrections"),
+                                  bool(details.get("transcript_deleted"))], sort_keys=True, default=str)
+                out[r.id] = hashlib.sha256(key.encode()).hexdigest()
+    return out
+
+
+def _stored_digests(ws: Workspace, ids: list[str]) -> dict[str, str | None]:
+    out = {}
+    with ws.engine.connect() as conn:
+        for start in range(0, len(ids), 500):
+            for cid, details in conn.execute(select(consent_records.c.call_id, consent_records.c.details_json)
+                                             .where(consent_records.c.call_id.in_(ids[start:start + 500]))):
+                out[cid] = json.loads(details or "{}").get("input_digest")
+    return out
 
 
 @mutates("calls.analyse", "consent.analysed")
 def analyse_consent(ws: Workspace, user: str | None = None, call_ids: list[str] | None = None,
-                    progress=None) -> AnalysisSummary:
-    """Build and store the consent record of every call (or `call_ids`) and re-evaluate their open clips."""
-    policy = workspace_policy(ws)
-    from curation.consent.tables import original_deletions
+                    progress=None, redo: bool = False, plan=None) -> AnalysisSummary:
+    """Build and store the consent record of every call (or `call_ids`) and re-evaluate their open clips.
 
-    with ws.engine.connect() as conn:
-        erased = select(original_deletions.c.call_id).where(original_deletions.c.reason == "erasure")
-        ids = call_ids or list(conn.execute(select(calls.c.id).where(calls.c.id.not_in(erased))
-                                            .order_by(calls.c.id)).scalars())
-        missing = set(ids) - set(conn.execute(select(calls.c.id).where(calls.c.id.in_(ids))).scalars())
-    if missing:
-        raise NotFound(f"call(s) not found in {ws.root}: {', '.join(sorted(missing))}")
-    counts = {d: 0 for d in DECISIONS}
-    notices = objections = 0
-    with operation(ws, "calls.analyse", "consent.analysed", "workspace", None, user=user,
-                   what="analyse consent") as op:
-        for n, call_id in enumerate(ids, 1):
-            row = op.conn.execute(select(consent_records).where(consent_records.c.call_id == call_id)).mappings().first()
-            row = dict(row) if row else None
-            details = json.loads((row or {}).get("details_json") or "{}")
-            if details.get("transcript_deleted"):
-                record = consent_record(ws, call_id, policy)  # no transcript left to read again
-            else:
-                record = compute_record(ws, call_id, policy=policy)
-            store_record(op.conn, record, manifest_fields(row), details.get("corrections"))
-            notices += bool(record.notice_played)
-            objections += record.customer_objected
-            counts[decide(record, policy).decision] += 1
-            if progress:
-                progress(n, len(ids))
-        changed = redecide_open_clips(ws, op.conn, op.actor.name, policy, ids)
-        op.details.update({"calls": len(ids), "notices": notices, "objections": objections, "decisions": counts,
-                           "clips_changed": len(changed), "policy": policy.digest})
-    return AnalysisSummary(len(ids), notices, objections, counts[EXCLUDED], counts, changed)
+    Batch mode (`curation.batch`): records are built on the processes or Dask cluster `plan` names
+    (default: all local cores for a large batch) and stored in chunks, each by one audited
+    operation `consent.analysed` that also re-decides the chunk's open clips. Resumable: a call
+    whose stored record was built from the same inputs (lexicon version, policy, transcript,
+    manifest fields, corrections) is skipped unless `redo`. A correction stored while the batch
+    ran wins: that call's record is built again inside the write. Never stops for one bad call."""
+    from curation.batch import Plan, run_batch
+    from curation.consent.tables import original_deletions
+    from curation.roles import authorised
+
+    plan = plan or Plan(chunk_size=CHUNK)
+    with authorised(ws, "calls.analyse", user, "analyse consent") as who:
+        policy = workspace_policy(ws)
+        with ws.engine.connect() as conn:
+            erased = select(original_deletions.c.call_id).where(original_deletions.c.reason == "erasure")
+            ids = list(dict.fromkeys(call_ids)) if call_ids else list(
+                conn.execute(select(calls.c.id).where(calls.c.id.not_in(erased)).order_by(calls.c.id)).scalars())
+            missing = set(ids) - set(conn.execute(select(calls.c.id).where(calls.c.id.in_(ids))).scalars())
+        if missing:
+            raise NotFound(f"call(s) not found in {ws.root}: {', '.join(sorted(missing))}")
+        digests = _input_digests(ws, ids, policy)
+        stored = {} if redo else _stored_digests(ws, ids)
+        todo = [c for c in ids if redo or stored.get(c) != digests[c]]
+        counts = {d: 0 for d in DECISIONS}
+        totals = {"notices": 0, "objections": 0, "analysed": 0}
+        changed: dict = {}
+        failed: list = []
+
+        def store(outcomes) -> None:
+            with operation(ws, "calls.analyse", "consent.analysed", "workspace", None, user=who.name,
+                           what="analyse consent") as op:
+                done, bad = [], []
+                for o in outcomes:
+                    if not o.ok:
+                        failed.append((o.item, o.error))
+                        bad.append(o.item)
+                        continue
+                    record, used = o.value
+                    row = op.conn.execute(select(consent_records)
+                                          .where(consent_records.c.call_id == o.item)).mappings().first()
+                    row = dict(row) if row else None
+                    details = json.loads((row or {}).get("details_json") or "{}")
+                    if details.get("transcript_deleted"):
+                        record = consent_record(ws, o.item, policy)
+                    elif record is None or details.get("corrections") != used:  # corrected meanwhile
+                        record = compute_record(ws, o.item, conn=op.conn, policy=policy)
+                    store_record(op.conn, record, manifest_fields(row), details.get("corrections"),
+                                 input_digest=digests[o.item])
+                    totals["notices"] += bool(record.notice_played)
+                    totals["objections"] += record.customer_objected
+                    counts[decide(record, policy).decision] += 1
+                    done.append(o.item)
+                part = redecide_open_clips(ws, op.conn, op.actor.name, policy, done) if done else {}
+                changed.update(part)
+                op.details.update({"calls": len(done), "call_ids": done, "failed": bad, "policy": policy.digest,
+                                   "clips_changed": len(part)})
+            totals["analysed"] += len(done)
+
+        job = _Job(str(ws.root), who.name, policy.digest, ws)
+        report = run_batch(_record_task, job, todo, store, plan, label="analysing consent", each=progress)
+    return AnalysisSummary(totals["analysed"], totals["notices"], totals["objections"], counts[EXCLUDED], counts,
+                           changed, skipped=len(ids) - len(todo), failed=tuple(failed), workers=report.workers,
+                           where=report.where, seconds=report.seconds)
 
 
 CORRECTABLE = ("notice_played", "notice_purposes", "legal_basis", "customer_objected", "employee_informed",

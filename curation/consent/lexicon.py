@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Raise when these tables or the detector change: a batch analysis then builds every record again
+# (it skips calls whose record was built from the same inputs, this version among them).
+LEXICON_VERSION = "1"
 PURPOSES = ("quality", "training", "evidence", "complaint_handling", "other")
 SPECIAL_CATEGORIES = ("health", "religion", "politics", "union", "sexual_orientation", "ethnicity", "criminal")
 

@@ -109,8 +109,10 @@ def consent_record(ws: Workspace, call_id: str, policy=None) -> ConsentRecord:
 
 
 @within_operation()
-def store_record(conn: Connection, record: ConsentRecord, manifest: dict, corrections: dict | None = None) -> None:
-    """Insert or replace the stored record, keeping the manifest's own values under details.manifest."""
+def store_record(conn: Connection, record: ConsentRecord, manifest: dict, corrections: dict | None = None,
+                 input_digest: str | None = None) -> None:
+    """Insert or replace the stored record, keeping the manifest's own values under details.manifest
+    (and, from a batch analysis, the digest of its inputs: the next batch skips the call)."""
     existing = conn.execute(select(consent_records.c.details_json)
                             .where(consent_records.c.call_id == record.call_id)).scalar()
     kept = {k: v for k, v in json.loads(existing or "{}").items() if k in PRESERVED}
@@ -119,6 +121,8 @@ def store_record(conn: Connection, record: ConsentRecord, manifest: dict, correc
                "analysed_at": utcnow()}
     if corrections:
         details["corrections"] = corrections
+    if input_digest:
+        details["input_digest"] = input_digest
     values = dict(notice_played=record.notice_played, notice_purposes=";".join(record.notice_purposes) or None,
                   legal_basis=record.legal_basis, customer_objected=record.customer_objected,
                   employee_informed=record.employee_informed, secret_recording=record.secret_recording,
