@@ -1,0 +1,58 @@
+"""`curation-service`: run the team-mode curation service (see README, "Team mode")."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="curation-service", description=(
+        "The curation service for team mode: runs as its own OS user beside JupyterHub, holds the "
+        "workspace (database, audio, secret key) and runs library operations as the user of each "
+        "request's JupyterHub token. JupyterHub passes JUPYTERHUB_API_TOKEN, JUPYTERHUB_API_URL and "
+        "JUPYTERHUB_SERVICE_NAME when it starts the service (or set them yourself)."))
+    p.add_argument("--workspace", "-w", default=os.environ.get("CURATION_WORKSPACE"),
+                   help="the workspace folder (default: $CURATION_WORKSPACE)")
+    p.add_argument("--ip", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=int(os.environ.get("CURATION_SERVICE_PORT", "10101")),
+                   help="port (default: $CURATION_SERVICE_PORT or 10101)")
+    p.add_argument("--prefix", default=os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/"),
+                   help="URL prefix (default: $JUPYTERHUB_SERVICE_PREFIX or /)")
+    args = p.parse_args(argv)
+    if not args.workspace:
+        p.error("no workspace: pass --workspace or set CURATION_WORKSPACE")
+    for name in ("JUPYTERHUB_API_TOKEN", "JUPYTERHUB_API_URL"):
+        if not os.environ.get(name):
+            p.error(f"{name} is not set: run the service from JupyterHub's services config or set it")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    os.umask(0o077)
+    from jupyterhub.services.auth import HubAuth
+
+    from curation.errors import CurationError
+    from curation.workspace import Workspace
+    from hubservice.app import Service, make_app
+
+    try:
+        ws = Workspace.open(args.workspace)
+        service = Service(ws, HubAuth())
+    except CurationError as exc:
+        print(f"curation-service: {exc}", file=sys.stderr)
+        return 2
+
+    async def serve():
+        app = make_app(service, args.prefix)
+        app.listen(args.port, address=args.ip)
+        logging.getLogger("curation.service").info("serving %s on http://%s:%d%s", ws.root, args.ip, args.port,
+                                                   args.prefix)
+        await asyncio.Event().wait()
+
+    asyncio.run(serve())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

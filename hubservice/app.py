@@ -1,0 +1,187 @@
+"""The HTTP side of the curation service: token -> JupyterHub user -> library call as that user."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import dataclasses
+import datetime as dt
+import importlib
+import inspect
+import json
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from enum import Enum
+from pathlib import Path
+
+from tornado import web
+
+from curation.access import MUTATES, READS, READS_PERSONAL, declaration
+from curation.errors import CurationError, NotFound, PermissionDenied
+
+log = logging.getLogger("curation.service")
+
+# What a kernel may ask for: user-facing operations that check the acting user's permission
+# themselves (declared `mutates`, `reads` or `reads_personal`), take that user as `user=`, and
+# neither take nor return paths on the service's disk. Originals are not on the list: they stay
+# with the service (authorised staff hear them through the service's own player, not a kernel).
+ALLOWED = (
+    "curation.catalogue.call_ids",
+    "curation.catalogue.calls_frame",
+    "curation.catalogue.get_call",
+    "curation.difficulty.browse.difficult_calls_frame",
+    "curation.difficulty.store.call_signals",
+    "curation.clips.edit.list_clips",
+    "curation.clips.edit.get_clip",
+    "curation.clips.edit.create_clip",
+    "curation.clips.edit.clip_transcript",
+    "curation.clips.edit.redacted_transcript",
+    "curation.clips.anonymise.anonymise_clip",
+    "curation.clips.audio.load_clip_audio",
+    "curation.clips.audio.play_clip",
+    "curation.clips.listening.record_listening",
+    "curation.clips.listening.listening_status",
+    "curation.consent.analysis.consent_summary",
+    "curation.consent.analysis.call_consent",
+    "curation.consent.decisions.decide_clip",
+    "curation.review.submit",
+    "curation.review.approve",
+    "curation.review.reject",
+    "curation.review.request_changes",
+    "curation.review.approval_problems",
+    "curation.aggregates.compute",
+    "curation.roles.list_users",
+)
+IDENTITY_PARAMETERS = ("user", "actor")
+STATUS = {PermissionDenied: 403, NotFound: 404}
+
+
+class ServiceConfigError(CurationError):
+    exit_code = 2
+
+
+def resolve(name: str):
+    """The library function `name`, checked: declared as a permission-checked operation with a `user` parameter."""
+    module, _, attr = name.rpartition(".")
+    fn = getattr(importlib.import_module(module), attr, None)
+    d = declaration(fn) if fn else None
+    if d is None or d.kind not in (MUTATES, READS, READS_PERSONAL):
+        raise ServiceConfigError(f"{name}: not a declared, permission-checked library operation")
+    if "user" not in inspect.signature(fn).parameters:
+        raise ServiceConfigError(f"{name}: takes no user= parameter, so the service cannot make it act as the caller")
+    return fn
+
+
+def jsonable(value):
+    """A library result as JSON: dataclasses as objects, bytes and data frames tagged for the client."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if hasattr(value, "to_json"):
+            return jsonable(value.to_json())
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (bytes, bytearray)):
+        return {"__bytes__": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return jsonable(value.value)
+    if isinstance(value, Path):
+        raise TypeError("a result that is a path on the service's disk is not sent")
+    if type(value).__name__ == "DataFrame":
+        return {"__frame__": json.loads(value.to_json(orient="split", date_format="iso"))}
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        return value.item()
+    return value
+
+
+class Service:
+    """The workspace, the Hub authentication and the allowed operations, shared by the handlers."""
+
+    def __init__(self, ws, hub_auth, allowed=ALLOWED):
+        self.ws = ws
+        self.hub_auth = hub_auth
+        self.operations = {name: resolve(name) for name in allowed}
+        self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="curation-op")
+
+
+class ServiceHandler(web.RequestHandler):
+    def initialize(self, service: Service):
+        self.service = service
+
+    def check_xsrf_cookie(self):  # token-authenticated API: no cookies are accepted at all
+        return
+
+    async def identify(self) -> str:
+        """The JupyterHub user behind the request's token (checked with the Hub on every request, so a
+        revoked or expired token stops working at once), with the scope to use this service."""
+        scheme, _, token = self.request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() not in ("token", "bearer") or not token.strip():
+            raise web.HTTPError(401, reason="no JupyterHub token: send 'Authorization: token <your token>'")
+        auth = self.service.hub_auth
+        model = await auth.user_for_token(token.strip(), use_cache=False, sync=False)
+        if not model or model.get("kind", "user") != "user":
+            raise web.HTTPError(403, reason="the JupyterHub token is not valid (expired or revoked?) or not a user's")
+        if auth.access_scopes and not auth.check_scopes(auth.access_scopes, model):
+            raise web.HTTPError(403, reason=f"the token lacks the scope {', '.join(sorted(auth.access_scopes))}")
+        return model["name"]
+
+    def write_error(self, status_code, **kwargs):
+        self.finish({"error": self._reason or "error", "status": status_code})
+
+    async def run(self, fn, *args, **kwargs):
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.service.pool, lambda: fn(*args, **kwargs))
+
+
+class WhoAmIHandler(ServiceHandler):
+    async def get(self):
+        from curation.roles import whoami
+
+        name = await self.identify()
+        identity = await self.run(whoami, self.service.ws, user=name)
+        self.finish({"name": name, "roles": list(identity.roles), "source": "JupyterHub token"})
+
+
+class CallHandler(ServiceHandler):
+    async def post(self, name: str):
+        user = await self.identify()
+        fn = self.service.operations.get(name)
+        if fn is None:
+            raise web.HTTPError(403, reason=f"{name} is not an operation the service offers")
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except ValueError:
+            raise web.HTTPError(400, reason="the request body is not JSON") from None
+        args, kwargs = body.get("args", []), body.get("kwargs", {})
+        if not isinstance(args, list) or not isinstance(kwargs, dict):
+            raise web.HTTPError(400, reason="send {\"args\": [...], \"kwargs\": {...}}")
+        forged = sorted(set(kwargs) & set(IDENTITY_PARAMETERS))
+        if forged:
+            raise web.HTTPError(400, reason=f"{', '.join(forged)}= is not accepted: the service acts as the "
+                                            "user of your JupyterHub token")
+        try:
+            result = await self.run(fn, self.service.ws, *args, user=user, **kwargs)
+        except CurationError as exc:
+            status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+            raise web.HTTPError(status, reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        except TypeError as exc:
+            raise web.HTTPError(400, reason=f"{name}: {exc}") from None
+        log.info("%s ran %s", user, name)  # names of operations only, never arguments (they may quote people)
+        self.finish({"result": jsonable(result)})
+
+
+class HealthHandler(web.RequestHandler):
+    def get(self):
+        self.finish({"ok": True})
+
+
+def make_app(service: Service, prefix: str = "/") -> web.Application:
+    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+    return web.Application([
+        (rf"{prefix}api/health", HealthHandler),
+        (rf"{prefix}api/whoami", WhoAmIHandler, {"service": service}),
+        (rf"{prefix}api/call/([A-Za-z0-9_.]+)", CallHandler, {"service": service}),
+    ])

@@ -1,0 +1,307 @@
+"""Team mode (issue #18 item 1): a real JupyterHub identifies users by their tokens, the curation
+service runs library operations as the token's user, and a kernel that holds only its token can
+neither read the workspace (originals, key, database, audit trail) nor act as someone else.
+
+The kernel is a process with the root uid but no capabilities (setpriv), so it cannot enter a folder
+that belongs to the service's OS user (uid 64000 here) - as a user's kernel on a JupyterHub, which
+runs under the user's own OS account, cannot. No mocks: JupyterHub 6 (DummyAuthenticator, an
+in-memory proxy because no browser traffic is routed), the service as its own process, HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICE_UID = 64000
+PEOPLE = ("trainer", "trainer2", "reviewer", "reviewer2", "manager")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, what: str, limit: float = 60.0) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"{what} exited with {process.returncode}: {process.stderr.read()[-2000:]}")
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{what} did not come up at {url}")
+
+
+HUB_CONFIG = """
+from jupyterhub.proxy import Proxy
+
+
+class InMemoryProxy(Proxy):
+    '''Routes kept in memory: the test talks to the Hub API and the service directly.'''
+    routes = {{}}
+
+    async def add_route(self, routespec, target, data):
+        self.routes[routespec] = {{"routespec": routespec, "target": target, "data": data}}
+
+    async def delete_route(self, routespec):
+        self.routes.pop(routespec, None)
+
+    async def get_all_routes(self):
+        return dict(self.routes)
+
+
+c.JupyterHub.proxy_class = InMemoryProxy
+c.Proxy.should_start = False
+c.JupyterHub.ip = "127.0.0.1"
+c.JupyterHub.port = {proxy_port}
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = {hub_port}
+c.JupyterHub.authenticator_class = "dummy"
+c.Authenticator.allowed_users = {people!r}
+c.JupyterHub.db_url = "sqlite:///{folder}/hub.sqlite"
+c.JupyterHub.cookie_secret_file = "{folder}/cookie_secret"
+c.JupyterHub.pid_file = "{folder}/hub.pid"
+c.JupyterHub.services = [
+    {{"name": "curation", "url": "http://127.0.0.1:{service_port}", "api_token": "{service_token}"}},
+    {{"name": "provisioner", "api_token": "{admin_token}"}},
+]
+c.JupyterHub.load_roles = [
+    {{"name": "curation-users", "scopes": ["access:services!service=curation"], "users": {people!r}}},
+    {{"name": "provisioner", "scopes": ["admin:users", "tokens"], "services": ["provisioner"]}},
+]
+"""
+
+
+def hub_api(hub: dict, method: str, path: str, body: dict | None = None) -> dict:
+    req = urllib.request.Request(f"{hub['api']}/{path}", method=method,
+                                 data=None if body is None else json.dumps(body).encode(),
+                                 headers={"Authorization": f"token {hub['admin_token']}"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read() or b"{}")
+
+
+def token_for(hub: dict, name: str, scopes=("access:services!service=curation",)) -> str:
+    return hub_api(hub, "POST", f"users/{name}/tokens", {"scopes": list(scopes), "note": "test kernel"})["token"]
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hub")
+    ports = dict(proxy_port=free_port(), hub_port=free_port(), service_port=free_port())
+    tokens = dict(service_token=secrets.token_hex(16), admin_token=secrets.token_hex(16))
+    (folder / "jupyterhub_config.py").write_text(HUB_CONFIG.format(folder=folder, people=list(PEOPLE), **ports,
+                                                                   **tokens))
+    process = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(folder / "jupyterhub_config.py")],
+                               cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    info = dict(api=f"http://127.0.0.1:{ports['hub_port']}/hub/api", **ports, **tokens)
+    try:
+        wait_for(f"{info['api']}/", process, "JupyterHub")
+        yield info
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def sqlite_template(tmp_path_factory):
+    """Users, calls and one anonymised clip per call, on SQLite whatever the suite's database: the
+    workspace folder is what a kernel must not enter (a team on PostgreSQL keeps the database
+    password in that folder; the server's own access rules are the database administrator's)."""
+    from curation.clips import anonymise_clip, create_clip
+    from curation.roles import add_user
+    from curation.workspace import DATABASE_SERVER_ENV, Workspace
+    from tests._clip_fixtures import populate
+
+    base = tmp_path_factory.mktemp("team-template")
+    server = os.environ.pop(DATABASE_SERVER_ENV, None)
+    try:
+        ws = Workspace.create(base / "ws")
+    finally:
+        if server is not None:
+            os.environ[DATABASE_SERVER_ENV] = server
+    add_user(ws, "admin", "admin", user="admin")
+    populate(ws, base, stems=("call1",))
+    clip = create_clip(ws, "call1", 0.0, 11.0, title="Boze klant over de rekening", snap="word", user="trainer")
+    assert anonymise_clip(ws, clip.id, user="trainer").ok
+    ws.close()
+    return base / "ws", {"c1": clip.id}
+
+
+@pytest.fixture
+def team(hub, sqlite_template, tmp_path):
+    """A copy of the template owned by the service's OS user, and the service running on it."""
+    import shutil
+
+    source, clips = sqlite_template
+    shutil.copytree(source, tmp_path / "ws")
+    subprocess.run(["chown", "-R", f"{SERVICE_UID}:{SERVICE_UID}", str(tmp_path / "ws")], check=True)
+    os.chmod(tmp_path, 0o755)  # the kernel may see that the folder exists, not enter it
+    env = {**os.environ, "JUPYTERHUB_API_TOKEN": hub["service_token"], "JUPYTERHUB_API_URL": hub["api"],
+           "JUPYTERHUB_SERVICE_NAME": "curation", "PYTHONPATH": str(ROOT)}
+    env.pop("CURATION_USER", None)
+    service = subprocess.Popen([sys.executable, "-m", "hubservice", "--workspace", str(tmp_path / "ws"),
+                                "--port", str(hub["service_port"])], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{hub['service_port']}"
+    try:
+        wait_for(f"{url}/api/health", service, "the curation service")
+        yield dict(url=url, root=tmp_path / "ws", clips=clips, hub=hub)
+    finally:
+        service.terminate()
+        service.wait(timeout=30)
+
+
+def kernel(team: dict, token: str, code: str) -> dict:
+    """Run `code` as a user's kernel would: no capabilities, only the token and the service's URL in
+    its environment; it prints one JSON line that is returned."""
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "HOME": "/tmp", "CURATION_SERVICE_URL": team["url"],
+           "JUPYTERHUB_API_TOKEN": token, "WS": str(team["root"])}
+    program = "import json, os, sys\nfrom curation.remote import RemoteWorkspace\nout = {}\n" + textwrap.dedent(code) \
+        + "\nprint(json.dumps(out, default=str))\n"
+    done = subprocess.run(["setpriv", "--bounding-set=-all", "--inh-caps=-all", "--", sys.executable, "-c", program],
+                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def audit_actions(root: Path) -> list[tuple[str, str]]:
+    from sqlalchemy import select
+
+    from curation.store.schema import audit_events
+    from curation.workspace import Workspace
+
+    ws = Workspace.open(root)
+    try:
+        with ws.engine.connect() as conn:
+            return [(r.actor, r.action) for r in conn.execute(select(audit_events).order_by(audit_events.c.seq))]
+    finally:
+        ws.close()
+
+
+def test_the_service_knows_who_you_are_from_your_hub_token_only(team):
+    out = kernel(team, token_for(team["hub"], "reviewer"), """
+        out["me"] = RemoteWorkspace().whoami()
+        os.environ["CURATION_USER"] = "trainer"  # what a single-user kernel would trust
+        out["still"] = RemoteWorkspace().whoami()["name"]
+    """)
+    assert out["me"] == {"name": "reviewer", "roles": ["privacy_reviewer"], "source": "JupyterHub token"}
+    assert out["still"] == "reviewer"
+
+
+def test_a_kernel_cannot_read_originals_the_key_the_database_or_the_audit_trail(team):
+    out = kernel(team, token_for(team["hub"], "trainer"), """
+        for name in ("originals", "keys/secret.key", "catalogue.sqlite", "workspace.json"):
+            try:
+                open(os.path.join(os.environ["WS"], name), "rb").read()
+                out[name] = "read"
+            except IsADirectoryError:
+                try:
+                    os.listdir(os.path.join(os.environ["WS"], name))
+                    out[name] = "listed"
+                except PermissionError:
+                    out[name] = "denied"
+            except PermissionError:
+                out[name] = "denied"
+        try:
+            from curation.workspace import Workspace
+            Workspace.open(os.environ["WS"])
+            out["open"] = "opened"
+        except Exception as exc:
+            out["open"] = type(exc).__name__
+        try:
+            RemoteWorkspace().call("curation.clips.audio.export_original", "call1", "/tmp/x.wav")
+        except Exception as exc:
+            out["original"] = str(exc)
+    """)
+    assert {k: out[k] for k in ("originals", "keys/secret.key", "catalogue.sqlite", "workspace.json")} == \
+        dict.fromkeys(("originals", "keys/secret.key", "catalogue.sqlite", "workspace.json"), "denied")
+    assert out["open"] != "opened"
+    assert "not an operation the service offers" in out["original"]
+
+
+def test_a_kernel_cannot_approve_as_someone_else_and_four_eyes_hold(team):
+    clip = team["clips"]["c1"]
+    trainer, reviewer = token_for(team["hub"], "trainer"), token_for(team["hub"], "reviewer")
+    out = kernel(team, trainer, f"""
+        ws = RemoteWorkspace()
+        ws.call("curation.review.submit", {clip!r})
+        for attempt, kwargs in (("forged", {{"user": "reviewer"}}), ("own", {{}})):
+            try:
+                ws.call("curation.review.approve", {clip!r}, attestations=[], **kwargs)
+                out[attempt] = "approved"
+            except Exception as exc:
+                out[attempt] = type(exc).__name__ + ": " + str(exc)
+    """)
+    assert out["forged"].startswith("CurationError") and "user= is not accepted" in out["forged"]
+    assert out["own"].startswith("PermissionDenied")  # a trainer may not review
+    out = kernel(team, reviewer, f"""
+        from curation.review import CHECKLIST
+        ws = RemoteWorkspace()
+        clip = ws.call("curation.clips.edit.get_clip", {clip!r})
+        ws.call("curation.clips.listening.record_listening", {clip!r}, [[0.0, clip["end"] - clip["start"]]])
+        out["state"] = ws.call("curation.review.approve", {clip!r}, attestations=list(CHECKLIST))["state"]
+        out["audio"] = len(ws.call("curation.clips.audio.load_clip_audio", {clip!r}))
+    """)
+    assert out["state"] == "approved" and out["audio"] > 1000
+    actions = audit_actions(team["root"])
+    assert ("trainer", "clip.submitted") in actions and ("reviewer", "clip.approved") in actions
+    assert not [a for a in actions if a[1] == "clip.approved" and a[0] != "reviewer"]
+
+
+def test_a_revoked_token_and_a_removed_user_are_refused_at_once(team):
+    hub = team["hub"]
+    token = token_for(hub, "manager")
+    code = """
+        try:
+            out["n"] = RemoteWorkspace().call("curation.aggregates.compute")["totals"]
+        except Exception as exc:
+            out["error"] = type(exc).__name__ + ": " + str(exc)
+    """
+    assert "n" in kernel(team, token, code)
+    for t in hub_api(hub, "GET", "users/manager/tokens")["api_tokens"]:
+        if t.get("note") == "test kernel":
+            hub_api(hub, "DELETE", f"users/manager/tokens/{t['id']}")
+    refused = kernel(team, token, code)
+    assert refused["error"].startswith("PermissionDenied") and "not valid" in refused["error"]
+
+
+def test_a_user_removed_while_their_session_is_open_is_refused(team):
+    from curation.roles import remove_user
+    from curation.workspace import Workspace
+
+    token = token_for(team["hub"], "trainer2")
+    code = """
+        try:
+            out["clips"] = len(RemoteWorkspace().call("curation.clips.edit.list_clips"))
+        except Exception as exc:
+            out["error"] = type(exc).__name__ + ": " + str(exc)
+    """
+    assert kernel(team, token, code)["clips"] == 1
+    ws = Workspace.open(team["root"])
+    remove_user(ws, "trainer2", "trainer", user="admin")
+    ws.close()
+    assert kernel(team, token, code)["error"].startswith("PermissionDenied")
+
+
+def test_a_token_without_the_service_scope_is_refused(team):
+    out = kernel(team, token_for(team["hub"], "reviewer", scopes=("read:users:name!user",)), """
+        try:
+            RemoteWorkspace().whoami()
+        except Exception as exc:
+            out["error"] = str(exc)
+    """)
+    assert "access:services!service=curation" in out["error"]
