@@ -218,6 +218,8 @@ RECIPES: dict[str, Recipe] = {
         w.ws, w.clips["c1"], (0, 1), "PERSON", user=u)),
     "curation.clips.anonymise.anonymise_clip": R(lambda w, u: _fn("curation.clips.anonymise.anonymise_clip")(
         w.ws, w.clips["c1"], user=u, voice="none")),
+    "curation.clips.anonymise.anonymise_clips": R(lambda w, u: _fn("curation.clips.anonymise.anonymise_clips")(
+        w.ws, [w.clips["c1"]], user=u, voice="none")),
     "curation.clips.audio.load_clip_audio": R(lambda w, u: _fn("curation.clips.audio.load_clip_audio")(
         w.ws, w.clips["c1"], user=u)),
     "curation.clips.audio.play_clip": R(lambda w, u: _fn("curation.clips.audio.play_clip")(w.ws, w.clips["c1"],

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from curation.cli._common import format_option, workspace_option
+from curation.cli._common import batch_options, format_option, workspace_option
 from curation.vocabulary import CLIP_STATES as STATES  # an import-free module: --help stays fast
 
 ENTITY_TYPES = ["PERSON", "LOCATION", "NL_POSTCODE", "PHONE_NUMBER", "EMAIL_ADDRESS", "IBAN_CODE", "NL_BSN",
@@ -38,24 +38,48 @@ def create(workspace, call_id, start, end, title, snap) -> None:
 
 @clips_group.command("anonymise")
 @workspace_option
-@click.option("--clip", "clip_id", required=True, help="Clip id.")
+@click.option("--clip", "clip_ids", multiple=True,
+              help="Clip id (repeatable). Default: every draft clip that has no good anonymisation yet.")
 @click.option("--voice", type=click.Choice(["default", "pitch", "none"]), default="default", show_default=True,
               help="Voice disguise (default: keyed formant + F0 change per speaker).")
 @click.option("--bleep", type=click.Choice(["tone", "silence"]), default="tone", show_default=True)
-def anonymise(workspace, clip_id, voice, bleep) -> None:
-    """Detect PII, bleep it, disguise the voices, write the redacted transcript; exit 2 when blocked."""
-    from curation.cli._common import open_workspace
+@batch_options
+def anonymise(workspace, clip_ids, voice, bleep, workers, scheduler, chunk_size, redo, progress) -> None:
+    """Detect PII, bleep it, disguise the voices, write the redacted transcript.
+
+    One clip (--clip ID) or many: without --clip, every draft clip without a good anonymisation,
+    on all local cores (or a Dask cluster with --scheduler); each clip is recorded as it finishes,
+    so a batch that stops continues where it stopped. Exit code 2 when a clip was blocked or failed.
+    """
+    from curation.cli._common import batch_plan, open_workspace
     from curation.clips import anonymise_clip
 
-    result = anonymise_clip(open_workspace(workspace), clip_id, voice=voice, bleep=bleep)
-    if not result.ok:
-        click.echo(f"error: clip {clip_id}: anonymisation blocked, {result.blocked_reason}", err=True)
+    ws = open_workspace(workspace)
+    if len(clip_ids) == 1 and workers is None and scheduler is None:
+        clip_id = clip_ids[0]
+        result = anonymise_clip(ws, clip_id, voice=voice, bleep=bleep)
+        if not result.ok:
+            click.echo(f"error: clip {clip_id}: anonymisation blocked, {result.blocked_reason}", err=True)
+            sys.exit(2)
+        redactions = result.report.get("redactions") or []
+        left = [f for f in result.rescan if f.get("status") != "reviewed"]
+        click.echo(f"clip {clip_id}: anonymised, {len(redactions)} interval(s) bleeped "
+                   f"({sum(bool(r.get('verified')) for r in redactions)} verified), voice "
+                   f"{(result.report.get('voice') or {}).get('method')}, re-scan: {len(left)} unresolved finding(s)")
+        return
+    from curation.clips.anonymise import anonymise_clips
+
+    s = anonymise_clips(ws, list(clip_ids) or None, voice=voice, bleep=bleep, redo=redo,
+                        plan=batch_plan(workers, scheduler, chunk_size, progress))
+    skipped = f", {s.skipped} already anonymised (skipped; --redo to do them again)" if s.skipped else ""
+    click.echo(f"anonymised {len(s.anonymised)} clips, {len(s.blocked)} blocked, {len(s.failed)} failed{skipped} "
+               f"[{s.where}, {s.seconds:.1f} s]")
+    for cid, reason in s.blocked:
+        click.echo(f"blocked  {cid}: {reason}", err=True)
+    for cid, problem in s.failed:
+        click.echo(f"failed   {cid}: {problem}", err=True)
+    if s.blocked or s.failed:
         sys.exit(2)
-    redactions = result.report.get("redactions") or []
-    left = [f for f in result.rescan if f.get("status") != "reviewed"]
-    click.echo(f"clip {clip_id}: anonymised, {len(redactions)} interval(s) bleeped "
-               f"({sum(bool(r.get('verified')) for r in redactions)} verified), voice "
-               f"{(result.report.get('voice') or {}).get('method')}, re-scan: {len(left)} unresolved finding(s)")
 
 
 @clips_group.command("audio")

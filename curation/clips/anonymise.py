@@ -68,12 +68,33 @@ def anonymise_clip(ws: Workspace, clip_id: str, user: str | None = None, progres
 
 def _anonymise_clip(ws: Workspace, clip_id: str, user: str, progress: Progress | None, voice: str,
                     bleep: str) -> ClipAnonymisation:
+    say = progress or (lambda _stage, _fraction: None)
+    return _finish(ws, _prepare(ws, clip_id, voice, bleep, say), user, say)
+
+
+@dataclass
+class _Prepared:
+    """The slow part's result, made where a batch sends it: the outcome, the files in the private
+    folder `work` (None when blocked), and what the commit needs to check and store."""
+
+    clip: object
+    outcome: ClipAnonymisation
+    work: str | None
+    voice: str
+    indices: list
+    sliced: object
+    detected: list
+    transcript: object
+
+
+def _prepare(ws: Workspace, clip_id: str, voice: str, bleep: str, say: Progress) -> _Prepared:
+    """Detect, bleep, verify, disguise and encode into a private temporary folder of the workspace;
+    reads the workspace, writes nothing to its database (so a read-only batch worker can run it)."""
     from curation.anonymise.keys import workspace_voice_key
     from curation.anonymise.pipeline import _anonymise_audio
     from curation.anonymise.speakers import role_labels
     from curation.catalogue import get_call, load_transcript
 
-    say = progress or (lambda _stage, _fraction: None)
     with ws.engine.connect() as conn:
         clip = load_clip(conn, clip_id)
         spans = load_spans(conn, clip_id)
@@ -113,7 +134,6 @@ def _anonymise_clip(ws: Workspace, clip_id: str, user: str, progress: Progress |
     ws.tmp.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"anon-{clip_id}-", dir=ws.tmp))
     outcome = ClipAnonymisation(clip_id, "blocked")
-    version_dir: Path | None = None
     try:
         say("anonymising audio (WAV)", 0.15)
         options = dict(voice=voice, bleep=bleep, start=clip.start, end=clip.end, call_id=call.id,
@@ -128,22 +148,36 @@ def _anonymise_clip(ws: Workspace, clip_id: str, user: str, progress: Progress |
                 report.status, report.blocked_reason = "blocked", outcome.report["mp3"]["blocked_reason"]
         if not report.ok:
             outcome.blocked_reason = report.blocked_reason
-        else:
-            say("redacting the transcript", 0.8)
-            roles = role_labels(transcript)
-            words = redaction.redacted_words(sliced, redact, reviewed, roles)
-            doc = redaction.redacted_document(clip_id, language, clip.duration, words)
-            (work / "transcript.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", "utf-8")
-            (work / "transcript.vtt").write_text(redaction.to_vtt(words), "utf-8")
-            (work / "report.json").write_text(json.dumps(outcome.report, indent=1, default=str) + "\n", "utf-8")
-            say("re-scanning the redacted transcript", 0.9)
-            outcome.rescan = redaction.rescan(doc)
-            outcome.rescan_detector = detector_fingerprint()
-            outcome.status = "ok"
-            version_dir = _clip_folder(ws, clip_id) / ("v-" + secrets.token_hex(4))
+            shutil.rmtree(work, ignore_errors=True)
+            return _Prepared(clip, outcome, None, voice, indices, sliced, detected, transcript)
+        say("redacting the transcript", 0.8)
+        roles = role_labels(transcript)
+        words = redaction.redacted_words(sliced, redact, reviewed, roles)
+        doc = redaction.redacted_document(clip_id, language, clip.duration, words)
+        (work / "transcript.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        (work / "transcript.vtt").write_text(redaction.to_vtt(words), "utf-8")
+        (work / "report.json").write_text(json.dumps(outcome.report, indent=1, default=str) + "\n", "utf-8")
+        say("re-scanning the redacted transcript", 0.9)
+        outcome.rescan = redaction.rescan(doc)
+        outcome.rescan_detector = detector_fingerprint()
+        outcome.status = "ok"
+        for made in work.iterdir():  # derived from an original: owner-only, like everything in W
+            os.chmod(made, 0o600)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return _Prepared(clip, outcome, str(work), voice, indices, sliced, detected, transcript)
+
+
+def _finish(ws: Workspace, p: _Prepared, user: str, say: Progress) -> ClipAnonymisation:
+    """Move the prepared files into the clip's derived folder and record the outcome in one audited
+    operation, unless the clip was edited meanwhile; on any failure no new version is left."""
+    outcome, work = p.outcome, Path(p.work) if p.work else None
+    version_dir: Path | None = None
+    try:
+        if outcome.ok:
+            version_dir = _clip_folder(ws, p.clip.id) / ("v-" + secrets.token_hex(4))
             version_dir.parent.mkdir(parents=True, exist_ok=True)
-            for made in work.iterdir():  # derived from an original: owner-only, like everything in W
-                os.chmod(made, 0o600)
             os.replace(work, version_dir)
             for kind, name in (("audio_wav", "audio.wav"), ("audio_mp3", "audio.mp3"),
                                ("transcript_json", "transcript.json"), ("transcript_vtt", "transcript.vtt"),
@@ -151,16 +185,111 @@ def _anonymise_clip(ws: Workspace, clip_id: str, user: str, progress: Progress |
                 path = version_dir / name
                 outcome.files[kind] = {"path": str(path.relative_to(ws.root)), "sha256": sha256_file(path)}
         say("recording", 0.95)
-        _commit(ws, clip, outcome, user, voice, indices, sliced, detected, transcript)
+        _commit(ws, p.clip, outcome, user, p.voice, p.indices, p.sliced, p.detected, p.transcript)
     except BaseException:
         if version_dir is not None:
             shutil.rmtree(version_dir, ignore_errors=True)
         raise
     finally:
-        shutil.rmtree(work, ignore_errors=True)
-    _remove_old_versions(ws, clip_id, version_dir)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+    _remove_old_versions(ws, p.clip.id, version_dir)
     say("done", 1.0)
     return outcome
+
+
+@dataclass
+class AnonymiseSummary:
+    """What a batch did: clips anonymised, blocked (with the reason), failed (one line), skipped."""
+
+    anonymised: list = field(default_factory=list)
+    blocked: list = field(default_factory=list)  # (clip id, reason)
+    failed: list = field(default_factory=list)  # (clip id, problem)
+    skipped: int = 0
+    workers: int = 1
+    where: str = "in-process"
+    seconds: float = 0.0
+
+
+@dataclass
+class _Job:
+    """What a worker needs: where the workspace is, who acts, the methods; in-process runs also hand
+    over the open workspace (never sent to another process)."""
+
+    root: str
+    user: str
+    voice: str
+    bleep: str
+    ws: Workspace | None = None
+
+    def __getstate__(self):
+        return {**self.__dict__, "ws": None}
+
+
+def _anonymise_task(job: _Job, clip_id: str) -> _Prepared:
+    """One clip's slow part where a batch sends it: the workspace opened read-only, the acting user's
+    permission checked again there; the files wait in the workspace's private tmp folder."""
+    from curation.batch import worker_workspace
+
+    ws = job.ws or worker_workspace(job.root)
+    with authorised(ws, "clips.edit", job.user, "anonymise clips"):
+        return _prepare(ws, clip_id, job.voice, job.bleep, lambda _stage, _fraction: None)
+
+
+def _pending_clips(ws: Workspace, redo: bool = False) -> tuple[list[str], int]:
+    """Draft clips (and clips sent back with changes requested) that have no good anonymisation yet
+    (all of them with `redo`), and how many were left out as up to date."""
+    from sqlalchemy import select
+
+    from curation.store.schema import clips
+
+    with ws.engine.connect() as conn:
+        rows = conn.execute(select(clips.c.id, clips.c.details_json)
+                            .where(clips.c.state.in_(("draft", "changes_requested"))).order_by(clips.c.id)).all()
+    todo = [r.id for r in rows if redo or json.loads(r.details_json or "{}").get("anonymisation") != "ok"]
+    return todo, len(rows) - len(todo)
+
+
+@mutates("clips.edit", "clip.anonymised")
+def anonymise_clips(ws: Workspace, clip_ids=None, user: str | None = None, voice: str = "default",
+                    bleep: str = "tone", redo: bool = False, plan=None,
+                    progress: Callable[[int, int], None] | None = None) -> AnonymiseSummary:
+    """Anonymise many clips on all local cores or a Dask cluster (`plan`, `curation.batch`): the
+    given clips, else every draft clip without a good anonymisation (every draft clip with `redo`).
+    Workers do the slow part into private folders; the parent records each clip exactly as
+    `anonymise_clip` does (one audited `clip.anonymised` per clip, refused when the clip was edited
+    meanwhile). Resumable: a stopped batch leaves whole clips behind and a rerun does the rest."""
+    from dataclasses import replace
+
+    from curation.batch import Plan, run_batch
+
+    plan = replace(plan or Plan(), chunk_size=1)  # each clip recorded as soon as it is done
+    summary = AnonymiseSummary()
+    with authorised(ws, "clips.edit", user, "anonymise clips") as who:
+        if clip_ids:
+            todo = list(dict.fromkeys(clip_ids))
+        else:
+            todo, summary.skipped = _pending_clips(ws, redo)
+
+        def store(outcomes) -> None:
+            for o in outcomes:
+                if not o.ok:
+                    summary.failed.append((o.item, o.error))
+                    continue
+                try:
+                    result = _finish(ws, o.value, who.name, lambda _stage, _fraction: None)
+                except CurationError as exc:
+                    summary.failed.append((o.item, str(exc).splitlines()[0]))
+                    continue
+                if result.ok:
+                    summary.anonymised.append(o.item)
+                else:
+                    summary.blocked.append((o.item, result.blocked_reason))
+
+        job = _Job(str(ws.root), who.name, voice, bleep, ws)
+        report = run_batch(_anonymise_task, job, todo, store, plan, label="anonymising clips", each=progress)
+        summary.workers, summary.where, summary.seconds = report.workers, report.where, report.seconds
+    return summary
 
 
 def _interval(transcript, call_indices, start: float, end: float, speaker: str, entity_type: str) -> dict:
