@@ -303,23 +303,23 @@ def test_an_erasure_while_the_store_is_away_changes_nothing_and_runs_again(tmp_p
     ws.close()
 
 
-def test_scoring_while_the_store_is_away_fails_those_calls_and_resumes(tmp_path, s3):
+def test_scoring_while_the_store_is_away_fails_those_calls_and_resumes_in_worker_processes(tmp_path, s3):
+    from curation.batch import Plan
     from curation.difficulty.store import analyse_workspace
     from curation.ingest import ingest
 
     bucket = _bucket(s3, tmp_path)
     ws = _workspace(tmp_path, s3, bucket)
-    folder = _calls(tmp_path, ("call1",))
-    ingest(ws, [folder], actor="admin")
+    ingest(ws, [_calls(tmp_path)], actor="admin")
 
     s3.stop()
-    summary = analyse_workspace(ws, user="admin")
-    assert summary.analysed == 0 and [c for c, _ in summary.failed] == ["call1"]
+    summary = analyse_workspace(ws, user="admin", plan=Plan(workers=1))
+    assert summary.analysed == 0 and sorted(c for c, _ in summary.failed) == ["call1", "call2"]
     assert "audio store s3://" in summary.failed[0][1]
-    assert _state(ws)["scores"] == 0  # not scored without its audio
+    assert _state(ws)["scores"] == 0  # not scored without their audio
 
-    s3.start()
-    summary = analyse_workspace(ws, user="admin")
-    assert summary.analysed == 1 and not summary.failed
-    assert not any("audio" in note for note in summary.notes.get("call1", []))
+    s3.start()  # two worker processes, each opening the workspace and reading its originals from the bucket
+    summary = analyse_workspace(ws, user="admin", plan=Plan(workers=2, chunk_size=1))
+    assert summary.workers == 2 and summary.analysed == 2 and not summary.failed
+    assert not any("audio" in note for notes in summary.notes.values() for note in notes)
     ws.close()
