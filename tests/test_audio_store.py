@@ -191,6 +191,7 @@ def test_originals_live_in_the_bucket_and_never_leave_it_unredacted(tmp_path, s3
     from curation.packs import verify_pack
     from curation.packs.build import build_pack
     from curation.retention import run_retention
+    from curation.store.audio_store import AudioStoreUnavailable
     from curation.subjects import erase_subject
     from datetime import date
 
@@ -208,9 +209,21 @@ def test_originals_live_in_the_bucket_and_never_leave_it_unredacted(tmp_path, s3
     assert _workspace_files(ws, "originals") == [] and _workspace_files(ws, "tmp") == []
 
     clip = create_clip(ws, "call1", 0.0, 11.0, title="Boze klant over de rekening", snap="word", user="trainer")
+    s3.stop()  # anonymising reads the original: refused with one line, nothing recorded, nothing derived
+    before = _state(ws)
+    with pytest.raises(AudioStoreUnavailable, match=f"audio store s3://{bucket}/team-a at .*read a recording"):
+        anonymise_clip(ws, clip.id, user="trainer")
+    assert _state(ws) == before and _workspace_files(ws, "derived") == [] and _workspace_files(ws, "tmp") == []
+    s3.start()
     result = anonymise_clip(ws, clip.id, user="trainer")
     assert result.ok, result.blocked_reason
     approve_clip(ws, clip.id)
+    s3.stop()  # the build's voice check compares with the original: no check, no pack
+    before = _state(ws)
+    with pytest.raises(AudioStoreUnavailable):
+        build_pack(ws, "week1", [clip.id], user="trainer", title="Lastige gesprekken")
+    assert _state(ws) == before and _workspace_files(ws, "packs") == []
+    s3.start()
     pack = build_pack(ws, "week1", [clip.id], user="trainer", title="Lastige gesprekken")
     assert verify_pack(pack.path).ok  # bleeps found where the words were redacted, voices as measured
     packed = b"".join(zipfile.ZipFile(pack.path).read(i) for i in zipfile.ZipFile(pack.path).namelist())
