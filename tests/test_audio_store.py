@@ -177,6 +177,18 @@ def test_init_refuses_a_store_it_cannot_reach_and_creates_nothing(tmp_path, s3, 
     assert not (tmp_path / "ws").exists()
 
 
+def test_a_bucket_that_keeps_old_versions_is_refused(tmp_path, s3):
+    from curation.store.audio_store import AudioStoreError
+    from curation.workspace import Workspace
+
+    bucket = _bucket(s3, tmp_path)
+    s3.client().put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    with pytest.raises(AudioStoreError, match="keeps old versions of objects .* would stay recoverable"):
+        Workspace.create(tmp_path / "ws", audio_store=f"s3://{bucket}/team-a",
+                         audio_store_options={"endpoint_url": s3.endpoint})
+    assert not (tmp_path / "ws").exists()
+
+
 def test_the_local_default_records_no_store(workspace):
     assert "audio_store" not in json.loads((workspace.root / "workspace.json").read_text())
     assert workspace.audio_store.is_local
@@ -313,6 +325,37 @@ def test_an_erasure_while_the_store_is_away_changes_nothing_and_runs_again(tmp_p
     s3.start()
     assert erase_subject(ws, "K-call1", user="reviewer").calls == ["call1"]
     assert s3.keys(bucket) == []
+    ws.close()
+
+
+def test_a_store_lost_right_after_an_erasure_committed_keeps_the_deletion_pending_until_doctor_fix(
+        tmp_path, s3, monkeypatch, capsys):
+    from sqlalchemy import event
+
+    from curation.ingest import ingest
+    from curation.store.forget import pending_journals
+    from curation.subjects import erase_subject
+    from tests._clip_fixtures import run_cli
+
+    bucket = _bucket(s3, tmp_path)
+    ws = _workspace(tmp_path, s3, bucket)
+    ingest(ws, [_calls(tmp_path, ("call1",))], actor="admin")
+    objects = s3.keys(bucket)
+
+    def store_goes_away(conn):  # the erasure's commit, the moment its deletion journal is written
+        if pending_journals(ws.root):
+            s3.stop()
+
+    event.listen(ws.engine, "commit", store_goes_away)
+    outcome = erase_subject(ws, "K-call1", user="reviewer")
+    event.remove(ws.engine, "commit", store_goes_away)
+    assert outcome.calls == ["call1"] and any("doctor --fix" in n for n in outcome.notes)
+    assert len(pending_journals(ws.root)) == 1  # committed: the object is owed a deletion
+
+    s3.start()
+    assert s3.keys(bucket) == objects
+    code, out, err = run_cli(monkeypatch, capsys, "doctor", "-w", ws.root, "--fix", user="admin")
+    assert s3.keys(bucket) == [] and pending_journals(ws.root) == [], (code, out, err)
     ws.close()
 
 

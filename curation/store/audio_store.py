@@ -209,6 +209,20 @@ class FsspecAudioStore(AudioStore):
             self.fs.rm_file(probe)
         if data != b"curation":
             raise AudioStoreError(f"audio store {self.describe()}: a probe object came back changed")
+        self._refuse_versioned_bucket()
+
+    def _refuse_versioned_bucket(self) -> None:
+        """A bucket that keeps old versions keeps a deleted original recoverable: erasure and retention
+        could not keep their promise there."""
+        if not hasattr(self.fs, "call_s3"):
+            return
+        bucket = self.base.split("/", 1)[0]
+        with self._reaching("read the bucket's versioning"):
+            status = self.fs.call_s3("get_bucket_versioning", Bucket=bucket).get("Status", "")
+        if status in ("Enabled", "Suspended"):
+            raise AudioStoreError(f"audio store {self.describe()}: bucket {bucket} keeps old versions of objects "
+                                  f"(versioning {status.lower()}), so a deleted original would stay recoverable; "
+                                  "use a bucket that never had versioning")
 
     def stage(self, source: Path, key: str) -> Staged:
         source = Path(source)
