@@ -359,6 +359,26 @@ def test_a_store_lost_right_after_an_erasure_committed_keeps_the_deletion_pendin
     ws.close()
 
 
+def test_doctor_finds_a_temporary_upload_a_failed_import_left_and_fix_deletes_it(tmp_path, s3, monkeypatch, capsys):
+    from curation.store import audio_store
+    from tests._clip_fixtures import run_cli
+
+    bucket = _bucket(s3, tmp_path)
+    ws = _workspace(tmp_path, s3, bucket)
+    ws.close()
+    left = "team-a/tmp/" + "ab" * 32 + ".wav.0123abcd.part"  # what an import whose clean-up failed leaves
+    s3.client().put_object(Bucket=bucket, Key=left, Body=b"RIFF original bytes")
+    code, out, err = run_cli(monkeypatch, capsys, "doctor", "-w", ws.root, user="admin")
+    assert code == 0  # younger than an hour: perhaps an import still running
+
+    monkeypatch.setattr(audio_store, "STALE_UPLOAD_SECONDS", 0)
+    code, out, err = run_cli(monkeypatch, capsys, "doctor", "-w", ws.root, user="admin")
+    assert code == 8 and "temporary upload of a failed import left behind" in err and left[len("team-a/"):] in err
+    code, out, err = run_cli(monkeypatch, capsys, "doctor", "-w", ws.root, "--fix", user="admin")
+    assert code == 0 and "temporary upload deleted" in out
+    assert s3.keys(bucket) == []
+
+
 def test_scoring_while_the_store_is_away_fails_those_calls_and_resumes_in_worker_processes(tmp_path, s3):
     from curation.batch import Plan
     from curation.difficulty.store import analyse_workspace

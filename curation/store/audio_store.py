@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 SECRET_WORDS = ("secret", "password", "token", "key", "credential")  # option names refused in the settings
 S3_DEFAULTS = {"config_kwargs": {"connect_timeout": 5, "read_timeout": 30, "retries": {"max_attempts": 2}}}
 TEMP_PREFIX = "tmp"  # staged uploads live under <store>/tmp/ until committed
+STALE_UPLOAD_SECONDS = 3600  # a temporary upload older than this belongs to no running import
 
 
 class AudioStoreError(CurationError):
@@ -298,6 +299,38 @@ class FsspecAudioStore(AudioStore):
         path = self._path(key)
         with self._reaching("look up a recording", key):
             return self._present(path)
+
+    def stale_uploads(self, older_than: float | None = None) -> list[str]:
+        """Temporary uploads an import could not remove (the store went away during its clean-up),
+        older than `older_than` seconds (default STALE_UPLOAD_SECONDS): copies of originals that no
+        erasure would find. Paths relative to the store."""
+        import time
+        from datetime import datetime
+
+        limit = time.time() - (STALE_UPLOAD_SECONDS if older_than is None else older_than)
+        folder = f"{self.base}/{TEMP_PREFIX}"
+        with self._reaching("list its temporary uploads"):
+            self.fs.invalidate_cache(folder)
+            try:
+                entries = self.fs.ls(folder, detail=True)
+            except FileNotFoundError:
+                return []
+        stale = []
+        for entry in entries:
+            when = entry.get("LastModified") or entry.get("mtime") or entry.get("created")
+            seconds = when.timestamp() if isinstance(when, datetime) else when
+            if entry.get("type") == "file" and isinstance(seconds, (int, float)) and seconds <= limit:
+                stale.append(entry["name"][len(self.base) + 1:])
+        return sorted(stale)
+
+    def remove_stale_uploads(self, older_than: float | None = None) -> list[str]:
+        """Delete the stale temporary uploads; returns what went."""
+        gone = []
+        for rel in self.stale_uploads(older_than):
+            with self._reaching("delete a temporary upload"):
+                self.fs.rm_file(f"{self.base}/{rel}")
+            gone.append(rel)
+        return gone
 
     def size(self, key: str) -> int:
         path = self._path(key)
