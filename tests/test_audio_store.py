@@ -189,6 +189,26 @@ def test_a_bucket_that_keeps_old_versions_is_refused(tmp_path, s3):
     assert not (tmp_path / "ws").exists()
 
 
+def test_any_fsspec_url_holds_the_originals_for_example_a_shared_mount(tmp_path):
+    from curation.ingest import ingest
+    from curation.roles import add_user
+    from curation.subjects import erase_subject
+    from curation.workspace import Workspace
+
+    shared = tmp_path / "shared-mount"
+    ws = Workspace.create(tmp_path / "ws", audio_store=f"file://{shared}")
+    add_user(ws, "admin", "admin", user="admin")
+    add_user(ws, "reviewer", "privacy_reviewer", user="admin")
+    folder = _calls(tmp_path, ("call1",))
+    assert ingest(ws, [folder], actor="admin")[0].status == "imported"
+    stored = [p for p in shared.rglob("*") if p.is_file()]
+    assert [p.read_bytes() for p in stored] == [(folder / "call1" / "call1.wav").read_bytes()]
+    assert stored[0].relative_to(shared).parts[0] == "originals" and _workspace_files(ws, "originals") == []
+    erase_subject(ws, "K-call1", user="reviewer")
+    assert [p for p in shared.rglob("*") if p.is_file()] == []
+    ws.close()
+
+
 def test_the_local_default_records_no_store(workspace):
     assert "audio_store" not in json.loads((workspace.root / "workspace.json").read_text())
     assert workspace.audio_store.is_local

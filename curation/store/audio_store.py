@@ -174,6 +174,8 @@ class FsspecAudioStore(AudioStore):
             for name, value in S3_DEFAULTS.items():
                 kwargs.setdefault(name, value)
             kwargs.setdefault("use_listings_cache", False)
+        elif protocol in ("file", "local"):
+            kwargs.setdefault("auto_mkdir", True)  # a shared mount: folders appear as objects are written
         try:
             self.fs, base = fsspec.core.url_to_fs(url, skip_instance_cache=True, **kwargs)
         except (ImportError, ValueError, TypeError) as exc:
@@ -196,7 +198,7 @@ class FsspecAudioStore(AudioStore):
             raise
         except FileNotFoundError:
             raise AudioStoreError(f"audio store {self.describe()}: {key or doing} is missing") from None
-        except Exception as exc:  # noqa: BLE001 - botocore, aiohttp, OSError...: all mean the store failed us
+        except _store_errors() as exc:
             raise AudioStoreUnavailable(f"audio store {self.describe()}: could not {doing} "
                                         f"({type(exc).__name__}: {_first_line(exc)}); nothing was written, "
                                         "run it again when the store is back") from None
@@ -364,6 +366,25 @@ class FsspecAudioStore(AudioStore):
             yield local
         finally:
             local.unlink(missing_ok=True)
+
+
+def _store_errors() -> tuple[type[BaseException], ...]:
+    """What a file system raises when the store fails us: OSError (refused, timed out, s3fs's translated
+    errors) and the network libraries' own errors (botocore, aiohttp), when they are installed."""
+    errors: list[type[BaseException]] = [OSError]
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        errors += [BotoCoreError, ClientError]
+    except ImportError:
+        pass
+    try:
+        from aiohttp import ClientError as HttpClientError
+
+        errors.append(HttpClientError)
+    except ImportError:
+        pass
+    return tuple(errors)
 
 
 def _first_line(exc: BaseException) -> str:
