@@ -224,7 +224,7 @@ def test_originals_live_in_the_bucket_and_never_leave_it_unredacted(tmp_path, s3
     from curation.packs.build import build_pack
     from curation.retention import run_retention
     from curation.store.audio_store import AudioStoreUnavailable
-    from curation.subjects import erase_subject
+    from curation.subjects import access_subject, erase_subject
     from datetime import date
 
     bucket = _bucket(s3, tmp_path)
@@ -266,8 +266,12 @@ def test_originals_live_in_the_bucket_and_never_leave_it_unredacted(tmp_path, s3
     export_original(ws, "call1", tmp_path / "heard.wav", 0.0, 2.0, user="trainer")  # audited, from the bucket
     assert (tmp_path / "heard.wav").stat().st_size > 0
 
+    export = access_subject(ws, "K-call1", user="reviewer")  # the person's own recording, from the bucket
+    with zipfile.ZipFile(export.path) as zf:
+        assert zf.read("call1/recording.wav") == source["call1"]
+
     erased = erase_subject(ws, "K-call1", user="reviewer")
-    assert erased.calls == ["call1"] and erased.files_deleted >= 2  # the original and the clip's folder
+    assert erased.calls == ["call1"] and erased.files_deleted == 4  # the original, clip folder, pack, export
     assert s3.keys(bucket) == [keys["call2"]]
     assert not list((ws.root / "tmp").glob("forget-*"))  # the deletion journal is done
 
