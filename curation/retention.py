@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -68,8 +68,9 @@ def due_originals(ws: Workspace, today: date | None = None) -> list[DueOriginal]
             stated = manifest_fields(dict(row._mapping)).get("retention_until")
             until, _ = retention_date(stated, row.recorded_at, days, row.imported_at)
             if until and date.fromisoformat(until) < today:
-                due.append(DueOriginal(row.id, until, row.audio_path, ws.audio_store.size(row.audio_path)))
-    return due
+                due.append(DueOriginal(row.id, until, row.audio_path, 0))
+    sizes = ws.audio_store.sizes(d.audio_path for d in due)  # a remote store: one listing, not one request each
+    return [replace(d, size=sizes[d.audio_path]) for d in due]
 
 
 # ---- where the files of each declared kind are, for some calls --------------------------------

@@ -209,6 +209,20 @@ def test_any_fsspec_url_holds_the_originals_for_example_a_shared_mount(tmp_path)
     ws.close()
 
 
+def test_sizes_of_many_originals_come_from_one_listing_and_match_each_lookup(tmp_path, s3):
+    from curation.store.audio_store import FsspecAudioStore
+
+    bucket = _bucket(s3, tmp_path)
+    keys = [f"originals/{i:02x}/{i:064x}.wav" for i in range(12)]
+    for i, key in enumerate(keys):
+        s3.client().put_object(Bucket=bucket, Key=f"team-a/{key}", Body=b"x" * (100 + i))
+    store = FsspecAudioStore(f"s3://{bucket}/team-a", {"endpoint_url": s3.endpoint}, tmp_path)
+    missing = "originals/ff/" + "f" * 64 + ".wav"
+    sizes = store.sizes(keys + [missing])
+    assert sizes == {**{k: store.size(k) for k in keys}, missing: 0}
+    assert sizes[keys[3]] == 103
+
+
 def test_the_local_default_records_no_store(workspace):
     assert "audio_store" not in json.loads((workspace.root / "workspace.json").read_text())
     assert workspace.audio_store.is_local

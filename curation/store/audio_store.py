@@ -102,6 +102,10 @@ class AudioStore:
     def size(self, key: str) -> int:
         raise NotImplementedError
 
+    def sizes(self, keys) -> dict[str, int]:
+        """Size of each key (0 when absent)."""
+        return {key: self.size(key) for key in keys}
+
     def delete(self, key: str) -> bool:
         """Delete the object at `key` and check it is gone; False when there was none."""
         raise NotImplementedError
@@ -301,6 +305,21 @@ class FsspecAudioStore(AudioStore):
         path = self._path(key)
         with self._reaching("look up a recording", key):
             return self._present(path)
+
+    def sizes(self, keys) -> dict[str, int]:
+        """Sizes from one listing of the folders the keys are in (not one request per key)."""
+        keys = list(keys)
+        if len(keys) <= 8:
+            return super().sizes(keys)
+        folder = f"{self.base}/{keys[0].split('/', 1)[0]}" if keys else self.base
+        with self._reaching("list the recordings"):
+            self.fs.invalidate_cache(folder)
+            try:
+                listed = self.fs.find(folder, detail=True)
+            except FileNotFoundError:
+                listed = {}
+        found = {name[len(self.base) + 1:]: int(info.get("size") or 0) for name, info in listed.items()}
+        return {key: found.get(_check_key(key), 0) for key in keys}
 
     def stale_uploads(self, older_than: float | None = None) -> list[str]:
         """Temporary uploads an import could not remove (the store went away during its clean-up),
