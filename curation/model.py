@@ -171,7 +171,7 @@ class Call:
     language: str
     topic: str | None
     source_checksum: str
-    audio_path: str  # relative to the workspace
+    audio_path: str  # key in the workspace's audio store: originals/ab/<sha256>.<ext> (under W, or under its store URL)
     transcript_format: str | None
     timings_estimated: bool = False
     metadata: dict = field(default_factory=dict)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from curation.consent.record import ANALYSED, compute_record, manifest_fields, r
 from curation.consent.tables import original_deletions, subject_requests
 from curation.inventory import file_kinds
 from curation.roles import actor, operation, require
+from curation.store.audio_store import StoredObject
 from curation.store.forget import PendingFiles, clips_of, finish_pending, forget_calls
 from curation.store.schema import calls, consent_records
 from curation.workspace import Workspace, utcnow
@@ -67,21 +68,25 @@ def due_originals(ws: Workspace, today: date | None = None) -> list[DueOriginal]
             stated = manifest_fields(dict(row._mapping)).get("retention_until")
             until, _ = retention_date(stated, row.recorded_at, days, row.imported_at)
             if until and date.fromisoformat(until) < today:
-                path = ws.root / row.audio_path
-                size = path.stat().st_size if path.exists() else 0
-                due.append(DueOriginal(row.id, until, row.audio_path, size))
-    return due
+                due.append(DueOriginal(row.id, until, row.audio_path, 0))
+    sizes = ws.audio_store.sizes(d.audio_path for d in due)  # a remote store: one listing, not one request each
+    return [replace(d, size=sizes[d.audio_path]) for d in due]
 
 
 # ---- where the files of each declared kind are, for some calls --------------------------------
 
 def _originals(ws: Workspace, conn: Connection, call_ids, clip_ids):
-    paths = []
+    """Files of the workspace's own folder; objects of a remote audio store, each looked up now (an
+    unreachable store stops the deletion before anything changed: `AudioStoreUnavailable`)."""
+    store, found = ws.audio_store, []
     for start in range(0, len(call_ids), 400):
         chunk = call_ids[start:start + 400]
-        paths += [ws.path_of(p) for p in conn.execute(select(calls.c.audio_path).where(calls.c.id.in_(chunk)))
-                  .scalars() if p]
-    return paths, []
+        keys = [p for p in conn.execute(select(calls.c.audio_path).where(calls.c.id.in_(chunk))).scalars() if p]
+        if store.is_local:
+            found += [ws.path_of(k) for k in keys]
+        else:
+            found += [StoredObject(k) for k in keys if store.exists(k)]
+    return found, []
 
 
 def _clip_folders(ws: Workspace, conn: Connection, call_ids, clip_ids):
@@ -108,8 +113,10 @@ def _exports(ws: Workspace, conn: Connection, call_ids, clip_ids):
 LOCATORS = {"original recording": _originals, "anonymised clip": _clip_folders, "subject-access export": _exports}
 
 
-def files_to_forget(ws: Workspace, conn: Connection, purpose: str, call_ids, clip_ids) -> tuple[list[Path], list[str]]:
-    """Every file of a kind the inventory deletes for `purpose`, belonging to these calls or clips."""
+def files_to_forget(ws: Workspace, conn: Connection, purpose: str, call_ids,
+                    clip_ids) -> tuple[list[Path | StoredObject], list[str]]:
+    """Every file of a kind the inventory deletes for `purpose`, belonging to these calls or clips
+    (originals in a remote audio store as `StoredObject`s)."""
     paths, notes = [], []
     for kind in file_kinds():
         if (kind.erasure if purpose == "erasure" else kind.retention) == "delete":

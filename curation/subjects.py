@@ -169,9 +169,10 @@ def _write_call(ws: Workspace, conn, stage: Path, call_id: str) -> int:
     (folder / "data.json").write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), "utf-8")
     files = 1
     call = data["calls"][0]
-    source = ws.path_of(call["audio_path"]) if call.get("audio_path") else None
-    if source is not None and source.is_file():
-        shutil.copyfile(source, folder / f"recording{source.suffix}")
+    key, store = call.get("audio_path"), ws.audio_store
+    if key and store.exists(key):  # the person's own recording, from wherever the originals are kept
+        with store.local_copy(key) as source:
+            shutil.copyfile(source, folder / f"recording{Path(key).suffix}")
         files += 1
     turns = _transcript(data)
     if turns:

@@ -3,7 +3,9 @@
     W/workspace.json   format, version, database URL (SQLite file in W by default)
     W/catalogue.sqlite the catalogue (unless the URL points elsewhere, e.g. PostgreSQL; with
                        CURATION_DATABASE_SERVER set, each new workspace gets its own database there)
-    W/originals/       original recordings, owner-only; never served or exported
+    W/originals/       original recordings, owner-only; never served or exported (unless the
+                       workspace names another audio store: any fsspec URL, e.g. s3://bucket/prefix;
+                       `curation.store.audio_store`)
     W/derived/         clips and anonymised audio
     W/packs/           exported clip packs
     W/exports/         subject-access exports
@@ -31,6 +33,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from curation.errors import WorkspaceError
 from curation.store import current_revision, head_revision, migrate
+from curation.store.audio_store import AudioStore, FsspecAudioStore, open_audio_store, store_settings
 from curation.store.personal_data import DATABASE_FILES
 
 WORKSPACE_FILE = "workspace.json"
@@ -70,6 +73,7 @@ class Workspace:
         self.root = root
         self.engine = engine
         self.config = config
+        self._audio_store: AudioStore | None = None
 
     # ---- locations -------------------------------------------------------------------
     @property
@@ -95,6 +99,13 @@ class Workspace:
     @property
     def key_path(self) -> Path:
         return self.root / "keys" / "secret.key"
+
+    @property
+    def audio_store(self) -> AudioStore:
+        """Where the originals are: this folder's `originals/`, or the fsspec URL of the settings."""
+        if self._audio_store is None:
+            self._audio_store = open_audio_store(self.root, self.config.get("audio_store"))
+        return self._audio_store
 
     def path_of(self, relative: str) -> Path:
         """Absolute path of a file stored in the workspace (refuses paths that leave it)."""
@@ -129,14 +140,21 @@ class Workspace:
     # ---- life cycle --------------------------------------------------------------------
     @classmethod
     def create(cls, root: str | os.PathLike, database_url: str | None = None,
-               database_server: str | None = None) -> "Workspace":
+               database_server: str | None = None, audio_store: str | None = None,
+               audio_store_options: dict | None = None) -> "Workspace":
         """A new workspace in an empty folder. Its catalogue is `database_url`, else a new database
-        on `database_server` (or the server in CURATION_DATABASE_SERVER), else a SQLite file in it."""
+        on `database_server` (or the server in CURATION_DATABASE_SERVER), else a SQLite file in it.
+        Its originals go to `audio_store` (an fsspec URL; connection options such as `endpoint_url`
+        in `audio_store_options`, credentials from the environment), else to its `originals/` folder;
+        a store URL is checked (write, read, delete a probe object) before anything is created."""
         root = Path(root).absolute()
         if (root / WORKSPACE_FILE).exists():
             raise WorkspaceError(f"{root}: a workspace already exists here")
         if root.exists() and any(root.iterdir()):
             raise WorkspaceError(f"{root}: folder is not empty; choose a new folder for the workspace")
+        store = store_settings(audio_store, audio_store_options)
+        if store is not None:
+            FsspecAudioStore(store["url"], store.get("options"), root / "tmp").check()
         server = database_server or (None if database_url else os.environ.get(DATABASE_SERVER_ENV))
         if database_url is None and server:
             database_url = new_server_database(server, root.name)
@@ -150,7 +168,8 @@ class Workspace:
             fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_hex(32) + "\n")
-            config = {"format": FORMAT, "version": 1, "database_url": database_url, "created_at": utcnow()}
+            config = {"format": FORMAT, "version": 1, "database_url": database_url, "created_at": utcnow(),
+                      **({"audio_store": store} if store else {})}
             fd = os.open(root / WORKSPACE_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(json.dumps(config, indent=2) + "\n")

@@ -39,8 +39,9 @@ def anonymise_call(ws, call_id: str | None, out, *, user: str | None = None, int
 
             intervals = (redaction_intervals(transcript, language=language or call.language, padding=0.0,
                                              estimated_padding=0.0) if transcript else [])
-        report = _anonymise_audio(ws.path_of(call.audio_path), transcript, intervals, workspace_voice_key(ws),
-                                  out=out, call_id=call.id, **options)
+        with ws.audio_store.local_copy(call.audio_path) as source:
+            report = _anonymise_audio(source, transcript, intervals, workspace_voice_key(ws),
+                                      out=out, call_id=call.id, **options)
         op.details.update({"status": report.status, "redactions": len(report.redactions),
                            "voice": report.voice.get("method"), "reason": report.blocked_reason,
                            **({"original": True} if original else {})})

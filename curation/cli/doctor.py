@@ -17,12 +17,14 @@ def report_problems(root, problems) -> None:
 
 @click.command("doctor")
 @workspace_option
-@click.option("--fix", is_flag=True, help="Tighten the permissions (folders 0700, files 0600) and finish "
-                                          "deletions a crash interrupted; then check again.")
+@click.option("--fix", is_flag=True, help="Tighten the permissions (folders 0700, files 0600), finish "
+                                          "deletions a crash interrupted and delete temporary uploads left in "
+                                          "the audio store; then check again.")
 def doctor(workspace, fix) -> None:
     """Check a workspace: folders and files other users can open (the folder, database and its
-    -wal/-shm, key, originals, exports, packs), deletions left unfinished, and columns without a
-    personal-data declaration. One line per problem; exit 8 when there is any."""
+    -wal/-shm, key, originals, exports, packs), deletions left unfinished, columns without a
+    personal-data declaration, and (with a remote audio store) temporary uploads a failed import left
+    there. One line per problem; exit 8 when there is any."""
     from curation.store.doctor import EXIT_UNSAFE, check_workspace, fix_workspace
     from curation.workspace import WORKSPACE_FILE, resolve_workspace
 

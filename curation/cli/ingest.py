@@ -17,18 +17,30 @@ from curation.cli._common import workspace_option
 @click.option("--database-server", default=None, envvar="CURATION_DATABASE_SERVER",
               help="PostgreSQL server URL on which to create a new database for this workspace "
                    "(env CURATION_DATABASE_SERVER); ignored when --database-url is given.")
-def init(workspace: str, database_url: str | None, database_server: str | None) -> None:
+@click.option("--audio-store", default=None, metavar="URL",
+              help="fsspec URL where the original recordings are kept, e.g. s3://bucket/prefix for a team "
+                   "(default: the workspace's own originals/ folder). Credentials come from the environment "
+                   "(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE ...), never from the URL.")
+@click.option("--audio-store-endpoint", default=None, metavar="URL",
+              help="Endpoint of an S3-compatible server (MinIO, Ceph, a cloud's S3 API) for --audio-store s3://...")
+def init(workspace: str, database_url: str | None, database_server: str | None, audio_store: str | None,
+         audio_store_endpoint: str | None) -> None:
     """Create an empty workspace: catalogue database, audio store and secret key.
 
-    The acting user becomes the workspace's admin and can then add users with `curation users add`."""
+    With --audio-store the originals go to that store (checked by writing, reading and deleting a probe
+    object first) and the workspace settings record its URL and endpoint, not its credentials. The
+    acting user becomes the workspace's admin and can then add users with `curation users add`."""
     from curation.workspace import Workspace
 
     from curation.roles import add_user
     from curation.users import current_user
 
-    ws = Workspace.create(workspace, database_url, database_server)
+    options = {"endpoint_url": audio_store_endpoint} if audio_store_endpoint else None
+    ws = Workspace.create(workspace, database_url, database_server, audio_store=audio_store,
+                          audio_store_options=options)
     add_user(ws, current_user(), "admin")
-    click.echo(f"created workspace {ws.root} (schema {ws.schema_revision()}); {current_user()} is its admin")
+    store = "" if ws.audio_store.is_local else f", originals in {ws.audio_store.describe()}"
+    click.echo(f"created workspace {ws.root} (schema {ws.schema_revision()}{store}); {current_user()} is its admin")
 
 
 @click.command("ingest")

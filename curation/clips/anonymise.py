@@ -138,8 +138,8 @@ def _prepare(ws: Workspace, clip_id: str, voice: str, bleep: str, say: Progress)
         say("anonymising audio (WAV)", 0.15)
         options = dict(voice=voice, bleep=bleep, start=clip.start, end=clip.end, call_id=call.id,
                        key_scope="clip", clip_id=clip_id)  # clips of one call may go to different packs
-        source = ws.path_of(call.audio_path)
-        report = _anonymise_audio(source, transcript, intervals, key, out=work / "audio.wav", **options)
+        with ws.audio_store.local_copy(call.audio_path) as source:  # a private copy of a remote original
+            report = _anonymise_audio(source, transcript, intervals, key, out=work / "audio.wav", **options)
         outcome.report = report.to_dict()
         if report.ok:
             say("encoding MP3", 0.55)

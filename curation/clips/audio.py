@@ -90,7 +90,8 @@ def export_original(ws: Workspace, call_id: str, out, start: float | None = None
     with operation(ws, "calls.play_original", "call.original_played", "call", call_id, user=user,
                    what="play or export original recordings") as op:
         call = get_call(ws, call_id)
-        data, sr = read(ws.path_of(call.audio_path), start=start or 0.0, end=end)
+        with ws.audio_store.local_copy(call.audio_path) as source:
+            data, sr = read(source, start=start or 0.0, end=end)
         tmp = out.with_name(f".{out.name}.part.wav")
         write(tmp, data, sr)
         tmp.replace(out)

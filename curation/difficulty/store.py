@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Mapping
 from sqlalchemy import delete, select
 
 from curation.access import configuration, mutates, reads_personal, within_operation
+from curation.store.audio_store import AudioStoreUnavailable
 from curation.workspace import Workspace, utcnow
 
 from .scoring import DifficultyResult, Weights, assess, reason_text, score_signals
@@ -64,7 +65,10 @@ def _envelope_for(ws: Workspace, audio_path: str | None):
     if not audio_path:
         return None, "no audio file"
     try:
-        return loudness_envelope(ws.path_of(audio_path)), ""
+        with ws.audio_store.local_copy(audio_path) as source:
+            return loudness_envelope(source), ""
+    except AudioStoreUnavailable:  # not the audio's fault: the call fails now and is scored on the next run
+        raise
     except Exception as exc:  # unreadable or missing audio: score without the audio signals
         return None, f"audio not readable for loudness ({type(exc).__name__})"
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import secrets
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -170,11 +168,8 @@ def _import_one(ws: Workspace, item: ImportItem, actor: str, align: bool = True)
         transcript, alignment = _align(transcript, fmt, audio, language)
     suffix = audio.suffix.lower()
     stored_rel = f"originals/{checksum[:2]}/{checksum}{suffix}"
-    stored = ws.root / stored_rel
-    stored.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = ws.tmp / f"{checksum}.{secrets.token_hex(4)}.part"  # two imports of one recording at once
-    shutil.copyfile(audio, tmp)
-    os.chmod(tmp, 0o600)
+    store = ws.audio_store  # the workspace folder, or a shared bucket (curation.store.audio_store)
+    staged = store.stage(audio, stored_rel)  # under a temporary name, checked whole; AudioStoreUnavailable stops the batch
     placed = False
     try:
         with operation(ws, "calls.import", "call.imported", "call", call_id, user=actor, what="import calls") as op:
@@ -213,12 +208,12 @@ def _import_one(ws: Workspace, item: ImportItem, actor: str, align: bool = True)
             op.details.update(checksum=checksum, duration=round(info.duration, 3),
                               words=len(transcript.words) if transcript else 0, transcript_format=fmt,
                               **({"aligned_words": alignment.get("aligned_words", 0)} if alignment else {}))
-            os.replace(tmp, stored)  # inside the transaction: a failed commit removes it below
+            store.commit(staged)  # inside the transaction: a failed commit removes it below
             placed = True
     except BaseException as exc:
-        tmp.unlink(missing_ok=True)
+        store.discard(staged)
         if placed and not _referenced(ws, stored_rel):
-            stored.unlink(missing_ok=True)
+            _remove_unreferenced(store, stored_rel)
         if isinstance(exc, (_AlreadyImported, IntegrityError)):  # another import committed first?
             raced = _raced_import(ws, audio, checksum, call_id)
             if raced is not None:
@@ -286,6 +281,14 @@ def _alignment_note(alignment: dict | None) -> str:
     return note
 
 
+def _remove_unreferenced(store, key: str) -> None:
+    """After a failed import: its original goes again (best effort; the first error is the one to report)."""
+    try:
+        store.delete(key)
+    except Exception as exc:  # noqa: BLE001 - e.g. the store went away meanwhile
+        log.warning("could not remove an unreferenced original from the audio store (%s)", type(exc).__name__)
+
+
 def _referenced(ws: Workspace, rel: str) -> bool:
     with ws.engine.connect() as conn:
         return conn.execute(select(calls.c.id).where(calls.c.audio_path == rel)).first() is not None
@@ -313,7 +316,8 @@ def ingest(ws: Workspace, paths: Iterable[str | os.PathLike], actor: str | None 
     the trainer or admin role); one outcome per item or problem, in order. Batch mode: each call
     imported is its own audited operation (`call.imported`, one event per call); a failed item
     writes nothing. `align=False` keeps the evenly spread word times of segment-level transcripts
-    (redaction then widens over them)."""
+    (redaction then widens over them). An audio store that cannot be reached stops the batch with
+    `AudioStoreUnavailable` (one line); what was imported stays, and running it again skips it."""
     from curation.roles import actor as resolve_actor, require
 
     who = resolve_actor(ws, actor)

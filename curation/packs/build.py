@@ -158,9 +158,10 @@ def _voice_profile(ws: Workspace, clip, files: dict) -> dict:
     after = profile(samples, sr, words)
     with ws.engine.connect() as conn:
         audio_path = conn.execute(select(calls.c.audio_path).where(calls.c.id == clip.call_id)).scalar()
-    original = ws.root / audio_path if audio_path else None
-    if original is not None and original.is_file():
-        raw, raw_sr = read(original, start=clip.start, end=clip.end)
+    store = ws.audio_store  # the original is read where it is kept; a remote one through a private temporary copy
+    if audio_path and store.exists(audio_path):
+        with store.local_copy(audio_path) as original:
+            raw, raw_sr = read(original, start=clip.start, end=clip.end)
         same = undisguised(profile(raw, raw_sr, words), after)
         if same:
             raise PackRefused(f"clip {clip.id}: the voice of {', '.join(same)} in the anonymised audio is not "

@@ -1,6 +1,7 @@
 """Workspace health checks behind `curation doctor` (and `curation audit verify`): folders and
 files whose permissions let other users in, deletions a crash left unfinished, and columns without
-a personal-data declaration. `fix_workspace` tightens the modes and finishes the deletions.
+a personal-data declaration; in a remote audio store, temporary uploads a failed import left behind.
+`fix_workspace` tightens the modes, finishes the deletions and deletes those uploads.
 
 Which files must be owner-only comes from the inventory's file kinds (`private`: the database, the
 key, originals, packs, exports, the settings); the workspace folder and its top-level folders must
@@ -87,9 +88,36 @@ def check_pending(root: Path) -> list[Problem]:
     return out
 
 
+def _remote_audio_store(root: Path):
+    """The workspace's audio store when its settings name a remote one, else None."""
+    from curation.store.audio_store import open_audio_store
+
+    try:
+        settings = json.loads((Path(root) / "workspace.json").read_text()).get("audio_store")
+    except (OSError, ValueError):
+        return None
+    return open_audio_store(Path(root), settings) if settings else None
+
+
+def check_audio_store(root: Path) -> list[Problem]:
+    """A remote audio store: reachable, and no temporary upload left behind by a failed import."""
+    from curation.errors import CurationError
+
+    store = _remote_audio_store(root)
+    if store is None:
+        return []
+    try:
+        stale = store.stale_uploads()
+    except CurationError as exc:
+        return [Problem(".", str(exc), fixable=False)]
+    return [Problem(".", f"audio store {store.describe()}: {rel}: temporary upload of a failed import left behind "
+                         "(a copy of an original that no erasure finds); `curation doctor --fix` deletes it")
+            for rel in stale]
+
+
 def check_workspace(root: Path) -> list[Problem]:
     """Every problem found, one per path; an empty list means healthy."""
-    problems = check_permissions(root) + check_pending(root)
+    problems = check_permissions(root) + check_pending(root) + check_audio_store(root)
     problems += [Problem("catalogue", f"column {c} has no personal-data declaration "
                                       "(declare it in curation/store/personal_data.py)", fixable=False)
                  for c in undeclared()]
@@ -111,4 +139,8 @@ def fix_workspace(root: Path, ws=None) -> list[str]:
         done.append(f"{problem.line(root).split(': ')[0]}: mode {mode:04o} -> {new:04o}")
     if ws is not None and pending_journals(root):
         done += finish_pending(ws)
+    store = _remote_audio_store(root)
+    if store is not None:
+        done += [f"audio store {store.describe()}: {rel}: temporary upload deleted"
+                 for rel in store.remove_stale_uploads()]
     return done

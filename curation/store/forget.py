@@ -3,8 +3,9 @@ some calls (`forget_calls`), the files that go once the transaction committed (`
 and making the database file itself forget (`make_database_forget`: checkpoint and VACUUM).
 
 A deletion is two-phase so nothing is half-deleted: inside the transaction the rows change and a
-journal (W/tmp/forget-<request>.json, owner-only) lists the files to delete; after the commit the
-files go, the database is vacuumed and the journal removed. A crash leaves the journal:
+journal (W/tmp/forget-<request>.json, owner-only) lists the files to delete (originals kept in a
+remote audio store as `audio-store:<key>`); after the commit the files go (a deleted object is
+looked up again to check it is gone), the database is vacuumed and the journal removed. A crash leaves the journal:
 `finish_pending` completes it when its request committed (its audit event exists) and drops it
 when the request never committed (the files are still referenced and stay).
 """
@@ -22,11 +23,13 @@ from typing import Callable, Iterable
 from sqlalchemy import and_, inspect, select, update
 from sqlalchemy.engine import Connection
 
+from curation.store.audio_store import StoredObject
 from curation.store.metadata import all_tables
 from curation.store.personal_data import TABLES, ColumnDeclaration
 
 log = logging.getLogger(__name__)
 JOURNAL_PREFIX = "forget-"
+STORE_PREFIX = "audio-store:"  # a journal entry naming an object of the workspace's (remote) audio store
 CHUNK = 400
 
 
@@ -154,8 +157,13 @@ class PendingFiles:
         self.tables: set[str] = set()
         self.journal = ws.tmp / f"{JOURNAL_PREFIX}{request_id}.json"
 
-    def add(self, path: Path) -> None:
-        """Stage a path of the workspace (a symlink is staged itself, never what it points to)."""
+    def add(self, path: Path | StoredObject) -> None:
+        """Stage a path of the workspace (a symlink is staged itself, never what it points to), or an
+        object of its audio store."""
+        if isinstance(path, StoredObject):
+            if STORE_PREFIX + path.key not in self.paths:
+                self.paths.append(STORE_PREFIX + path.key)
+            return
         path = Path(path).absolute()
         rel = (path.parent.resolve() / path.name).relative_to(self.ws.root.resolve()).as_posix()
         if rel not in self.paths and ((self.ws.root / rel).exists() or (self.ws.root / rel).is_symlink()):
@@ -191,11 +199,17 @@ def _finish(ws, journal: Path) -> tuple[int, bool]:
     doc = json.loads(journal.read_text("utf-8"))
     deleted, failed = 0, []
     for rel in doc.get("paths", []):
-        path = ws.root / rel
         try:
-            deleted += _remove(path)
+            if rel.startswith(STORE_PREFIX):
+                deleted += ws.audio_store.delete(rel[len(STORE_PREFIX):])
+            else:
+                deleted += _remove(ws.root / rel)
         except OSError as exc:
             log.warning("could not delete %s after a committed deletion (%s)", rel, exc.strerror or exc)
+            failed.append(rel)
+        except Exception as exc:  # noqa: BLE001 - the audio store failed us (unreachable, refused): retried later
+            log.warning("could not delete an original from the audio store after a committed deletion (%s)",
+                        type(exc).__name__)
             failed.append(rel)
     doc["paths"] = failed
     try:

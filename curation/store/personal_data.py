@@ -224,7 +224,8 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("secret key", ("keys", "keys/*"), frozenset(), "keep", "keep", True,
              why="keys the customer-reference hashes and the voice disguise"),
     FileKind("original recording", ("originals", "originals/*"), SPEECH, "delete", "delete", True, exported=True,
-             why="the recorded call, both voices"),
+             why="the recorded call, both voices; in W/originals or the audio store the workspace names "
+                 "(curation.store.audio_store), deleted there too"),
     FileKind("anonymised clip", ("derived", "derived/*"), SPEECH, "delete", "keep", False, exported=True,
              why="disguised voices and redacted transcripts (names a detector missed may remain); kept after "
                  "retention as training material, deleted on erasure"),
