@@ -220,7 +220,7 @@ def build_demo_workspace(root: str | Path, calls: int = 50, seed: int = 1, clips
     staging = _staging(root)
     if staging.exists():
         say(f"removing an unfinished build ({staging.name})")
-        shutil.rmtree(staging)
+        _remove_folder(staging)
     ws = build_demo(staging, calls=calls, seed=seed, clips=clips, say=say)
     ws.close()
     fd = os.open(staging / COMPLETE_MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -232,8 +232,16 @@ def build_demo_workspace(root: str | Path, calls: int = 50, seed: int = 1, clips
 
 
 def remove(root: str | Path) -> None:
-    """Remove a demo workspace (or an unfinished one) and its staging folder."""
+    """Remove a demo workspace (or an unfinished one) and its staging folder, with the database each
+    made on a PostgreSQL server (a rebuilt demo leaves nothing behind there)."""
     root = Path(root).absolute()
     for path in (root, _staging(root)):
         if path.exists():
-            shutil.rmtree(path)
+            _remove_folder(path)
+
+
+def _remove_folder(path: Path) -> None:
+    from curation.workspace import drop_server_database, workspace_database_url
+
+    drop_server_database(workspace_database_url(path))
+    shutil.rmtree(path)

@@ -257,6 +257,37 @@ def new_server_database(server_url: str, label: str = "") -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+def drop_server_database(database_url: str | None) -> bool:
+    """Drop a PostgreSQL database that `new_server_database` made (its name starts with `curation_`),
+    closing the connections still open to it; any other URL is left alone. True when one was dropped."""
+    if not database_url:
+        return False
+    try:
+        url = make_url(database_url)
+    except ArgumentError:
+        return False
+    if url.get_backend_name() != "postgresql" or not (url.database or "").startswith("curation_"):
+        return False
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    except SQLAlchemyError as exc:
+        first = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
+        raise WorkspaceError(f"database {url.render_as_string()}: cannot drop it ({first})") from None
+    finally:
+        engine.dispose()
+    return True
+
+
+def workspace_database_url(root: str | os.PathLike) -> str | None:
+    """The database URL a workspace folder's workspace.json names (None when absent or unreadable)."""
+    try:
+        return json.loads((Path(root) / WORKSPACE_FILE).read_text()).get("database_url")
+    except (OSError, ValueError):
+        return None
+
+
 def resolve_workspace(path: str | os.PathLike | None) -> Path:
     """The workspace folder from an explicit path or CURATION_WORKSPACE."""
     path = path or os.environ.get("CURATION_WORKSPACE")
