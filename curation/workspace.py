@@ -245,16 +245,22 @@ def new_server_database(server_url: str, label: str = "") -> str:
                              "workspace databases (give a SQLite file with --database-url instead)")
     slug = "".join(c if c.isalnum() else "_" for c in label.lower())[:24].strip("_")
     name = "_".join(part for part in ("curation", slug, secrets.token_hex(4)) if part)
-    engine = create_engine(url.set(database=url.database or "postgres"), isolation_level="AUTOCOMMIT")
+    _on_server(url.set(database=url.database or "postgres"), f'CREATE DATABASE "{name}"',
+               f"database server {url.render_as_string()}: cannot create a database")
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _on_server(url, statement: str, failure: str) -> None:
+    """Run one statement outside a transaction (CREATE/DROP DATABASE); a failure is one line."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(statement))
     except SQLAlchemyError as exc:
         first = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
-        raise WorkspaceError(f"database server {url.render_as_string()}: cannot create a database ({first})") from None
+        raise WorkspaceError(f"{failure} ({first})") from None
     finally:
         engine.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def drop_server_database(database_url: str | None) -> bool:
@@ -268,15 +274,8 @@ def drop_server_database(database_url: str | None) -> bool:
         return False
     if url.get_backend_name() != "postgresql" or not (url.database or "").startswith("curation_"):
         return False
-    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-    except SQLAlchemyError as exc:
-        first = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
-        raise WorkspaceError(f"database {url.render_as_string()}: cannot drop it ({first})") from None
-    finally:
-        engine.dispose()
+    _on_server(url.set(database="postgres"), f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)',
+               f"database {url.render_as_string()}: cannot drop it")
     return True
 
 
