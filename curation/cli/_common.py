@@ -64,24 +64,37 @@ def emit_frame(frame, fmt: str) -> None:
                 click.echo(frame.to_string(index=False, na_rep=""))  # a missing value is blank, not NaN
 
 
+_WORKERS = click.option("--workers", type=click.IntRange(min=1), default=None,
+                        help="Local worker processes (default: all cores; a small batch runs in-process). "
+                             "1 = in-process.")
+_SCHEDULER = click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                          help="Run on this Dask cluster instead (its workers must see the workspace folder and "
+                               "database).")
+_PROGRESS = click.option("--progress/--no-progress", "progress", default=None,
+                         help="Progress bar with ETA on stderr (default: only on a terminal).")
+
+
+def _apply(fn, options):
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def parallel_options(fn):
+    """--workers, --scheduler, --progress: where a batch command's work runs."""
+    return _apply(fn, [_WORKERS, _SCHEDULER, _PROGRESS])
+
+
 def batch_options(fn):
     """--workers, --scheduler, --chunk-size, --redo, --progress: how a batch command spreads its work."""
-    options = [
-        click.option("--workers", type=click.IntRange(min=1), default=None,
-                     help="Local worker processes (default: all cores; a small batch runs in-process). "
-                          "1 = in-process."),
-        click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
-                     help="Run on this Dask cluster instead (its workers must see the workspace folder and database)."),
+    return _apply(fn, [
+        _WORKERS, _SCHEDULER,
         click.option("--chunk-size", type=click.IntRange(min=1), default=200, show_default=True,
                      help="Calls stored per audited write; a batch that stops keeps every whole chunk."),
         click.option("--redo", is_flag=True, help="Analyse calls again even when stored results are up to date "
                                                   "(default: skip them, so an interrupted batch continues)."),
-        click.option("--progress/--no-progress", "progress", default=None,
-                     help="Progress bar with ETA on stderr (default: only on a terminal)."),
-    ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
+        _PROGRESS,
+    ])
 
 
 def batch_plan(workers, scheduler, chunk_size, progress):

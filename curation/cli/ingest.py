@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from curation.cli._common import workspace_option
+from curation.cli._common import parallel_options, workspace_option
 
 
 @click.command("init")
@@ -50,8 +50,10 @@ def init(workspace: str, database_url: str | None, database_server: str | None, 
 @click.option("--no-align", is_flag=True, default=False,
               help="Keep the evenly spread word times of WebVTT/STM transcripts instead of placing the words "
                    "from the audio (forced alignment with espeak-ng); redaction then covers whole segments.")
+@parallel_options
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-def ingest(workspace: str, manifest: str | None, no_align: bool, paths: tuple[str, ...]) -> None:
+def ingest(workspace: str, manifest: str | None, no_align: bool, workers, scheduler, progress,
+           paths: tuple[str, ...]) -> None:
     """Import recordings with their transcripts into the workspace.
 
     PATHS are files or folders. A transcript pairs with the recording of the same file
@@ -60,14 +62,16 @@ def ingest(workspace: str, manifest: str | None, no_align: bool, paths: tuple[st
     is a no-op. A bad file is reported on one line and the rest of the batch goes on; the
     exit status is 2 when any file failed. Words of WebVTT and STM transcripts are placed from
     the audio (forced alignment); where that is not confident they stay estimated, and
-    redaction then covers their whole stretch.
+    redaction then covers their whole stretch. Recordings are read, probed and aligned on all
+    local cores (or a Dask cluster with --scheduler); each call is stored as soon as it is read.
     """
-    from curation.cli._common import open_workspace
+    from curation.cli._common import batch_plan, open_workspace
     from curation.ingest import ingest as run
     from curation.users import current_user
 
     ws = open_workspace(workspace)
-    outcomes = run(ws, paths, current_user(), manifest=manifest, align=not no_align)  # needs role trainer or admin
+    outcomes = run(ws, paths, current_user(), manifest=manifest, align=not no_align,  # needs role trainer or admin
+                   plan=batch_plan(workers, scheduler, 1, progress))
     for outcome in outcomes:
         click.echo(outcome.line(), err=outcome.status == "failed")
     counts = {s: sum(o.status == s for o in outcomes) for s in ("imported", "skipped", "failed")}

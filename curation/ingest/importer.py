@@ -62,7 +62,7 @@ def _sibling_transcript(audio: Path) -> Path | None:
     return None
 
 
-def plan(paths: Iterable[str | os.PathLike], manifest: str | os.PathLike | None = None
+def plan_imports(paths: Iterable[str | os.PathLike], manifest: str | os.PathLike | None = None
          ) -> tuple[list[ImportItem], list[ImportProblem]]:
     """Turn files, folders and manifests into import items; problems found on the way are returned, not raised."""
     items: list[ImportItem] = []
@@ -137,8 +137,30 @@ def _import_one(ws: Workspace, item: ImportItem, actor: str, align: bool = True)
     """Import one recording as one audited operation `call.imported` (raises ImportProblem for a bad
     one; the workspace is then unchanged). A segment-level transcript (WebVTT, STM) gets its words
     placed by forced alignment unless `align` is false. Called by `ingest`, which checks the role."""
-    from curation.roles import operation
+    prepared = _prepare_import(ws, item, align)
+    return prepared if isinstance(prepared, ImportOutcome) else _commit_import(ws, prepared, actor)
 
+
+@dataclass(frozen=True)
+class _PreparedImport:
+    """What reading a recording found (checksum, audio facts, the transcript with its words placed),
+    made where a batch sends it; `_commit_import` stores it."""
+
+    item: ImportItem
+    checksum: str
+    info: AudioInfo
+    transcript: Transcript | None
+    fmt: str | None
+    t_checksum: str | None
+    call_id: str
+    language: str
+    detection: dict | None
+    alignment: dict | None
+
+
+def _prepare_import(ws: Workspace, item: ImportItem, align: bool) -> "_PreparedImport | ImportOutcome":
+    """The slow, read-only part of an import: checksum, probe, transcript, language, forced alignment
+    (raises ImportProblem for a bad file; an already imported recording is a `skipped` outcome)."""
     audio = item.audio
     if not audio.is_file():
         raise ImportProblem(audio, "recording not found")
@@ -166,6 +188,18 @@ def _import_one(ws: Workspace, item: ImportItem, actor: str, align: bool = True)
     alignment = None
     if transcript is not None and align:
         transcript, alignment = _align(transcript, fmt, audio, language)
+    return _PreparedImport(item, checksum, info, transcript, fmt, t_checksum, call_id, language, detection, alignment)
+
+
+def _commit_import(ws: Workspace, p: _PreparedImport, actor: str) -> ImportOutcome:
+    """Store a prepared import: the recording into the audio store, the call into the catalogue, in
+    one audited operation `call.imported`; on any failure neither is left."""
+    from curation.roles import operation
+
+    item, audio, checksum, info, transcript = p.item, p.item.audio, p.checksum, p.info, p.transcript
+    fields = item.fields
+    fmt, t_checksum, call_id, language, detection, alignment = (p.fmt, p.t_checksum, p.call_id, p.language,
+                                                                p.detection, p.alignment)
     suffix = audio.suffix.lower()
     stored_rel = f"originals/{checksum[:2]}/{checksum}{suffix}"
     store = ws.audio_store  # the workspace folder, or a shared bucket (curation.store.audio_store)
@@ -308,29 +342,73 @@ def _insert_transcript(conn, call_id: str, transcript: Transcript) -> None:
                                       for i, t in enumerate(transcript.turns)])
 
 
+@dataclass
+class _Job:
+    """What an import worker needs: where the workspace is, who imports, whether to align; in-process
+    runs also hand over the open workspace (never sent to another process)."""
+
+    root: str
+    user: str
+    align: bool
+    ws: Workspace | None = None
+
+    def __getstate__(self):
+        return {**self.__dict__, "ws": None}
+
+
+def _prepare_task(job: _Job, item: ImportItem):
+    """One recording's reading where a batch sends it (the workspace opened read-only, the user's
+    permission checked there too); a bad file comes back as its one-line problem."""
+    from curation.batch import worker_workspace
+    from curation.roles import authorised
+
+    ws = job.ws or worker_workspace(job.root)
+    with authorised(ws, "calls.import", job.user, "import calls"):
+        try:
+            return _prepare_import(ws, item, job.align)
+        except ImportProblem as exc:
+            return ImportOutcome(str(item.audio), "failed", None, str(exc))
+
+
 @mutates("calls.import", "call.imported")
 def ingest(ws: Workspace, paths: Iterable[str | os.PathLike], actor: str | None = None,
            manifest: str | os.PathLike | None = None,
-           progress: Callable[[int, int], None] | None = None, align: bool = True) -> list[ImportOutcome]:
+           progress: Callable[[int, int], None] | None = None, align: bool = True, plan=None) -> list[ImportOutcome]:
     """Import every recording found in `paths` as `actor` (default: the current user, who needs
     the trainer or admin role); one outcome per item or problem, in order. Batch mode: each call
     imported is its own audited operation (`call.imported`, one event per call); a failed item
     writes nothing. `align=False` keeps the evenly spread word times of segment-level transcripts
-    (redaction then widens over them). An audio store that cannot be reached stops the batch with
+    (redaction then widens over them). `plan` (`curation.batch.Plan`; default in-process) reads,
+    probes and aligns the recordings on worker processes or a Dask cluster; each call is stored by
+    this process as soon as it is read. An audio store that cannot be reached stops the batch with
     `AudioStoreUnavailable` (one line); what was imported stays, and running it again skips it."""
+    from dataclasses import replace
+
+    from curation.batch import Plan, run_batch
     from curation.roles import actor as resolve_actor, require
 
     who = resolve_actor(ws, actor)
     require(who, "calls.import", "import calls")
     actor = who.name
-    items, problems = plan(paths, manifest)
+    items, problems = plan_imports(paths, manifest)
     outcomes = [ImportOutcome(p.path, "failed", None, str(p)) for p in problems]
-    for n, item in enumerate(items, 1):
-        try:
-            outcomes.append(_import_one(ws, item, actor, align))
-        except ImportProblem as exc:
-            log.debug("import failed: %s", exc)
-            outcomes.append(ImportOutcome(str(item.audio), "failed", None, str(exc)))
-        if progress:
-            progress(n, len(items))
-    return outcomes
+    done: dict[int, ImportOutcome] = {}
+    order = {id(item): n for n, item in enumerate(items)}
+
+    def store(results) -> None:
+        for o in results:
+            n = order[id(o.item)]
+            if not o.ok:  # the worker died or something unforeseen: one line, the batch goes on
+                done[n] = ImportOutcome(str(o.item.audio), "failed", None, f"{o.item.audio}: {o.error}")
+            elif isinstance(o.value, ImportOutcome):
+                done[n] = o.value
+            else:
+                try:
+                    done[n] = _commit_import(ws, o.value, actor)
+                except ImportProblem as exc:
+                    log.debug("import failed: %s", exc)
+                    done[n] = ImportOutcome(str(o.item.audio), "failed", None, str(exc))
+
+    run_batch(_prepare_task, _Job(str(ws.root), actor, align, ws), items, store,
+              replace(plan or Plan(workers=1), chunk_size=1), label="importing calls", each=progress)
+    return outcomes + [done[n] for n in sorted(done)]
