@@ -4,7 +4,8 @@
 # As root it runs apt-get; otherwise it prints exactly what to install and fails.
 set -euo pipefail
 PACKAGES=(ffmpeg espeak-ng libespeak-ng1 sox libsox-fmt-all rubberband-cli chromium postgresql build-essential
-          codec2-examples)  # codec2-examples: real 8 kHz speech for the voice-disguise tests
+          codec2-examples frog frogdata)  # codec2-examples: real 8 kHz speech for the voice-disguise tests;
+# frog + frogdata: Dutch NER for the optional Frog recognizer (CURATION_PII_FROG=1) and its tests
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -61,4 +61,46 @@ class DeduceSystem:
         return out
 
 
-SYSTEMS = {"ours": Ours, "deduce": DeduceSystem}
+class OursWithFrog(Ours):
+    """`curation.pii.detect` with the optional Frog recognizer (CURATION_PII_FROG=1; Debian's frog + frogdata)."""
+
+    name = "ours+frog"
+    languages = ("nl",)
+
+    def __init__(self):
+        import os
+
+        from curation.pii import detect
+        from curation.pii.engine import build_analyzer
+        from curation.pii.frog import FROG_ENV
+
+        before = os.environ.get(FROG_ENV)
+        os.environ[FROG_ENV] = "1"
+        try:
+            self._analyzer = build_analyzer()
+        finally:
+            if before is None:
+                os.environ.pop(FROG_ENV)
+            else:
+                os.environ[FROG_ENV] = before
+        self._detect = lambda text, language: detect(text, language=language, analyzer=self._analyzer)
+        self._detect("Goedemiddag, met Jan de Vries.", "nl")  # start Frog before timing starts
+
+
+class FrogAlone:
+    """Frog's PER and LOC as they come, for comparison (no rules of ours before or after)."""
+
+    name = "frog"
+    languages = ("nl",)
+
+    def __init__(self):
+        from curation.pii.frog import frog_server
+
+        self._server = frog_server()
+
+    def predict(self, doc) -> list[tuple[int, int, str]]:
+        kinds = {"PER": "PERSON", "LOC": "LOCATION"}
+        return [(a, b, kinds[label]) for a, b, label in self._server.tag(doc.text) if label in kinds]
+
+
+SYSTEMS = {"ours": Ours, "deduce": DeduceSystem, "ours+frog": OursWithFrog, "frog": FrogAlone}

@@ -67,4 +67,7 @@ def fingerprint() -> str:
     for path in files:
         digest.update(f"{path.relative_to(PII_PACKAGE).as_posix()}\n".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    from curation.pii.frog import frog_marker  # the optional Frog recognizer: on or off, which models
+
+    digest.update(frog_marker().encode())
     return "pii-" + digest.hexdigest()[:16]

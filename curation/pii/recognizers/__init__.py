@@ -32,6 +32,13 @@ def dutch_recognizers(language: str = "nl") -> list:
 
     recognizers = [cls(supported_language=language) for cls in RECOGNIZER_CLASSES]
     recognizers.append(IbanRecognizer(supported_language=language, name=f"IbanRecognizer_{language}"))
+    if language == "nl":
+        from curation.pii.frog import frog_enabled
+
+        if frog_enabled():  # opt-in: slow, and needs Debian's frog + frogdata
+            from curation.pii.recognizers.frog_ner import FrogNerRecognizer
+
+            recognizers.append(FrogNerRecognizer(supported_language=language))
     for r in recognizers:
         # checksums and our own context rules decide; Presidio's English context words would only
         # cost a scan of every token per result (quadratic on a two-hour call)
