@@ -1,7 +1,9 @@
 """Batch scaling: difficulty analysis (loudness from the audio + transcript signals, stored chunk by
-chunk through the audited write path) of N synthetic calls on 1 and on 2 local worker processes.
+chunk through the audited write path) and clip anonymisation (one clip spanning each whole call:
+PII detection, bleeps, verification, voice disguise, MP3, recorded clip by clip) of N synthetic
+calls on 1 and on 2 local worker processes.
 
-    .venv/bin/python benchmarks/batch_scaling.py [--calls 40] [--minutes 10] [--workers 1 2]
+    .venv/bin/python benchmarks/batch_scaling.py [--calls 40] [--minutes 10] [--workers 1 2] [--work analyse anonymise]
 
 Each call is `--minutes` of stereo 8 kHz audio (harmonic bursts under every word, agent left,
 customer right) with a word-level transcript; the workspace is built once in a temporary folder
@@ -64,9 +66,12 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=40)
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--work", nargs="+", choices=("analyse", "anonymise"), default=["analyse", "anonymise"])
     args = parser.parse_args()
 
     from curation.batch import Plan
+    from curation.clips import create_clip
+    from curation.clips.anonymise import anonymise_clips
     from curation.difficulty.store import analyse_workspace
     from curation.ingest import ingest
     from curation.roles import add_user
@@ -80,22 +85,31 @@ def main() -> None:
             synthetic_call(src, f"bench{i:05d}", args.minutes, seed=i)
         ws = Workspace.create(Path(tmp) / "ws")
         add_user(ws, "admin", "admin", user="admin")
+        add_user(ws, "admin", "trainer", user="admin")
         outcomes = ingest(ws, [src], "admin", align=False)
         assert all(o.status == "imported" for o in outcomes), [o.line() for o in outcomes if o.status != "imported"]
+        clips = [create_clip(ws, o.call_id, 0.0, args.minutes * 60.0 - 0.5, title="bench", user="admin").id
+                 for o in outcomes] if "anonymise" in args.work else []
         runs = []
-        for workers in args.workers:
-            start = time.perf_counter()
-            summary = analyse_workspace(ws, redo=True, plan=Plan(workers=workers, chunk_size=50))
-            seconds = time.perf_counter() - start
-            assert summary.analysed == args.calls and not summary.failed, summary.failed
-            runs.append({"workers": workers, "seconds": round(seconds, 2),
-                         "calls_per_second": round(args.calls / seconds, 3),
-                         "audio_minutes_per_second": round(args.calls * args.minutes / seconds, 2)})
-            print(f"{workers} worker(s): {seconds:.1f} s, {args.calls / seconds:.2f} calls/s", flush=True)
+        for work in args.work:
+            for workers in args.workers:
+                start = time.perf_counter()
+                if work == "analyse":
+                    summary = analyse_workspace(ws, redo=True, plan=Plan(workers=workers, chunk_size=50))
+                    assert summary.analysed == args.calls and not summary.failed, summary.failed
+                else:
+                    summary = anonymise_clips(ws, clips, voice="default", plan=Plan(workers=workers))
+                    assert len(summary.anonymised) == args.calls, (summary.blocked, summary.failed)
+                seconds = time.perf_counter() - start
+                runs.append({"work": work, "workers": workers, "seconds": round(seconds, 2),
+                             "calls_per_second": round(args.calls / seconds, 3),
+                             "audio_minutes_per_second": round(args.calls * args.minutes / seconds, 2)})
+                print(f"{work}, {workers} worker(s): {seconds:.1f} s, {args.calls / seconds:.2f} calls/s", flush=True)
         ws.close()
-    base = runs[0]["seconds"]
-    for r in runs:
-        r["speed_up"] = round(base / r["seconds"], 2)
+    for work in args.work:
+        mine = [r for r in runs if r["work"] == work]
+        for r in mine:
+            r["speed_up"] = round(mine[0]["seconds"] / r["seconds"], 2)
     result = {"benchmark": "batch_scaling", "calls": args.calls, "minutes_per_call": args.minutes, "runs": runs,
               "cores": len(os.sched_getaffinity(0)), "load_average_at_start": os.getloadavg()}
     print(json.dumps(result, indent=2))
