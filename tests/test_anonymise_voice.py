@@ -274,8 +274,9 @@ def test_default_output_f0_is_the_keys_not_the_speakers(sr):
         y = disguise(x, sr, p)
         assert len(y) == len(x)
         got.append(median_f0(y, sr))
+    assert got[0] == pytest.approx(got[1], rel=0.1)  # a low and a high voice come out alike
     for f in got:
-        assert f == pytest.approx(p.target_f0, rel=0.1)
+        assert f == pytest.approx(p.target_f0, rel=0.15)  # the F0 accuracy target (within 15 %)
 
 
 def test_default_fits_the_speaker_once_and_says_when_there_was_nothing_voiced():

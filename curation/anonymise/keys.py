@@ -107,7 +107,7 @@ PSEUDO_ALPHA = (0.98, 1.20)  # formant scale at u = 0 and u = 1 (1 = reference a
 PSEUDO_ALPHA_JITTER = 0.04
 PSEUDO_SPREAD = (1.5, 3.0)  # semitones: standard deviation of the re-drawn F0 contour
 PSEUDO_TILT_DB = 3.0  # dB per octave, either sign
-PSEUDO_EQ_DB = 8.0  # twelve keyed cosine terms of the long-term envelope (dB, the m-th divided by sqrt(m))
+PSEUDO_EQ_DB = 16.0  # twelve keyed cosine terms of the long-term envelope (dB, the m-th divided by sqrt(m))
 PSEUDO_EQ_TERMS = 12
 PSEUDO_CONTOUR = (0.5, 1.5)  # semitones of slow keyed F0 modulation
 PSEUDO_BENDS = (3, 0.08)  # keyed sine terms bending the formant-scale warp, and their size

@@ -3,8 +3,9 @@
 Each 32 ms frame is split into an LPC envelope and a voicing measure (Praat's pitch and its
 strength). The output is built from new parts rather than from the speaker's own excitation: a
 pulse train generated sample by sample along a keyed F0 contour (the speaker's intonation,
-normalised by their own median and spread, re-drawn around the pseudo-speaker's keyed median and
-spread) mixed with noise in the measured periodic/aperiodic share, filtered by an envelope whose
+smoothed over 80 ms, normalised by their own median and spread, re-drawn around the pseudo-speaker's
+keyed median and spread) mixed with noise in the measured periodic/aperiodic share (in voiced
+frames the noise goes to the band above 1 kHz, so the low harmonics stay periodic), filtered by an envelope whose
 long-term shape is the pseudo-speaker's (a keyed curve, not the speaker's own). Its frame-to-frame
 changes (the phonetic content) are, in `normalise`, the speaker's own divided by the speaker's
 spread, smoothed to their coarse shape and moved from the speaker's measured formant scale to the
@@ -28,6 +29,12 @@ REFERENCE_FORMANT_HZ = 1450.0  # geometric mean of formant candidates of a refer
 DEV_STD = 0.65  # nepers: spread of the envelope's frame-to-frame changes given to every pseudo-speaker
 NOISE_SHARE = 0.5  # share of the measured aperiodicity given to the excitation's noise
 LIFTER = 8  # normalise: cepstral coefficients of the envelope changes kept (finer detail carries the speaker)
+DEV_SCALE = 1.0  # normalise: share of the speaker's (normalised, smoothed) envelope changes passed on
+F0_SMOOTH = 5  # frames (80 ms) of moving average on the intonation before it is re-drawn: the tracker's
+# frame-to-frame jitter on noisy recordings would otherwise make the pulse train aperiodic
+MIX_CUTOFF = 1000.0  # Hz: a voiced frame's aperiodic share goes to the band above this (mixed excitation);
+# below it the excitation is all pulses, so the fundamental and low harmonics stay periodic on noisy input
+MIX_GAIN = 2.0  # the upper band's noise share relative to the measured aperiodic share
 
 
 @dataclass(frozen=True)
@@ -252,6 +259,10 @@ def disguise_resynth(x: np.ndarray, sr: int, stats: SpeakerStats, target_f0: flo
     own_spread = stats.spread if stats.f0 else 2.0
     t = np.arange(n_frames) * hop / sr
     st = np.where(f0 > 0, 12 * np.log2(np.maximum(f0, 1e-9) / own_f0), 0.0)
+    if F0_SMOOTH > 1:  # average over the voiced frames around each voiced frame
+        kern = np.ones(F0_SMOOTH)
+        den = np.convolve((f0 > 0).astype(float), kern, "same")
+        st = np.where(f0 > 0, np.convolve(st, kern, "same") / np.maximum(den, 1.0), 0.0)
     ratio = float(np.clip(target_spread / own_spread, 0.4, 2.5))
     st_out = st * ratio + contour_depth * np.sin(2 * np.pi * contour_rate * t + contour_phase)
     f0_out = np.where(f0 > 0, np.clip(target_f0 * 2 ** (st_out / 12), F0_FLOOR, F0_CEILING), 0.0)
@@ -267,7 +278,7 @@ def disguise_resynth(x: np.ndarray, sr: int, stats: SpeakerStats, target_f0: flo
     else:
         c = np.fft.irfft(dev, N)  # keep the coarse shape of the changes (formant movements), drop the detail
         c[:, LIFTER: N - LIFTER + 1] = 0.0
-        dev = np.fft.rfft(c, N).real
+        dev = np.fft.rfft(c, N).real * DEV_SCALE
         src = source_bins(bins, float(np.clip(target_alpha / stats.alpha, 0.7, 1.45)), bends)
     shaped = target_envelope(bins, sr, target_alpha, tilt_db, eq_db)[None, :] + _interp_rows(dev, src) * gain_dev[None, :]
     rng = np.random.default_rng(seed)
@@ -275,6 +286,9 @@ def disguise_resynth(x: np.ndarray, sr: int, stats: SpeakerStats, target_f0: flo
     noise = rng.standard_normal(len(padded)).astype(np.float32)
     v = 1.0 - (1.0 - per) * NOISE_SHARE
     v = np.where(f0_out > 0, v, 0.0)
+    # noise share over frequency in voiced frames: rising above MIX_CUTOFF, averaging 1 over the band
+    rise = 1 / (1 + np.exp(-(np.arange(bins) * (sr / N) - MIX_CUTOFF) / 250.0)) if MIX_CUTOFF else np.ones(bins)
+    rise = MIX_GAIN * rise / rise.mean()
     out = np.zeros(len(padded) + L)
     for start in range(0, n_frames, CHUNK_FRAMES):
         idx = np.arange(start, min(n_frames, start + CHUNK_FRAMES))
@@ -284,7 +298,8 @@ def disguise_resynth(x: np.ndarray, sr: int, stats: SpeakerStats, target_f0: flo
         Z = sfft.rfft(noise[seg] * win, N, workers=1)
         p_rms = np.sqrt(np.mean(np.abs(P) ** 2, axis=1, keepdims=True)) + 1e-12
         z_rms = np.sqrt(np.mean(np.abs(Z) ** 2, axis=1, keepdims=True)) + 1e-12
-        E = np.sqrt(v[idx])[:, None] * P / p_rms + np.sqrt(1 - v[idx])[:, None] * Z / z_rms
+        share = np.where((f0_out[idx] > 0)[:, None], (1 - v[idx])[:, None] * rise[None, :], 1.0).clip(0.0, 1.0)
+        E = np.sqrt(1 - share) * P / p_rms + np.sqrt(share) * Z / z_rms
         y = sfft.irfft(E * H, N, workers=1)[:, :L] * win
         gain = np.sqrt(ref[idx] / np.maximum(np.sum(y ** 2, axis=1), 1e-20))
         y *= np.clip(gain, 0.0, 1e3)[:, None]
