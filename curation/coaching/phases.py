@@ -1,0 +1,158 @@
+"""The phases of a service or sales call, found in its transcript: greeting, identification, needs
+analysis, solution or proposal, summary, closing. Each phase has its time span and the words that
+placed it (evidence). Pure: works on a `Transcript`, reads no workspace.
+
+How: the greeting is the opening exchange (up to the customer's first turn, and their name when the
+agent asks for it); identification is the run of agent turns asking for details (customer number,
+date of birth, postcode ...) with the answers and acknowledgements after the last one; the closing
+starts at the agent's "anything else?" or goodbye in the last part of the call; between them the
+needs analysis runs until the agent's first proposal ("ik kan", "u krijgt", "ik stuur"), a summary is
+where the agent sums up ("als ik het goed begrijp"). A phase without cues is absent, not guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from curation.difficulty.signal import Evidence
+from curation.model import Transcript, Turn
+
+PHASES = ("greeting", "identification", "needs", "solution", "summary", "closing")
+LABELS = {"greeting": ("begroeting", "greeting"), "identification": ("identificatie", "identification"),
+          "needs": ("behoefteanalyse", "needs analysis"), "solution": ("oplossing / voorstel", "solution / proposal"),
+          "summary": ("samenvatting", "summary"), "closing": ("afsluiting", "closing")}
+
+
+def _cues(*phrases: str) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(p.replace(" ", r"\W+") for p in phrases) + r")\b", re.IGNORECASE)
+
+
+GREETING = _cues("goedemorgen", "goedemiddag", "goedenavond", "goedendag", "goeiedag", "u spreekt met",
+                 "je spreekt met", "waarmee kan ik", "wat kan ik voor u", "waar kan ik u mee", "welkom bij", "hallo")
+ASK_NAME = _cues("uw naam", "met wie", "wie heb ik", "uw achternaam", "naam is")
+IDENTIFICATION = _cues("klantnummer", "ordernummer", "contractnummer", "polisnummer", "dossiernummer",
+                       "geboortedatum", "geboren", "postcode", "huisnummer", "adres", "e-?mailadres", "mailadres",
+                       "telefoonnummer", "mobiele nummer", "nummer", "iban", "rekeningnummer", "bankrekening",
+                       "burgerservicenummer", "bsn", "kenteken", "spellen", "spelt", "achternaam", "uw naam",
+                       "ter controle", "voor de controle", "controleren", "verifi[eë]ren", "gegevens")
+ACKNOWLEDGE = _cues("dank u", "dank je", "bedankt", "prima", "klopt", "ik zie", "ik heb het", "moment",
+                    "momentje", "genoteerd", "noteer", "heel goed", "oké", "ok", "top", "helder", "ik kijk",
+                    "ik zoek", "in ons systeem", "ik heb", "uw gegevens")
+SOLUTION = _cues("ik kan", "ik ga", "ik zal", "ik zet", "ik stuur", "ik regel", "ik pas", "ik zorg", "ik maak",
+                 "wat ik kan doen", "ik stel voor", "mijn voorstel", "wij sturen", "we sturen", "u krijgt",
+                 "u ontvangt", "staat binnen", "storten", "wordt aangepast", "is aangepast", "heb ik aangepast",
+                 "kunnen we", "kan ik u", "wij kunnen", "we kunnen", "de oplossing", "wat we doen", "ik boek",
+                 "de monteur", "ik zie dat", "uw .{0,20} gaat", "dat is", "dat betekent", "dat komt", "dat klopt")
+SUMMARY = _cues("als ik het goed begrijp", "als ik u goed begrijp", "begrijp ik goed", "samengevat",
+                "even samenvatten", "samenvattend", "dus u bedoelt", "u bedoelt dus", "heb ik dat goed",
+                "dus als ik", "kort samengevat", "even op een rij")
+CLOSING = _cues("verder nog", "nog iets", "nog vragen", "nog een vraag", "fijne dag", "prettige dag", "fijne avond",
+                "tot ziens", "bedankt voor het bellen", "dank u wel voor het bellen", "doorverbinden",
+                "verbind u door", "verbind ik u door", "ik verbind", "doorverbonden", "nog een fijne", "dag hoor",
+                "fijn weekend", "tot horens")
+CLOSING_FROM = 0.45  # the closing is looked for in the last part of the call only (share of its duration)
+ID_CHAIN = 4  # identification questions further apart than this many turns are a new topic, not identification
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    start: float
+    end: float
+    evidence: tuple[Evidence, ...] = ()
+
+    def label(self, language: str = "nl") -> str:
+        return LABELS[self.name][0 if language == "nl" else 1]
+
+
+def _text(t: Transcript, turn: Turn) -> str:
+    return t.turn_text(turn)
+
+
+def _evidence(t: Transcript, turn: Turn, limit: int = 14) -> Evidence:
+    words = t.words[turn.first:turn.last]
+    quote = " ".join(w.text for w in words[:limit]) + (" …" if len(words) > limit else "")
+    return Evidence(quote, t.role_of(turn.speaker), round(turn.start, 2), round(turn.end, 2))
+
+
+def detect_phases(transcript: Transcript) -> list[Phase]:
+    """The phases found, in call order (absent phases left out); spans do not overlap."""
+    t = transcript
+    turns = list(t.turns)
+    if not turns:
+        return []
+    role = [t.role_of(x.speaker) for x in turns]
+    text = [_text(t, x) for x in turns]
+    duration = t.duration
+    n = len(turns)
+
+    # greeting: the opening exchange, to the end of the customer's first turn (and their name when asked)
+    first_customer = next((i for i in range(n) if role[i] == "customer"), None)
+    greet_end = (first_customer + 1) if first_customer is not None else 1
+    if greet_end + 1 < n and role[greet_end] == "agent" and ASK_NAME.search(text[greet_end]) \
+            and len(text[greet_end].split()) <= 10 and role[greet_end + 1] == "customer":
+        greet_end += 2
+
+    # closing: the first agent closing cue in the last part of the call
+    close_at = next((i for i in range(greet_end, n) if role[i] == "agent" and turns[i].start >= CLOSING_FROM * duration
+                     and CLOSING.search(text[i])), None)
+    body_end = close_at if close_at is not None else n
+
+    # identification: a chain of agent turns asking for details, with the answers and acknowledgements
+    id_turns = [i for i in range(greet_end, body_end) if role[i] == "agent" and IDENTIFICATION.search(text[i])]
+    id_first = id_last = None
+    if id_turns and id_turns[0] - greet_end <= ID_CHAIN:
+        id_first = id_last = id_turns[0]
+        for i in id_turns[1:]:
+            if i - id_last > ID_CHAIN:
+                break
+            id_last = i
+    body_start = greet_end
+    if id_last is not None:
+        body_start = id_last + 1
+        while body_start < body_end and (role[body_start] != "agent" or (
+                ACKNOWLEDGE.search(text[body_start]) and not SOLUTION.search(text[body_start]))):
+            if role[body_start] == "agent" and len(text[body_start].split()) > 40:
+                break
+            body_start += 1
+            if role[body_start - 1] == "customer" and body_start < body_end and role[body_start] == "customer":
+                break  # the customer goes on about something else: the identification is over
+
+    def span(a: int, b: int, name: str, ev: list[int]) -> Phase | None:
+        if a >= b:
+            return None
+        end = turns[b].start if b < n else max(turns[b - 1].end, duration)
+        return Phase(name, round(turns[a].start, 2), round(end, 2), tuple(_evidence(t, turns[i]) for i in ev[:3]))
+
+    phases: list[Phase | None] = []
+    greet_ev = [i for i in range(greet_end) if GREETING.search(text[i])] or [0]
+    phases.append(span(0, greet_end, "greeting", greet_ev))
+    if id_first is not None:
+        phases.append(span(greet_end, body_start, "identification", [i for i in id_turns if i <= id_last]))
+    # the body: needs analysis until the first proposal, a summary where the agent sums up, then the solution
+    agent_body = [i for i in range(body_start, body_end) if role[i] == "agent"]
+    summary = [i for i in agent_body if SUMMARY.search(text[i])]
+    solution = next((i for i in agent_body if SOLUTION.search(text[i]) and i not in summary), None)
+    needs_end = min([i for i in (solution, summary[0] if summary else None) if i is not None], default=body_end)
+    phases.append(span(body_start, needs_end, "needs", [i for i in range(body_start, needs_end) if role[i] == "agent"]))
+    if summary:
+        s_end = next((i for i in range(summary[-1] + 1, body_end) if role[i] == "agent"), body_end)
+        if summary[0] >= needs_end:
+            phases.append(span(summary[0], s_end, "summary", summary))
+        if solution is not None and solution >= s_end:
+            phases.append(span(s_end, body_end, "solution", [solution]))
+        elif solution is not None and solution < summary[0]:
+            phases.append(span(solution, summary[0], "solution", [solution]))
+    elif solution is not None:
+        phases.append(span(solution, body_end, "solution", [solution]))
+    if close_at is not None:
+        phases.append(span(close_at, n, "closing", [close_at]))
+    return sorted((p for p in phases if p is not None), key=lambda p: p.start)
+
+
+def phase_at(phases: list[Phase], time: float) -> str | None:
+    for p in phases:
+        if p.start <= time < p.end:
+            return p.name
+    return None
