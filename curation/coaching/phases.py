@@ -30,7 +30,7 @@ def _cues(*phrases: str) -> re.Pattern:
 
 GREETING = _cues("goedemorgen", "goedemiddag", "goedenavond", "goedendag", "goeiedag", "u spreekt met",
                  "je spreekt met", "waarmee kan ik", "wat kan ik voor u", "waar kan ik u mee", "welkom bij", "hallo")
-ASK_NAME = _cues("uw naam", "met wie", "wie heb ik", "uw achternaam", "naam is")
+ASK_NAME = _cues("uw naam", "met wie", "wie heb ik", "naam is")
 IDENTIFICATION = _cues("klantnummer", "ordernummer", "contractnummer", "polisnummer", "dossiernummer",
                        "geboortedatum", "geboren", "postcode", "huisnummer", "adres", "e-?mailadres", "mailadres",
                        "telefoonnummer", "mobiele nummer", "nummer", "iban", "rekeningnummer", "bankrekening",
@@ -52,7 +52,8 @@ CLOSING = _cues("verder nog", "nog iets", "nog vragen", "nog een vraag", "fijne 
                 "verbind u door", "verbind ik u door", "ik verbind", "doorverbonden", "nog een fijne", "dag hoor",
                 "fijn weekend", "tot horens")
 CLOSING_FROM = 0.45  # the closing is looked for in the last part of the call only (share of its duration)
-ID_CHAIN = 4  # identification questions further apart than this many turns are a new topic, not identification
+ID_CHAIN = 25.0  # seconds: identification questions further apart are a new topic, not identification
+CLOSING_RUN = 20.0  # seconds: closing cues this close before the last one belong to the same closing
 
 
 @dataclass(frozen=True)
@@ -95,23 +96,24 @@ def detect_phases(transcript: Transcript) -> list[Phase]:
         greet_end += 2
 
     # closing: the first agent closing cue in the last part of the call
-    close_at = next((i for i in range(greet_end, n) if role[i] == "agent" and turns[i].start >= CLOSING_FROM * duration
-                     and CLOSING.search(text[i])), None)
+    cues = [i for i in range(greet_end, n) if role[i] == "agent" and turns[i].start >= CLOSING_FROM * duration
+            and CLOSING.search(text[i])]
+    close_at = next((i for i in cues if turns[i].start >= turns[cues[-1]].start - CLOSING_RUN), None) if cues else None
     body_end = close_at if close_at is not None else n
 
     # identification: a chain of agent turns asking for details, with the answers and acknowledgements
     id_turns = [i for i in range(greet_end, body_end) if role[i] == "agent" and IDENTIFICATION.search(text[i])]
     id_first = id_last = None
-    if id_turns and id_turns[0] - greet_end <= ID_CHAIN:
+    if id_turns and turns[id_turns[0]].start - turns[greet_end].start <= ID_CHAIN:
         id_first = id_last = id_turns[0]
         for i in id_turns[1:]:
-            if i - id_last > ID_CHAIN:
+            if turns[i].start - turns[id_last].start > ID_CHAIN:
                 break
             id_last = i
     body_start = greet_end
     if id_last is not None:
         body_start = id_last + 1
-        while body_start < body_end and (role[body_start] != "agent" or (
+        while body_start < body_end and (role[body_start] != "agent" or len(text[body_start].split()) <= 3 or (
                 ACKNOWLEDGE.search(text[body_start]) and not SOLUTION.search(text[body_start]))):
             if role[body_start] == "agent" and len(text[body_start].split()) > 40:
                 break
