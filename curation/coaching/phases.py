@@ -37,8 +37,10 @@ IDENTIFICATION = _cues("klantnummer", "ordernummer", "contractnummer", "polisnum
                        "burgerservicenummer", "bsn", "kenteken", "spellen", "spelt", "achternaam", "uw naam",
                        "ter controle", "voor de controle", "controleren", "verifi[eë]ren", "gegevens")
 ACKNOWLEDGE = _cues("dank u", "dank je", "bedankt", "prima", "klopt", "ik zie", "ik heb het", "moment",
-                    "momentje", "genoteerd", "noteer", "heel goed", "oké", "ok", "top", "helder", "ik kijk",
-                    "ik zoek", "in ons systeem", "ik heb", "uw gegevens")
+                    "momentje", "ogenblik", "ogenblikje", "genoteerd", "noteer", "heel goed", "oké", "ok", "top",
+                    "helder", "ik kijk", "ik zoek", "in ons systeem", "ik heb", "uw gegevens", "gevonden",
+                    "ik zie u staan", "perfect", "super", "mooi", "akkoord", "in orde", "goed zo", "fijn",
+                    "uw dossier", "genoteerd", "opgeschreven", "dat is goed", "even kijken", "even zoeken")
 SOLUTION = _cues("ik kan", "ik ga", "ik zal", "ik zet", "ik stuur", "ik regel", "ik pas", "ik zorg", "ik maak",
                  "wat ik kan doen", "ik stel voor", "mijn voorstel", "wij sturen", "we sturen", "u krijgt",
                  "u ontvangt", "staat binnen", "storten", "wordt aangepast", "is aangepast", "heb ik aangepast",
@@ -47,10 +49,13 @@ SOLUTION = _cues("ik kan", "ik ga", "ik zal", "ik zet", "ik stuur", "ik regel", 
 SUMMARY = _cues("als ik het goed begrijp", "als ik u goed begrijp", "begrijp ik goed", "samengevat",
                 "even samenvatten", "samenvattend", "dus u bedoelt", "u bedoelt dus", "heb ik dat goed",
                 "dus als ik", "kort samengevat", "even op een rij")
-CLOSING = _cues("verder nog", "nog iets", "nog vragen", "nog een vraag", "fijne dag", "prettige dag", "fijne avond",
-                "tot ziens", "bedankt voor het bellen", "dank u wel voor het bellen", "doorverbinden",
-                "verbind u door", "verbind ik u door", "ik verbind", "doorverbonden", "nog een fijne", "dag hoor",
-                "fijn weekend", "tot horens")
+CLOSING = _cues("verder nog", "nog iets", "nog vragen", "nog een vraag", "anders nog", "nog andere", "andere vragen",
+                "was dat alles", "is dat alles", "fijne dag", "prettige dag", "fijne avond", "fijne middag",
+                "prettige avond", "prettige middag", "goede dag", "fijn weekend", "tot ziens", "tot horens",
+                "wens ik u", "bedankt voor het bellen", "dank u wel voor het bellen", "bedankt voor uw",
+                "dank voor uw", "telefoontje", "doorverbinden", "verbind u door", "verbind ik u door", "ik verbind",
+                "doorverbonden", "doorzetten", "overzetten", "nog een fijne", "dag hoor", "doei", "succes verder",
+                "dag mevrouw", "dag meneer", "tot de volgende keer", "daarmee bent u geholpen")
 CLOSING_FROM = 0.45  # the closing is looked for in the last part of the call only (share of its duration)
 ID_CHAIN = 25.0  # seconds: identification questions further apart are a new topic, not identification
 CLOSING_RUN = 20.0  # seconds: closing cues this close before the last one belong to the same closing

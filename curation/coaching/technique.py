@@ -157,12 +157,25 @@ def analyse(transcript: Transcript) -> TechniqueAnalysis:
     findings["asking_through"] = Finding("asking_through", float(len(probes)), bool(probes),
                                          min(5, 2 + len(probes)) if probes else 1,
                                          f"{len(probes)} follow-up questions on the customer's answer", tuple(probes[:3]))
-    # interruptions: the agent starts while the customer is still talking
-    cuts = []
-    for prev, turn in zip(turns, turns[1:]):
-        if t.role_of(prev.speaker) == "customer" and t.role_of(turn.speaker) == "agent" \
-                and turn.start < prev.end - INTERRUPTION_OVERLAP:
-            cuts.append(_ev(t, turn.first, min(turn.last, turn.first + 8)))
+    # interruptions: the agent starts while the customer is still talking (inside a stretch of the
+    # customer's speech, pauses under half a second bridged); one per stretch of customer speech
+    stretches: list[list[float]] = []
+    for w in t.words:
+        if t.role_of(w.speaker) == "customer":
+            if stretches and w.start - stretches[-1][1] < 0.5:
+                stretches[-1][1] = max(stretches[-1][1], w.end)
+            else:
+                stretches.append([w.start, w.end])
+    cuts, cut_stretches = [], set()
+    for turn in turns:
+        if t.role_of(turn.speaker) != "agent":
+            continue
+        a = t.words[turn.first].start
+        for k, (s0, s1) in enumerate(stretches):
+            if s0 < a < s1 - INTERRUPTION_OVERLAP and k not in cut_stretches:
+                cut_stretches.add(k)
+                cuts.append(_ev(t, turn.first, min(turn.last, turn.first + 8)))
+                break
     findings["interruptions"] = Finding("interruptions", float(len(cuts)), not cuts,
                                         _grade(len(cuts), (1, 2, 3, 5), higher_is_better=False),
                                         f"the agent started {len(cuts)} times while the customer was talking",
