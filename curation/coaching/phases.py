@@ -13,7 +13,7 @@ where the agent sums up ("als ik het goed begrijp"). A phase without cues is abs
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from curation.difficulty.signal import Evidence
 from curation.model import Transcript, Turn
@@ -57,7 +57,7 @@ CLOSING = _cues("verder nog", "nog iets", "nog vragen", "nog een vraag", "anders
                 "doorverbonden", "doorzetten", "overzetten", "nog een fijne", "dag hoor", "doei", "succes verder",
                 "dag mevrouw", "dag meneer", "tot de volgende keer", "daarmee bent u geholpen")
 CLOSING_FROM = 0.45  # the closing is looked for in the last part of the call only (share of its duration)
-ID_CHAIN = 25.0  # seconds: identification questions further apart are a new topic, not identification
+ID_CHAIN = 40.0  # seconds: identification questions further apart are a new topic, not identification
 CLOSING_RUN = 20.0  # seconds: closing cues this close before the last one belong to the same closing
 
 
@@ -115,16 +115,10 @@ def detect_phases(transcript: Transcript) -> list[Phase]:
             if turns[i].start - turns[id_last].start > ID_CHAIN:
                 break
             id_last = i
-    body_start = greet_end
+    body_start, body_time = greet_end, None
     if id_last is not None:
-        body_start = id_last + 1
-        while body_start < body_end and (role[body_start] != "agent" or len(text[body_start].split()) <= 3 or (
-                ACKNOWLEDGE.search(text[body_start]) and not SOLUTION.search(text[body_start]))):
-            if role[body_start] == "agent" and len(text[body_start].split()) > 40:
-                break
-            body_start += 1
-            if role[body_start - 1] == "customer" and body_start < body_end and role[body_start] == "customer":
-                break  # the customer goes on about something else: the identification is over
+        found_start = _after_identification(t, turns, role, text, id_last, body_end)
+        body_start, body_time = found_start if isinstance(found_start, tuple) else (found_start, None)
 
     def span(a: int, b: int, name: str, ev: list[int]) -> Phase | None:
         if a >= b:
@@ -155,7 +149,42 @@ def detect_phases(transcript: Transcript) -> list[Phase]:
         phases.append(span(solution, body_end, "solution", [solution]))
     if close_at is not None:
         phases.append(span(close_at, n, "closing", [close_at]))
-    return sorted((p for p in phases if p is not None), key=lambda p: p.start)
+    found = sorted((p for p in phases if p is not None), key=lambda p: p.start)
+    if body_time is not None:  # the acknowledgement and the body share one turn: the body starts inside it
+        found = [replace(p, end=body_time) if p.name == "identification" else
+                 replace(p, start=body_time) if p.name != "greeting" and p.start == round(turns[body_start].start, 2)
+                 else p for p in found]
+    return found
+
+
+def _after_identification(t: Transcript, turns: list[Turn], role: list[str], text: list[str], id_last: int,
+                          body_end: int):
+    """The first turn of the body after the last identification question: past the customer's
+    answer (and its fragments) and the agent's acknowledgements. When the agent acknowledges and
+    goes on in one turn, (turn, time the body starts inside it)."""
+    i = id_last + 1
+    while i < body_end:
+        words = text[i].split()
+        if role[i] != "agent":
+            if i == id_last + 1 or len(words) <= 3 or (role[i - 1] == "agent" and len(text[i - 1].split()) <= 3):
+                i += 1  # the answer, or a fragment of it around the agent's back-channel
+                continue
+            return i  # the customer goes on about something else: the body
+        if len(words) <= 3:
+            i += 1
+            continue
+        if ACKNOWLEDGE.search(text[i]) and not SOLUTION.search(text[i]):
+            if len(words) <= 12:
+                i += 1
+                continue
+            head = " ".join(words[:8])
+            ends = [m.end() for m in ACKNOWLEDGE.finditer(head)]
+            if ends:
+                k = len(head[:ends[-1]].split())
+                if k < len(words):
+                    return i, round(t.words[turns[i].first + k].start, 2)
+        return i
+    return i
 
 
 def phase_at(phases: list[Phase], time: float) -> str | None:
