@@ -58,6 +58,7 @@ CLOSING = _cues("verder nog", "nog iets", "nog vragen", "nog een vraag", "anders
                 "dag mevrouw", "dag meneer", "tot de volgende keer", "daarmee bent u geholpen")
 CLOSING_FROM = 0.45  # the closing is looked for in the last part of the call only (share of its duration)
 ID_CHAIN = 40.0  # seconds: identification questions further apart are a new topic, not identification
+SHORT_TURN = 12  # words: the turns of a closing without closing words are short
 CLOSING_RUN = 20.0  # seconds: closing cues this close before the last one belong to the same closing
 
 
@@ -104,6 +105,13 @@ def detect_phases(transcript: Transcript) -> list[Phase]:
     cues = [i for i in range(greet_end, n) if role[i] == "agent" and turns[i].start >= CLOSING_FROM * duration
             and CLOSING.search(text[i])]
     close_at = next((i for i in cues if turns[i].start >= turns[cues[-1]].start - CLOSING_RUN), None) if cues else None
+    if close_at is None:  # no closing words: the run of short turns that ends the call, from its first agent turn
+        k = n
+        while k - 1 > greet_end and len(text[k - 1].split()) <= SHORT_TURN:
+            k -= 1
+        first_agent = next((i for i in range(k, n) if role[i] == "agent"), None)
+        if first_agent is not None and n - first_agent >= 2 and turns[first_agent].start >= CLOSING_FROM * duration:
+            close_at = first_agent
     body_end = close_at if close_at is not None else n
 
     # identification: a chain of agent turns asking for details, with the answers and acknowledgements
