@@ -81,6 +81,12 @@ def manager_dashboard(workspace=None) -> w.Widget:
     return _app("manager", ManagerDashboard, workspace, warm=_warm_aggregates)
 
 
+def agent_assignments(workspace=None) -> w.Widget:
+    from widgets.evaluation import AgentAssignments
+
+    return _app("agent", AgentAssignments, workspace)
+
+
 def reviewer_queue(workspace=None) -> w.Widget:
     from widgets.review_queue import ReviewQueue
 
