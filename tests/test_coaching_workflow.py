@@ -238,3 +238,19 @@ def test_an_erasure_after_assigning_withdraws_the_clip_and_scrubs_the_evaluation
     assert [a for _, _, a in items if a is not None] == [3.0]  # the scores stay: they are the agent's, not the caller's
     left = [e["quote"] for doc, _, _ in items for e in json.loads(doc).get("evidence", [])]
     assert left and set(left) == {"…"}
+
+
+def test_a_customers_access_export_holds_no_evaluation_of_the_agent(world):
+    from curation.subjects import subject_rows
+
+    ws, facts = world
+    ev = evaluate(ws, facts["clips"]["target"], user="trainer")
+    answer(ws, ev.id, notes="Onderbrak de klant twee keer.", answers={"empathie": 2}, user="trainer")
+    with ws.engine.connect() as conn:
+        rows = subject_rows(conn, ev.call_id)
+    exported = json.dumps(rows, ensure_ascii=False)
+    assert "Onderbrak de klant" not in exported
+    for row in rows.get("coaching_evaluations", []):
+        assert not {"notes", "total", "agent_id", "evaluator"} & set(row)
+    for row in rows.get("coaching_evaluation_items", []):
+        assert not {"prefill_json", "prefill_value", "answer", "note"} & set(row)

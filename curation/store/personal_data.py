@@ -223,18 +223,22 @@ _TABLES = [
            id=none(), call_id=none(), clip_id=none(), agent_id=of(AGENT, why="whose work was evaluated"),
            form_name=none(), form_version=none(), evaluator=staff(), state=none(),
            total=of(AGENT, why="the agent's score"),
-           notes=of(USER, CUSTOMER, AGENT, erasure="overwrite", replacement="",
-                    why="the evaluator's words; may quote the call"),
+           notes=of(USER, AGENT, erasure="overwrite", replacement="",
+                    why="the evaluator's words about the agent; they may quote the call, so an erasure of the "
+                        "customer overwrites them; never in the customer's access export (an employee's "
+                        "evaluation; what the customer said is in the transcript the export holds)"),
            created_at=none(), updated_at=none()),
     _table("coaching_evaluation_items", "call", "call_id", "keep_rows", "keep_rows",
            "answers and the analysis' suggestions stay (trainers' corrections measure the analysis)",
            evaluation_id=none(), question=none(), call_id=none(),
            prefill_value=of(AGENT, why="the analysis' suggested score for the agent"),
-           prefill_json=of(CUSTOMER, AGENT, erasure="scrub", retention="scrub", scrubber="coaching_quotes",
-                           why="evidence quotes from the transcript"),
+           prefill_json=of(AGENT, erasure="scrub", retention="scrub", scrubber="coaching_quotes",
+                           why="the analysis of the agent's technique with transcript quotes of both speakers "
+                               "as evidence: erasure and retention scrub the quotes; never in the customer's "
+                               "access export (the quotes are in the transcript it holds)"),
            answer=of(AGENT, why="the agent's score on the question"), status=none(),
-           note=of(USER, CUSTOMER, AGENT, erasure="overwrite", replacement="",
-                   why="the evaluator's words; may quote the call"),
+           note=of(USER, AGENT, erasure="overwrite", replacement="",
+                   why="the evaluator's words about the agent; may quote the call (see notes)"),
            decided_by=staff(), decided_at=none()),
     _table("coaching_assignments", None, None, "keep_rows", "keep_rows",
            "clips of many customers; an erased customer's clip is revoked and shows as withdrawn",
