@@ -368,6 +368,9 @@ RECIPES: dict[str, Recipe] = {
         "curation.coaching.assignments.open_assignment")(w.ws, w.extra["assignment"], user=u), setup=an_assignment),
     "curation.coaching.assignments.acknowledge": R(lambda w, u: _fn("curation.coaching.assignments.acknowledge")(
         w.ws, w.extra["assignment"], user=u), setup=an_assignment),
+    "curation.coaching.assignments.assignment_clip_audio": R(lambda w, u: _fn(
+        "curation.coaching.assignments.assignment_clip_audio")(w.ws, w.extra["assignment"], w.clips["c1"], user=u),
+        setup=an_assignment),
     "curation.coaching.assignments.completion": R(lambda w, u: _fn("curation.coaching.assignments.completion")(
         w.ws, user=u), setup=an_assignment),
     # dashboard

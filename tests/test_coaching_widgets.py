@@ -59,6 +59,9 @@ def test_an_agent_answers_the_reflection_and_acknowledges(world):
            reflection_question="Wat neem je mee?", user="trainer")
     app = AgentAssignments(ws, user="anna")
     assert "Samenvatten" in app.detail.value and "Wat neem je mee?" in app.detail.value
+    app.play_button.click()
+    assert app.feedback.level != "error", app.feedback.text
+    assert app.player.children and len(app.player.children[0].value) > 1000  # the anonymised MP3
     app.ack_button.click()
     assert app.feedback.level == "error" and "answer it to acknowledge" in app.feedback.text
     app.reflection.value = "Eerst samenvatten."

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from curation import audit
-from curation.coaching import (acknowledge, agent_left, agent_profile, answer, assign, assignments, completion,
+from curation.coaching import (acknowledge, agent_left, agent_profile, answer, assign, assignment_clip_audio,
+                               assignments, completion,
                                evaluate, get_evaluation, list_evaluations, open_assignment, prefill_agreement,
                                register_agent, save_form)
 from curation.coaching.forms import default_form_text
@@ -226,6 +227,9 @@ def test_an_erasure_after_assigning_withdraws_the_clip_and_scrubs_the_evaluation
         [(target, True, "withdrawn: erasure request"), (other, False, "")]
     assert opened.clips[0].title is None
     assert last_event(ws).details["withdrawn"] == [target]
+    with pytest.raises(CurationError, match="withdrawn from assignment .* its audio is gone"):
+        assignment_clip_audio(ws, assignment_id, target, user="anna")
+    assert len(assignment_clip_audio(ws, assignment_id, other, user="anna")) > 1000
     [row] = completion(ws, today=TODAY, user="manager")
     assert row["withdrawn_clips"] == 1
     with ws.engine.connect() as conn:

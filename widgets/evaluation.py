@@ -123,11 +123,16 @@ class AgentAssignments(w.VBox):
         self.list = w.Select(options=[], rows=5, layout=w.Layout(width="620px"))
         self.list.observe(lambda _c: self._show(), "value")
         self.detail = w.HTML()
+        self.clip = w.Dropdown(options=[], description="Clip")
+        self.play_button = w.Button(description="Play", icon="play")
+        self.play_button.on_click(lambda _b: self.play())
+        self.player = w.Box()
         self.reflection = w.Textarea(placeholder="your answer", layout=w.Layout(width="620px", height="60px"))
         self.ack_button = w.Button(description="Acknowledge", icon="check", button_style="success")
         self.ack_button.on_click(lambda _b: self.acknowledge())
-        super().__init__([heading("My coaching assignments", 4), self.list, self.detail, self.reflection,
-                          self.ack_button, self.feedback])
+        super().__init__([heading("My coaching assignments", 4), self.list, self.detail,
+                          w.HBox([self.clip, self.play_button]), self.player, self.reflection, self.ack_button,
+                          self.feedback])
         self.add_class("cw-agent-assignments")
         self.reload()
 
@@ -147,6 +152,11 @@ class AgentAssignments(w.VBox):
         a = self.items.get(self.list.value)
         self.ack_button.disabled = a is None or a.assignees[0]["state"] == "acknowledged"
         self.reflection.disabled = self.ack_button.disabled
+        self.player.children = ()
+        playable = [(c.clip_id, c.clip_id) for c in a.clips if not c.withdrawn] if a else []
+        self.clip.options = playable
+        self.clip.value = playable[0][1] if playable else None
+        self.play_button.disabled = not self.clip.options
         if a is None:
             self.detail.value = ""
             return
@@ -158,6 +168,13 @@ class AgentAssignments(w.VBox):
         self.detail.value = (f"<div><b>{html.escape(a.title)}</b> — due {a.due}<br>Objectives:<ul>{objectives}</ul>"
                              f"Clips:<ul>{clips}</ul>{question}</div>")
         self.reflection.value = a.assignees[0]["reflection"]
+
+    @guarded
+    def play(self) -> None:
+        from curation.coaching import assignment_clip_audio
+
+        audio = assignment_clip_audio(self.ws, self.list.value, self.clip.value, user=self.user)
+        self.player.children = (w.Audio(value=audio, format="mp3", autoplay=True, loop=False),)
 
     @guarded
     def acknowledge(self) -> None:

@@ -7,14 +7,14 @@ conversation-technique analysis, agents' profiles, and coaching assignments agen
     assignments   roster, assign, acknowledge, completion
 """
 
-from curation.coaching.assignments import (Assignment, acknowledge, agent_left, assign, assignments, completion,
-                                           open_assignment, register_agent, roster)
+from curation.coaching.assignments import (Assignment, acknowledge, agent_left, assign, assignment_clip_audio,
+                                           assignments, completion, open_assignment, register_agent, roster)
 from curation.coaching.evaluations import (AgentProfile, Evaluation, agent_profile, answer, evaluate, get_evaluation,
                                            list_evaluations, prefill_agreement)
 from curation.coaching.formstore import get_form, list_forms, save_form
 from curation.coaching.forms import Form, default_form, parse_form
 
 __all__ = ["AgentProfile", "Assignment", "Evaluation", "Form", "acknowledge", "agent_left", "agent_profile", "answer",
-           "assign", "assignments", "completion", "default_form", "evaluate", "get_evaluation", "get_form",
+           "assign", "assignment_clip_audio", "assignments", "completion", "default_form", "evaluate", "get_evaluation", "get_form",
            "list_evaluations", "list_forms", "open_assignment", "parse_form", "prefill_agreement", "register_agent",
            "roster", "save_form"]

@@ -277,3 +277,23 @@ def completion(ws: Workspace, today: date | None = None, user: str | None = None
                         "overdue": assigned - done if a["due"] < today_text else 0, "withdrawn_clips": withdrawn})
         return out
 
+
+
+@reads_personal("coaching.assignments_read", "coaching.clip_played")
+def assignment_clip_audio(ws: Workspace, assignment_id: str, clip_id: str, fmt: str = "mp3",
+                          user: str | None = None) -> bytes:
+    """The anonymised audio of a clip of an assignment, for an agent it was assigned to (or a
+    trainer); a withdrawn clip is refused: its audio is gone. Audited as `coaching.clip_played`."""
+    from curation.clips.audio import _anonymised_file  # the one check of the stored anonymised file
+
+    with operation(ws, "coaching.assignments_read", "coaching.clip_played", "clip", clip_id, user=user,
+                   what="read coaching assignments") as op:
+        found = _assignment(op.conn, assignment_id, None if "trainer" in op.actor.roles else op.actor.name)
+        clip = next((c for c in found.clips if c.clip_id == clip_id), None)
+        if clip is None:
+            raise NotFound(f"clip {clip_id!r} is not part of assignment {assignment_id}")
+        if clip.withdrawn:
+            raise CurationError(f"clip {clip_id} was withdrawn from assignment {assignment_id} ({clip.reason}); "
+                                "its audio is gone")
+        op.details.update(assignment_id=assignment_id, format=fmt)
+        return _anonymised_file(ws, op.conn, clip_id, fmt).read_bytes()
