@@ -18,6 +18,7 @@ ROLE_NOTEBOOKS = {
     "reviewer_queue.ipynb": ("reviewer", "cw-review-queue"),
     "manager_dashboard.ipynb": ("manager", "cw-dashboard"),
     "agent_assignments.ipynb": ("agent", "cw-agent-assignments"),
+    "trainer_evaluate.ipynb": ("trainer", "cw-evaluation"),
 }
 
 
