@@ -34,13 +34,17 @@ ASK_NAME = _cues("uw naam", "met wie", "wie heb ik", "naam is")
 IDENTIFICATION = _cues("klantnummer", "ordernummer", "contractnummer", "polisnummer", "dossiernummer",
                        "geboortedatum", "geboren", "postcode", "huisnummer", "adres", "e-?mailadres", "mailadres",
                        "telefoonnummer", "mobiele nummer", "nummer", "iban", "rekeningnummer", "bankrekening",
-                       "burgerservicenummer", "bsn", "kenteken", "spellen", "spelt", "achternaam", "uw naam",
-                       "ter controle", "voor de controle", "controleren", "verifi[eë]ren", "gegevens")
+                       "burgerservicenummer", "bsn", "sofinummer", "kenteken", "nummerbord", "spellen", "spelt",
+                       "gespeld", "achternaam", "voornaam", "voorletters", "uw naam", "ter controle",
+                       "voor de controle", "controleren", "verifi[eë]ren", "gegevens", "e-?mail", "mail",
+                       "woont u", "woonplaats", "straat", "straatnaam", "bereikbaar", "relatienummer", "lidnummer",
+                       "referentie", "legitimeren", "identificeren", "bevestigen")
 ACKNOWLEDGE = _cues("dank u", "dank je", "bedankt", "prima", "klopt", "ik zie", "ik heb het", "moment",
                     "momentje", "ogenblik", "ogenblikje", "genoteerd", "noteer", "heel goed", "oké", "ok", "top",
                     "helder", "ik kijk", "ik zoek", "in ons systeem", "ik heb", "uw gegevens", "gevonden",
                     "ik zie u staan", "perfect", "super", "mooi", "akkoord", "in orde", "goed zo", "fijn",
-                    "uw dossier", "genoteerd", "opgeschreven", "dat is goed", "even kijken", "even zoeken")
+                    "uw dossier", "opgeschreven", "dat is goed", "even kijken", "even zoeken", "dat heb ik",
+                    "helemaal goed", "keurig", "duidelijk", "ik heb u", "staat erin", "klopt helemaal")
 SOLUTION = _cues("ik kan", "ik ga", "ik zal", "ik zet", "ik stuur", "ik regel", "ik pas", "ik zorg", "ik maak",
                  "wat ik kan doen", "ik stel voor", "mijn voorstel", "wij sturen", "we sturen", "u krijgt",
                  "u ontvangt", "staat binnen", "storten", "wordt aangepast", "is aangepast", "heb ik aangepast",
