@@ -36,9 +36,9 @@ IDENTIFICATION = _cues("klantnummer", "ordernummer", "contractnummer", "polisnum
                        "telefoonnummer", "mobiele nummer", "nummer", "iban", "rekeningnummer", "bankrekening",
                        "burgerservicenummer", "bsn", "sofinummer", "kenteken", "nummerbord", "spellen", "spelt",
                        "gespeld", "achternaam", "voornaam", "voorletters", "uw naam", "ter controle",
-                       "voor de controle", "controleren", "verifi[eë]ren", "gegevens", "e-?mail", "mail",
+                       "voor de controle", "controleren", "verifi[eë]ren", "gegevens", "e-?mail",
                        "woont u", "woonplaats", "straat", "straatnaam", "bereikbaar", "relatienummer", "lidnummer",
-                       "referentie", "legitimeren", "identificeren", "bevestigen")
+                       "referentie", "legitimeren", "identificeren")
 ACKNOWLEDGE = _cues("dank u", "dank je", "bedankt", "prima", "klopt", "ik zie", "ik heb het", "moment",
                     "momentje", "ogenblik", "ogenblikje", "genoteerd", "noteer", "heel goed", "oké", "ok", "top",
                     "helder", "ik kijk", "ik zoek", "in ons systeem", "ik heb", "uw gegevens", "gevonden",
