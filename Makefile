@@ -14,10 +14,11 @@ REVIEW_PORT ?= 8867
 VOILA_FLAGS = --no-browser --Voila.ip=127.0.0.1 --token --strip_sources=True --show_tracebacks=False
 TRAINER_PORT ?= 8868
 PACKS_PORT ?= 8869
+AGENT_PORT ?= 8870
 # every Jupyter started here saves notebooks without outputs (widgets/hygiene.py, a pre-save hook)
 export JUPYTER_CONFIG_PATH := $(abspath jupyter-config)
 
-.PHONY: setup system-deps demo demo-workspace test dashboard review-queue trainer packs bench clean docs screenshots
+.PHONY: setup system-deps demo demo-workspace test dashboard review-queue trainer packs agent bench clean docs screenshots
 
 system-deps:
 	@scripts/system-deps.sh
@@ -53,6 +54,11 @@ packs: demo-workspace
 	@echo "Pack builder on port $(PACKS_PORT): open the URL printed below, with its token (acting as $${CURATION_USER:-trainer}; Ctrl-C stops it)"
 	CURATION_WORKSPACE=$(abspath $(WORKSPACE)) CURATION_USER=$${CURATION_USER:-trainer} $(BIN)/voila notebooks/trainer_build_pack.ipynb \
 		--port=$(PACKS_PORT) $(VOILA_FLAGS)
+
+agent: demo-workspace
+	@echo "Agent app on port $(AGENT_PORT): open the URL printed below, with its token (acting as $${CURATION_USER:-agent}; Ctrl-C stops it)"
+	CURATION_WORKSPACE=$(abspath $(WORKSPACE)) CURATION_USER=$${CURATION_USER:-agent} $(BIN)/voila notebooks/agent_assignments.ipynb \
+		--port=$(AGENT_PORT) $(VOILA_FLAGS)
 
 # The whole suite twice: on SQLite, then on a throw-away PostgreSQL server (tests/conftest.py starts it;
 # every workspace a test creates gets its own database there). Only tests about the SQLite file itself

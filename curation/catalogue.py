@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 # anonymisation, consent records, scripts, subject requests, retention); never `aggregates.read`
 TRANSCRIPT_PURPOSES = ("calls.read_transcript", "calls.analyse", "calls.play_original", "clips.create",
                        "clips.edit", "clips.read", "clips.review", "consent.read", "consent.edit",
-                       "consent.override", "packs.build", "subject_requests.handle", "retention.run")
+                       "consent.override", "packs.build", "subject_requests.handle", "retention.run",
+                       "coaching.evaluate")
 
 CALL_COLUMNS = ["call_id", "recorded_at", "duration", "channel_layout", "agent_id", "language", "topic",
                 "words", "timings_estimated", "transcript_format"]

@@ -24,7 +24,8 @@ from curation.errors import WorkspaceError
 from curation.workspace import Workspace
 
 log = logging.getLogger(__name__)
-DEMO_USERS = {"trainer": "trainer", "reviewer": "privacy_reviewer", "manager": "manager", "admin": "admin"}
+DEMO_USERS = {"trainer": "trainer", "reviewer": "privacy_reviewer", "manager": "manager", "admin": "admin",
+              "agent": "agent"}
 
 
 def build_demo(root: str | Path, calls: int = 50, seed: int = 1, clips: int = 3,

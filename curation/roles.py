@@ -21,8 +21,9 @@ from curation.store.schema import users
 from curation.users import current_user, current_user_source
 from curation.workspace import Workspace, utcnow
 
-ROLES = ("trainer", "privacy_reviewer", "manager", "admin")
-EVERYONE = frozenset(ROLES)
+ROLES = ("trainer", "privacy_reviewer", "manager", "admin", "agent")
+# the workbench's staff; an agent (a call-centre employee being coached) holds only the coaching permissions
+EVERYONE = frozenset({"trainer", "privacy_reviewer", "manager", "admin"})
 CURATORS = frozenset({"trainer", "privacy_reviewer"})
 
 # permission -> roles holding it. Managers read aggregates only: no audio, no transcript text, no names.
@@ -50,6 +51,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.read": frozenset({"privacy_reviewer", "admin"}),
     "users.manage": frozenset({"admin"}),
     "users.list": EVERYONE,                      # who holds which role: any known user, never a stranger
+    # coaching: trainers evaluate and assign; an agent sees only their own assignments and profile;
+    # managers see completion numbers, never an individual's scores
+    "coaching.forms_edit": frozenset({"trainer"}),
+    "coaching.roster": frozenset({"trainer", "admin"}),
+    "coaching.evaluate": frozenset({"trainer"}),
+    "coaching.evaluations_read": frozenset({"trainer"}),
+    "coaching.assign": frozenset({"trainer"}),
+    "coaching.assignments_read": frozenset({"trainer", "agent"}),
+    "coaching.acknowledge": frozenset({"agent"}),
+    "coaching.profile_read": frozenset({"trainer", "agent"}),
+    "coaching.completion": frozenset({"trainer", "manager", "admin"}),
 }
 
 

@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent / "curation"
 OUT_OF_SCOPE = ("curation.cli", "curation.store", "curation.packs", "curation.subjects", "curation.retention",
                 "curation.workspace", "curation.inventory")
 WORKSPACE_PARAMETERS = {"ws", "conn", "workspace", "engine"}
-USERS_BY_ROLE = {"trainer": "trainer", "privacy_reviewer": "reviewer", "admin": "admin", "manager": "manager"}
+USERS_BY_ROLE = {"trainer": "trainer", "privacy_reviewer": "reviewer", "admin": "admin", "manager": "manager",
+                 "agent": "agent1"}
 STRANGER = "stranger"  # no role in the workspace
 
 
@@ -156,6 +157,42 @@ def analysed(w: World) -> None:
     from curation.difficulty.store import analyse_workspace
 
     analyse_workspace(w.ws, call_ids=["call1"], use_audio=False, user="admin")
+
+
+def on_roster(w: World) -> None:
+    from curation.coaching import register_agent
+    from curation.roles import add_user
+
+    add_user(w.ws, "agent1", "agent", user="admin")
+    register_agent(w.ws, "agent1", "A17", team="zorg", user="trainer")
+
+
+def agent_user(w: World) -> None:
+    from curation.roles import add_user
+
+    add_user(w.ws, "agent1", "agent", user="admin")
+
+
+def an_evaluation(w: World) -> None:
+    from curation.coaching import evaluate
+
+    w.extra["evaluation"] = evaluate(w.ws, "call1", user="trainer").id
+
+
+def an_approved_clip(w: World) -> None:
+    from curation import review
+
+    on_roster(w)
+    submitted_and_played(w)
+    review.approve(w.ws, w.clips["c1"], user="reviewer", attestations=list(review.CHECKLIST))
+
+
+def an_assignment(w: World) -> None:
+    from curation.coaching import assign
+
+    an_approved_clip(w)
+    w.extra["assignment"] = assign(w.ws, "Week 1", "2099-01-01", agents=["agent1"], clip_ids=[w.clips["c1"]],
+                                   user="trainer")
 
 
 def new_recording(w: World) -> None:
@@ -300,6 +337,44 @@ RECIPES: dict[str, Recipe] = {
         w.ws, {"talk_balance": 0.5}, user=u), setup=analysed),
     "curation.difficulty.tags.reset_weights": R(lambda w, u: _fn("curation.difficulty.tags.reset_weights")(
         w.ws, user=u), setup=analysed),
+    # coaching
+    "curation.coaching.formstore.save_form": R(lambda w, u: _fn("curation.coaching.formstore.save_form")(
+        w.ws, _fn("curation.coaching.forms.default_form_text")("sales_nl").replace("Verkoopgesprek", "Verkoop"),
+        user=u)),
+    "curation.coaching.formstore.get_form": R(lambda w, u: _fn("curation.coaching.formstore.get_form")(w.ws, user=u)),
+    "curation.coaching.formstore.list_forms": R(lambda w, u: _fn("curation.coaching.formstore.list_forms")(
+        w.ws, user=u)),
+    "curation.coaching.evaluations.evaluate": R(lambda w, u: _fn("curation.coaching.evaluations.evaluate")(
+        w.ws, "call1", user=u)),
+    "curation.coaching.evaluations.answer": R(lambda w, u: _fn("curation.coaching.evaluations.answer")(
+        w.ws, w.extra["evaluation"], answers={"empathie": 3}, user=u), setup=an_evaluation),
+    "curation.coaching.evaluations.get_evaluation": R(lambda w, u: _fn(
+        "curation.coaching.evaluations.get_evaluation")(w.ws, w.extra["evaluation"], user=u), setup=an_evaluation),
+    "curation.coaching.evaluations.list_evaluations": R(lambda w, u: _fn(
+        "curation.coaching.evaluations.list_evaluations")(w.ws, user=u), setup=an_evaluation),
+    "curation.coaching.evaluations.agent_profile": R(lambda w, u: _fn("curation.coaching.evaluations.agent_profile")(
+        w.ws, "A17", user=u), setup=an_evaluation),
+    "curation.coaching.evaluations.prefill_agreement": R(lambda w, u: _fn(
+        "curation.coaching.evaluations.prefill_agreement")(w.ws, user=u), setup=an_evaluation),
+    "curation.coaching.assignments.register_agent": R(lambda w, u: _fn(
+        "curation.coaching.assignments.register_agent")(w.ws, "agent1", "A17", user=u), setup=agent_user),
+    "curation.coaching.assignments.agent_left": R(lambda w, u: _fn("curation.coaching.assignments.agent_left")(
+        w.ws, "agent1", user=u), setup=on_roster),
+    "curation.coaching.assignments.roster": R(lambda w, u: _fn("curation.coaching.assignments.roster")(w.ws, user=u),
+                                             setup=on_roster),
+    "curation.coaching.assignments.assign": R(lambda w, u: _fn("curation.coaching.assignments.assign")(
+        w.ws, "Week 1", "2099-01-01", agents=["agent1"], clip_ids=[w.clips["c1"]], user=u), setup=an_approved_clip),
+    "curation.coaching.assignments.assignments": R(lambda w, u: _fn("curation.coaching.assignments.assignments")(
+        w.ws, user=u), setup=an_assignment),
+    "curation.coaching.assignments.open_assignment": R(lambda w, u: _fn(
+        "curation.coaching.assignments.open_assignment")(w.ws, w.extra["assignment"], user=u), setup=an_assignment),
+    "curation.coaching.assignments.acknowledge": R(lambda w, u: _fn("curation.coaching.assignments.acknowledge")(
+        w.ws, w.extra["assignment"], user=u), setup=an_assignment),
+    "curation.coaching.assignments.assignment_clip_audio": R(lambda w, u: _fn(
+        "curation.coaching.assignments.assignment_clip_audio")(w.ws, w.extra["assignment"], w.clips["c1"], user=u),
+        setup=an_assignment),
+    "curation.coaching.assignments.completion": R(lambda w, u: _fn("curation.coaching.assignments.completion")(
+        w.ws, user=u), setup=an_assignment),
     # dashboard
     "curation.aggregates.compute": R(lambda w, u: _fn("curation.aggregates.compute")(w.ws, user=u)),
 }

@@ -20,7 +20,7 @@ def test_demo_builds_a_workspace_once_and_if_missing_keeps_it(tmp_path):
     frame = calls_frame(ws, user="trainer")
     assert set(frame.call_id) == {"c0001-s5", "c0002-s5", "c0003-s5"}
     assert all(read_transcript(ws, c, user="trainer") is not None for c in frame.call_id)
-    assert {r for _, r in list_users(ws, user="manager")} == {"trainer", "privacy_reviewer", "manager", "admin"}
+    assert {r for _, r in list_users(ws, user="manager")} == {"trainer", "privacy_reviewer", "manager", "admin", "agent"}
     assert not list(ws.tmp.iterdir()), "the generated corpus must not stay in the workspace"
     assert not list(root.rglob("*.truth.json")), "ground truth never goes into a workspace"
     from curation.clips import list_clips

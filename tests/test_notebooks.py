@@ -17,10 +17,12 @@ ROLE_NOTEBOOKS = {
     "trainer_build_pack.ipynb": ("trainer", "cw-pack-builder"),
     "reviewer_queue.ipynb": ("reviewer", "cw-review-queue"),
     "manager_dashboard.ipynb": ("manager", "cw-dashboard"),
+    "agent_assignments.ipynb": ("agent", "cw-agent-assignments"),
+    "trainer_evaluate.ipynb": ("trainer", "cw-evaluation"),
 }
 
 
-def test_the_four_role_notebooks_exist_and_are_thin():
+def test_the_role_notebooks_exist_and_are_thin():
     assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == sorted(ROLE_NOTEBOOKS)
     for name in ROLE_NOTEBOOKS:
         code = [c for c in nbformat.read(NOTEBOOKS / name, as_version=4).cells if c.cell_type == "code"]

@@ -81,6 +81,18 @@ def manager_dashboard(workspace=None) -> w.Widget:
     return _app("manager", ManagerDashboard, workspace, warm=_warm_aggregates)
 
 
+def trainer_evaluate(workspace=None) -> w.Widget:
+    from widgets.evaluation import EvaluationForm
+
+    return _app("trainer", EvaluationForm, workspace)
+
+
+def agent_assignments(workspace=None) -> w.Widget:
+    from widgets.evaluation import AgentAssignments
+
+    return _app("agent", AgentAssignments, workspace)
+
+
 def reviewer_queue(workspace=None) -> w.Widget:
     from widgets.review_queue import ReviewQueue
 

@@ -9,11 +9,11 @@ from curation.cli._common import workspace_option
 
 @click.group("users")
 def users_group() -> None:
-    """Users and roles (trainer, privacy_reviewer, manager, admin). The acting user is
+    """Users and roles (trainer, privacy_reviewer, manager, admin, agent). The acting user is
     $CURATION_USER, else JupyterHub's user, else the OS user."""
 
 
-ROLE_NAMES = ["trainer", "privacy_reviewer", "manager", "admin"]
+ROLE_NAMES = ["trainer", "privacy_reviewer", "manager", "admin", "agent"]
 role_option = click.option("--role", "roles", required=True, multiple=True, type=click.Choice(ROLE_NAMES),
                            help="A role (repeat for several: --role trainer --role manager).")
 

@@ -63,8 +63,19 @@ def _speaker_role(conn: Connection, row, value):
     return role or "speaker"
 
 
+def _coaching_quotes(conn: Connection, row, value):
+    """An evaluation item's evidence keeps its times and roles; the quotes go."""
+    doc = json.loads(value or "{}")
+    for item in doc.get("evidence") or []:
+        if isinstance(item, dict) and item.get("quote"):
+            item["quote"] = "…"
+    if doc.get("evidence") is not None:
+        doc["transcript_deleted"] = True
+    return json.dumps(doc, ensure_ascii=False)
+
+
 SCRUBBERS: dict[str, Callable] = {"consent_quotes": _consent_quotes, "difficulty_quotes": _difficulty_quotes,
-                                  "speaker_role": _speaker_role}
+                                  "speaker_role": _speaker_role, "coaching_quotes": _coaching_quotes}
 
 
 # ---- rows --------------------------------------------------------------------------------------

@@ -209,6 +209,47 @@ _TABLES = [
            name=none(), description=none(), created_by=staff(), created_at=none()),
     _table("call_tags", "call", "call_id", "delete_rows", "keep_rows",
            call_id=none(), kind=none(), name=staff("a trainer's tag or topic"), created_by=staff(), created_at=none()),
+    # coaching (migration 0009): forms are organisation settings; evaluations are about an agent and
+    # quote the call (customer and agent); assignments name agents and hold their reflections
+    _table("coaching_forms", None, None, "keep_rows", "keep_rows",
+           name=none(), version=none(), title=none(), definition=none("the form's questions and guidance"),
+           created_by=staff(), created_at=none()),
+    _table("coaching_agents", None, None, "keep_rows", "keep_rows", "the roster of agents who can be coached",
+           name=of(AGENT, USER, why="the agent's user name"), agent_id=of(AGENT, why="the employee id calls carry"),
+           team=none(), active=none(), left_at=of(AGENT, why="when the employee left"), added_by=staff(),
+           added_at=none()),
+    _table("coaching_evaluations", "call", "call_id", "keep_rows", "keep_rows",
+           "an evaluation of the agent stays when the customer's call goes; the notes may quote the customer",
+           id=none(), call_id=none(), clip_id=none(), agent_id=of(AGENT, why="whose work was evaluated"),
+           form_name=none(), form_version=none(), evaluator=staff(), state=none(),
+           total=of(AGENT, why="the agent's score"),
+           notes=of(USER, AGENT, erasure="overwrite", replacement="",
+                    why="the evaluator's words about the agent; they may quote the call, so an erasure of the "
+                        "customer overwrites them; never in the customer's access export (an employee's "
+                        "evaluation; what the customer said is in the transcript the export holds)"),
+           created_at=none(), updated_at=none()),
+    _table("coaching_evaluation_items", "call", "call_id", "keep_rows", "keep_rows",
+           "answers and the analysis' suggestions stay (trainers' corrections measure the analysis)",
+           evaluation_id=none(), question=none(), call_id=none(),
+           prefill_value=of(AGENT, why="the analysis' suggested score for the agent"),
+           prefill_json=of(AGENT, erasure="scrub", retention="scrub", scrubber="coaching_quotes",
+                           why="the analysis of the agent's technique with transcript quotes of both speakers "
+                               "as evidence: erasure and retention scrub the quotes; never in the customer's "
+                               "access export (the quotes are in the transcript it holds)"),
+           answer=of(AGENT, why="the agent's score on the question"), status=none(),
+           note=of(USER, AGENT, erasure="overwrite", replacement="",
+                   why="the evaluator's words about the agent; may quote the call (see notes)"),
+           decided_by=staff(), decided_at=none()),
+    _table("coaching_assignments", None, None, "keep_rows", "keep_rows",
+           "clips of many customers; an erased customer's clip is revoked and shows as withdrawn",
+           id=none(), title=staff("the trainer's title"), objectives_json=staff("the trainer's learning objectives"),
+           pack_id=none(), due=none(), reflection_question=staff("the trainer's question"), created_by=staff(),
+           created_at=none()),
+    _table("coaching_assignment_clips", None, None, "keep_rows", "keep_rows", assignment_id=none(), clip_id=none(),
+           position=none()),
+    _table("coaching_assignees", None, None, "keep_rows", "keep_rows",
+           assignment_id=none(), agent=of(AGENT, USER, why="the agent's user name"), state=of(AGENT),
+           acknowledged_at=of(AGENT), reflection=of(AGENT, why="the agent's own answer")),
 ]
 
 TABLES: dict[str, TableDeclaration] = {t.name: t for t in _TABLES}

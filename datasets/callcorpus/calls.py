@@ -50,6 +50,8 @@ class CallPlan:
     phrasing: str = "tuning"
     caller_origin: str = "nl"
     names: str = "faker"
+    # the first turn of each phase after the greeting (phase ground truth; drawing it takes no randomness)
+    phase_turns: dict[str, int] = field(default_factory=dict)
 
     @property
     def templates(self) -> list[str]:
@@ -125,6 +127,7 @@ def plan_call(index: int, seed: int, names: str = "faker", style: str = "mixed")
         C("").mark("objection", "objection", rng.choice(book.consent["objections"]))
         A(rng.choice(book.consent["objection_reply"]))
 
+    phase_turns = {"identification": len(turns)}
     # identification and contact details: types rotate over calls so a few calls cover all
     offset = random.Random(f"callcorpus-types:{seed}").randrange(len(OPTIONAL_TYPES))
     chosen = [(OPTIONAL_TYPES[(offset + j) % len(OPTIONAL_TYPES)], ("written", "spoken")[j % 2])
@@ -157,12 +160,14 @@ def plan_call(index: int, seed: int, names: str = "faker", style: str = "mixed")
     if rng.random() < 0.35 and chatty:
         C(rng.choice(book.name_like))
 
+    phase_turns["handling"] = len(turns)
     traits = BODIES[scenario](rng, A, C, ctx)
     if rng.random() < 0.22 and scenario not in ("confused_elderly", "unbalanced_conversation"):
         hold = A(rng.choice(book.hold))
         hold.hold_after = rng.uniform(5.0, 10.0)
         traits.append("hold")
         A(rng.choice(book.after_hold))
+    phase_turns["closing"] = len(turns)
     if rng.random() < 0.15 or (scenario == "escalation" and "asks_manager" in traits):
         A(rng.choice(book.transfer), department=rng.choice(info["department"]))
         traits.append("transfer")
@@ -191,7 +196,7 @@ def plan_call(index: int, seed: int, names: str = "faker", style: str = "mixed")
         agent_id=f"agent-{rng.randrange(1, 40):03d}", customer_ref=f"K{rng.randrange(10**6, 10**7)}",
         recorded_at=recorded, noise={"customer": ctx["noise"]} if ctx.get("noise") else {},
         low_confidence=bool(ctx.get("low_confidence")), gap=ctx.get("gap", (0.25, 0.8)),
-        phrasing=book.part, caller_origin=origin, names=names,
+        phrasing=book.part, caller_origin=origin, names=names, phase_turns=phase_turns,
     )
 
 

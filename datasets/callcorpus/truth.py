@@ -138,8 +138,34 @@ def build_truth(plan: CallPlan, call: RenderedCall, transcript: dict, index_of: 
                     "special_category_words": first("special"), "minor_words": first("minor")},
         "pii": pii,
         "negatives": negatives,
+        "phases": phases(plan, call, index_of),
         "audio": {"sample_rate": OUT_RATE, "channels": 2 if stereo else 1, "duration": call.duration},
     }
+
+
+def phases(plan: CallPlan, call: RenderedCall, index_of: dict) -> list[dict]:
+    """The call's phases with their times and transcript word ranges, from the turns the plan
+    marked: greeting, identification, handling, closing (a phase without turns is left out)."""
+    starts: dict[int, float] = {}
+    ends: dict[int, float] = {}
+    for w in call.words:
+        starts[w.turn] = min(starts.get(w.turn, w.start), w.start)
+        ends[w.turn] = max(ends.get(w.turn, w.end), w.end)
+    marks = plan.phase_turns
+    bounds = [("greeting", 0), ("identification", marks.get("identification", 0)),
+              ("handling", marks.get("handling", 0)), ("closing", marks.get("closing", len(plan.turns)))]
+    out = []
+    for k, (name, first) in enumerate(bounds):
+        last = bounds[k + 1][1] if k + 1 < len(bounds) else len(plan.turns)
+        spoken = [t for t in range(first, last) if t in starts]
+        if not spoken:
+            continue
+        nxt = next((t for t in range(last, len(plan.turns)) if t in starts), None)
+        words = sorted(i for (t, _), idx in index_of.items() if first <= t < last for i in idx)
+        out.append({"name": name, "start": round(starts[spoken[0]], 3),
+                    "end": round(starts[nxt] if nxt is not None else call.duration, 3),
+                    "turns": [words[0], words[-1] + 1] if words else [0, 0]})
+    return out
 
 
 def load_truth(path) -> dict:
