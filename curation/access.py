@@ -25,6 +25,7 @@ its errors, so any layer (pure ones included) may use it.
 from __future__ import annotations
 
 import functools
+import inspect
 import sys
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -69,8 +70,28 @@ def declaration(fn: Callable) -> Declaration | None:
     return getattr(fn, "__access__", None)
 
 
+def _remote_or_local(fn: Callable) -> Callable:
+    """`fn`, sent to the curation service when its workspace is a team-mode client.
+
+    In team mode a kernel holds a `curation.remote.RemoteWorkspace` instead of a workspace; a user
+    operation called with it runs on the service as the user of the kernel's JupyterHub token (the
+    service checks the role and writes the audit trail). The same widget and CLI code therefore
+    serves both modes; nothing is decided here that the service does not check again."""
+    first = next(iter(inspect.signature(fn).parameters), None)
+
+    @functools.wraps(fn)
+    def operation(*args, **kwargs):
+        target = args[0] if args else kwargs.get(first)
+        if getattr(target, "is_remote_workspace", False):
+            return target.forward(operation, args, kwargs)
+        return fn(*args, **kwargs)
+
+    return operation
+
+
 def mutates(permission: str, action: str):
     def mark(fn):
+        fn = _remote_or_local(fn)
         _register(fn, MUTATES, (permission,), action)
         return fn
     return mark
@@ -78,6 +99,7 @@ def mutates(permission: str, action: str):
 
 def reads_personal(permission: str, action: str):
     def mark(fn):
+        fn = _remote_or_local(fn)
         _register(fn, READS_PERSONAL, (permission,), action)
         return fn
     return mark
@@ -85,6 +107,7 @@ def reads_personal(permission: str, action: str):
 
 def reads(permission: str):
     def mark(fn):
+        fn = _remote_or_local(fn)
         _register(fn, READS, (permission,))
         return fn
     return mark

@@ -5,6 +5,13 @@
     ws.whoami()                               # {'name': 'rita', 'roles': ['privacy_reviewer'], ...}
     ws.call("curation.review.approve", clip_id, "Goedgekeurd na luisteren.")
 
+    from curation.review import approve        # or the library's own functions, unchanged:
+    approve(ws, clip_id, "Goedgekeurd na luisteren.")
+
+A user operation (declared `mutates`, `reads` or `reads_personal` in `curation.access`) called
+with a `RemoteWorkspace` is sent to the service and its result rebuilt into the type the function
+returns (dataclasses, data frames, dates), so widgets and the CLI run unchanged in team mode.
+
 Every call runs on the service as the user of the token; an identity cannot be passed. Errors
 come back as the library's own exceptions with the service's one-line message.
 """
@@ -12,8 +19,15 @@ come back as the library's own exceptions with the service's one-line message.
 from __future__ import annotations
 
 import base64
+import dataclasses
+import datetime as dt
+import enum
+import functools
+import inspect
 import json
 import os
+import types
+import typing
 import urllib.error
 import urllib.request
 
@@ -42,8 +56,54 @@ def _decode(value):
     return value
 
 
+@functools.lru_cache(maxsize=None)
+def _hints(obj) -> dict:
+    try:
+        return typing.get_type_hints(obj)
+    except Exception:  # noqa: BLE001 - an unresolvable annotation: the value is returned as decoded
+        return {}
+
+
+def rebuild(value, hint):
+    """`value` as decoded from JSON, turned back into the type `hint` names (best effort: what
+    cannot be matched is returned as decoded)."""
+    if value is None or hint is None or hint is typing.Any:
+        return value
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in args if a is not type(None)]
+        return rebuild(value, options[0]) if len(options) == 1 else value
+    if origin in (list, tuple, set, frozenset) and isinstance(value, list):
+        if origin is tuple and args and args[-1] is not Ellipsis:
+            return tuple(rebuild(v, a) for v, a in zip(value, args))
+        return origin(rebuild(v, args[0] if args else None) for v in value)
+    if origin is dict and isinstance(value, dict) and len(args) == 2:
+        return {k: rebuild(v, args[1]) for k, v in value.items()}
+    if not isinstance(hint, type):
+        return value
+    if dataclasses.is_dataclass(hint) and isinstance(value, dict):
+        if hasattr(hint, "from_json"):
+            return hint.from_json(value)
+        fields = {f.name: f for f in dataclasses.fields(hint) if f.init}
+        hints = _hints(hint)
+        return hint(**{k: rebuild(v, hints.get(k)) for k, v in value.items() if k in fields})
+    if issubclass(hint, enum.Enum):
+        return hint(value)
+    if hint is dt.datetime and isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    if hint is dt.date and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    if hint in (frozenset, tuple, set) and isinstance(value, list):
+        return hint(value)
+    return value
+
+
 class RemoteWorkspace:
     """The workspace as the curation service offers it to the holder of `token`."""
+
+    is_remote_workspace = True  # what `curation.access` looks for to send an operation here
+    # what a kernel is never given in team mode, whatever its user's roles: originals stay with the service
+    withheld = frozenset({"calls.play_original"})
 
     def __init__(self, url: str | None = None, token: str | None = None, timeout: float = 120.0):
         self.url = (url or os.environ.get(SERVICE_URL_ENV) or "").rstrip("/")
@@ -74,6 +134,36 @@ class RemoteWorkspace:
 
     def whoami(self) -> dict:
         return self._request("whoami")
+
+    @functools.cached_property
+    def user(self) -> str:
+        """The name the service knows this token by (asked once)."""
+        return self.whoami()["name"]
+
+    def forward(self, fn, args: tuple, kwargs: dict):
+        """Run the library operation `fn`, called as `fn(self, *args[1:], **kwargs)`, on the service.
+
+        `user=` / `actor=` may be left out or name the token's own user; naming anyone else is
+        refused here (the service would refuse it too)."""
+        bound = inspect.signature(fn).bind(*args, **kwargs)
+        arguments = dict(bound.arguments)
+        arguments.pop(next(iter(inspect.signature(fn).parameters)))
+        for name in ("user", "actor"):
+            claimed = arguments.pop(name, None)
+            if claimed is not None and claimed != self.user:
+                raise PermissionDenied(f"in team mode you act as {self.user} (your JupyterHub login); "
+                                       f"{name}={claimed!r} is refused")
+        for name, parameter in inspect.signature(fn).parameters.items():
+            if parameter.kind is inspect.Parameter.VAR_KEYWORD and name in arguments:
+                arguments.update(arguments.pop(name))
+            elif parameter.kind is inspect.Parameter.VAR_POSITIONAL and name in arguments:
+                raise CurationError(f"{fn.__qualname__}: positional extras cannot be sent to the service")
+        operation = f"{fn.__module__}.{fn.__qualname__}"
+        try:
+            json.dumps(arguments)
+        except TypeError as exc:
+            raise CurationError(f"{operation}: an argument cannot be sent to the curation service ({exc})") from None
+        return rebuild(self.call(operation, **arguments), _hints(fn).get("return"))
 
     def call(self, operation: str, *args, **kwargs):
         """Run the library operation `operation` (its dotted name) on the service as this token's user."""

@@ -75,9 +75,10 @@ class Actor:
 
     name: str
     roles: frozenset[str]
+    withheld: frozenset[str] = frozenset()  # permissions this way of working does not offer (team-mode kernels)
 
     def can(self, permission: str) -> bool:
-        return bool(self.roles & PERMISSIONS[permission])
+        return permission not in self.withheld and bool(self.roles & PERMISSIONS[permission])
 
     def describe(self) -> str:
         return f"user {self.name!r} ({', '.join(sorted(self.roles)) or 'no role in this workspace'})"
@@ -92,6 +93,9 @@ def roles_of(conn: Connection, name: str) -> frozenset[str]:
 def actor(ws: Workspace, name: str | None = None) -> Actor:
     """The acting user and their roles: `name`, else the user of the operation in progress on this
     workspace, else `current_user()` ($CURATION_USER, JupyterHub's user, the OS user)."""
+    if getattr(ws, "is_remote_workspace", False):  # team mode: roles as the service reports them
+        me = whoami(ws, name)
+        return Actor(me.name, me.roles, frozenset(ws.withheld))
     current = access.acting()
     if current is not None and current.root == str(ws.root) and name in (None, current.actor.name):
         return current.actor
@@ -243,6 +247,12 @@ HOW_TO_SWITCH = ("To act as another user, start the app or command with CURATION
 def whoami(ws: Workspace, user: str | None = None) -> Identity:
     """The acting user, their roles here, where the name came from, and (for a known user) the other
     users they could be told apart from."""
+    if getattr(ws, "is_remote_workspace", False):  # team mode: the service says who the token belongs to
+        me = ws.whoami()
+        if user and user != me["name"]:
+            raise PermissionDenied(f"in team mode you act as {me['name']} (your JupyterHub login); "
+                                   f"user={user!r} is refused")
+        return Identity(me["name"], frozenset(me["roles"]), me["source"])
     name, source = (user, "the caller") if user else current_user_source()
     with ws.engine.connect() as conn:
         roles = roles_of(conn, name)

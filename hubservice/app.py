@@ -49,8 +49,22 @@ ALLOWED = (
     "curation.review.reject",
     "curation.review.request_changes",
     "curation.review.approval_problems",
+    "curation.clips.edit.redaction_spans",
+    "curation.clips.worklist.my_clips",
+    "curation.clips.worklist.my_decisions",
+    "curation.consent.decisions.override_decision",
     "curation.aggregates.compute",
     "curation.roles.list_users",
+    # coaching: trainers evaluate, agents open and acknowledge what was assigned to them
+    "curation.coaching.formstore.list_forms",
+    "curation.coaching.formstore.get_form",
+    "curation.coaching.evaluations.evaluate",
+    "curation.coaching.evaluations.answer",
+    "curation.coaching.evaluations.get_evaluation",
+    "curation.coaching.assignments.assignments",
+    "curation.coaching.assignments.assignment_clip_audio",
+    "curation.coaching.assignments.acknowledge",
+    "curation.coaching.assignments.completion",
 )
 IDENTITY_PARAMETERS = ("user", "actor")
 STATUS = {PermissionDenied: 403, NotFound: 404}

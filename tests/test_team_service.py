@@ -18,13 +18,14 @@ import sys
 import textwrap
 import time
 import urllib.request
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICE_UID = 64000
-PEOPLE = ("trainer", "trainer2", "reviewer", "reviewer2", "manager")
+PEOPLE = ("trainer", "trainer2", "reviewer", "reviewer2", "manager", "agent1")
 
 
 def free_port() -> int:
@@ -122,9 +123,10 @@ def sqlite_template(tmp_path_factory):
     workspace folder is what a kernel must not enter (a team on PostgreSQL keeps the database
     password in that folder; the server's own access rules are the database administrator's)."""
     from curation.clips import anonymise_clip, create_clip
+    from curation.coaching import assign, register_agent
     from curation.roles import add_user
     from curation.workspace import DATABASE_SERVER_ENV, Workspace
-    from tests._clip_fixtures import populate
+    from tests._clip_fixtures import approve_clip, populate
 
     base = tmp_path_factory.mktemp("team-template")
     server = os.environ.pop(DATABASE_SERVER_ENV, None)
@@ -137,8 +139,17 @@ def sqlite_template(tmp_path_factory):
     populate(ws, base, stems=("call1",))
     clip = create_clip(ws, "call1", 0.0, 11.0, title="Boze klant over de rekening", snap="word", user="trainer")
     assert anonymise_clip(ws, clip.id, user="trainer").ok
+    # an approved clip assigned to an agent, for the coaching app
+    taught = create_clip(ws, "call1", 0.0, 11.0, title="Les: de rekening uitleggen", snap="word", user="trainer")
+    assert anonymise_clip(ws, taught.id, user="trainer").ok
+    approve_clip(ws, taught.id)
+    add_user(ws, "agent1", "agent", user="admin")
+    register_agent(ws, "agent1", "agent-001", team="zorg", user="trainer")
+    task = assign(ws, "De rekening uitleggen", date.today() + timedelta(days=30), agents=["agent1"],
+                  clip_ids=[taught.id], objectives=["rustig blijven"], reflection_question="Wat zou jij anders doen?",
+                  user="trainer")
     ws.close()
-    return base / "ws", {"c1": clip.id}
+    return base / "ws", {"c1": clip.id, "c2": taught.id, "assignment": task}
 
 
 @pytest.fixture
@@ -290,7 +301,7 @@ def test_a_user_removed_while_their_session_is_open_is_refused(team):
         except Exception as exc:
             out["error"] = type(exc).__name__ + ": " + str(exc)
     """
-    assert kernel(team, token, code)["clips"] == 1
+    assert kernel(team, token, code)["clips"] == 2
     ws = Workspace.open(team["root"])
     remove_user(ws, "trainer2", "trainer", user="admin")
     ws.close()
@@ -305,3 +316,102 @@ def test_a_token_without_the_service_scope_is_refused(team):
             out["error"] = str(exc)
     """)
     assert "access:services!service=curation" in out["error"]
+
+
+# ---- the apps in team mode: the same widgets, the library's operations sent to the service ----------
+
+def test_the_manager_dashboard_runs_in_a_kernel_that_holds_only_a_token(team):
+    from curation.aggregates import compute
+    from curation.workspace import Workspace
+
+    out = kernel(team, token_for(team["hub"], "manager"), """
+        from widgets.apps import manager_dashboard
+        page = manager_dashboard()
+        bar, dash = page.children
+        out["who"] = bar.identity.name
+        out["bar"] = bar.html
+        out["totals"] = dash.data.totals
+        out["charts"] = [c.title for c in dash.charts.children]
+        out["categories"] = dash.charts.children[0].labels
+        out["feedback"] = [dash.feedback.level, dash.feedback.text]
+    """)
+    ws = Workspace.open(team["root"])
+    try:
+        local = compute(ws, user="manager")
+    finally:
+        ws.close()
+    assert out["who"] == "manager" and "log in to JupyterHub" in out["bar"]
+    assert out["feedback"][0] == "ok"
+    assert out["totals"] == json.loads(json.dumps(local.totals, default=str))
+    assert out["categories"] == [str(v).replace("_", " ") for v in local.calls_by_category["category"]]
+    assert "Clips by state" in out["charts"]
+
+
+def test_the_review_queue_reviews_through_the_service_and_never_offers_the_original(team):
+    clip = team["clips"]["c1"]
+    kernel(team, token_for(team["hub"], "trainer"), f"""
+        from curation.review import submit
+        out["state"] = submit(RemoteWorkspace(), {clip!r}).state   # the library function, sent to the service
+    """)
+    out = kernel(team, token_for(team["hub"], "reviewer"), f"""
+        from widgets.apps import reviewer_queue
+        from curation.clips import get_clip, record_listening
+        from curation.review import CHECKLIST
+        page = reviewer_queue()
+        queue = page.children[1]
+        out["queue"] = [value for _label, value in queue.queue.options]
+        out["opened"] = queue.clip.id
+        out["sources"] = [value for _label, value in queue.listener.source.options]
+        out["player"] = len(queue.listener.player.audio)
+        out["transcript"] = len(queue.transcript.value)
+        ws = RemoteWorkspace()
+        record_listening(ws, {clip!r}, [(0.0, get_clip(ws, {clip!r}).duration)])
+        for box in queue.checks:
+            box.value = True
+        queue.decide("approve")
+        out["feedback"] = [queue.feedback.level, queue.feedback.text]
+        out["state"] = get_clip(ws, {clip!r}).state
+        try:
+            get_clip(ws, {clip!r}, user="trainer")
+        except Exception as exc:
+            out["as_other"] = type(exc).__name__ + ": " + str(exc)
+    """)
+    assert out["queue"] == [clip] and out["opened"] == clip and out["transcript"] > 0
+    assert out["sources"] == ["anonymised"]  # a reviewer may hear originals, but never in a kernel in team mode
+    assert out["player"] > 1000  # the anonymised audio, from the service
+    assert out["state"] == "approved", out["feedback"]
+    assert out["as_other"].startswith("PermissionDenied") and "act as reviewer" in out["as_other"]
+    actions = audit_actions(team["root"])
+    assert ("reviewer", "clip.approved") in actions
+
+
+def test_an_agent_acknowledges_in_the_agent_app_and_the_manager_sees_completion(team):
+    assignment = team["clips"]["assignment"]
+    out = kernel(team, token_for(team["hub"], "agent1"), """
+        from widgets.apps import agent_assignments
+        page = agent_assignments()
+        app = page.children[1]
+        out["listed"] = [value for _label, value in app.list.options]
+        out["clips"] = list(app.clip.options)
+        app.play()
+        out["audio"] = len(app.player.children[0].value)
+        app.reflection.value = "Eerst laten uitpraten."
+        app.acknowledge()
+        out["feedback"] = [app.feedback.level, app.feedback.text]
+        from curation.coaching import evaluate
+        try:
+            evaluate(RemoteWorkspace(), "call1")
+        except Exception as exc:
+            out["evaluate"] = type(exc).__name__
+    """)
+    assert out["listed"] == [assignment] and out["clips"] == [[team["clips"]["c2"]] * 2]
+    assert out["audio"] > 1000 and out["feedback"][0] == "ok"
+    assert out["evaluate"] == "PermissionDenied"
+    done = kernel(team, token_for(team["hub"], "manager"), """
+        from curation.coaching import completion
+        out["rows"] = completion(RemoteWorkspace())
+    """)["rows"]
+    [row] = [r for r in done if r["id"] == assignment]
+    assert (row["assigned"], row["acknowledged"], row["open"]) == (1, 1, 0)
+    actions = audit_actions(team["root"])
+    assert ("agent1", "coaching.acknowledged") in actions

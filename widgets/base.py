@@ -14,11 +14,13 @@ import ipywidgets as w
 
 log = logging.getLogger(__name__)
 DEFAULT_WORKSPACE = Path(__file__).resolve().parent.parent / "demo-workspace"
+SERVICE_URL_ENV = "CURATION_SERVICE_URL"  # curation.remote.SERVICE_URL_ENV; not imported here so a page loads fast
 LEVEL_STYLE = {"info": "#1b4f72", "ok": "#1e7b34", "error": "#a61b1b"}
 
 
 def open_workspace(path: str | os.PathLike | None = None, default_user: str | None = None):
-    """The workspace named by `path`, else CURATION_WORKSPACE, else the demo workspace `make demo` builds.
+    """The workspace named by `path`, else CURATION_WORKSPACE, else (team mode) the curation service at
+    CURATION_SERVICE_URL, else the demo workspace `make demo` builds.
 
     `default_user` sets CURATION_USER for this process when it is unset (the demo's role notebooks)."""
     from curation.workspace import Workspace
@@ -28,6 +30,10 @@ def open_workspace(path: str | os.PathLike | None = None, default_user: str | No
 
         os.environ["CURATION_USER"] = default_user
         os.environ[DEMO_DEFAULT_VAR] = default_user  # the who-am-I bar says it is the demo's default
+    if path is None and not os.environ.get("CURATION_WORKSPACE") and os.environ.get(SERVICE_URL_ENV):
+        from curation.remote import RemoteWorkspace
+
+        return RemoteWorkspace()  # team mode: the curation service acts as this kernel's JupyterHub user
     root = path or os.environ.get("CURATION_WORKSPACE") or DEFAULT_WORKSPACE
     return Workspace.open(root)
 

@@ -118,5 +118,7 @@ def identity_html(me) -> str:
     roles = ", ".join(r.replace("_", " ") for r in sorted(me.roles)) or "no role in this workspace"
     return (f"<b>Acting as {html.escape(me.name)}</b> · <span class='cw-whoami-roles'>{html.escape(roles)}</span>"
             f" · <span style='color:#555'>name from {html.escape(me.source)}</span>"
-            f" · <span style='color:#555' title='{html.escape(HOW_TO_SWITCH)}'>another user? "
-            f"start the app with CURATION_USER=NAME</span>")
+            + (" · <span style='color:#555'>another user? log in to JupyterHub as them</span>"
+               if me.source == "JupyterHub token" else
+               f" · <span style='color:#555' title='{html.escape(HOW_TO_SWITCH)}'>another user? "
+               "start the app with CURATION_USER=NAME</span>"))
