@@ -415,3 +415,23 @@ def test_an_agent_acknowledges_in_the_agent_app_and_the_manager_sees_completion(
     assert (row["assigned"], row["acknowledged"], row["open"]) == (1, 1, 0)
     actions = audit_actions(team["root"])
     assert ("agent1", "coaching.acknowledged") in actions
+
+
+def test_the_cli_in_a_kernel_goes_through_the_service(team):
+    clip = team["clips"]["c1"]
+    out = kernel(team, token_for(team["hub"], "trainer2"), f"""
+        import subprocess
+        def cli(*args):
+            done = subprocess.run([sys.executable, "-m", "curation.cli", *args], capture_output=True, text=True)
+            return [done.returncode, done.stdout.strip(), done.stderr.strip()]
+        out["whoami"] = cli("whoami")
+        out["check"] = cli("review", "check", "--clip", {clip!r})
+        out["submit"] = cli("review", "submit", "--clip", {clip!r})
+        out["local"] = cli("review", "submit", "--clip", {clip!r}, "--workspace", os.environ["WS"])
+    """)
+    assert out["whoami"][0] == 0 and out["whoami"][1].startswith("Acting as trainer2 (trainer)")
+    assert "JupyterHub token" in out["whoami"][1]
+    assert out["check"][0] == 3 and "may not" in out["check"][2], out["check"]  # a trainer does not review
+    assert out["submit"][:2] == [0, f"clip {clip}: submitted"]
+    assert out["local"][0] != 0 and "is not readable" in out["local"][2]  # the folder itself stays closed
+    assert ("trainer2", "clip.submitted") in audit_actions(team["root"])

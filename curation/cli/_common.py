@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
 
+SERVICE_URL_ENV = "CURATION_SERVICE_URL"  # curation.remote.SERVICE_URL_ENV (not imported: the CLI starts fast)
+
 workspace_option = click.option(
     "--workspace", "-w", "workspace", type=click.Path(file_okay=False), envvar="CURATION_WORKSPACE",
-    required=True, help="Workspace folder (default: $CURATION_WORKSPACE).")
+    required=not os.environ.get(SERVICE_URL_ENV),
+    help="Workspace folder (default: $CURATION_WORKSPACE; in team mode, with $CURATION_SERVICE_URL set and no "
+         "workspace, commands that only run user operations go through the curation service).")
 
 format_option = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
                              show_default=True, help="Output format.")
@@ -36,6 +41,12 @@ def parse_assignments(items, placeholder: str = "NAME") -> dict[str, str]:
 
 
 def open_workspace(path):
+    """The workspace folder `path`; without one, in team mode, the curation service (as the user of
+    the kernel's JupyterHub token)."""
+    if not path and not os.environ.get("CURATION_WORKSPACE") and os.environ.get(SERVICE_URL_ENV):
+        from curation.remote import RemoteWorkspace
+
+        return RemoteWorkspace()
     from curation.workspace import Workspace, resolve_workspace
     return Workspace.open(resolve_workspace(path))
 

@@ -24,7 +24,8 @@ def whoami(workspace) -> None:
         others = sorted({n for n, _r in me.known_users} - {me.name})
         if others:
             click.echo("Other users here: " + ", ".join(others) + ".")
-    click.echo(HOW_TO_SWITCH)
+    if me.source != "JupyterHub token":
+        click.echo(HOW_TO_SWITCH)
 
 
 COMMANDS = [whoami]
