@@ -26,6 +26,9 @@ from curation.workspace import Workspace
 log = logging.getLogger(__name__)
 DEMO_USERS = {"trainer": "trainer", "reviewer": "privacy_reviewer", "manager": "manager", "admin": "admin",
               "agent": "agent"}
+# agents on the coaching roster, one team (three: the coaching dashboard shows no group smaller than that)
+DEMO_AGENTS = ("agent", "agent2", "agent3")
+DEMO_TEAM = "zorg"
 
 
 def build_demo(root: str | Path, calls: int = 50, seed: int = 1, clips: int = 3,
@@ -64,10 +67,34 @@ def _later_stages(clips: int) -> list:
 
     stages.append(lambda ws, say: (say("scoring call difficulty"), analyse_workspace(ws, user="admin")))
     stages.append(lambda ws, say: (say("analysing consent"), analyse_consent(ws, user="trainer")))
+    stages.append(lambda ws, say: (say(f"putting {len(DEMO_AGENTS)} agents on the coaching roster"),
+                                   _seed_demo_agents(ws)))
     if clips:
         stages.append(lambda ws, say: (say(f"cutting and anonymising {clips} demo clips"),
                                        _seed_demo_clips(ws, count=clips, say=say)))
     return stages
+
+
+def _seed_demo_agents(ws: Workspace) -> None:
+    """The demo's agents, each with the employee id of some of the demo calls (the busiest first)."""
+    from sqlalchemy import func, select
+
+    from curation.coaching import register_agent, roster
+    from curation.roles import add_user, roles_of
+    from curation.store.schema import calls
+
+    with ws.engine.connect() as conn:
+        ids = [r[0] for r in conn.execute(select(calls.c.agent_id).where(calls.c.agent_id.is_not(None))
+                                          .group_by(calls.c.agent_id)
+                                          .order_by(func.count().desc(), calls.c.agent_id))]
+        have = {name: roles_of(conn, name) for name in DEMO_AGENTS}
+    on_roster = {r["name"] for r in roster(ws, user="trainer")}
+    for k, name in enumerate(DEMO_AGENTS):
+        if "agent" not in have[name]:
+            add_user(ws, name, "agent", user="admin")
+        if name not in on_roster:
+            register_agent(ws, name, ids[k] if k < len(ids) else f"demo-agent-{k + 1}", team=DEMO_TEAM,
+                           user="trainer")
 
 
 def _candidate_calls(ws: Workspace) -> list[str]:

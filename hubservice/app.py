@@ -65,6 +65,7 @@ ALLOWED = (
     "curation.coaching.assignments.assignment_clip_audio",
     "curation.coaching.assignments.acknowledge",
     "curation.coaching.assignments.completion",
+    "curation.coaching.dashboard.coaching_numbers",
 )
 IDENTITY_PARAMETERS = ("user", "actor")
 STATUS = {PermissionDenied: 403, NotFound: 404}

@@ -375,6 +375,8 @@ RECIPES: dict[str, Recipe] = {
         setup=an_assignment),
     "curation.coaching.assignments.completion": R(lambda w, u: _fn("curation.coaching.assignments.completion")(
         w.ws, user=u), setup=an_assignment),
+    "curation.coaching.dashboard.coaching_numbers": R(lambda w, u: _fn(
+        "curation.coaching.dashboard.coaching_numbers")(w.ws, user=u), setup=an_assignment),
     # dashboard
     "curation.aggregates.compute": R(lambda w, u: _fn("curation.aggregates.compute")(w.ws, user=u)),
 }

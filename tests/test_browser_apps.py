@@ -76,10 +76,11 @@ def test_manager_dashboard_renders_its_charts_without_personal_data(demo_path, p
     some_activity(demo_path)  # after the warm-up: the page must still show it (numbers read at request)
     page = browser_page
     page.goto(app.url)
-    page.wait_for_function("document.querySelectorAll('.cw-chart svg').length >= 7",
+    page.wait_for_function("document.querySelectorAll('.cw-dashboard .cw-chart svg').length >= 7",
                            timeout=WAIT_MS)
     page.wait_for_selector(".cw-msg-ok", timeout=WAIT_MS)
-    assert page.locator(".cw-chart").count() == 7
+    assert page.locator(".cw-dashboard .cw-chart").count() == 7
+    assert page.locator(".cw-coaching-dashboard .cw-chart").count() >= 3  # managers see the coaching numbers too
     assert page.locator(".cw-chart rect.bar").count() > 0
     screenshot(page, artifacts, "manager_dashboard")
     html = page.content()
@@ -179,3 +180,66 @@ def test_trainer_page_shows_the_waveform_player(demo_path, voila, browser_page, 
     start = page.locator(".cw-clip-cutter input[type=number]").first
     page.wait_for_function("([el, t]) => Math.abs(parseFloat(el.value) - t) < 0.3", arg=[start.element_handle(), shown],
                            timeout=20_000)
+
+
+def test_a_trainer_evaluates_and_assigns_an_agent_acknowledges_and_the_manager_sees_completion(
+        demo_path, voila, browser_page, artifacts):
+    """Issue #19's whole round in the browser: the trainer's coaching page (pre-filled form, finalise,
+    send to a team), the agent's app (play, reflect, acknowledge), the manager's coaching numbers."""
+    from curation import review
+    from curation.coaching import coaching_numbers
+    from curation.demo import DEMO_AGENTS, DEMO_TEAM
+    from curation.workspace import Workspace
+
+    from tests._clip_fixtures import listen_whole
+    from tests.test_widgets import submitted_clip
+
+    with Workspace.open(demo_path) as ws:
+        clip_id = submitted_clip(ws)
+        listen_whole(ws, clip_id)
+        review.approve(ws, clip_id, user="reviewer", attestations=review.CHECKLIST)
+    page = browser_page
+
+    trainer = voila("trainer_evaluate.ipynb", demo_path, "trainer")
+    page.goto(trainer.url)
+    page.wait_for_selector(".cw-evaluation input[placeholder='clip or call id']", timeout=WAIT_MS)
+    page.fill(".cw-evaluation input[placeholder='clip or call id']", clip_id)
+    page.get_by_role("button", name="Evaluate").click()
+    page.wait_for_selector(".cw-evaluation-question", timeout=WAIT_MS)
+    assert "suggested:" in page.inner_text(".cw-evaluation")  # the analysis pre-filled the form
+    assert page.input_value(".cw-assignment-sender input[placeholder^='clip ids']") == clip_id
+    for row in page.locator(".cw-evaluation-question").all():  # answer what the analysis could not suggest
+        if row.locator("button.mod-active").count() == 0:
+            row.locator("button").last.click()
+    page.get_by_role("button", name="Finalise").click()
+    page.wait_for_selector(".cw-evaluation .cw-msg-ok:has-text('final')", timeout=WAIT_MS)
+    page.fill(".cw-assignment-sender input[placeholder='title']", "Rustig uitleggen")
+    page.locator(".cw-assignment-sender select").last.select_option(label=DEMO_TEAM)
+    page.fill(".cw-assignment-sender input[placeholder='YYYY-MM-DD']", "2099-01-31")
+    page.fill(".cw-assignment-sender textarea", "Eerst laten uitpraten")
+    page.get_by_role("button", name="Send assignment").click()
+    page.wait_for_selector(".cw-assignment-sender .cw-msg-ok:has-text('sent')", timeout=WAIT_MS)
+    screenshot(page, artifacts, "trainer_evaluate")
+    trainer.close()
+
+    agent = voila("agent_assignments.ipynb", demo_path, DEMO_AGENTS[0])
+    page.goto(agent.url)
+    page.wait_for_selector(".cw-agent-assignments :text('Rustig uitleggen')", timeout=WAIT_MS)
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_selector(".cw-agent-assignments audio", state="attached", timeout=WAIT_MS)
+    page.fill(".cw-agent-assignments textarea", "Ik laat de klant eerst uitpraten.")
+    page.get_by_role("button", name="Acknowledge").click()
+    page.wait_for_selector(".cw-agent-assignments .cw-msg-ok:has-text('acknowledged')", timeout=WAIT_MS)
+    screenshot(page, artifacts, "agent_assignments")
+    agent.close()
+
+    manager = voila("manager_dashboard.ipynb", demo_path, "manager")
+    page.goto(manager.url)
+    page.wait_for_selector(".cw-coaching-dashboard .cw-msg-ok", timeout=WAIT_MS)
+    shown = page.inner_text(".cw-coaching-dashboard")
+    assert "1 / 3" in shown and "33.3 %" in shown, shown
+    with Workspace.open(demo_path) as ws:
+        numbers = coaching_numbers(ws, user="manager")
+    row = numbers.completion_by_team.set_index("team").loc[DEMO_TEAM]
+    assert (row.assigned, row.acknowledged) == (len(DEMO_AGENTS), 1)
+    assert not [name for name in DEMO_AGENTS if name in shown]  # numbers, never an agent's name

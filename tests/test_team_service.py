@@ -327,7 +327,9 @@ def test_the_manager_dashboard_runs_in_a_kernel_that_holds_only_a_token(team):
     out = kernel(team, token_for(team["hub"], "manager"), """
         from widgets.apps import manager_dashboard
         page = manager_dashboard()
-        bar, dash = page.children
+        bar, both = page.children
+        dash, coaching = both.children
+        out["coaching"] = coaching.data.totals
         out["who"] = bar.identity.name
         out["bar"] = bar.html
         out["totals"] = dash.data.totals
@@ -345,6 +347,7 @@ def test_the_manager_dashboard_runs_in_a_kernel_that_holds_only_a_token(team):
     assert out["totals"] == json.loads(json.dumps(local.totals, default=str))
     assert out["categories"] == [str(v).replace("_", " ") for v in local.calls_by_category["category"]]
     assert "Clips by state" in out["charts"]
+    assert out["coaching"]["assignments"] == 1 and out["coaching"]["completion_percent"] is None  # one agent
 
 
 def test_the_review_queue_reviews_through_the_service_and_never_offers_the_original(team):

@@ -75,16 +75,25 @@ def _warm_aggregates(ws) -> None:
     compute(ws)
 
 
-def manager_dashboard(workspace=None) -> w.Widget:
-    from widgets.dashboard import ManagerDashboard
+def _dashboards(ws) -> w.Widget:
+    """The manager dashboard, with the coaching numbers below it for users who may see them."""
+    from widgets.dashboard import CoachingDashboard, ManagerDashboard
+    from widgets.listening import can
 
-    return _app("manager", ManagerDashboard, workspace, warm=_warm_aggregates)
+    parts = [ManagerDashboard(ws)]
+    if can(ws, "coaching.completion"):
+        parts.append(CoachingDashboard(ws))
+    return w.VBox(parts)
+
+
+def manager_dashboard(workspace=None) -> w.Widget:
+    return _app("manager", _dashboards, workspace, warm=_warm_aggregates)
 
 
 def trainer_evaluate(workspace=None) -> w.Widget:
-    from widgets.evaluation import EvaluationForm
+    from widgets.evaluation import TrainerCoaching
 
-    return _app("trainer", EvaluationForm, workspace)
+    return _app("trainer", TrainerCoaching, workspace)
 
 
 def agent_assignments(workspace=None) -> w.Widget:

@@ -130,6 +130,15 @@ def line_chart(x_labels: list[str], series: dict[str, list[float]], title: str, 
     return Chart(_svg(width, height, parts), title, labels, values, ticks, [tick_label(t, "d") for t in ticks])
 
 
+def cards_html(cards) -> str:
+    """Big numbers with their names, side by side."""
+    return "<div class='cw-cards' style='display:flex;gap:14px;flex-wrap:wrap'>" + "".join(
+        f"<div class='cw-card' style='border:1px solid #d0d7de;border-radius:6px;padding:6px 12px'>"
+        f"<div style='font-size:11px;color:#57606a'>{html.escape(name)}</div>"
+        f"<div style='font-size:22px;font-weight:600'>{html.escape(str(value))}</div></div>"
+        for name, value in cards) + "</div>"
+
+
 class ManagerDashboard(w.VBox):
     """Numbers a manager may see: calls by difficulty, clips by state, consent outcomes, review
     turnaround, upcoming retention deletions, erasure requests and the weekly trend."""
@@ -159,11 +168,7 @@ class ManagerDashboard(w.VBox):
                  ("Re-enactment backlog", t["reenactment_backlog"]),
                  ("Originals due for deletion (30 days)", t["originals_due_30_days"]),
                  ("Erasure requests handled", t["erasure_requests"])]
-        self.totals.value = "<div class='cw-cards' style='display:flex;gap:14px;flex-wrap:wrap'>" + "".join(
-            f"<div class='cw-card' style='border:1px solid #d0d7de;border-radius:6px;padding:6px 12px'>"
-            f"<div style='font-size:11px;color:#57606a'>{html.escape(name)}</div>"
-            f"<div style='font-size:22px;font-weight:600'>{html.escape(str(value))}</div></div>"
-            for name, value in cards) + "</div>"
+        self.totals.value = cards_html(cards)
         charts = [
             bar_chart(data.calls_by_category["category"].tolist(), data.calls_by_category["calls"].tolist(),
                       "Calls by difficulty category", "calls", PALETTE[0]),
@@ -194,3 +199,64 @@ class ManagerDashboard(w.VBox):
                                           "</details>")]
         note = "; ".join(data.notes)
         self.feedback.show(f"{t['calls']} calls, {t['clips']} clips" + (f" ({note})" if note else ""), "ok")
+
+
+class CoachingDashboard(w.VBox):
+    """Coaching numbers (trainers, managers): evaluation scores per week and team and per form
+    question, completion per team, and what packs cover against what the calls contain. Groups of
+    fewer agents than the library's minimum are not shown (`curation.coaching.dashboard`)."""
+
+    def __init__(self, ws, user: str | None = None):
+        self.ws, self.user = ws, user
+        self.feedback = Feedback()
+        self.totals = w.HTML()
+        self.charts = w.Box(layout=w.Layout(display="flex", flex_flow="row wrap"))
+        self.tables = w.HTML()
+        self.refresh_button = w.Button(description="Refresh", icon="refresh", tooltip="Read the numbers again")
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        self.data = None
+        super().__init__([w.HTML("<h3>Coaching</h3>"), w.HBox([self.refresh_button, self.feedback]),
+                          self.totals, self.charts, self.tables])
+        self.add_class("cw-coaching-dashboard")
+        self.refresh()
+
+    @guarded
+    def refresh(self) -> None:
+        from curation.coaching import coaching_numbers
+
+        data = coaching_numbers(self.ws, self.user)
+        self.data = data
+        t = data.totals
+        shown = lambda v, suffix="": "–" if v is None else f"{v}{suffix}"  # noqa: E731
+        cards = [("Final evaluations", shown(t["final_evaluations"])), ("Assignments", shown(t["assignments"])),
+                 ("Acknowledged / assigned", f"{shown(t['acknowledged'])} / {shown(t['assigned'])}"),
+                 ("Completion", shown(t["completion_percent"], " %"))]
+        self.totals.value = cards_html(cards)
+        weeks = data.scores_by_week
+        charts = []
+        if len(weeks):
+            table = weeks.pivot(index="week", columns="team", values="mean_total").sort_index()
+            charts.append(line_chart(list(table.index), {team: table[team].fillna(0).tolist() for team in table},
+                                     "Mean evaluation score per week (0-100)", "score"))
+        questions = data.scores_by_question
+        charts.append(bar_chart(questions["question"].tolist() or ["none yet"],
+                                [round(100 * v, 1) for v in questions["mean"]] or [0],
+                                "Mean score per form question (%)", "%", PALETTE[2]))
+        teams = data.completion_by_team
+        charts.append(bar_chart(teams["team"].tolist() or ["none yet"],
+                                [round(100.0 * a / n, 1) if n else 0.0
+                                 for a, n in zip(teams["acknowledged"], teams["assigned"])] or [0],
+                                "Assignments acknowledged per team (%)", "%", PALETTE[3]))
+        categories = data.coverage[data.coverage["kind"] == "category"]
+        charts.append(bar_chart(categories["name"].tolist() or ["none yet"],
+                                categories["clips_in_packs"].tolist() or [0],
+                                "Packed clips per difficulty category", "clips", PALETTE[0]))
+        self.charts.children = charts
+        self.tables.value = (
+            "<details open><summary>What the packs cover (calls with it / clips of such calls in packs)</summary>"
+            + table_html(data.coverage) + "</details>"
+            + "<details><summary>Completion per team</summary>" + table_html(teams) + "</details>"
+            + "<details><summary>Scores per form question</summary>" + table_html(questions) + "</details>")
+        note = "; ".join(data.notes)
+        self.feedback.show(f"{t['final_evaluations']} final evaluations, {t['assignments']} assignments"
+                           + (f" ({note})" if note else ""), "ok")

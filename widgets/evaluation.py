@@ -10,7 +10,7 @@ import html
 
 import ipywidgets as w
 
-from widgets.base import Feedback, guarded, heading
+from widgets.base import Feedback, guarded, heading, table_html
 
 YES_NO = [("nee", 0.0), ("ja", 1.0)]
 ONE_TO_FIVE = [(str(k), float(k)) for k in range(1, 6)]
@@ -183,3 +183,76 @@ class AgentAssignments(w.VBox):
         done = acknowledge(self.ws, self.list.value, self.reflection.value, user=self.user)
         self.feedback.show(f"acknowledged: {done.title}", "ok")
         self.reload()
+
+
+class AssignmentSender(w.VBox):
+    """Send clips (or a pack) to agents or a team, with a due date, objectives and a reflection
+    question; below it, who completed what (`curation.coaching.completion`)."""
+
+    def __init__(self, ws, user: str | None = None, clip_ids: str = ""):
+        from curation.coaching import roster
+
+        self.ws, self.user = ws, user
+        self.feedback = Feedback()
+        agents = [r for r in roster(ws, user=user) if r["active"]]
+        self.title = w.Text(placeholder="title", description="Title", layout=w.Layout(width="520px"))
+        self.clips = w.Text(value=clip_ids, placeholder="clip ids, comma separated", description="Clips",
+                            layout=w.Layout(width="520px"))
+        self.pack = w.Text(placeholder="pack name or id (optional)", description="Pack", layout=w.Layout(width="520px"))
+        self.agents = w.SelectMultiple(options=[(f"{r['name']} ({r['team'] or 'no team'})", r["name"]) for r in agents],
+                                       rows=min(6, max(2, len(agents))), description="Agents")
+        teams = sorted({r["team"] for r in agents if r["team"]})
+        self.team = w.Dropdown(options=[("(none)", "")] + [(t, t) for t in teams], value="", description="or team")
+        self.due = w.Text(placeholder="YYYY-MM-DD", description="Due")
+        self.objectives = w.Textarea(placeholder="learning objectives, one per line", description="Objectives",
+                                     layout=w.Layout(width="520px", height="60px"))
+        self.question = w.Text(placeholder="reflection question for the agents", description="Question",
+                               layout=w.Layout(width="520px"))
+        self.send_button = w.Button(description="Send assignment", icon="paper-plane", button_style="primary")
+        self.send_button.on_click(lambda _b: self.send())
+        self.progress = w.HTML()
+        self.sent: str | None = None
+        super().__init__([heading("Send a coaching assignment", 4), self.title, self.clips, self.pack,
+                          w.HBox([self.agents, self.team]), self.due, self.objectives, self.question,
+                          self.send_button, self.feedback, heading("Who completed what", 4), self.progress])
+        self.add_class("cw-assignment-sender")
+        self.show_progress()
+
+    @guarded
+    def send(self) -> None:
+        from curation.coaching import assign
+
+        self.sent = assign(self.ws, self.title.value, self.due.value.strip(), agents=list(self.agents.value),
+                           team=self.team.value or None,
+                           clip_ids=[c.strip() for c in self.clips.value.split(",") if c.strip()],
+                           pack=self.pack.value.strip() or None, objectives=self.objectives.value.splitlines(),
+                           reflection_question=self.question.value, user=self.user)
+        self.feedback.show(f"assignment {self.sent} sent", "ok")
+        self.show_progress()
+
+    @guarded
+    def show_progress(self) -> None:
+        import pandas as pd
+
+        from curation.coaching import completion
+
+        rows = completion(self.ws, user=self.user)
+        self.progress.value = table_html(pd.DataFrame(rows, columns=["id", "title", "due", "assigned", "acknowledged",
+                                                                     "open", "overdue", "withdrawn_clips"]))
+
+
+class TrainerCoaching(w.VBox):
+    """The trainer's coaching page: evaluate a clip, then send it to agents (the evaluated clip is
+    filled in as the assignment's clip)."""
+
+    def __init__(self, ws, user: str | None = None):
+        self.form = EvaluationForm(ws, user)
+        self.sender = AssignmentSender(ws, user)
+        self.form.start_button.on_click(lambda _b: self._evaluated())  # after the form's own handler
+        super().__init__([self.form, self.sender])
+        self.add_class("cw-trainer-coaching")
+
+    def _evaluated(self) -> None:
+        ev = self.form.evaluation
+        if ev is not None and ev.clip_id:
+            self.sender.clips.value = ev.clip_id
