@@ -1,0 +1,154 @@
+"""PERSON in text without capitals (an ASR transcript): "gisteren belde frank vandenbroucke nog",
+"volgens geert over de zaak", "de woordvoerder van vanderpoorten".
+
+Written text has capitals to tell a name from a word; lower-case speech has only the lists and how
+common a word is. Here a word on the first-name list that is no ordinary Dutch word (not on the
+common-word lists, no verb, adjective or function word in spaCy's tables, no place, less common than
+Zipf 5.3 in wordfreq, and not on `spoken_not_names.txt`: "nadien", "koop", "ken") is a first name.
+The name goes on over a second first name, tussenvoegsels ("van der", "de") and a surname: a word on
+the surname list that is not very common as a word (Zipf < 4.5), or a word the language does not know
+(Zipf < 3, no word class). A surname-list word on its own is a name only when it is rare as a word
+(Zipf < 3), is no first name and no place ("vandenbroucke", "verwilghen"; never "bakker", "visser").
+
+Only for Dutch and only when the text is uncased (`name_tagger.is_cased`): in written text the
+capitals and the other recognizers decide.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from curation.pii.gazetteer import gazetteer
+from curation.pii.lists import DATA, read_list
+from curation.pii.lookups import lexicon
+from curation.pii.recognizers.base import NormalisedRecognizer
+from curation.pii.tokens import lookup_key
+
+FIRST_NAME_MAX_ZIPF = 5.3  # "jan" 5.2 is a name; "hou" 5.35 is a verb
+SURNAME_MAX_ZIPF = 4.5  # a listed surname after a first name: "jan jansen", not "jan maar"
+UNKNOWN_MAX_ZIPF = 3.0  # a word no list knows after a first name: "frank vandenbroucke"
+SOLO_MAX_ZIPF = 3.0  # a listed surname without a first name: "vandenbroucke", never "bakker"
+TUSSENVOEGSELS = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "het", "'t", "vander", "vanden", "la",
+                            "le", "du", "di", "da", "del", "von", "d'"})
+_ORDINARY_CLASSES = ("verb", "adj", "function")
+FIRST_NAME_SCORE, FULL_NAME_SCORE, SURNAME_SCORE = 0.5, 0.6, 0.5
+
+
+@lru_cache(maxsize=1)
+def spoken_not_names() -> frozenset[str]:
+    """Words on the name lists that, said in lower case, are ordinary words ("nadien", "koop")."""
+    return frozenset(lookup_key(w) for w in read_list(DATA / "spoken_not_names.txt"))
+
+
+class _Words:
+    """Per-word verdicts, cached: a call repeats its words."""
+
+    def __init__(self):
+        self.gaz = gazetteer()
+        self.lex = lexicon()
+        self.never = spoken_not_names() | self.lex.not_names
+        self._first: dict[str, bool] = {}
+        self._surname: dict[str, bool] = {}
+        self._solo: dict[str, bool] = {}
+        self._weak_first: dict[str, bool] = {}
+        self._after_interfix: dict[str, bool] = {}
+
+    def _plain(self, key: str) -> bool:
+        """Could be a name: letters only, three or more, no ordinary word, no place."""
+        g = self.gaz
+        return (len(key) >= 3 and key.replace("-", "").isalpha() and key not in self.lex.common_words
+                and key not in self.never and g.word_class_of(key) not in _ORDINARY_CLASSES
+                and key not in g.nl_places and key not in g.world_places)
+
+    def first(self, key: str) -> bool:
+        hit = self._first.get(key)
+        if hit is None:
+            hit = self._first[key] = (key in self.gaz.first_names and self.gaz.zipf(key) < FIRST_NAME_MAX_ZIPF
+                                      and self._plain(key))
+        return hit
+
+    def surname(self, key: str) -> bool:
+        hit = self._surname.get(key)
+        if hit is None:
+            g = self.gaz
+            hit = self._surname[key] = self._plain(key) and (
+                (key in g.surnames and g.zipf(key) < SURNAME_MAX_ZIPF)
+                or (g.word_class_of(key) is None and g.zipf(key) < UNKNOWN_MAX_ZIPF))
+        return hit
+
+    def weak_first(self, key: str) -> bool:
+        """A first name that is also an ordinary noun or adjective ("frank", "roos"): a name only
+        when a surname follows."""
+        hit = self._weak_first.get(key)
+        if hit is None:
+            g = self.gaz
+            hit = self._weak_first[key] = (key in g.first_names and len(key) >= 3 and key.isalpha()
+                                           and key not in self.never and key not in self.lex.stop_words
+                                           and g.word_class_of(key) not in ("verb", "function")
+                                           and g.zipf(key) < FIRST_NAME_MAX_ZIPF)
+        return hit
+
+    def after_interfix(self, key: str) -> bool:
+        """A listed surname after a first name and a tussenvoegsel, ordinary noun or not ("van den
+        heuvel", "de wit")."""
+        hit = self._after_interfix.get(key)
+        if hit is None:
+            g = self.gaz
+            hit = self._after_interfix[key] = self.surname(key) or (
+                key in g.surnames and len(key) >= 3 and key.isalpha() and key not in self.never
+                and key not in self.lex.stop_words and g.word_class_of(key) not in ("verb", "function"))
+        return hit
+
+    def solo(self, key: str) -> bool:
+        hit = self._solo.get(key)
+        if hit is None:
+            g = self.gaz
+            hit = self._solo[key] = (key in g.surnames and key not in g.first_names and g.word_class_of(key) is None
+                                     and g.zipf(key) < SOLO_MAX_ZIPF and self._plain(key))
+        return hit
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    return _Words()
+
+
+class SpokenNameRecognizer(NormalisedRecognizer):
+    ENTITY = "PERSON"
+
+    def find(self, norm):
+        if self.supported_language != "nl":
+            return
+        from curation.pii.name_tagger import is_cased
+
+        tokens = norm.tokens
+        if not tokens or is_cased(tokens):
+            return
+        words = _words()
+        keys = [t.key for t in tokens]
+        n = len(keys)
+        i = 0
+        while i < n:
+            key = keys[i]
+            strong = words.first(key)
+            if strong or words.weak_first(key):
+                j = i + 1
+                if j < n and words.first(keys[j]) and not tokens[j].sentence_start:
+                    j += 1  # "jan peter"
+                k = j
+                while k < n and k - j < 3 and keys[k] in TUSSENVOEGSELS and not tokens[k].sentence_start:
+                    k += 1
+                full = k < n and not tokens[k].sentence_start and (
+                    words.after_interfix(keys[k]) if k > j else words.surname(keys[k]))
+                if not (full or strong):
+                    i += 1
+                    continue
+                if full:
+                    j = k + 1
+                yield tokens[i].start, tokens[j - 1].end, FULL_NAME_SCORE if full else FIRST_NAME_SCORE, \
+                    "first name (and surname) in lower-case text"
+                i = j
+                continue
+            if words.solo(key):
+                yield tokens[i].start, tokens[i].end, SURNAME_SCORE, "rare surname in lower-case text"
+            i += 1

@@ -1,0 +1,69 @@
+"""Names in lower-case, unpunctuated text (an ASR transcript): first names that are no ordinary
+words, the surname after them, and rare list surnames on their own; ordinary words that are also on a
+name list stay unredacted. Sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from curation.pii import detect
+from curation.pii.recognizers.spoken_name import SpokenNameRecognizer, spoken_not_names
+
+
+def _persons(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in detect(text) if s.entity_type == "PERSON"]
+
+
+def _found(text: str) -> list[tuple[int, int]]:
+    return [(r.start, r.end) for r in SpokenNameRecognizer("nl").analyze(text, [])]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("gisteren heeft geert het dossier nog doorgestuurd", "geert"),
+    ("toen zei johan dat het pakket al onderweg was", "johan"),
+    ("en daarna heeft frank vandenbroucke het contract getekend", "frank vandenbroucke"),
+    ("de monteur heeft marianne van den heuvel gisteren teruggebeld", "marianne van den heuvel"),
+    ("dat heeft jan peter jansen mij gisteren verteld", "jan peter jansen"),
+])
+def test_lower_case_names_are_found(text, name):
+    found = [text[a:b] for a, b in _found(text)]
+    assert name in found, found
+    assert any(name in p for p in _persons(text)), _persons(text)
+
+
+def test_a_rare_list_surname_on_its_own_is_a_name():
+    text = "het voorstel van wattimena werd gisteren besproken"
+    assert "wattimena" in [text[a:b] for a, b in _found(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "nadien heb ik het formulier opnieuw ingevuld",  # "nadien" is on the first-name list
+    "ik ken het adres niet meer uit mijn hoofd",  # "ken"
+    "hij nam de telefoon pas na tien minuten op",  # "nam"
+    "de bakker op de hoek is dicht en het brood is op",  # "bakker" is a surname and a word
+    "ik wil de koop van het huis afronden voor de kerst",
+    "het is een wit huis met een rode deur in mei",
+])
+def test_ordinary_words_on_the_name_lists_are_not_taken(text):
+    assert _found(text) == []
+
+
+def test_written_text_is_left_to_the_other_recognizers():
+    text = "Gisteren heeft Geert het dossier nog doorgestuurd naar Johan."
+    assert _found(text) == []
+    assert "Geert" in _persons(text)
+
+
+def test_the_surname_after_a_first_name_is_no_ordinary_word():
+    text = "daarna heeft johan maar gewoon opgehangen"
+    assert [text[a:b] for a, b in _found(text)] == ["johan"]
+
+
+def test_english_text_is_not_read_with_dutch_lists():
+    assert SpokenNameRecognizer("en").analyze("then geert said it was fine", []) == []
+
+
+def test_the_word_list_ships_and_holds_no_real_names():
+    words = spoken_not_names()
+    assert {"nadien", "koop", "ken"} <= words
+    assert "geert" not in words and "johan" not in words
