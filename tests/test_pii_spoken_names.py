@@ -67,3 +67,38 @@ def test_the_word_list_ships_and_holds_no_real_names():
     words = spoken_not_names()
     assert {"nadien", "koop", "ken"} <= words
     assert "geert" not in words and "johan" not in words
+
+
+def _places(text: str) -> list[str]:
+    from curation.pii.recognizers.spoken_name import SpokenPlaceRecognizer
+
+    return [text[r.start:r.end] for r in SpokenPlaceRecognizer("nl").analyze(text, [])]
+
+
+@pytest.mark.parametrize("text,place", [
+    ("we zijn vorig jaar met de caravan naar zwitserland gegaan", "zwitserland"),
+    ("de monteur komt morgen uit kortrijk", "kortrijk"),
+    ("mijn zoon studeert nu in hilversum", "hilversum"),
+    ("het pakket ligt nog in den haag bij het depot", "den haag"),
+    ("ik woon in utrecht sinds twee jaar", "utrecht"),  # a noun in spaCy's tables, after "in"
+])
+def test_lower_case_places_are_found(text, place):
+    assert place in _places(text), _places(text)
+
+
+@pytest.mark.parametrize("text", [
+    "er waren vele klanten met dezelfde vraag",  # "vele" is a place on GeoNames' list
+    "de prijs lag een stuk lager dan de lage prijs van vorig jaar",
+    "ik heb de kapel en de gracht gezien",  # nouns that are also villages, without a cue word
+    "ik heb gisteren met jan van brussel gesproken",  # a surname after a tussenvoegsel
+])
+def test_ordinary_words_on_the_place_lists_are_not_taken(text):
+    assert _places(text) == []
+
+
+def test_written_places_are_left_to_the_other_recognizers():
+    assert _places("Mijn zoon studeert nu in Hilversum.") == []
+
+
+def test_an_article_and_an_ordinary_noun_are_no_place():
+    assert _places("heeft u een winkel bij u in de buurt") == []  # "De Buurt" is a hamlet

@@ -1,5 +1,5 @@
-"""PERSON in text without capitals (an ASR transcript): "gisteren belde frank vandenbroucke nog",
-"volgens geert over de zaak", "de woordvoerder van vanderpoorten".
+"""PERSON and LOCATION in text without capitals (an ASR transcript): "gisteren belde frank
+vandenbroucke nog", "volgens geert over de zaak", "de reis naar zwitserland" (`SpokenPlaceRecognizer`).
 
 Written text has capitals to tell a name from a word; lower-case speech has only the lists and how
 common a word is. Here a word on the first-name list that is no ordinary Dutch word (not on the
@@ -52,6 +52,8 @@ class _Words:
         self._solo: dict[str, bool] = {}
         self._weak_first: dict[str, bool] = {}
         self._after_interfix: dict[str, bool] = {}
+        self._place: dict[str, bool] = {}
+        self._cued_place: dict[str, bool] = {}
 
     def _plain(self, key: str) -> bool:
         """Could be a name: letters only, three or more, no ordinary word, no place."""
@@ -97,6 +99,23 @@ class _Words:
             hit = self._after_interfix[key] = self.surname(key) or (
                 key in g.surnames and len(key) >= 3 and key.isalpha() and key not in self.never
                 and key not in self.lex.stop_words and g.word_class_of(key) not in ("verb", "function"))
+        return hit
+
+    def place_word(self, key: str, cue: bool) -> bool:
+        """A word of a place name that is no ordinary word (see `SpokenPlaceRecognizer`)."""
+        cache = self._cued_place if cue else self._place
+        hit = cache.get(key)
+        if hit is None:
+            g, lex = self.gaz, self.lex
+            wc = g.word_class_of(key)
+            z = g.zipf(key)
+            hit = (len(key) >= 3 and key.replace("-", "").isalpha() and key not in lex.common_words
+                   and key not in self.never and z < PLACE_MAX_ZIPF)
+            if hit and not cue:
+                hit = wc is None and key not in g.first_names and (key not in g.surnames or z >= PLACE_SURNAME_MIN_ZIPF)
+            elif hit:
+                hit = wc in (None, "noun")
+            cache[key] = hit
         return hit
 
     def solo(self, key: str) -> bool:
@@ -151,4 +170,58 @@ class SpokenNameRecognizer(NormalisedRecognizer):
                 continue
             if words.solo(key):
                 yield tokens[i].start, tokens[i].end, SURNAME_SCORE, "rare surname in lower-case text"
+            i += 1
+
+
+PLACE_MAX_ZIPF = 5.5  # "frankrijk" 5.1, "duitsland" 5.1 are places; "nederland" is on not_names.txt
+PLACE_SURNAME_MIN_ZIPF = 3.5  # a place that is also a surname: "brussel" 4.8 the town, "wattimena" no place
+PLACE_CUES = frozenset({"in", "uit", "naar", "te", "richting", "vanuit", "woon", "woont", "wonen", "woonachtig",
+                        "bij", "nabij", "rond", "via", "woonplaats"})
+PLACE_ARTICLES = frozenset({"de", "den", "het", "'s", "'t", "ter", "ten"})  # "den haag", "de bilt", "'s gravenhage"
+PLACE_SCORE, CUED_PLACE_SCORE = 0.5, 0.6
+
+
+class SpokenPlaceRecognizer(NormalisedRecognizer):
+    """LOCATION in uncased Dutch text: a Dutch, Belgian or world place (the gazetteer's lists) that is no
+    ordinary word ("gisteren in hilversum", "de reis naar zwitserland", "hij komt uit kortrijk").
+
+    Several words ("den haag", "verenigde staten") are a place when one of them is no ordinary word.
+    One word is a place when it has no word class in spaCy's tables, is less common than Zipf 5.5, is no
+    first name, and is no surname unless it is a common word as a place ("brussel") and follows no first
+    name or tussenvoegsel ("van brussel" is a surname); after a cue word ("in", "uit", "naar", "te") a
+    noun may be a place too ("in utrecht", "naar gent"). Words on `spoken_not_names.txt` never are."""
+
+    ENTITY = "LOCATION"
+
+    def find(self, norm):
+        if self.supported_language != "nl":
+            return
+        from curation.pii.name_tagger import is_cased
+
+        tokens = norm.tokens
+        if not tokens or is_cased(tokens):
+            return
+        words = _words()
+        g, lex = words.gaz, words.lex
+        keys = [t.key for t in tokens]
+        n = len(keys)
+        i = 0
+        while i < n:
+            if keys[i] not in g.place_first:
+                i += 1
+                continue
+            length, _ = g.place_length(keys, i)
+            if length and all(not tokens[j].sentence_start for j in range(i + 1, i + length)):
+                cue = i > 0 and keys[i - 1] in PLACE_CUES
+                if length > 1:
+                    ok = (keys[i] not in lex.stop_words or keys[i] in PLACE_ARTICLES) \
+                        and any(words.place_word(k, cue) for k in keys[i:i + length])
+                else:
+                    after_name = i > 0 and (keys[i - 1] in TUSSENVOEGSELS or keys[i - 1] in g.first_names)
+                    ok = words.place_word(keys[i], cue) and (cue or not after_name or keys[i] not in g.surnames)
+                if ok:
+                    yield tokens[i].start, tokens[i + length - 1].end, CUED_PLACE_SCORE if cue else PLACE_SCORE, \
+                        "place name in lower-case text"
+                    i += length
+                    continue
             i += 1
