@@ -102,3 +102,16 @@ def test_written_places_are_left_to_the_other_recognizers():
 
 def test_an_article_and_an_ordinary_noun_are_no_place():
     assert _places("heeft u een winkel bij u in de buurt") == []  # "De Buurt" is a hamlet
+
+
+@pytest.mark.parametrize("text", [
+    "goedemiddag u spreekt met karel van arnsberg",  # a surname that is also a German town
+    "dat is een h van hendrik en een u van utrecht",  # the spelling alphabet
+    "mag ik uw naam van arnsberg met a n",
+])
+def test_a_place_after_a_tussenvoegsel_is_no_place(text):
+    assert _places(text) == []
+
+
+def test_flemish_fillers_are_no_names():
+    assert _found("awel dat weet ik niet allez") == [] and _places("awel dat weet ik niet") == []

@@ -22,6 +22,7 @@ from curation.pii.gazetteer import gazetteer
 from curation.pii.lists import DATA, read_list
 from curation.pii.lookups import lexicon
 from curation.pii.recognizers.base import NormalisedRecognizer
+from curation.pii.recognizers.person import TITLES
 from curation.pii.tokens import lookup_key
 
 FIRST_NAME_MAX_ZIPF = 5.3  # "jan" 5.2 is a name; "hou" 5.35 is a verb
@@ -46,7 +47,9 @@ class _Words:
     def __init__(self):
         self.gaz = gazetteer()
         self.lex = lexicon()
-        self.never = spoken_not_names() | self.lex.not_names
+        from curation.pii.recognizers.name_tagger import FILLERS  # "awel", "allez": Flemish fillers
+
+        self.never = spoken_not_names() | self.lex.not_names | FILLERS
         self._first: dict[str, bool] = {}
         self._surname: dict[str, bool] = {}
         self._solo: dict[str, bool] = {}
@@ -177,6 +180,7 @@ PLACE_MAX_ZIPF = 5.5  # "frankrijk" 5.1, "duitsland" 5.1 are places; "nederland"
 PLACE_SURNAME_MIN_ZIPF = 3.5  # a place that is also a surname: "brussel" 4.8 the town, "wattimena" no place
 PLACE_CUES = frozenset({"in", "uit", "naar", "te", "richting", "vanuit", "woon", "woont", "wonen", "woonachtig",
                         "bij", "nabij", "rond", "via", "woonplaats"})
+NAME_WORDS = frozenset({"naam", "achternaam", "heet", "heten", "familie", "fam"})  # "mag ik uw naam van arnsberg"
 PLACE_ARTICLES = frozenset({"de", "den", "het", "'s", "'t", "ter", "ten"})  # "den haag", "de bilt", "'s gravenhage"
 PLACE_SCORE, CUED_PLACE_SCORE = 0.5, 0.6
 
@@ -188,8 +192,9 @@ class SpokenPlaceRecognizer(NormalisedRecognizer):
     Several words ("den haag", "verenigde staten") are a place when one of them is no ordinary word.
     One word is a place when it has no word class in spaCy's tables, is less common than Zipf 5.5, is no
     first name, and is no surname unless it is a common word as a place ("brussel") and follows no first
-    name or tussenvoegsel ("van brussel" is a surname); after a cue word ("in", "uit", "naar", "te") a
-    noun may be a place too ("in utrecht", "naar gent"). Words on `spoken_not_names.txt` never are."""
+    name ("jan brussel"); after a cue word ("in", "uit", "naar", "te") a noun may be a place too ("in
+    utrecht", "naar gent"). Never after a first name, title or letter and a tussenvoegsel ("karel van
+    arnsberg" is a surname, "u van utrecht" spells a letter); words on `spoken_not_names.txt` never are."""
 
     ENTITY = "LOCATION"
 
@@ -211,7 +216,13 @@ class SpokenPlaceRecognizer(NormalisedRecognizer):
                 i += 1
                 continue
             length, _ = g.place_length(keys, i)
-            if length and all(not tokens[j].sentence_start for j in range(i + 1, i + length)):
+            # "karel van arnsberg", "mevrouw van arnsberg", "naam van arnsberg", "u van utrecht": after a
+            # name, a title, "naam" or a letter and a tussenvoegsel a place name is a surname or a spelling word ("van antwerpen
+            # naar gent" stays a place)
+            surname_like = i > 1 and keys[i - 1] in TUSSENVOEGSELS and keys[i - 1] not in PLACE_CUES and (
+                keys[i - 2] in g.first_names or len(keys[i - 2]) == 1 or keys[i - 2] in TUSSENVOEGSELS
+                or keys[i - 2] in TITLES or keys[i - 2] in NAME_WORDS)
+            if length and not surname_like and all(not tokens[j].sentence_start for j in range(i + 1, i + length)):
                 cue = i > 0 and keys[i - 1] in PLACE_CUES
                 if length > 1:
                     ok = (keys[i] not in lex.stop_words or keys[i] in PLACE_ARTICLES) \
