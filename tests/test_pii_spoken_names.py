@@ -115,3 +115,11 @@ def test_a_place_after_a_tussenvoegsel_is_no_place(text):
 
 def test_flemish_fillers_are_no_names():
     assert _found("awel dat weet ik niet allez") == [] and _places("awel dat weet ik niet") == []
+
+
+@pytest.mark.parametrize("text", [
+    "dat kostte toen vijftig frank achthonderdnegenenveertig in totaal",  # a number word is no surname
+    "de ernst van de zaak werd pas later duidelijk",  # a first name after an article is a noun
+])
+def test_numbers_and_nouns_after_an_article_are_no_names(text):
+    assert _found(text) == []

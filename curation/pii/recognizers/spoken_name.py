@@ -21,6 +21,7 @@ from functools import lru_cache
 from curation.pii.gazetteer import gazetteer
 from curation.pii.lists import DATA, read_list
 from curation.pii.lookups import lexicon
+from curation.pii.normalise import NUMERIC
 from curation.pii.recognizers.base import NormalisedRecognizer
 from curation.pii.recognizers.person import TITLES
 from curation.pii.tokens import lookup_key
@@ -32,6 +33,7 @@ SOLO_MAX_ZIPF = 3.0  # a listed surname without a first name: "vandenbroucke", n
 TUSSENVOEGSELS = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "het", "'t", "vander", "vanden", "la",
                             "le", "du", "di", "da", "del", "von", "d'"})
 _ORDINARY_CLASSES = ("verb", "adj", "function")
+DETERMINERS = frozenset({"de", "het", "een", "die", "deze", "dat", "dit", "geen", "elke", "ieder", "iedere", "welke"})
 FIRST_NAME_SCORE, FULL_NAME_SCORE, SURNAME_SCORE = 0.5, 0.6, 0.5
 
 
@@ -147,7 +149,8 @@ class SpokenNameRecognizer(NormalisedRecognizer):
         if not tokens or is_cased(tokens):
             return
         words = _words()
-        keys = [t.key for t in tokens]
+        # number words ("achthonderdnegenenveertig") are no words a list or frequency table knows
+        keys = [t.key if norm.units[norm.unit_of_token[k]].kind not in NUMERIC else "" for k, t in enumerate(tokens)]
         n = len(keys)
         i = 0
         while i < n:
@@ -162,8 +165,8 @@ class SpokenNameRecognizer(NormalisedRecognizer):
                     k += 1
                 full = k < n and not tokens[k].sentence_start and (
                     words.after_interfix(keys[k]) if k > j else words.surname(keys[k]))
-                if not (full or strong):
-                    i += 1
+                if not (full or strong) or (not full and i > 0 and keys[i - 1] in DETERMINERS):
+                    i += 1  # "de ernst van de zaak", "een ton": a first name alone after an article is a noun
                     continue
                 if full:
                     j = k + 1
