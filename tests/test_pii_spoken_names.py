@@ -123,3 +123,18 @@ def test_flemish_fillers_are_no_names():
 ])
 def test_numbers_and_nouns_after_an_article_are_no_names(text):
     assert _found(text) == []
+
+
+@pytest.mark.parametrize("text,name", [
+    ("volgens verwilghen is het contract al opgezegd", "verwilghen"),
+    ("de brief van burgemeester aelvoet kwam gisteren", "aelvoet"),
+    ("dat heeft k verwilghen zelf bevestigd", "k verwilghen"),
+])
+def test_unknown_words_after_a_title_or_an_initial_are_names(text, name):
+    assert name in [text[a:b] for a, b in _found(text)]
+
+
+
+def test_a_letter_before_the_spelling_link_is_no_initial():
+    text = "de code is een q van qwertyuiop"  # "q" + an unknown word, but "van" makes it spelling
+    assert not any(text[a:b].startswith("q ") for a, b in _found(text))

@@ -8,7 +8,9 @@ Zipf 5.3 in wordfreq, and not on `spoken_not_names.txt`: "nadien", "koop", "ken"
 The name goes on over a second first name, tussenvoegsels ("van der", "de") and a surname: a word on
 the surname list that is not very common as a word (Zipf < 4.5), or a word the language does not know
 (Zipf < 3, no word class). A surname-list word on its own is a name only when it is rare as a word
-(Zipf < 3), is no first name and no place ("vandenbroucke", "verwilghen"; never "bakker", "visser").
+(Zipf < 3), is no first name and no place ("wattimena"; never "bakker", "visser"). A word no list
+and no word table knows is a name after a title or reporting word ("volgens strupar", "minister
+verwilghen") or an initial ("j verwilghen").
 
 Only for Dutch and only when the text is uncased (`name_tagger.is_cased`): in written text the
 capitals and the other recognizers decide.
@@ -34,7 +36,14 @@ TUSSENVOEGSELS = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "het"
                             "le", "du", "di", "da", "del", "von", "d'"})
 _ORDINARY_CLASSES = ("verb", "adj", "function")
 DETERMINERS = frozenset({"de", "het", "een", "die", "deze", "dat", "dit", "geen", "elke", "ieder", "iedere", "welke"})
-FIRST_NAME_SCORE, FULL_NAME_SCORE, SURNAME_SCORE = 0.5, 0.6, 0.5
+# words after which a word the language does not know is a name: "volgens kabila", "minister strupar"
+NAME_CUES = frozenset({"zegt", "zei", "volgens", "aldus", "president", "minister", "premier", "professor", "prof",
+                       "burgemeester", "voorzitter", "woordvoerder", "woordvoerster", "directeur", "directrice",
+                       "trainer", "coach", "schepen", "senator", "kanselier", "dokter", "advocaat", "collega",
+                       "wethouder", "notaris", "pastoor", "dominee", "pater", "zuster", "broeder"})
+NO_INITIALS = frozenset({"a", "à", "e", "i", "o", "u", "s", "y"})  # words or hesitations more often than initials
+SPELLING_LINKS = frozenset({"van", "als", "voor", "zoals"})  # "b van bernard": the spelling alphabet
+FIRST_NAME_SCORE, FULL_NAME_SCORE, SURNAME_SCORE, CUED_NAME_SCORE = 0.5, 0.6, 0.5, 0.55
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +67,7 @@ class _Words:
         self._weak_first: dict[str, bool] = {}
         self._after_interfix: dict[str, bool] = {}
         self._place: dict[str, bool] = {}
+        self._unknown: dict[str, bool] = {}
         self._cued_place: dict[str, bool] = {}
 
     def _plain(self, key: str) -> bool:
@@ -123,6 +133,15 @@ class _Words:
             cache[key] = hit
         return hit
 
+    def unknown(self, key: str) -> bool:
+        """No word of the language (no word class, rarer than Zipf 3), on no list and no place."""
+        hit = self._unknown.get(key)
+        if hit is None:
+            g = self.gaz
+            hit = self._unknown[key] = (g.word_class_of(key) is None and g.zipf(key) < UNKNOWN_MAX_ZIPF
+                                        and self._plain(key))
+        return hit
+
     def solo(self, key: str) -> bool:
         hit = self._solo.get(key)
         if hit is None:
@@ -176,6 +195,18 @@ class SpokenNameRecognizer(NormalisedRecognizer):
                 continue
             if words.solo(key):
                 yield tokens[i].start, tokens[i].end, SURNAME_SCORE, "rare surname in lower-case text"
+            elif i > 0 and words.unknown(key) and not tokens[i].sentence_start:
+                prev = keys[i - 1]
+                initial = len(prev) == 1 and prev.isalpha() and prev not in NO_INITIALS and len(key) >= 4 \
+                    and (i < 2 or len(keys[i - 2]) > 1) and not (i + 1 < n and keys[i + 1] in SPELLING_LINKS)
+                if prev in NAME_CUES or initial:
+                    j = i + 1
+                    if j < n and not tokens[j].sentence_start and words.unknown(keys[j]):
+                        j += 1  # "volgens mehmet yildirim"
+                    yield tokens[i - 1 if initial else i].start, tokens[j - 1].end, CUED_NAME_SCORE, \
+                        "unknown word after a title, 'volgens' or an initial in lower-case text"
+                    i = j
+                    continue
             i += 1
 
 
