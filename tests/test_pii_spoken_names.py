@@ -138,3 +138,19 @@ def test_unknown_words_after_a_title_or_an_initial_are_names(text, name):
 def test_a_letter_before_the_spelling_link_is_no_initial():
     text = "de code is een q van qwertyuiop"  # "q" + an unknown word, but "van" makes it spelling
     assert not any(text[a:b].startswith("q ") for a, b in _found(text))
+
+
+@pytest.mark.parametrize("text,street", [
+    ("ik woon op de zonnebloemlaan twaalf in utrecht", "zonnebloemlaan twaalf"),
+    ("mijn adres is de pluvierstraat een a", "pluvierstraat een a"),
+    ("mijn adres is de pluvierstraat een", "pluvierstraat een"),
+    ("we wonen aan de pluvierstraat sinds vorig jaar", "pluvierstraat"),
+])
+def test_lower_case_streets_are_found(text, street):
+    assert street in _places(text), _places(text)
+
+
+def test_an_article_after_a_street_is_no_house_number():
+    text = "de pluvierstraat een mooie straat om te wonen"
+    assert _places(text) == ["pluvierstraat"]
+    assert _places("we zijn onderweg naar huis") == []  # ends in "weg", an ordinary word

@@ -18,6 +18,7 @@ capitals and the other recognizers decide.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from curation.pii.gazetteer import gazetteer
@@ -68,6 +69,7 @@ class _Words:
         self._after_interfix: dict[str, bool] = {}
         self._place: dict[str, bool] = {}
         self._unknown: dict[str, bool] = {}
+        self._street: dict[str, bool] = {}
         self._cued_place: dict[str, bool] = {}
 
     def _plain(self, key: str) -> bool:
@@ -131,6 +133,16 @@ class _Words:
             elif hit:
                 hit = wc in (None, "noun")
             cache[key] = hit
+        return hit
+
+    def street(self, key: str) -> bool:
+        """A street name no word table knows: "heidelberglaan", "protonenlaan" (never "onderweg")."""
+        hit = self._street.get(key)
+        if hit is None:
+            g = self.gaz
+            hit = self._street[key] = (len(key) >= 8 and STREET_SUFFIX.search(key) is not None
+                                       and g.word_class_of(key) is None and g.zipf(key) < UNKNOWN_MAX_ZIPF
+                                       and key not in self.lex.common_words and key not in self.never)
         return hit
 
     def unknown(self, key: str) -> bool:
@@ -215,6 +227,9 @@ PLACE_SURNAME_MIN_ZIPF = 3.5  # a place that is also a surname: "brussel" 4.8 th
 PLACE_CUES = frozenset({"in", "uit", "naar", "te", "richting", "vanuit", "woon", "woont", "wonen", "woonachtig",
                         "bij", "nabij", "rond", "via", "woonplaats"})
 NAME_WORDS = frozenset({"naam", "achternaam", "heet", "heten", "familie", "fam"})  # "mag ik uw naam van arnsberg"
+# endings that make a word no table knows a street ("markt", "veld", "hof", "park" make words as often)
+STREET_SUFFIX = re.compile(r"..(straat|laan|plein|gracht|kade|singel|dreef|steeg|plantsoen|boulevard|"
+                           r"straatweg|dijk|weg)$")
 PLACE_ARTICLES = frozenset({"de", "den", "het", "'s", "'t", "ter", "ten"})  # "den haag", "de bilt", "'s gravenhage"
 PLACE_SCORE, CUED_PLACE_SCORE = 0.5, 0.6
 
@@ -227,7 +242,8 @@ class SpokenPlaceRecognizer(NormalisedRecognizer):
     One word is a place when it has no word class in spaCy's tables, is less common than Zipf 5.5, is no
     first name, and is no surname unless it is a common word as a place ("brussel") and follows no first
     name ("jan brussel"); after a cue word ("in", "uit", "naar", "te") a noun may be a place too ("in
-    utrecht", "naar gent"). Never after a first name, title or letter and a tussenvoegsel ("karel van
+    utrecht", "naar gent"). A word no table knows that ends like a street ("heidelberglaan") is a
+    street, with the house number after it ("heidelberglaan een a"). Never after a first name, title or letter and a tussenvoegsel ("karel van
     arnsberg" is a surname, "u van utrecht" spells a letter); words on `spoken_not_names.txt` never are."""
 
     ENTITY = "LOCATION"
@@ -247,6 +263,10 @@ class SpokenPlaceRecognizer(NormalisedRecognizer):
         i = 0
         while i < n:
             if keys[i] not in g.place_first:
+                if words.street(keys[i]) and not tokens[i].sentence_start:
+                    end = self._house_number_end(norm, i + 1, keys, words)
+                    yield tokens[i].start, end if end is not None else tokens[i].end, PLACE_SCORE, \
+                        "street name in lower-case text"
                 i += 1
                 continue
             length, _ = g.place_length(keys, i)
@@ -270,3 +290,22 @@ class SpokenPlaceRecognizer(NormalisedRecognizer):
                     i += length
                     continue
             i += 1
+
+    @staticmethod
+    def _house_number_end(norm, k: int, keys, words):
+        """End offset of the house number after a street at token k ("twaalf", "een a"), else None."""
+        from curation.pii.recognizers.location import NlLocationRecognizer
+
+        if k >= len(keys) or norm.tokens[k].sentence_start:
+            return None
+        end = NlLocationRecognizer._house_number(norm, k)
+        if end is not None or keys[k] not in ("een", "één"):
+            return end
+        # "heidelberglaan een": "een" is the number one unless a word it is the article of follows
+        nxt = keys[k + 1] if k + 1 < len(keys) else ""
+        if nxt and len(nxt) > 1 and nxt not in words.lex.stop_words and nxt not in words.gaz.nl_places:
+            return None
+        tokens = norm.tokens
+        if len(nxt) == 1 and nxt.isalpha():
+            return tokens[k + 1].end  # "een a"
+        return tokens[k].end
