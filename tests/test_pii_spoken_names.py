@@ -154,3 +154,8 @@ def test_an_article_after_a_street_is_no_house_number():
     text = "de pluvierstraat een mooie straat om te wonen"
     assert _places(text) == ["pluvierstraat"]
     assert _places("we zijn onderweg naar huis") == []  # ends in "weg", an ordinary word
+
+
+def test_a_foreign_first_name_before_a_surname_is_a_name():
+    text = "daarna sprak gianluigi bottecchia de pers toe"
+    assert "gianluigi bottecchia" in [text[a:b] for a, b in _found(text)]

@@ -96,15 +96,16 @@ class _Words:
         return hit
 
     def weak_first(self, key: str) -> bool:
-        """A first name that is also an ordinary noun or adjective ("frank", "roos"): a name only
-        when a surname follows."""
+        """A first name that is also an ordinary noun or adjective ("frank", "roos"), or a rare first
+        name of another country (gender-guesser's list: "shimon"): a name only when a surname follows."""
         hit = self._weak_first.get(key)
         if hit is None:
             g = self.gaz
             hit = self._weak_first[key] = (key in g.first_names and len(key) >= 3 and key.isalpha()
                                            and key not in self.never and key not in self.lex.stop_words
                                            and g.word_class_of(key) not in ("verb", "function")
-                                           and g.zipf(key) < FIRST_NAME_MAX_ZIPF)
+                                           and g.zipf(key) < FIRST_NAME_MAX_ZIPF) or (
+                key in g.intl_first_names and g.zipf(key) < UNKNOWN_MAX_ZIPF and self._plain(key))
         return hit
 
     def after_interfix(self, key: str) -> bool:
