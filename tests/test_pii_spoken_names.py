@@ -159,3 +159,15 @@ def test_an_article_after_a_street_is_no_house_number():
 def test_a_foreign_first_name_before_a_surname_is_a_name():
     text = "daarna sprak gianluigi bottecchia de pers toe"
     assert "gianluigi bottecchia" in [text[a:b] for a, b in _found(text)]
+
+
+@pytest.mark.parametrize("text,place", [
+    ("mijn dochter woont nu in japan", "japan"),
+    ("we gaan deze zomer met de auto door zweden", "zweden"),
+])
+def test_countries_are_places_even_when_they_are_words_too(text, place):
+    assert place in _places(text)
+
+
+def test_a_country_that_is_an_ordinary_word_is_no_place():
+    assert _places("ik heb een chili con carne besteld over de hele wereld") == []

@@ -19,7 +19,7 @@ capitals and the other recognizers decide.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from curation.pii.gazetteer import gazetteer
 from curation.pii.lists import DATA, read_list
@@ -136,6 +136,16 @@ class _Words:
             cache[key] = hit
         return hit
 
+    @cached_property
+    def territories(self) -> frozenset[str]:
+        """Country, continent and region names in Dutch (CLDR, through Babel), as keys."""
+        try:
+            from babel import Locale
+        except ImportError:
+            return frozenset()
+        return frozenset(" ".join(lookup_key(p) for p in name.split()) for lang in ("nl", "nl_BE")
+                         for name in Locale.parse(lang).territories.values())
+
     def street(self, key: str) -> bool:
         """A street name no word table knows: "heidelberglaan", "protonenlaan" (never "onderweg")."""
         hit = self._street.get(key)
@@ -240,7 +250,8 @@ class SpokenPlaceRecognizer(NormalisedRecognizer):
     ordinary word ("gisteren in hilversum", "de reis naar zwitserland", "hij komt uit kortrijk").
 
     Several words ("den haag", "verenigde staten") are a place when one of them is no ordinary word.
-    One word is a place when it has no word class in spaCy's tables, is less common than Zipf 5.5, is no
+    A Dutch name of a country or continent (CLDR) is a place ("japan", "zweden", "europa").
+    Otherwise one word is a place when it has no word class in spaCy's tables, is less common than Zipf 5.5, is no
     first name, and is no surname unless it is a common word as a place ("brussel") and follows no first
     name ("jan brussel"); after a cue word ("in", "uit", "naar", "te") a noun may be a place too ("in
     utrecht", "naar gent"). A word no table knows that ends like a street ("heidelberglaan") is a
@@ -279,7 +290,10 @@ class SpokenPlaceRecognizer(NormalisedRecognizer):
                 or keys[i - 2] in TITLES or keys[i - 2] in NAME_WORDS)
             if length and not surname_like and all(not tokens[j].sentence_start for j in range(i + 1, i + length)):
                 cue = i > 0 and keys[i - 1] in PLACE_CUES
-                if length > 1:
+                entry = keys[i] if length == 1 else " ".join(keys[i:i + length])
+                if entry in words.territories and entry not in words.never:
+                    ok = True  # a country or continent ("japan", "zweden", "europa"), ordinary word or not
+                elif length > 1:
                     ok = (keys[i] not in lex.stop_words or keys[i] in PLACE_ARTICLES) \
                         and any(words.place_word(k, cue) for k in keys[i:i + length])
                 else:
