@@ -20,10 +20,12 @@ from curation.pii.recognizers.name_tagger import NameTaggerRecognizer
 from curation.pii.recognizers.person import NlPersonRecognizer
 from curation.pii.recognizers.phone import NlPhoneRecognizer
 from curation.pii.recognizers.postcode import NlPostcodeRecognizer
+from curation.pii.recognizers.spoken_name import SpokenNameRecognizer, SpokenPlaceRecognizer
 
 RECOGNIZER_CLASSES = (NlPersonRecognizer, NlLocationRecognizer, NlPostcodeRecognizer, NlPhoneRecognizer,
                       NlEmailRecognizer, SpokenIbanRecognizer, NlBsnRecognizer, DateOfBirthRecognizer,
-                      NlLicensePlateRecognizer, NlAccountIdRecognizer, NameTaggerRecognizer)
+                      NlLicensePlateRecognizer, NlAccountIdRecognizer, NameTaggerRecognizer,
+                      SpokenNameRecognizer, SpokenPlaceRecognizer)
 
 
 def dutch_recognizers(language: str = "nl") -> list:

@@ -1,0 +1,326 @@
+"""PERSON and LOCATION in text without capitals (an ASR transcript): "gisteren belde frank
+vandenbroucke nog", "volgens geert over de zaak", "de reis naar zwitserland" (`SpokenPlaceRecognizer`).
+
+Written text has capitals to tell a name from a word; lower-case speech has only the lists and how
+common a word is. Here a word on the first-name list that is no ordinary Dutch word (not on the
+common-word lists, no verb, adjective or function word in spaCy's tables, no place, less common than
+Zipf 5.3 in wordfreq, and not on `spoken_not_names.txt`: "nadien", "koop", "ken") is a first name.
+The name goes on over a second first name, tussenvoegsels ("van der", "de") and a surname: a word on
+the surname list that is not very common as a word (Zipf < 4.5), or a word the language does not know
+(Zipf < 3, no word class). A surname-list word on its own is a name only when it is rare as a word
+(Zipf < 3), is no first name and no place ("wattimena"; never "bakker", "visser"). A word no list
+and no word table knows is a name after a title or reporting word ("volgens strupar", "minister
+verwilghen") or an initial ("j verwilghen").
+
+Only for Dutch and only when the text is uncased (`name_tagger.is_cased`): in written text the
+capitals and the other recognizers decide.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property, lru_cache
+
+from curation.pii.gazetteer import gazetteer
+from curation.pii.lists import DATA, read_list
+from curation.pii.lookups import lexicon
+from curation.pii.normalise import NUMERIC
+from curation.pii.recognizers.base import NormalisedRecognizer
+from curation.pii.recognizers.person import TITLES
+from curation.pii.tokens import lookup_key
+
+FIRST_NAME_MAX_ZIPF = 5.3  # "jan" 5.2 is a name; "hou" 5.35 is a verb
+SURNAME_MAX_ZIPF = 4.5  # a listed surname after a first name: "jan jansen", not "jan maar"
+UNKNOWN_MAX_ZIPF = 3.0  # a word no list knows after a first name: "frank vandenbroucke"
+SOLO_MAX_ZIPF = 3.0  # a listed surname without a first name: "vandenbroucke", never "bakker"
+TUSSENVOEGSELS = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "het", "'t", "vander", "vanden", "la",
+                            "le", "du", "di", "da", "del", "von", "d'"})
+_ORDINARY_CLASSES = ("verb", "adj", "function")
+DETERMINERS = frozenset({"de", "het", "een", "die", "deze", "dat", "dit", "geen", "elke", "ieder", "iedere", "welke"})
+# words after which a word the language does not know is a name: "volgens kabila", "minister strupar"
+NAME_CUES = frozenset({"zegt", "zei", "volgens", "aldus", "president", "minister", "premier", "professor", "prof",
+                       "burgemeester", "voorzitter", "woordvoerder", "woordvoerster", "directeur", "directrice",
+                       "trainer", "coach", "schepen", "senator", "kanselier", "dokter", "advocaat", "collega",
+                       "wethouder", "notaris", "pastoor", "dominee", "pater", "zuster", "broeder"})
+NO_INITIALS = frozenset({"a", "à", "e", "i", "o", "u", "s", "y"})  # words or hesitations more often than initials
+SPELLING_LINKS = frozenset({"van", "als", "voor", "zoals"})  # "b van bernard": the spelling alphabet
+FIRST_NAME_SCORE, FULL_NAME_SCORE, SURNAME_SCORE, CUED_NAME_SCORE = 0.5, 0.6, 0.5, 0.55
+
+
+@lru_cache(maxsize=1)
+def spoken_not_names() -> frozenset[str]:
+    """Words on the name lists that, said in lower case, are ordinary words ("nadien", "koop")."""
+    return frozenset(lookup_key(w) for w in read_list(DATA / "spoken_not_names.txt"))
+
+
+class _Words:
+    """Per-word verdicts, cached: a call repeats its words."""
+
+    def __init__(self):
+        self.gaz = gazetteer()
+        self.lex = lexicon()
+        from curation.pii.recognizers.name_tagger import FILLERS  # "awel", "allez": Flemish fillers
+
+        self.never = spoken_not_names() | self.lex.not_names | FILLERS
+        self._first: dict[str, bool] = {}
+        self._surname: dict[str, bool] = {}
+        self._solo: dict[str, bool] = {}
+        self._weak_first: dict[str, bool] = {}
+        self._after_interfix: dict[str, bool] = {}
+        self._place: dict[str, bool] = {}
+        self._unknown: dict[str, bool] = {}
+        self._street: dict[str, bool] = {}
+        self._cued_place: dict[str, bool] = {}
+
+    def _plain(self, key: str) -> bool:
+        """Could be a name: letters only, three or more, no ordinary word, no place."""
+        g = self.gaz
+        return (len(key) >= 3 and key.replace("-", "").isalpha() and key not in self.lex.common_words
+                and key not in self.never and g.word_class_of(key) not in _ORDINARY_CLASSES
+                and key not in g.nl_places and key not in g.world_places)
+
+    def first(self, key: str) -> bool:
+        hit = self._first.get(key)
+        if hit is None:
+            hit = self._first[key] = (key in self.gaz.first_names and self.gaz.zipf(key) < FIRST_NAME_MAX_ZIPF
+                                      and self._plain(key))
+        return hit
+
+    def surname(self, key: str) -> bool:
+        hit = self._surname.get(key)
+        if hit is None:
+            g = self.gaz
+            hit = self._surname[key] = self._plain(key) and (
+                (key in g.surnames and g.zipf(key) < SURNAME_MAX_ZIPF)
+                or (g.word_class_of(key) is None and g.zipf(key) < UNKNOWN_MAX_ZIPF))
+        return hit
+
+    def weak_first(self, key: str) -> bool:
+        """A first name that is also an ordinary noun or adjective ("frank", "roos"), or a rare first
+        name of another country (gender-guesser's list: "shimon"): a name only when a surname follows."""
+        hit = self._weak_first.get(key)
+        if hit is None:
+            g = self.gaz
+            hit = self._weak_first[key] = (key in g.first_names and len(key) >= 3 and key.isalpha()
+                                           and key not in self.never and key not in self.lex.stop_words
+                                           and g.word_class_of(key) not in ("verb", "function")
+                                           and g.zipf(key) < FIRST_NAME_MAX_ZIPF) or (
+                key in g.intl_first_names and g.zipf(key) < UNKNOWN_MAX_ZIPF and self._plain(key))
+        return hit
+
+    def after_interfix(self, key: str) -> bool:
+        """A listed surname after a first name and a tussenvoegsel, ordinary noun or not ("van den
+        heuvel", "de wit")."""
+        hit = self._after_interfix.get(key)
+        if hit is None:
+            g = self.gaz
+            hit = self._after_interfix[key] = self.surname(key) or (
+                key in g.surnames and len(key) >= 3 and key.isalpha() and key not in self.never
+                and key not in self.lex.stop_words and g.word_class_of(key) not in ("verb", "function"))
+        return hit
+
+    def place_word(self, key: str, cue: bool) -> bool:
+        """A word of a place name that is no ordinary word (see `SpokenPlaceRecognizer`)."""
+        cache = self._cued_place if cue else self._place
+        hit = cache.get(key)
+        if hit is None:
+            g, lex = self.gaz, self.lex
+            wc = g.word_class_of(key)
+            z = g.zipf(key)
+            hit = (len(key) >= 3 and key.replace("-", "").isalpha() and key not in lex.common_words
+                   and key not in self.never and z < PLACE_MAX_ZIPF)
+            if hit and not cue:
+                hit = wc is None and key not in g.first_names and (key not in g.surnames or z >= PLACE_SURNAME_MIN_ZIPF)
+            elif hit:
+                hit = wc in (None, "noun")
+            cache[key] = hit
+        return hit
+
+    @cached_property
+    def territories(self) -> frozenset[str]:
+        """Country, continent and region names in Dutch (CLDR, through Babel), as keys."""
+        try:
+            from babel import Locale
+        except ImportError:
+            return frozenset()
+        return frozenset(" ".join(lookup_key(p) for p in name.split()) for lang in ("nl", "nl_BE")
+                         for name in Locale.parse(lang).territories.values())
+
+    def street(self, key: str) -> bool:
+        """A street name no word table knows: "heidelberglaan", "protonenlaan" (never "onderweg")."""
+        hit = self._street.get(key)
+        if hit is None:
+            g = self.gaz
+            hit = self._street[key] = (len(key) >= 8 and STREET_SUFFIX.search(key) is not None
+                                       and g.word_class_of(key) is None and g.zipf(key) < UNKNOWN_MAX_ZIPF
+                                       and key not in self.lex.common_words and key not in self.never)
+        return hit
+
+    def unknown(self, key: str) -> bool:
+        """No word of the language (no word class, rarer than Zipf 3), on no list and no place."""
+        hit = self._unknown.get(key)
+        if hit is None:
+            g = self.gaz
+            hit = self._unknown[key] = (g.word_class_of(key) is None and g.zipf(key) < UNKNOWN_MAX_ZIPF
+                                        and self._plain(key))
+        return hit
+
+    def solo(self, key: str) -> bool:
+        hit = self._solo.get(key)
+        if hit is None:
+            g = self.gaz
+            hit = self._solo[key] = (key in g.surnames and key not in g.first_names and g.word_class_of(key) is None
+                                     and g.zipf(key) < SOLO_MAX_ZIPF and self._plain(key))
+        return hit
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    return _Words()
+
+
+class SpokenNameRecognizer(NormalisedRecognizer):
+    ENTITY = "PERSON"
+
+    def find(self, norm):
+        if self.supported_language != "nl":
+            return
+        from curation.pii.name_tagger import is_cased
+
+        tokens = norm.tokens
+        if not tokens or is_cased(tokens):
+            return
+        words = _words()
+        # number words ("achthonderdnegenenveertig") are no words a list or frequency table knows
+        keys = [t.key if norm.units[norm.unit_of_token[k]].kind not in NUMERIC else "" for k, t in enumerate(tokens)]
+        n = len(keys)
+        i = 0
+        while i < n:
+            key = keys[i]
+            strong = words.first(key)
+            if strong or words.weak_first(key):
+                j = i + 1
+                if j < n and words.first(keys[j]) and not tokens[j].sentence_start:
+                    j += 1  # "jan peter"
+                k = j
+                while k < n and k - j < 3 and keys[k] in TUSSENVOEGSELS and not tokens[k].sentence_start:
+                    k += 1
+                full = k < n and not tokens[k].sentence_start and (
+                    words.after_interfix(keys[k]) if k > j else words.surname(keys[k]))
+                if not (full or strong) or (not full and i > 0 and keys[i - 1] in DETERMINERS):
+                    i += 1  # "de ernst van de zaak", "een ton": a first name alone after an article is a noun
+                    continue
+                if full:
+                    j = k + 1
+                yield tokens[i].start, tokens[j - 1].end, FULL_NAME_SCORE if full else FIRST_NAME_SCORE, \
+                    "first name (and surname) in lower-case text"
+                i = j
+                continue
+            if words.solo(key):
+                yield tokens[i].start, tokens[i].end, SURNAME_SCORE, "rare surname in lower-case text"
+            elif i > 0 and words.unknown(key) and not tokens[i].sentence_start:
+                prev = keys[i - 1]
+                initial = len(prev) == 1 and prev.isalpha() and prev not in NO_INITIALS and len(key) >= 4 \
+                    and (i < 2 or len(keys[i - 2]) > 1) and not (i + 1 < n and keys[i + 1] in SPELLING_LINKS)
+                if prev in NAME_CUES or initial:
+                    j = i + 1
+                    if j < n and not tokens[j].sentence_start and words.unknown(keys[j]):
+                        j += 1  # "volgens mehmet yildirim"
+                    yield tokens[i - 1 if initial else i].start, tokens[j - 1].end, CUED_NAME_SCORE, \
+                        "unknown word after a title, 'volgens' or an initial in lower-case text"
+                    i = j
+                    continue
+            i += 1
+
+
+PLACE_MAX_ZIPF = 5.5  # "frankrijk" 5.1, "duitsland" 5.1 are places; "nederland" is on not_names.txt
+PLACE_SURNAME_MIN_ZIPF = 3.5  # a place that is also a surname: "brussel" 4.8 the town, "wattimena" no place
+PLACE_CUES = frozenset({"in", "uit", "naar", "te", "richting", "vanuit", "woon", "woont", "wonen", "woonachtig",
+                        "bij", "nabij", "rond", "via", "woonplaats"})
+NAME_WORDS = frozenset({"naam", "achternaam", "heet", "heten", "familie", "fam"})  # "mag ik uw naam van arnsberg"
+# endings that make a word no table knows a street ("markt", "veld", "hof", "park" make words as often)
+STREET_SUFFIX = re.compile(r"..(straat|laan|plein|gracht|kade|singel|dreef|steeg|plantsoen|boulevard|"
+                           r"straatweg|dijk|weg)$")
+PLACE_ARTICLES = frozenset({"de", "den", "het", "'s", "'t", "ter", "ten"})  # "den haag", "de bilt", "'s gravenhage"
+PLACE_SCORE, CUED_PLACE_SCORE = 0.5, 0.6
+
+
+class SpokenPlaceRecognizer(NormalisedRecognizer):
+    """LOCATION in uncased Dutch text: a Dutch, Belgian or world place (the gazetteer's lists) that is no
+    ordinary word ("gisteren in hilversum", "de reis naar zwitserland", "hij komt uit kortrijk").
+
+    Several words ("den haag", "verenigde staten") are a place when one of them is no ordinary word.
+    A Dutch name of a country or continent (CLDR) is a place ("japan", "zweden", "europa").
+    Otherwise one word is a place when it has no word class in spaCy's tables, is less common than Zipf 5.5, is no
+    first name, and is no surname unless it is a common word as a place ("brussel") and follows no first
+    name ("jan brussel"); after a cue word ("in", "uit", "naar", "te") a noun may be a place too ("in
+    utrecht", "naar gent"). A word no table knows that ends like a street ("heidelberglaan") is a
+    street, with the house number after it ("heidelberglaan een a"). Never after a first name, title or letter and a tussenvoegsel ("karel van
+    arnsberg" is a surname, "u van utrecht" spells a letter); words on `spoken_not_names.txt` never are."""
+
+    ENTITY = "LOCATION"
+
+    def find(self, norm):
+        if self.supported_language != "nl":
+            return
+        from curation.pii.name_tagger import is_cased
+
+        tokens = norm.tokens
+        if not tokens or is_cased(tokens):
+            return
+        words = _words()
+        g, lex = words.gaz, words.lex
+        keys = [t.key for t in tokens]
+        n = len(keys)
+        i = 0
+        while i < n:
+            if keys[i] not in g.place_first:
+                if words.street(keys[i]) and not tokens[i].sentence_start:
+                    end = self._house_number_end(norm, i + 1, keys, words)
+                    yield tokens[i].start, end if end is not None else tokens[i].end, PLACE_SCORE, \
+                        "street name in lower-case text"
+                i += 1
+                continue
+            length, _ = g.place_length(keys, i)
+            # "karel van arnsberg", "mevrouw van arnsberg", "naam van arnsberg", "u van utrecht": after a
+            # name, a title, "naam" or a letter and a tussenvoegsel a place name is a surname or a spelling word ("van antwerpen
+            # naar gent" stays a place)
+            surname_like = i > 1 and keys[i - 1] in TUSSENVOEGSELS and keys[i - 1] not in PLACE_CUES and (
+                keys[i - 2] in g.first_names or len(keys[i - 2]) == 1 or keys[i - 2] in TUSSENVOEGSELS
+                or keys[i - 2] in TITLES or keys[i - 2] in NAME_WORDS)
+            if length and not surname_like and all(not tokens[j].sentence_start for j in range(i + 1, i + length)):
+                cue = i > 0 and keys[i - 1] in PLACE_CUES
+                entry = keys[i] if length == 1 else " ".join(keys[i:i + length])
+                if entry in words.territories and entry not in words.never:
+                    ok = True  # a country or continent ("japan", "zweden", "europa"), ordinary word or not
+                elif length > 1:
+                    ok = (keys[i] not in lex.stop_words or keys[i] in PLACE_ARTICLES) \
+                        and any(words.place_word(k, cue) for k in keys[i:i + length])
+                else:
+                    after_name = i > 0 and (keys[i - 1] in TUSSENVOEGSELS or keys[i - 1] in g.first_names)
+                    ok = words.place_word(keys[i], cue) and (cue or not after_name or keys[i] not in g.surnames)
+                if ok:
+                    yield tokens[i].start, tokens[i + length - 1].end, CUED_PLACE_SCORE if cue else PLACE_SCORE, \
+                        "place name in lower-case text"
+                    i += length
+                    continue
+            i += 1
+
+    @staticmethod
+    def _house_number_end(norm, k: int, keys, words):
+        """End offset of the house number after a street at token k ("twaalf", "een a"), else None."""
+        from curation.pii.recognizers.location import NlLocationRecognizer
+
+        if k >= len(keys) or norm.tokens[k].sentence_start:
+            return None
+        end = NlLocationRecognizer._house_number(norm, k)
+        if end is not None or keys[k] not in ("een", "één"):
+            return end
+        # "heidelberglaan een": "een" is the number one unless a word it is the article of follows
+        nxt = keys[k + 1] if k + 1 < len(keys) else ""
+        if nxt and len(nxt) > 1 and nxt not in words.lex.stop_words and nxt not in words.gaz.nl_places:
+            return None
+        tokens = norm.tokens
+        if len(nxt) == 1 and nxt.isalpha():
+            return tokens[k + 1].end  # "een a"
+        return tokens[k].end
