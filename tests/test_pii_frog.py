@@ -4,6 +4,8 @@ written text, and odd input without a crash. Real Frog, no mocks."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from curation.pii import detect
@@ -78,3 +80,17 @@ def test_asked_for_but_not_installed_is_one_clear_line(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(PiiError, match="apt-get install frog frogdata"):
         FrogServer()
+
+
+def test_frog_leaves_no_files_in_the_working_folder(tmp_path, monkeypatch):
+    """Frog writes a debug file where it runs: the server runs in a private folder removed on close."""
+    from curation.pii.frog import FrogServer
+
+    monkeypatch.chdir(tmp_path)
+    server = FrogServer()
+    folder = server.folder
+    try:
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        server.close()
+    assert not os.path.exists(folder)

@@ -15,6 +15,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -58,8 +59,11 @@ class FrogServer:
             raise PiiError(f"{FROG_ENV}=1 but Frog is not installed: apt-get install frog frogdata "
                            f"(or unset {FROG_ENV})")
         self.port = _free_port()
+        # Frog writes a frog.<pid>.debug file into its working folder: a private one, removed on close
+        self.folder = tempfile.mkdtemp(prefix="curation-frog-")
         self.process = subprocess.Popen([binary, "-S", str(self.port), "--skip=mpcla"], stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                                        cwd=self.folder)
         self._lock = threading.Lock()
         self._socket = None
         deadline = time.monotonic() + START_TIMEOUT
@@ -86,6 +90,8 @@ class FrogServer:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait(timeout=10)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def tag(self, text: str) -> list[tuple[int, int, str]]:
         """Named entities in `text` as (start, end, label) with label PER, LOC, ORG, MISC, ...
