@@ -48,10 +48,16 @@ def test_ordinary_words_on_the_name_lists_are_not_taken(text):
     assert _found(text) == []
 
 
-def test_written_text_is_left_to_the_other_recognizers():
+def test_in_written_text_only_capitalised_words_are_names():
     text = "Gisteren heeft Geert het dossier nog doorgestuurd naar Johan."
-    assert _found(text) == []
-    assert "Geert" in _persons(text)
+    assert [text[a:b] for a, b in _found(text)] == ["Geert", "Johan"]
+    text = "Mijn zoon studeert nu in hilversum, zegt Jan."  # a careful transcript: lower case is a word
+    assert [text[a:b] for a, b in _found(text)] == ["Jan"]
+
+
+def test_in_written_text_a_shop_after_van_is_no_surname():
+    text = "Goedemorgen, u spreekt met Tonny van Huis en Haard."
+    assert [text[a:b] for a, b in _found(text)] == ["Tonny"]
 
 
 def test_the_surname_after_a_first_name_is_no_ordinary_word():
@@ -96,8 +102,9 @@ def test_ordinary_words_on_the_place_lists_are_not_taken(text):
     assert _places(text) == []
 
 
-def test_written_places_are_left_to_the_other_recognizers():
-    assert _places("Mijn zoon studeert nu in Hilversum.") == []
+def test_in_written_text_only_capitalised_words_are_places():
+    assert _places("Mijn zoon studeert nu in Hilversum.") == ["Hilversum"]
+    assert _places("Mijn zoon studeert nu in hilversum, zegt Jan.") == []
 
 
 def test_an_article_and_an_ordinary_noun_are_no_place():
