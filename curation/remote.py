@@ -158,12 +158,16 @@ class RemoteWorkspace:
                 arguments.update(arguments.pop(name))
             elif parameter.kind is inspect.Parameter.VAR_POSITIONAL and name in arguments:
                 raise CurationError(f"{fn.__qualname__}: positional extras cannot be sent to the service")
+        progress = arguments.pop("progress", None)  # a local callback: the service reports when it is done
         operation = f"{fn.__module__}.{fn.__qualname__}"
         try:
             json.dumps(arguments)
         except TypeError as exc:
             raise CurationError(f"{operation}: an argument cannot be sent to the curation service ({exc})") from None
-        return rebuild(self.call(operation, **arguments), _hints(fn).get("return"))
+        result = rebuild(self.call(operation, **arguments), _hints(fn).get("return"))
+        if callable(progress):
+            progress("done", 1.0)
+        return result
 
     def call(self, operation: str, *args, **kwargs):
         """Run the library operation `operation` (its dotted name) on the service as this token's user."""

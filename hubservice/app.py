@@ -66,8 +66,20 @@ ALLOWED = (
     "curation.coaching.assignments.acknowledge",
     "curation.coaching.assignments.completion",
     "curation.coaching.dashboard.coaching_numbers",
+    # the trainer's apps: cut clips by the transcript (originals stay with the service), check redactions,
+    # anonymise, submit, and build and download packs (built into the service's W/packs/)
+    "curation.catalogue.read_transcript",
+    "curation.clips.edit.add_redaction",
+    "curation.clips.edit.decide_redaction",
+    "curation.clips.worklist.anonymisation_state",
+    "curation.consent.decisions.call_outcomes",
+    "curation.packs.build.build_pack",
+    "curation.packs.download.downloadable_builds",
+    "curation.packs.download.download_pack",
 )
 IDENTITY_PARAMETERS = ("user", "actor")
+# arguments that name a place on the service's own disk: the service keeps its files where it keeps them
+PLACE_PARAMETERS = ("out", "path", "folder", "destination")
 STATUS = {PermissionDenied: 403, NotFound: 404}
 
 
@@ -103,8 +115,8 @@ def jsonable(value):
         return value.isoformat()
     if isinstance(value, Enum):
         return jsonable(value.value)
-    if isinstance(value, Path):
-        raise TypeError("a result that is a path on the service's disk is not sent")
+    if isinstance(value, Path):  # only the file's name: the service's folders are none of a kernel's business
+        return value.name
     if type(value).__name__ == "DataFrame":
         return {"__frame__": json.loads(value.to_json(orient="split", date_format="iso"))}
     if hasattr(value, "item") and callable(value.item):  # numpy scalars
@@ -177,6 +189,10 @@ class CallHandler(ServiceHandler):
         if forged:
             raise web.HTTPError(400, reason=f"{', '.join(forged)}= is not accepted: the service acts as the "
                                             "user of your JupyterHub token")
+        places = sorted(k for k in set(kwargs) & set(PLACE_PARAMETERS) if kwargs[k] is not None)
+        if places:
+            raise web.HTTPError(400, reason=f"{', '.join(places)}= is not accepted: in team mode the service keeps "
+                                            "its files in the workspace (download what it built instead)")
         try:
             result = await self.run(fn, self.service.ws, *args, user=user, **kwargs)
         except CurationError as exc:

@@ -58,13 +58,14 @@ class ClipCutter(w.VBox):
         self.player.duration = call.duration
         self.player.turns = turns_for_player(transcript)
         self.player.pii_bands = call_pii_bands(transcript)
+        self.player.selection = {"start": 0.0, "end": round(min(call.duration, 30.0), 3)}
         if can(self.ws, "calls.play_original", self.user):
             self.player.show_audio(original_audio(self.ws, call_id, user=self.user), "audio/wav",
                                    "original (audited)", call.duration)
-        else:
-            self.feedback.show("you may not play original recordings; cut the clip by its transcript times", "info")
-        self.player.selection = {"start": 0.0, "end": round(min(call.duration, 30.0), 3)}
-        self.feedback.show(f"opened {call_id}: drag on the waveform or type start and end", "info")
+            self.feedback.show(f"opened {call_id}: drag on the waveform or type start and end", "info")
+        else:  # no role to hear originals, or team mode (originals never reach a kernel)
+            self.feedback.show(f"opened {call_id} without its audio (originals are not played to you here): "
+                               "cut the clip by the transcript's times, type start and end", "info")
 
     @guarded
     def create(self):

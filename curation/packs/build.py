@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from curation.access import mutates
 from curation.checksums import sha256_file
 from curation.clips.redaction import cues as make_cues
 from curation.clips.store import ClipStateError, load_anonymisation, load_clip, lock_clip
@@ -29,6 +30,7 @@ from curation.packs.errors import PackRefused
 from curation.packs.paths import check_target, default_path, make_folders, stored_path
 from curation.packs.player import render_player
 from curation.packs.registry import BuildRecord, PackRecord, new_build_id, register, register_build
+from curation.packs.results import PackVerification
 from curation.roles import actor, operation, require
 from curation.workspace import Workspace
 
@@ -48,7 +50,7 @@ class BuiltPack:
     clip_ids: tuple[str, ...]
     record: PackRecord
     build: BuildRecord | None = None
-    verification: object = None
+    verification: PackVerification | None = None
 
 
 FAULT_ENV = "CURATION_PACK_FAULT"  # tests: "mid-write" or "after-rename" stalls the build there, to be killed
@@ -188,12 +190,15 @@ def _zip_info(name: str, compress: bool) -> zipfile.ZipInfo:
     return info
 
 
+@mutates("packs.build", "pack.built")
 def build_pack(ws: Workspace, name: str, clip_ids, out=None, title: str | None = None, objectives=(),
                notes: str | None = None, user: str | None = None, include_wav: bool = False,
                progress: Progress | None = None, force: bool = False) -> BuiltPack:
     """Build the pack zip from approved clips (trainer) at `out`, or at W/packs/<name>.zip when `out`
     is None; registers the build, marks the clips packed and returns the verification of the written
-    bytes. Raises `PackRefused` (nothing written) on any unapprovable input or refused target."""
+    bytes. Raises `PackRefused` (nothing written) on any unapprovable input or refused target.
+    In team mode the curation service builds it into its own W/packs/ (`out` is refused there) and the
+    trainer downloads it (`packs.download.download_pack`); `progress` is then only told when it is done."""
     from curation.packs.reconcile import BuildIntent, reconcile
     from curation.review import mark_packed
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from curation.access import reads, reads_personal
 from curation.checksums import sha256_file
 from curation.errors import CurationError, NotFound
-from curation.packs.registry import all_builds, get, get_build
+from curation.packs.registry import BuildRecord, all_builds, get, get_build
 from curation.packs.paths import slug
 from curation.roles import authorised, operation
 from curation.workspace import Workspace
@@ -35,7 +35,7 @@ class PackDownload:
 
 
 @reads("packs.read")
-def downloadable_builds(ws: Workspace, user: str | None = None) -> list:
+def downloadable_builds(ws: Workspace, user: str | None = None) -> list[BuildRecord]:
     """The standing builds in the workspace (newest first) that `download_pack` can hand out."""
     with authorised(ws, "packs.read", user, "list packs"), ws.engine.connect() as conn:
         builds = [b for b in all_builds(conn) if b.standing and b.location == "workspace"]
