@@ -189,7 +189,11 @@ class CallHandler(ServiceHandler):
         if forged:
             raise web.HTTPError(400, reason=f"{', '.join(forged)}= is not accepted: the service acts as the "
                                             "user of your JupyterHub token")
-        places = sorted(k for k in set(kwargs) & set(PLACE_PARAMETERS) if kwargs[k] is not None)
+        try:  # bound as the function will see them: a place sent positionally is caught too
+            bound = inspect.signature(fn).bind_partial(self.service.ws, *args, **kwargs).arguments
+        except TypeError as exc:
+            raise web.HTTPError(400, reason=f"{name}: {exc}") from None
+        places = sorted(k for k in PLACE_PARAMETERS if bound.get(k) is not None)
         if places:
             raise web.HTTPError(400, reason=f"{', '.join(places)}= is not accepted: in team mode the service keeps "
                                             "its files in the workspace (download what it built instead)")

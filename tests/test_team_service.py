@@ -460,6 +460,7 @@ def test_a_trainer_cuts_anonymises_and_submits_a_clip_in_the_trainer_app_without
 
 def test_a_trainer_builds_a_pack_on_the_service_and_downloads_it_in_the_pack_app(team):
     approved = team["clips"]["c2"]
+    elsewhere = Path(f"/tmp/elders-{secrets.token_hex(4)}.zip")  # a place outside the service's workspace
     out = kernel(team, token_for(team["hub"], "trainer"), f"""
         import io, zipfile
         from widgets.apps import trainer_build_pack
@@ -477,16 +478,21 @@ def test_a_trainer_builds_a_pack_on_the_service_and_downloads_it_in_the_pack_app
         data = builder.downloader.data
         out["zip"] = sorted(zipfile.ZipFile(io.BytesIO(data)).namelist())[:50] if data else []
         try:
-            build_pack(RemoteWorkspace(), "elders", [{approved!r}], out="/tmp/elders.zip")
+            build_pack(RemoteWorkspace(), "elders", [{approved!r}], out={str(elsewhere)!r})
         except Exception as exc:
             out["elsewhere"] = type(exc).__name__ + ": " + str(exc)
+        try:  # the raw request, with the place as the fourth positional argument
+            RemoteWorkspace().call("curation.packs.build.build_pack", "elders", [{approved!r}], {str(elsewhere)!r})
+        except Exception as exc:
+            out["positional"] = type(exc).__name__ + ": " + str(exc)
     """)
     assert out["available"] == [approved]
     assert out["built"][0] == "ok" and "verified" in out["built"][1], out["built"]
     assert out["downloaded"][0] == "ok", out["downloaded"]
     assert "manifest.json" in out["zip"]
     assert "out= is not accepted" in out["elsewhere"], out["elsewhere"]
-    assert not Path("/tmp/elders.zip").exists()
+    assert "out= is not accepted" in out["positional"], out["positional"]
+    assert not elsewhere.exists()
     assert (team["root"] / "packs" / "rekening-uitleggen.zip").exists()  # built where the service keeps packs
     actions = audit_actions(team["root"])
     assert ("trainer", "pack.built") in actions and ("trainer", "pack.downloaded") in actions
