@@ -10,6 +10,7 @@ import importlib
 import inspect
 import json
 import logging
+import re
 from concurrent.futures import ThreadPoolExecutor
 from enum import Enum
 from pathlib import Path
@@ -78,7 +79,8 @@ ALLOWED = (
     "curation.packs.download.download_pack",
 )
 IDENTITY_PARAMETERS = ("user", "actor")
-# arguments that name a place on the service's own disk: the service keeps its files where it keeps them
+# arguments that name a place on the service's own disk: the service keeps its files where it keeps them.
+# A parameter is a place if it has one of these names or its annotation admits a Path (see place_parameters).
 PLACE_PARAMETERS = ("out", "path", "folder", "destination")
 STATUS = {PermissionDenied: 403, NotFound: 404}
 
@@ -99,28 +101,47 @@ def resolve(name: str):
     return fn
 
 
-def jsonable(value):
-    """A library result as JSON: dataclasses as objects, bytes and data frames tagged for the client."""
+def place_parameters(fn) -> tuple[str, ...]:
+    """The parameters of `fn` (after the workspace) that name a place on disk: by name, or because their
+    annotation admits a `Path` (`Path`, `str | Path | None`, ...). Read from the signature, so an operation
+    added to the allow-list later cannot slip a place past the service under a name nobody listed."""
+    names = []
+    for i, (name, p) in enumerate(inspect.signature(fn).parameters.items()):
+        annotation = p.annotation if isinstance(p.annotation, str) else getattr(p.annotation, "__name__", str(p.annotation))
+        if i and (name in PLACE_PARAMETERS or re.search(r"\b(Path|PathLike|StrPath)\b", str(annotation))):
+            names.append(name)
+    return tuple(names)
+
+
+def jsonable(value, root: str | None = None):
+    """A library result as JSON: dataclasses as objects, bytes and data frames tagged for the client.
+    With `root` (the service's workspace folder), any text naming a place under it is cut to the part
+    below it ("packs/elders.zip"), so no result tells a kernel where the service keeps its files."""
+    def again(v):
+        return jsonable(v, root)
+
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         if hasattr(value, "to_json"):
-            return jsonable(value.to_json())
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+            return again(value.to_json())
+        return {f.name: again(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {str(k): again(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [jsonable(v) for v in value]
+        return [again(v) for v in value]
     if isinstance(value, (bytes, bytearray)):
         return {"__bytes__": base64.b64encode(bytes(value)).decode("ascii")}
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     if isinstance(value, Enum):
-        return jsonable(value.value)
+        return again(value.value)
     if isinstance(value, Path):  # only the file's name: the service's folders are none of a kernel's business
         return value.name
     if type(value).__name__ == "DataFrame":
-        return {"__frame__": json.loads(value.to_json(orient="split", date_format="iso"))}
+        return {"__frame__": again(json.loads(value.to_json(orient="split", date_format="iso")))}
     if hasattr(value, "item") and callable(value.item):  # numpy scalars
         return value.item()
+    if isinstance(value, str) and root and root in value:
+        return value.replace(root + "/", "").replace(root, ".")
     return value
 
 
@@ -131,6 +152,8 @@ class Service:
         self.ws = ws
         self.hub_auth = hub_auth
         self.operations = {name: resolve(name) for name in allowed}
+        self.root = str(Path(ws.root).resolve())  # cut from any text a result sends (see jsonable)
+        self.places = {name: place_parameters(fn) for name, fn in self.operations.items()}
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="curation-op")
 
 
@@ -193,7 +216,7 @@ class CallHandler(ServiceHandler):
             bound = inspect.signature(fn).bind_partial(self.service.ws, *args, **kwargs).arguments
         except TypeError as exc:
             raise web.HTTPError(400, reason=f"{name}: {exc}") from None
-        places = sorted(k for k in PLACE_PARAMETERS if bound.get(k) is not None)
+        places = sorted(k for k in self.service.places[name] if bound.get(k) is not None)
         if places:
             raise web.HTTPError(400, reason=f"{', '.join(places)}= is not accepted: in team mode the service keeps "
                                             "its files in the workspace (download what it built instead)")
@@ -205,7 +228,7 @@ class CallHandler(ServiceHandler):
         except TypeError as exc:
             raise web.HTTPError(400, reason=f"{name}: {exc}") from None
         log.info("%s ran %s", user, name)  # names of operations only, never arguments (they may quote people)
-        self.finish({"result": jsonable(result)})
+        self.finish({"result": jsonable(result, self.service.root)})
 
 
 class HealthHandler(web.RequestHandler):

@@ -91,6 +91,7 @@ def test_a_pack_is_owner_only_in_owner_only_folders(ws_c1, tmp_path):
     assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o700
     assert stat.S_IMODE((tmp_path / "new" / "deeper").stat().st_mode) == 0o700
     assert built.verification.ok and built.build.location == "external"
+    assert built.verification.path == str(out)  # the file that was verified and moved here, not its .part
 
 
 def test_a_file_the_workspace_did_not_build_is_replaced_only_with_force(ws_c1, tmp_path):

@@ -477,6 +477,9 @@ def test_a_trainer_builds_a_pack_on_the_service_and_downloads_it_in_the_pack_app
         out["downloaded"] = [builder.feedback.level, builder.feedback.text]
         data = builder.downloader.data
         out["zip"] = sorted(zipfile.ZipFile(io.BytesIO(data)).namelist())[:50] if data else []
+        from curation.packs.download import downloadable_builds
+        out["records"] = [[r.name, r.path] for r in downloadable_builds(RemoteWorkspace())]
+        out["verified_path"] = builder.last_pack.verification.path
         try:
             build_pack(RemoteWorkspace(), "elders", [{approved!r}], out={str(elsewhere)!r})
         except Exception as exc:
@@ -494,8 +497,29 @@ def test_a_trainer_builds_a_pack_on_the_service_and_downloads_it_in_the_pack_app
     assert "out= is not accepted" in out["positional"], out["positional"]
     assert not elsewhere.exists()
     assert (team["root"] / "packs" / "rekening-uitleggen.zip").exists()  # built where the service keeps packs
+    assert ["rekening-uitleggen", "packs/rekening-uitleggen.zip"] in out["records"], out["records"]
+    assert out["verified_path"] == "packs/rekening-uitleggen.zip"
+    assert str(team["root"].resolve()) not in json.dumps(out)  # no result names the service's own folders
     actions = audit_actions(team["root"])
     assert ("trainer", "pack.built") in actions and ("trainer", "pack.downloaded") in actions
+
+
+def test_places_are_found_by_annotation_and_results_never_name_the_service_folders(tmp_path):
+    """The service refuses any argument naming a place on its disk: found by the parameter's name or by an
+    annotation that admits a Path, so an operation added later under another name cannot slip through."""
+    from hubservice.app import jsonable, place_parameters
+
+    def operation(ws, clip_id: str, target: "str | Path | None" = None, note: str = "", *, where: Path = None,
+                  out=None, user=None):
+        return None
+
+    assert place_parameters(operation) == ("target", "where", "out")
+    assert place_parameters(lambda ws, path_like_name=None: None) == ()  # names are matched whole, not in part
+    root = str(tmp_path.resolve())
+    sent = jsonable({"path": f"{root}/packs/a.zip", "problems": [f"{root}/packs/a.zip: bad member"],
+                     "file": tmp_path / "packs" / "a.zip", "root": root, "other": "/elsewhere/a.zip"}, root)
+    assert sent == {"path": "packs/a.zip", "problems": ["packs/a.zip: bad member"], "file": "a.zip", "root": ".",
+                    "other": "/elsewhere/a.zip"}
 
 
 def test_the_cli_in_a_kernel_goes_through_the_service(team):

@@ -268,6 +268,7 @@ def build_pack(ws: Workspace, name: str, clip_ids, out=None, title: str | None =
         intent.close()
         raise
     intent.close()
+    result.path = str(out)  # the verified bytes are the ones moved here, not a .part file any more
     say("done", 1.0)
     return BuiltPack(out, pack_id, digest, tuple(clip_ids), record, build, result)
 
