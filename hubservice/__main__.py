@@ -22,7 +22,12 @@ def main(argv=None) -> int:
                    help="port (default: $CURATION_SERVICE_PORT or 10101)")
     p.add_argument("--prefix", default=os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/"),
                    help="URL prefix (default: $JUPYTERHUB_SERVICE_PREFIX or /)")
+    p.add_argument("--original-minutes-per-hour", type=float, default=None, metavar="MIN",
+                   help="how many minutes of original audio each user may receive in any rolling hour "
+                        "(trainers and privacy reviewers hearing calls; default: 240)")
     args = p.parse_args(argv)
+    if args.original_minutes_per_hour is not None and args.original_minutes_per_hour < 0:
+        p.error("--original-minutes-per-hour must be 0 (nobody receives originals) or more")
     if not args.workspace:
         p.error("no workspace: pass --workspace or set CURATION_WORKSPACE")
     for name in ("JUPYTERHUB_API_TOKEN", "JUPYTERHUB_API_URL"):
@@ -38,7 +43,9 @@ def main(argv=None) -> int:
 
     try:
         ws = Workspace.open(args.workspace)
-        service = Service(ws, HubAuth())
+        budget = {} if args.original_minutes_per_hour is None else {
+            "original_minutes_per_hour": args.original_minutes_per_hour}
+        service = Service(ws, HubAuth(), **budget)
     except CurationError as exc:
         print(f"curation-service: {exc}", file=sys.stderr)
         return 2

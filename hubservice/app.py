@@ -8,9 +8,12 @@ import dataclasses
 import datetime as dt
 import importlib
 import inspect
+import io
 import json
 import logging
 import re
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from enum import Enum
 from pathlib import Path
@@ -77,7 +80,12 @@ ALLOWED = (
     "curation.packs.build.build_pack",
     "curation.packs.download.downloadable_builds",
     "curation.packs.download.download_pack",
+    # originals, for the roles that may hear them (trainer, privacy reviewer): audited per range, metered
+    "curation.clips.audio.original_audio",
 )
+# operations whose result is original audio: each user may receive so much of it per rolling hour
+METERED = ("curation.clips.audio.original_audio",)
+ORIGINAL_MINUTES_PER_HOUR = 240.0
 IDENTITY_PARAMETERS = ("user", "actor")
 # arguments that name a place on the service's own disk: the service keeps its files where it keeps them.
 # A parameter is a place if it has one of these names or its annotation admits a Path (see place_parameters).
@@ -145,11 +153,49 @@ def jsonable(value, root: str | None = None):
     return value
 
 
+class ListeningBudget:
+    """How much original audio (seconds) each user may receive in any rolling hour. Hearing originals is
+    what a trainer's or reviewer's role allows, one audited range at a time; the budget turns a script
+    that would pull the archive through a kernel into a refusal (and an audit trail that shows it
+    trying), without getting in the way of people listening. Kept in the service's memory: a restart
+    starts every user afresh."""
+
+    def __init__(self, seconds_per_hour: float, clock=time.monotonic):
+        self.limit, self.clock = float(seconds_per_hour), clock
+        self.spent: dict[str, list[tuple[float, float]]] = {}
+        self.lock = threading.Lock()
+
+    def used(self, user: str) -> float:
+        now = self.clock()
+        with self.lock:
+            recent = [(t, s) for t, s in self.spent.get(user, []) if now - t < 3600.0]
+            self.spent[user] = recent
+            return sum(s for _t, s in recent)
+
+    def check(self, user: str) -> None:
+        used = self.used(user)
+        if used >= self.limit:
+            raise web.HTTPError(429, reason=f"{user} received {used / 60:.0f} min of original audio in the last hour, "
+                                            f"the service's limit ({self.limit / 60:.0f} min); try again later or ask "
+                                            "the administrator (curation-service --original-minutes-per-hour)")
+
+    def spend(self, user: str, seconds: float) -> None:
+        with self.lock:
+            self.spent.setdefault(user, []).append((self.clock(), float(seconds)))
+
+
+def wav_seconds(data: bytes) -> float:
+    import soundfile
+
+    return float(soundfile.info(io.BytesIO(data)).duration)
+
+
 class Service:
     """The workspace, the Hub authentication and the allowed operations, shared by the handlers."""
 
-    def __init__(self, ws, hub_auth, allowed=ALLOWED):
+    def __init__(self, ws, hub_auth, allowed=ALLOWED, original_minutes_per_hour: float = ORIGINAL_MINUTES_PER_HOUR):
         self.ws = ws
+        self.budget = ListeningBudget(original_minutes_per_hour * 60.0)
         self.hub_auth = hub_auth
         self.operations = {name: resolve(name) for name in allowed}
         self.root = str(Path(ws.root).resolve())  # cut from any text a result sends (see jsonable)
@@ -220,6 +266,8 @@ class CallHandler(ServiceHandler):
         if places:
             raise web.HTTPError(400, reason=f"{', '.join(places)}= is not accepted: in team mode the service keeps "
                                             "its files in the workspace (download what it built instead)")
+        if name in METERED:
+            self.service.budget.check(user)
         try:
             result = await self.run(fn, self.service.ws, *args, user=user, **kwargs)
         except CurationError as exc:
@@ -227,6 +275,8 @@ class CallHandler(ServiceHandler):
             raise web.HTTPError(status, reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
         except TypeError as exc:
             raise web.HTTPError(400, reason=f"{name}: {exc}") from None
+        if name in METERED:
+            self.service.budget.spend(user, wav_seconds(result))
         log.info("%s ran %s", user, name)  # names of operations only, never arguments (they may quote people)
         self.finish({"result": jsonable(result, self.service.root)})
 

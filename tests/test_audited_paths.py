@@ -274,6 +274,8 @@ RECIPES: dict[str, Recipe] = {
         w.ws, w.clips["c1"], w.out / "clip.mp3", user=u)),
     "curation.clips.audio.export_original": R(lambda w, u: _fn("curation.clips.audio.export_original")(
         w.ws, "call1", w.out / "original.wav", user=u)),
+    "curation.clips.audio.original_audio": R(lambda w, u: _fn("curation.clips.audio.original_audio")(
+        w.ws, "call1", 0.0, 2.0, user=u)),
     "curation.clips.audio.export_clip_original": R(lambda w, u: _fn("curation.clips.audio.export_clip_original")(
         w.ws, w.clips["c1"], w.out / "original.wav", user=u)),
     "curation.anonymise.calls.anonymise_call": R(lambda w, u: _fn("curation.anonymise.calls.anonymise_call")(

@@ -165,7 +165,7 @@ def team(hub, sqlite_template, tmp_path):
            "JUPYTERHUB_SERVICE_NAME": "curation", "PYTHONPATH": str(ROOT)}
     env.pop("CURATION_USER", None)
     service = subprocess.Popen([sys.executable, "-m", "hubservice", "--workspace", str(tmp_path / "ws"),
-                                "--port", str(hub["service_port"])], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                "--port", str(hub["service_port"]), "--original-minutes-per-hour", "1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{hub['service_port']}"
     try:
@@ -380,7 +380,7 @@ def test_the_review_queue_reviews_through_the_service_and_never_offers_the_origi
             out["as_other"] = type(exc).__name__ + ": " + str(exc)
     """)
     assert out["queue"] == [clip] and out["opened"] == clip and out["transcript"] > 0
-    assert out["sources"] == ["anonymised"]  # a reviewer may hear originals, but never in a kernel in team mode
+    assert out["sources"] == ["anonymised", "original"]  # a reviewer may hear originals, through the service
     assert out["player"] > 1000  # the anonymised audio, from the service
     assert out["state"] == "approved", out["feedback"]
     assert out["as_other"].startswith("PermissionDenied") and "act as reviewer" in out["as_other"]
@@ -420,7 +420,7 @@ def test_an_agent_acknowledges_in_the_agent_app_and_the_manager_sees_completion(
     assert ("agent1", "coaching.acknowledged") in actions
 
 
-def test_a_trainer_cuts_anonymises_and_submits_a_clip_in_the_trainer_app_without_hearing_the_original(team):
+def test_a_trainer_cuts_anonymises_and_submits_a_clip_in_the_trainer_app_hearing_the_original_through_the_service(team):
     out = kernel(team, token_for(team["hub"], "trainer"), """
         from widgets.apps import trainer_pick_calls
         page = trainer_pick_calls()
@@ -445,17 +445,44 @@ def test_a_trainer_cuts_anonymises_and_submits_a_clip_in_the_trainer_app_without
         out["submitted"] = [desk.feedback.level, desk.feedback.text, desk.clip.state]
     """)
     assert out["unscored"] == ["call1"]
-    assert out["opened"][0] == "info" and "without its audio" in out["opened"][1], out["opened"]
-    assert out["player"][0] == 0 and out["player"][1] > 0  # turns to cut by, no original sound
+    assert out["opened"][0] == "info" and "drag on the waveform" in out["opened"][1], out["opened"]
+    assert out["player"][0] > 1000 and out["player"][1] > 0  # the original's sound, from the service, and turns
     assert out["created"][0] == "ok", out["created"]
     assert out["words"] > 0  # the clip's words, read through the service (audited there)
     assert out["anonymised"][0] == "ok", out["anonymised"]
-    assert out["sources"] == ["anonymised"] and out["listen"] > 1000
+    assert out["sources"] == ["anonymised", "original"] and out["listen"] > 1000
     assert out["submitted"][0] == "ok" and out["submitted"][2] == "submitted", out["submitted"]
     actions = audit_actions(team["root"])
-    for action in ("clip.created", "call.transcript_read", "clip.anonymised", "clip.submitted"):
+    for action in ("clip.created", "call.transcript_read", "clip.anonymised", "clip.submitted",
+                   "call.original_played"):
         assert ("trainer", action) in actions, action
-    assert not any(action == "call.original_played" for _who, action in actions)
+
+
+def test_originals_reach_only_roles_that_may_hear_them_and_only_so_much_per_hour(team):
+    """The service runs `original_audio` as the token's user: a manager is refused by the library; a
+    trainer gets the range, audited, until the service's listening budget (1 min per hour here) is spent."""
+    manager = kernel(team, token_for(team["hub"], "manager"), """
+        from curation.clips import original_audio
+        try:
+            original_audio(RemoteWorkspace(), "call1", 0.0, 5.0)
+        except Exception as exc:
+            out["refused"] = type(exc).__name__ + ": " + str(exc)
+    """)
+    assert manager["refused"].startswith("PermissionDenied"), manager
+    trainer = kernel(team, token_for(team["hub"], "trainer"), """
+        import io, soundfile
+        from curation.clips import original_audio
+        out["got"] = []
+        for _ in range(6):  # 12 s each: the fifth is the last the budget of 60 s lets through
+            try:
+                out["got"].append(soundfile.info(io.BytesIO(original_audio(RemoteWorkspace(), "call1", 1.0, 13.0))).duration)
+            except Exception as exc:
+                out["got"].append(type(exc).__name__ + ": " + str(exc))
+    """)
+    assert [round(x, 1) for x in trainer["got"][:5]] == [12.0] * 5, trainer
+    assert "min of original audio in the last hour" in trainer["got"][5], trainer
+    played = [a for a in audit_actions(team["root"]) if a[1] == "call.original_played"]
+    assert played == [("trainer", "call.original_played")] * 5  # the refused request reached no original
 
 
 def test_a_trainer_builds_a_pack_on_the_service_and_downloads_it_in_the_pack_app(team):
@@ -520,6 +547,28 @@ def test_places_are_found_by_annotation_and_results_never_name_the_service_folde
                      "file": tmp_path / "packs" / "a.zip", "root": root, "other": "/elsewhere/a.zip"}, root)
     assert sent == {"path": "packs/a.zip", "problems": ["packs/a.zip: bad member"], "file": "a.zip", "root": ".",
                     "other": "/elsewhere/a.zip"}
+
+
+def test_the_listening_budget_rolls_over_the_hour():
+    from tornado import web
+
+    from hubservice.app import ListeningBudget
+
+    now = [0.0]
+    budget = ListeningBudget(600.0, clock=lambda: now[0])
+    budget.spend("trainer", 400.0)
+    budget.check("trainer")  # 400 of 600 s: more may come
+    budget.spend("trainer", 250.0)
+    with pytest.raises(web.HTTPError) as refused:
+        budget.check("trainer")
+    assert refused.value.status_code == 429 and "11 min of original audio" in refused.value.reason
+    budget.check("reviewer")  # every user has their own
+    now[0] = 3599.0
+    with pytest.raises(web.HTTPError):
+        budget.check("trainer")
+    now[0] = 3601.0  # the first hour's listening has rolled out of the window
+    budget.check("trainer")
+    assert budget.used("trainer") == 0.0
 
 
 def test_the_cli_in_a_kernel_goes_through_the_service(team):

@@ -8,8 +8,6 @@ decision (`flush`)."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Callable
 
 import ipywidgets as w
@@ -22,13 +20,11 @@ ORIGINAL, ANONYMISED = "original", "anonymised"
 
 def original_audio(ws, call_id: str, start: float | None = None, end: float | None = None,
                    user: str | None = None) -> bytes:
-    """WAV bytes of an original recording (range), through the audited `export_original`."""
-    from curation.clips import export_original
+    """WAV bytes of an original recording (range), through the audited `curation.clips.original_audio`
+    (in team mode the service runs it for the token's user)."""
+    from curation.clips import original_audio as load_original
 
-    ws.tmp.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="play-", dir=ws.tmp) as tmp:
-        out = export_original(ws, call_id, Path(tmp) / "original.wav", start, end, user=user)
-        return out.read_bytes()
+    return load_original(ws, call_id, start, end, user=user)
 
 
 def anonymised_audio(ws, clip_id: str, user: str | None = None) -> bytes:

@@ -63,7 +63,7 @@ class ClipCutter(w.VBox):
             self.player.show_audio(original_audio(self.ws, call_id, user=self.user), "audio/wav",
                                    "original (audited)", call.duration)
             self.feedback.show(f"opened {call_id}: drag on the waveform or type start and end", "info")
-        else:  # no role to hear originals, or team mode (originals never reach a kernel)
+        else:  # no role to hear originals
             self.feedback.show(f"opened {call_id} without its audio (originals are not played to you here): "
                                "cut the clip by the transcript's times, type start and end", "info")
 

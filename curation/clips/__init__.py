@@ -7,13 +7,13 @@ anonymisation (bleep + voice disguise + redacted transcript), and audited listen
 - `decide_redaction(ws, clip_id, span_id, accept)`, `add_redaction(ws, clip_id, words, entity_type)`
 - `anonymise_clip(ws, clip_id, user=None, progress=None)`
 - `record_listening` (the stretches a player really played: what approval counts), `listening_status`
-- `load_clip_audio` (bytes for a player, not a listen), `play_clip`, `export_clip_audio` (audited `clip.played`), `export_original` (originals, audited)
+- `load_clip_audio` (bytes for a player, not a listen), `play_clip`, `export_clip_audio` (audited `clip.played`), `export_original`, `original_audio` (originals, audited)
 Review decisions live in `curation.review`; packs in `curation.packs`.
 """
 
 from curation.clips.anonymise import ClipAnonymisation, anonymise_clip
 from curation.clips.audio import (NotAnonymised, export_clip_audio, export_clip_original, export_original, load_clip_audio,
-                                  play_clip)
+                                  original_audio, play_clip)
 from curation.clips.edit import (add_redaction, clip_counts, clip_transcript, create_clip, decide_redaction, get_clip, list_clips,
                                  redacted_transcript, redaction_span_rows, redaction_spans, update_clip)
 from curation.clips.listening import listening_status, record_listening
@@ -28,6 +28,6 @@ list = list_clips  # noqa: A001 - module-level alias mirrors the CLI (`curation 
 
 __all__ = ["Clip", "ClipAnonymisation", "ClipStateError", "ConcurrentChange", "NotAnonymised", "RedactionSpan",
            "STATES", "add_redaction", "anonymise", "anonymise_clip", "clip_counts", "clip_transcript", "create", "create_clip",
-           "decide_redaction", "export_clip_audio", "export_clip_original", "export_original", "get", "get_clip",
+           "decide_redaction", "export_clip_audio", "export_clip_original", "export_original", "get", "get_clip", "original_audio",
            "list_clips", "listening_status", "load_clip_audio", "play_clip", "record_listening", "redacted_transcript", "redaction_span_rows", "redaction_spans",
            "update_clip"]

@@ -8,6 +8,7 @@ was heard is the stretches a player reports through `curation.clips.listening.re
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 from curation.access import mutates, reads, reads_personal
@@ -97,6 +98,29 @@ def export_original(ws: Workspace, call_id: str, out, start: float | None = None
         tmp.replace(out)
         op.details.update({"start": start, "end": end, "exported": True})
     return out
+
+
+@reads_personal("calls.play_original", "call.original_played")
+def original_audio(ws: Workspace, call_id: str, start: float | None = None, end: float | None = None,
+                   user: str | None = None) -> bytes:
+    """WAV bytes of [start, end) of an original recording, for a player. Trainer or privacy reviewer
+    only; audited as `call.original_played` with the range and its length. In team mode the service
+    runs this for the token's user and meters it (`hubservice.app.ListeningBudget`)."""
+    from curation.audio import probe, read, write
+    from curation.catalogue import get_call
+
+    with operation(ws, "calls.play_original", "call.original_played", "call", call_id, user=user,
+                   what="play or export original recordings") as op:
+        call = get_call(ws, call_id)
+        ws.tmp.mkdir(parents=True, exist_ok=True)
+        with ws.audio_store.local_copy(call.audio_path) as source, \
+                tempfile.TemporaryDirectory(prefix="play-", dir=ws.tmp) as tmp:
+            data, sr = read(source, start=start or 0.0, end=end)
+            out = write(Path(tmp) / "original.wav", data, sr)
+            seconds = probe(out).duration
+            audio = out.read_bytes()
+        op.details.update({"start": start, "end": end, "seconds": round(seconds, 2)})
+    return audio
 
 
 @reads_personal("calls.play_original", "call.original_played")
