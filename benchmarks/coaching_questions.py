@@ -3,8 +3,8 @@ that we did not write: the Dutch dialogue of the game Fish Fillets (Debian packa
 1.0.1-1.1, GPL-2+: two fish talking, colloquial spoken Dutch) and the section titles of the Dutch
 Debian FAQ (debian-faq-nl 11.1, GPL-2+: "Hoe kan ik ...?", "Wat is ...?").
 
-    apt-get install fillets-ng-data=1.0.1-1.1 debian-faq-nl=11.1     # or: apt-get download + dpkg-deb -x DIR
-    .venv/bin/python benchmarks/coaching_questions.py [--root DIR]
+    .venv/bin/python benchmarks/coaching_questions.py --fetch      # downloads and unpacks the two .debs
+    .venv/bin/python benchmarks/coaching_questions.py [--root DIR] # or: installed (apt-get install ...) or unpacked
 
 Every sentence of two or more words is an item; an item is held out when the SHA-256 of its text,
 read as a number, is divisible by 3 (the rest is for tuning). Held-out questions carry hand labels
@@ -105,11 +105,41 @@ def evaluate(root: Path) -> dict:
     return result
 
 
+CACHE = Path.home() / ".cache" / "curation" / "benchmarks" / "coaching_questions"
+
+
+def fetch() -> Path:
+    """The two packages at their pinned versions, downloaded with `apt-get download` (no root needed)
+    and unpacked with `dpkg-deb -x` into a cache folder; that folder, to read as --root."""
+    import subprocess
+
+    root = CACHE / "root"
+    if items_present(root):
+        return root
+    CACHE.mkdir(parents=True, exist_ok=True)
+    wanted = [f"{name}={version.split()[0]}" for name, version in SOURCES.items()]
+    done = subprocess.run(["apt-get", "download", *wanted], cwd=CACHE, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"apt-get download {' '.join(wanted)} failed: {done.stderr.strip().splitlines()[-1:]} "
+                         "(run apt-get update first, or install the packages and leave out --fetch)")
+    for deb in sorted(CACHE.glob("*.deb")):
+        subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+    return root
+
+
+def items_present(root: Path) -> bool:
+    return any(root.glob(DIALOGS)) and any(root.glob(FAQ))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path("/"), help="Where the packages are installed or extracted.")
+    parser.add_argument("--fetch", action="store_true",
+                        help="Unless --root holds them, download the pinned packages into ~/.cache and read them there.")
     parser.add_argument("--tuning", action="store_true", help="Print the classifier's output on the tuning items.")
     args = parser.parse_args()
+    if args.fetch and not items_present(args.root):
+        args.root = fetch()
     if args.tuning:
         from curation.coaching.questions import classify
 

@@ -42,7 +42,7 @@ BENCHMARKS = {
     "erasure_speed": ["--calls", "2000", "--words", "600"],
     "batch_scaling": ["--calls", "100", "--minutes", "10"],
     "coaching_phases": ["--seeds", *map(str, range(1001, 1011)), "--calls", "25"],
-    # coaching_questions needs Debian's fillets-ng-data and debian-faq-nl installed: run it with --only
+    "coaching_questions": ["--fetch"],  # Debian's fillets-ng-data and debian-faq-nl, downloaded into ~/.cache
 }
 EVAL_BENCHMARKS = {  # need torch, resemblyzer, pocketsphinx (the `eval` extra)
     "anonymise_privacy": [],
