@@ -572,7 +572,8 @@ def test_the_listening_budget_rolls_over_the_hour():
 
 
 def test_the_cli_in_a_kernel_goes_through_the_service(team):
-    clip = team["clips"]["c1"]
+    clip, approved = team["clips"]["c1"], team["clips"]["c2"]
+    zip_here = Path(f"/tmp/cli-pack-{secrets.token_hex(4)}.zip")  # where the kernel's user wants the download
     out = kernel(team, token_for(team["hub"], "trainer2"), f"""
         import subprocess
         def cli(*args):
@@ -582,6 +583,9 @@ def test_the_cli_in_a_kernel_goes_through_the_service(team):
         out["check"] = cli("review", "check", "--clip", {clip!r})
         out["submit"] = cli("review", "submit", "--clip", {clip!r})
         out["local"] = cli("review", "submit", "--clip", {clip!r}, "--workspace", os.environ["WS"])
+        out["pack"] = cli("pack", "build", "--name", "cli-pack", "--clip", {approved!r}, "--out", {str(zip_here)!r})
+        out["again"] = cli("pack", "build", "--name", "cli-pack-2", "--clip", {approved!r}, "--out", {str(zip_here)!r})
+        out["verify"] = cli("pack", "verify", {str(zip_here)!r})
     """)
     assert out["whoami"][0] == 0 and out["whoami"][1].startswith("Acting as trainer2 (trainer)")
     assert "JupyterHub token" in out["whoami"][1]
@@ -589,3 +593,13 @@ def test_the_cli_in_a_kernel_goes_through_the_service(team):
     assert out["submit"][:2] == [0, f"clip {clip}: submitted"]
     assert out["local"][0] != 0 and "is not readable" in out["local"][2]  # the folder itself stays closed
     assert ("trainer2", "clip.submitted") in audit_actions(team["root"])
+    try:  # pack build: built on the service, downloaded to the kernel's --out, checked, owner-only
+        assert out["pack"][0] == 0 and str(zip_here) in out["pack"][1] and "downloaded" in out["pack"][1], out["pack"]
+        assert oct(zip_here.stat().st_mode & 0o777) == "0o600"
+        assert (team["root"] / "packs" / "cli-pack.zip").exists()
+        assert out["again"][0] != 0 and "exists; pass --force" in out["again"][2], out["again"]
+        assert out["verify"][0] == 0, out["verify"]
+        actions = audit_actions(team["root"])
+        assert ("trainer2", "pack.built") in actions and ("trainer2", "pack.downloaded") in actions
+    finally:
+        zip_here.unlink(missing_ok=True)

@@ -21,7 +21,8 @@ def pack_group() -> None:
 @click.option("--clip", "clip_ids", multiple=True, required=True, help="Approved clip id; repeat, in play order.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
               help="Pack zip to write (default: W/packs/NAME.zip). Inside the workspace only under packs/; "
-                   "an existing file only if this workspace built it, or with --force.")
+                   "an existing file only if this workspace built it, or with --force. In team mode the "
+                   "service builds it in its own packs/ and this is where the download goes (default: ./NAME.zip).")
 @click.option("--title", default=None, help="Course title (default: the pack name).")
 @click.option("--objective", "objectives", multiple=True, help="Learning objective; repeat for several.")
 @click.option("--notes", "notes_file", type=click.Path(dir_okay=False, exists=True), default=None,
@@ -38,9 +39,51 @@ def build(workspace, name, clip_ids, out, title, objectives, notes_file, wav, fo
     from curation.packs import build_pack
 
     notes = Path(notes_file).read_text(encoding="utf-8") if notes_file else None
-    built = build_pack(open_workspace(workspace), name, list(clip_ids), out, title or name, list(objectives), notes,
+    ws = open_workspace(workspace)
+    if getattr(ws, "is_remote_workspace", False):
+        _build_on_the_service(ws, name, list(clip_ids), out, title or name, list(objectives), notes, wav, force)
+        return
+    built = build_pack(ws, name, list(clip_ids), out, title or name, list(objectives), notes,
                        include_wav=wav, force=force)
     click.echo(f"{built.pack_id} {built.sha256} {built.path} ({len(built.clip_ids)} clip(s))")
+
+
+def _build_on_the_service(ws, name, clip_ids, out, title, objectives, notes, wav, force) -> None:
+    """Team mode: the service builds the pack in its own packs/ (as the token's user, audited); the zip
+    is downloaded (audited), checked against the build's checksum and written here atomically (0600).
+    An existing file is replaced only with --force."""
+    import hashlib
+    import os
+    from pathlib import Path
+
+    from curation.errors import CurationError
+    from curation.packs import build_pack
+    from curation.packs.download import download_pack
+
+    target = Path(out) if out else None
+    if target is not None and target.exists() and not force:
+        raise CurationError(f"{target}: exists; pass --force to replace it (nothing was built)")
+    built = build_pack(ws, name, clip_ids, None, title, objectives, notes, include_wav=wav)
+    if built.build is None:
+        raise CurationError(f"pack {name}: the service registered no build to download")
+    download = download_pack(ws, built.build.id)
+    if hashlib.sha256(download.data).hexdigest() != built.sha256:
+        raise CurationError(f"pack {name}: the downloaded zip does not match the checksum of the build; try again")
+    target = target or Path(download.filename)
+    if target.exists() and not force:
+        raise CurationError(f"{target}: exists; pass --force to replace it (the pack was built on the service: "
+                            f"build {built.build.id})")
+    tmp = target.with_name(f".{target.name}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(download.data)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    click.echo(f"{built.pack_id} {built.sha256} {target} ({len(built.clip_ids)} clip(s); built on the service, "
+               f"build {built.build.id}, downloaded)")
 
 
 @pack_group.command("verify")
