@@ -4,8 +4,9 @@
 # As root it runs apt-get; otherwise it prints exactly what to install and fails.
 set -euo pipefail
 PACKAGES=(ffmpeg espeak-ng libespeak-ng1 sox libsox-fmt-all rubberband-cli chromium postgresql build-essential
-          codec2-examples frog frogdata)  # codec2-examples: real 8 kHz speech for the voice-disguise tests;
-# frog + frogdata: Dutch NER for the optional Frog recognizer (CURATION_PII_FROG=1) and its tests
+          codec2-examples frog frogdata ucto uctodata)  # codec2-examples: real 8 kHz speech for the voice-disguise tests;
+# frog + frogdata + ucto(data): Dutch NER for the optional Frog recognizer (CURATION_PII_FROG=1) and its tests
+# (Frog only recommends ucto, and without its tokeniser settings it fails to start)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
