@@ -184,6 +184,20 @@ def is_cased(tokens: tuple[Token, ...]) -> bool:
     return capitals >= max(1, 0.02 * len(inside))
 
 
+# A lower-case "de" or "het" followed only by lower-case words common in the language is a noun phrase
+# ("in de bergen", "op de baan", "uit het zand"), even where a village bears that name; a capital ("De
+# Bilt"), "den" ("den haag") or a rarer word ("de panne", "de haan" 4.0) keeps the place.
+NOUN_PHRASE_ARTICLES = frozenset({"de", "het", "'t"})
+NOUN_PHRASE_MIN_ZIPF = 4.05
+
+
+def article_and_common_noun(tokens, first: int, last: int, gaz) -> bool:
+    """True when tokens[first:last] is a lower-case article and common words only (see above)."""
+    if last - first < 2 or tokens[first].text not in NOUN_PHRASE_ARTICLES:
+        return False
+    return all(t.text.islower() and gaz.zipf(t.key) >= NOUN_PHRASE_MIN_ZIPF for t in tokens[first + 1:last])
+
+
 class NameTagger:
     """A loaded CRF model; `tag_tokens(tokens, threshold)` returns spans whose tokens each have at
     least `threshold` probability of one label (marginals, so the threshold trades precision for recall)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from curation.pii.quantities import CURRENCY, UNIT
 from curation.pii.recognizers.base import NormalisedRecognizer
 
 PREFIXES = (r"klant|klanten|contract|order|bestel|bestelling|dossier|referentie|polis|factuur|abonnement|"
@@ -20,7 +21,6 @@ FOREIGN = re.compile(r"(telefoon|mobiel|rekening|iban|^bsn|burgerservice|sofi|po
                      r"geboortedatum|e-?mail|adres$|phone|birth)")
 WINDOW = 14
 # an amount, a count or a measure, never an identifier: "500 - 1000 dollar", "1.132.997 frank"
-CURRENCY = re.compile(r"^(€|\$|£|euro|euros|eur|dollar|dollars|frank|franken|pond|cent|procent|%|usd|bef)$")
 THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?\Z")
 
 
@@ -67,7 +67,7 @@ class NlAccountIdRecognizer(NormalisedRecognizer):
         # range or a count ("500 - 1000 dollar", "1.132.997 frank", "vier nul nul nul ... mensen")
         for run in norm.runs:
             if id(run) not in claimed and sum(c.isdigit() for c in run.canon) >= 7 and not run.units[-1].tail \
-                    and not _amount_or_count(norm, run):
+                    and not _amount_or_count(norm, run) and not years_or_date(run):
                 yield run.start, run.end, 0.45, "long unexplained number"
 
 
@@ -87,9 +87,44 @@ def _amount_or_count(norm, run) -> bool:
     if (before is not None and CURRENCY.match(before.key)) or norm.text[run.start - 1:run.start] in ("€", "$", "£"):
         return True
     if after is not None and not after.sentence_start:
-        if CURRENCY.match(after.key):
+        if CURRENCY.match(after.key) or UNIT.match(after.key):
             return True
         stop = lexicon().stop_words
         if after.key.isalpha() and len(after.key) > 2 and after.key not in stop:
             return True
+    return False
+
+
+YEARS = range(1000, 2100)
+
+
+def years_or_date(run) -> bool:
+    """True when a digit run reads whole as years or a date said without separators: a range or list
+    of years ("negentien honderd veertig negentien honderd zevenennegentig" = 1940-1997, "een negen
+    nul drie negentien honderd vijf" = 1903, 1905), optionally after a day and a month ("zesentwintig
+    zeven twee nul nul nul" = 26 7 2000). Pieces must fall on unit boundaries and years may not go
+    down, so an identifier that merely contains a year-like group stays an identifier."""
+    canon = run.canon
+    if not canon.isdigit():
+        return False
+    cuts = frozenset(run.offsets) | {len(canon)}
+
+    def years_from(i: int, last: int) -> bool:
+        if i == len(canon):
+            return True
+        j = i + 4
+        if j in cuts and canon[i] != "0" and int(canon[i:j]) in YEARS and int(canon[i:j]) >= last:
+            return years_from(j, int(canon[i:j]))
+        return False
+
+    if years_from(0, 0) and len(canon) >= 8:
+        return True
+    # day and month, then one or more years
+    for d in (1, 2):
+        if d not in cuts or not 1 <= int(canon[:d]) <= 31:
+            continue
+        for m in (1, 2):
+            if d + m in cuts and 1 <= int(canon[d:d + m]) <= 12 and d + m < len(canon) \
+                    and years_from(d + m, 0):
+                return True
     return False

@@ -25,9 +25,12 @@ NUMERIC_SPOKEN = re.compile(rf"\b(?P<d>\d{{1,2}}) (?P<mn>\d{{1,2}}) {_YEAR_SHORT
 WRITTEN = re.compile(r"(?<![\w/.-])(?:(?P<d>\d{1,2})[-/.](?P<mn>\d{1,2})[-/.](?P<y>\d{4}|\d{2})"
                      r"|(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2}))(?![\w/-])")
 # words that make a nearby date something other than a birth date
+# (a weekday too: "zaterdag 1 juli 2000" is a day in the calendar; nobody gives a birth date that way)
 OTHER_DATE = re.compile(r"^(factuur|afspraak|levering|geleverd|bezorgd|bezorging|betaald|betaling|gebeld|opgezegd|"
                         r"aangevraagd|besteld|sinds|vanaf|verloopt|ingang|ingegaan|afgesloten|storing|monteur|"
-                        r"vervaldatum|invoice|appointment|delivery|since|paid|ordered)$")
+                        r"vervaldatum|invoice|appointment|delivery|since|paid|ordered|"
+                        r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
+                        r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)$")
 CONTEXT = re.compile(r"^(geboren|geboortedatum|geboortedag|geboorte|geb\.?|geboortejaar|verjaardag|jarig|"
                      r"born|birth|birthday|dob|d\.o\.b\.?|date-of-birth)$")
 # identity checks ask for the birth date without always naming it ("ter verificatie: de datum?")

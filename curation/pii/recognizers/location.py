@@ -46,15 +46,16 @@ class NlLocationRecognizer(NormalisedRecognizer):
                     address_end = norm.token_at(end - 1) + 1
                     i = address_end
                     continue
-            if i == address_end or (i == address_end + 1 and keys[i - 1] in PLACE_CONTEXT):
+            after_address = address_end >= 0 and (  # no address yet: keys[i - 1] would wrap to the last word
+                i == address_end or (i == address_end + 1 and keys[i - 1] in PLACE_CONTEXT))
+            if after_address:
                 # the place right after an address: "Kerkstraat 12a Holsloot", "postbus 18 in Westeneng"
                 place_len = longest_match(keys, i, lex.places, lex.place_first)
                 if place_len and (place_len > 1 or key not in lex.stop_words):
                     yield t.start, tokens[i + place_len - 1].end, 0.9, "place after an address"
                     i += place_len
                     continue
-            belgian = self._postcode_and_town(norm, i, keys, lex, i == address_end or (
-                i == address_end + 1 and keys[i - 1] in PLACE_CONTEXT) or (
+            belgian = self._postcode_and_town(norm, i, keys, lex, after_address or (
                 i > 0 and context_near(norm, i, ADDRESS_WORDS, before=4)))
             if belgian is not None:  # "9000 Gent", "drieduizend klemskerke": a four-digit postcode and its town
                 yield t.start, tokens[belgian - 1].end, 0.85, "postcode and town"

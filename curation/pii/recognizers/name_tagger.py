@@ -14,6 +14,7 @@ from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerR
 
 from curation.pii.gazetteer import gazetteer
 from curation.pii.normalise import normalise
+from curation.pii.quantities import after_quantity
 
 ENTITY_OF_LABEL = {"PER": "PERSON", "LOC": "LOCATION"}
 # the tagger's probability maps onto scores below the validated and pattern recognizers' (0.85-0.95),
@@ -36,7 +37,7 @@ class NameTaggerRecognizer(EntityRecognizer):
         pass
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None):
-        from curation.pii.name_tagger import name_tagger
+        from curation.pii.name_tagger import article_and_common_noun, name_tagger
 
         wanted = {e for e in ENTITY_OF_LABEL.values() if not entities or e in entities}
         models = name_tagger(self.supported_language) if wanted else None
@@ -47,18 +48,33 @@ class NameTaggerRecognizer(EntityRecognizer):
         results = []
         gaz = gazetteer()
         tokens = norm.tokens
+        title_end = -1  # end token of a span cut at an English title word
         for span in models.tag_text(text):
             entity = ENTITY_OF_LABEL.get(span.label)
             if entity not in wanted or any(a < span.end and span.start < b for a, b in codes):
                 continue  # a letter pair inside "2511 CV" belongs to the postcode, not to a name
             first, last = span.first_token, span.last_token
             lang = self.supported_language
-            while first < last and _ordinary(tokens[first].key, gaz, lang):
-                first += 1
+            while first < last and (_ordinary(tokens[first].key, gaz, lang) or after_quantity(norm, first)):
+                first += 1  # "drie miljoen frank stockhausen": the currency is not part of the name
+            if lang == "nl":  # "the new york times", "tina what's love got to do with it": an English title
+                if first == title_end:
+                    title_end = last  # the title goes on in the next span ("the new" + "york times")
+                    continue
+                cut = next((k for k in range(first, last) if tokens[k].key in ENGLISH_TITLE_WORDS), last)
+                if cut < last:
+                    title_end, last = last, cut
             while last > first and _ordinary(tokens[last - 1].key, gaz, lang):
                 last -= 1
+            if entity == "PERSON" and lang == "nl":  # "Bondscoach Robert Waseige": the role is no part of the name
+                while first < last - 1 and _plain_noun(tokens[first].key, gaz):
+                    first += 1
+                while last - 1 > first and _plain_noun(tokens[last - 1].key, gaz):
+                    last -= 1
             if first == last or not any(_name_like(t.key, gaz, lang) for t in tokens[first:last]):
                 continue  # "naar welk e-mailadres": ordinary words only, whatever their context
+            if entity == "LOCATION" and lang == "nl" and article_and_common_noun(tokens, first, last, gaz):
+                continue  # "in de bergen", "uit het zand": a noun phrase, not De Bergen or Het Zand
             if entity == "PERSON":
                 last = _surname_after(tokens, last, gaz, lang)
             start, end = _outside_brackets(text, tokens[first].start, tokens[last - 1].end)
@@ -73,6 +89,10 @@ class NameTaggerRecognizer(EntityRecognizer):
                                       RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
         return results
 
+
+# In Dutch text a name never holds these English words; where the tagger runs a span over one, the
+# words from there on are the title of a book, song or newspaper, or a company ("The Phone House")
+ENGLISH_TITLE_WORDS = frozenset({"the", "with", "from", "my", "your", "are", "what's", "you"})
 
 # hesitations and back-channels an ASR transcript writes out ("eh", "uhm", "hm"): never part of a name
 FILLERS = frozenset({"eh", "ehm", "euh", "eeh", "ehh", "uh", "uhm", "um", "uhh", "hm", "hmm", "mm", "mmm", "mhm",
@@ -97,7 +117,8 @@ def _surname_after(tokens, last: int, gaz, language: str) -> int:
     k = last
     while k < len(tokens) and k - last < 3 and tokens[k].key in INTERFIXES and not tokens[k].sentence_start:
         k += 1
-    if k < len(tokens) and not tokens[k].sentence_start and gaz.unknown_word(tokens[k].key, language, FILLERS):
+    if k < len(tokens) and not tokens[k].sentence_start and gaz.unknown_word(tokens[k].key, language, FILLERS) \
+            and not (language == "nl" and tokens[k].key in ENGLISH_TITLE_WORDS):
         return k + 1
     return last
 
@@ -106,6 +127,17 @@ def _ordinary(key: str, gaz, language: str = "nl") -> bool:
     """A filler, function word, verb or adjective that no name or place list knows: never part of a name."""
     return key in FILLERS or (gaz.word_class_of(key, language) in ("function", "verb", "adj")
                               and not _listed(key, gaz))
+
+
+PLAIN_NOUN_MIN_ZIPF = 3.0  # rarer entries of the word tables ("d'hondt", "ramblas") are often names
+
+
+def _plain_noun(key: str, gaz) -> bool:
+    """A Dutch noun of the word tables that no name list, Dutch or international, holds ("bondscoach",
+    "woordvoerder"): at the edge of a person span it is a role or a thing, not a name."""
+    return (len(key) >= 3 and key.isalpha() and gaz.word_class_of(key, "nl") == "noun"
+            and gaz.zipf(key, "nl") >= PLAIN_NOUN_MIN_ZIPF and not _listed(key, gaz)
+            and key not in gaz.intl_first_names and key not in gaz.intl_surnames)
 
 
 def _listed(key: str, gaz) -> bool:

@@ -47,6 +47,8 @@ CALENDAR = CALENDAR_WORDS
 _INTRO_LAST = frozenset(p[-1] for p in INTROS) | {"met"}
 _TRIGGER_WORDS = frozenset({"de"})  # "de heer"
 _NAME_CHARS = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*\Z")
+# a word this frequent (wordfreq Zipf) that no surname list holds is an ordinary word, not a surname
+ORDINARY_WORD_MIN_ZIPF = 4.0
 _INITIALS = re.compile(r"(?:[A-Z]\.){0,4}[A-Z]\.?\Z")  # "J.", "A.B.C." (its last full stop is punctuation)
 
 
@@ -185,9 +187,12 @@ class NlPersonRecognizer(NormalisedRecognizer):
             s = k + inter
             if (cap(s) and (title or in_surnames(s))) or (known_surname(s) and (firsts or lenient or initials)) \
                     or (in_surnames(s) and (title or initials or firsts)) \
-                    or (title and keys[s] not in common and len(keys[s]) >= 3 and _NAME_CHARS.match(tokens[s].text)):
+                    or (title and keys[s] not in common and len(keys[s]) >= 3 and _NAME_CHARS.match(tokens[s].text)
+                        and gazetteer().zipf(keys[s], self.supported_language) < ORDINARY_WORD_MIN_ZIPF):
                 # the last: "meneer van jumiège" in a transcript without capitals: after a title and a
-                # tussenvoegsel any word that is not an ordinary one is the surname
+                # tussenvoegsel any word that is not an ordinary one is the surname (ordinary: on the
+                # common-word list or frequent in the language, "meneer de president", "collega van
+                # landbouw", "dokter op de lijst")
                 # "Tonny van Huis en Haard": "Huis en Haard" is the company Tonny works for
                 company = (firsts and not title and s + 2 < n and keys[s + 1] == "en" and cap(s + 2)
                            and cap(s) and keys[s + 2] not in lex.first_names and not tokens[s + 2].sentence_start)

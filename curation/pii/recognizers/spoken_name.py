@@ -28,6 +28,7 @@ from curation.pii.gazetteer import gazetteer
 from curation.pii.lists import DATA, read_list
 from curation.pii.lookups import lexicon
 from curation.pii.normalise import NUMERIC
+from curation.pii.quantities import after_quantity
 from curation.pii.recognizers.base import NormalisedRecognizer
 from curation.pii.recognizers.person import TITLES
 from curation.pii.tokens import lookup_key
@@ -205,6 +206,9 @@ class SpokenNameRecognizer(NormalisedRecognizer):
                 continue
             key = keys[i]
             strong = words.first(key)
+            if (strong or words.weak_first(key)) and after_quantity(norm, i):
+                i += 1  # "vijftig miljoen belgische frank", "twee ton": a currency or unit, not a name
+                continue
             if strong or words.weak_first(key):
                 j = i + 1
                 if j < n and words.first(keys[j]) and not tokens[j].sentence_start:
@@ -273,7 +277,7 @@ class SpokenPlaceRecognizer(NormalisedRecognizer):
     def find(self, norm):
         if self.supported_language != "nl":
             return
-        from curation.pii.name_tagger import is_cased
+        from curation.pii.name_tagger import article_and_common_noun, is_cased
 
         tokens = norm.tokens
         if not tokens:
@@ -309,7 +313,8 @@ class SpokenPlaceRecognizer(NormalisedRecognizer):
                     ok = True  # a country or continent ("japan", "zweden", "europa"), ordinary word or not
                 elif length > 1:
                     ok = (keys[i] not in lex.stop_words or keys[i] in PLACE_ARTICLES) \
-                        and any(words.place_word(k, cue) for k in keys[i:i + length])
+                        and any(words.place_word(k, cue) for k in keys[i:i + length]) \
+                        and not article_and_common_noun(tokens, i, i + length, g)
                 else:
                     after_name = i > 0 and (keys[i - 1] in TUSSENVOEGSELS or keys[i - 1] in g.first_names)
                     ok = words.place_word(keys[i], cue) and (cue or not after_name or keys[i] not in g.surnames)

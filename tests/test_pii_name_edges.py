@@ -1,0 +1,46 @@
+"""Where a person or place span starts and stops: English title words, roles and ordinary words after a
+title are no part of a name; an address cue at the end of a text says nothing about its first word.
+Invented texts in the shape of the false alarms seen on the tune split of third-party Dutch text."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests._pii_spans import found_spans, spans_touching
+
+# (text, the words that must stay: no span may touch them)
+KEPT = [
+    # an English title inside Dutch text: a newspaper, a book, a company
+    ("hij schrijft al jaren voor the new york times over economie", "the"),
+    ("hij schrijft al jaren voor the new york times over economie", "times"),
+    ("ik heb kevin jansen van the phone house gesproken", "the phone house"),
+    # a title, a tussenvoegsel and an ordinary word: a role, not a surname
+    ("dat zei meneer de directeur gisteren nog", "directeur"),
+    ("ik vroeg het aan mevrouw de voorzitter van de club", "voorzitter"),
+    # a role before a name
+    ("Gisteren zei Bondscoach Marco Jansen dat hij stopt.", "Bondscoach"),
+    # the first word of a text is no place because the text ends in "in"
+    ("best wel druk vandaag zeg ik woon in", "best"),
+]
+
+# (text, entity type, the exact text a span of that type must cover)
+FOUND = [
+    ("ik heb kevin jansen van the phone house gesproken", "PERSON", "kevin jansen"),
+    ("ik ben verhuisd naar new york vorig jaar", "LOCATION", "new york"),
+    ("goedemiddag meneer van jumiège hoe kan ik helpen", "PERSON", "van jumiège"),
+    ("ik spreek met mevrouw van der zalm", "PERSON", "van der zalm"),
+    ("Gisteren zei Bondscoach Marco Jansen dat hij stopt.", "PERSON", "Marco Jansen"),
+    ("Het adres is Kerkstraat 12a Holsloot.", "LOCATION", "Kerkstraat 12a Holsloot"),
+    ("het adres is postbus 18 in Westeneng", "LOCATION", "Westeneng"),
+]
+
+
+@pytest.mark.parametrize("text,kept", KEPT, ids=[f"{k}:{t[:28]}" for t, k in KEPT])
+def test_kept(text, kept):
+    assert spans_touching(text, kept) == []
+
+
+@pytest.mark.parametrize("text,entity,expected", FOUND, ids=[f"{e}:{t[:30]}" for t, e, _ in FOUND])
+def test_found(text, entity, expected):
+    found = found_spans(text)
+    assert (entity, expected) in found, found
