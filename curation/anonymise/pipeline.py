@@ -26,7 +26,7 @@ from curation.anonymise.render import RenderJob, render
 from curation.anonymise.report import AnonymisationReport, RedactionResult, uncertain_reason
 from curation.anonymise.speakers import channel_roles, channels_of_roles, mono_timeline, role_labels
 from curation.anonymise.verify import DECODED_THRESHOLD_DBFS, codec_guard_seconds, verify_interval
-from curation.anonymise.voice import METHOD_DESCRIPTIONS, METHODS
+from curation.anonymise.voice import METHOD_DESCRIPTIONS, METHODS, method_label
 from curation.audio import Writer, format_for, probe, stream
 from curation.audio.loudness import DEFAULT_TARGET_LUFS, normalisation_gain
 from curation.audio.probe import SOUNDFILE_FORMATS
@@ -129,7 +129,8 @@ def _anonymise_audio(audio_path, transcript: Transcript | None, intervals: Itera
     if key_scope == "clip":
         key = clip_key(key, call_id, clip_id or f"{clip.start:.3f}-{clip.end:.3f}")
     params = {r: speaker_parameters(key, call_id, r, voice) for r in roles}
-    report.voice = {"method": voice, "description": METHOD_DESCRIPTIONS[voice], "speakers": list(roles),
+    report.voice = {"method": voice, "design": method_label(voice), "description": METHOD_DESCRIPTIONS[voice],
+                    "speakers": list(roles),
                     "per_speaker": voice != "none" and len(roles) > 1, "key_scope": key_scope}
     if voice == "pitch":
         report.warnings.append("voice method 'pitch' is a plain pitch shift; an attacker can undo it by shifting "

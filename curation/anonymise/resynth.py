@@ -186,9 +186,40 @@ def target_envelope(bins: int, sr: int, alpha: float, tilt_db: float, eq_db: tup
     for n in range(1, 5):
         db += 4.0 * np.exp(-0.5 * ((g - (2 * n - 1) * 500.0) / 220.0) ** 2)
     u = f / (sr / 2)
-    db += tilt_db * np.log2(np.maximum(f, 125.0) / 1000.0)
-    db += sum(c * np.cos(np.pi * (m + 1) * u) for m, c in enumerate(eq_db))
-    return db * np.log(10) / 20
+    coloured = db + tilt_db * np.log2(np.maximum(f, 125.0) / 1000.0)
+    coloured += sum(c * np.cos(np.pi * (m + 1) * u) for m, c in enumerate(eq_db))
+    return _keep_fundamental_band(f, db, coloured) * np.log(10) / 20
+
+
+LOW_SHARE_DB = -2.0  # the keyed colouring may take at most this much (dB) off the share of power below 1 kHz
+FUNDAMENTAL_BAND = (60.0, 400.0)  # Hz: where the fundamental and first harmonics of every target F0 lie
+FUNDAMENTAL_FLOOR_DB = -10.0  # that band is lifted to at most this far under the envelope's peak
+
+
+def _keep_fundamental_band(f: np.ndarray, population_db: np.ndarray, db: np.ndarray) -> np.ndarray:
+    """The keyed colouring `db` (dB over frequencies `f`) with two guards that keep F0 trackable: a
+    shelf below 1 kHz gives back what the colouring took off the low band's share of power beyond
+    LOW_SHARE_DB (against the uncoloured `population_db`), and the fundamental band is lifted to within
+    FUNDAMENTAL_FLOOR_DB of the peak. Without them a key that carved out the low band left the output's
+    fundamental so weak that pyin tracked a quarter of the voices an octave or more off their target."""
+    low = f < 1000.0
+    ramp = np.clip((1000.0 - f) / 250.0, 0.0, 1.0)  # the shelf: 1 below 750 Hz, easing to 0 at 1 kHz
+
+    def low_share(d):
+        p = 10 ** (d / 10)
+        return 10 * np.log10(p[low].sum() / p.sum())
+
+    target = low_share(population_db) + LOW_SHARE_DB
+    if low_share(db) < target:  # the share rises with the shelf's gain: bisect for the gain that meets it
+        lo, hi = 0.0, 80.0
+        for _ in range(24):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if low_share(db + mid * ramp) < target else (lo, mid)
+        db = db + hi * ramp
+    a, b = FUNDAMENTAL_BAND
+    weight = np.clip(np.minimum((f - a + 20.0) / 20.0, (b + 100.0 - f) / 100.0), 0.0, 1.0)
+    lift = np.maximum(db.max() + FUNDAMENTAL_FLOOR_DB - db, 0.0) * weight
+    return db + lift
 
 
 def source_bins(bins: int, ratio: float, bends: tuple) -> np.ndarray:
