@@ -26,6 +26,7 @@ import functools
 import inspect
 import json
 import os
+import sys
 import types
 import typing
 import urllib.error
@@ -58,10 +59,21 @@ def _decode(value):
 
 @functools.lru_cache(maxsize=None)
 def _hints(obj) -> dict:
+    """The resolved annotations of `obj`; when one cannot be resolved (a name imported only where the
+    function runs, `plan: "Plan | None"`), the others still are, one by one, as get_type_hints would."""
     try:
         return typing.get_type_hints(obj)
-    except Exception:  # noqa: BLE001 - an unresolvable annotation: the value is returned as decoded
-        return {}
+    except Exception:  # noqa: BLE001 - resolve what can be resolved; the rest is returned as decoded
+        module = sys.modules.get(getattr(obj, "__module__", ""), None)
+        target = inspect.unwrap(obj) if callable(obj) and not isinstance(obj, type) else obj
+        namespace = getattr(target, "__globals__", None) or (vars(module) if module else {})
+        hints = {}
+        for name, annotation in getattr(obj, "__annotations__", {}).items():
+            try:
+                hints[name] = eval(annotation, namespace) if isinstance(annotation, str) else annotation  # noqa: S307
+            except Exception:  # noqa: BLE001
+                continue
+        return hints
 
 
 def rebuild(value, hint):
@@ -96,6 +108,20 @@ def rebuild(value, hint):
     if hint in (frozenset, tuple, set) and isinstance(value, list):
         return hint(value)
     return value
+
+
+def _report_done(fn, progress, arguments: dict) -> None:
+    """Tell a local progress callback that the service has finished, in the form it expects: a
+    counting callback (`progress(done, total)`, annotated `Callable[[int, int], None]`) hears
+    n of n, with n the ids it was asked about; a staged one (`progress(stage, fraction)`) hears
+    ("done", 1.0)."""
+    annotation = str(inspect.signature(fn).parameters["progress"].annotation)
+    if "int, int" in annotation:
+        ids = next((v for k, v in arguments.items() if k.endswith("_ids") and isinstance(v, (list, tuple))), None)
+        n = len(ids) if ids else 1
+        progress(n, n)
+    else:
+        progress("done", 1.0)
 
 
 class RemoteWorkspace:
@@ -167,7 +193,7 @@ class RemoteWorkspace:
             raise CurationError(f"{operation}: an argument cannot be sent to the curation service ({exc})") from None
         result = rebuild(self.call(operation, **arguments), _hints(fn).get("return"))
         if callable(progress):
-            progress("done", 1.0)
+            _report_done(fn, progress, arguments)
         return result
 
     def call(self, operation: str, *args, **kwargs):

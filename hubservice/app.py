@@ -82,6 +82,9 @@ ALLOWED = (
     "curation.packs.download.download_pack",
     # originals, for the roles that may hear them (trainer, privacy reviewer): audited per range, metered
     "curation.clips.audio.original_audio",
+    # scoring calls that have no difficulty score yet (the pick-calls app's button), run where the audio is;
+    # a weights file (a place) is refused, the service's own batch plan is used
+    "curation.difficulty.store.analyse_workspace",
 )
 # operations whose result is original audio: each user may receive so much of it per rolling hour
 METERED = ("curation.clips.audio.original_audio",)

@@ -458,6 +458,31 @@ def test_a_trainer_cuts_anonymises_and_submits_a_clip_in_the_trainer_app_hearing
         assert ("trainer", action) in actions, action
 
 
+def test_a_trainer_scores_unscored_calls_from_the_pick_calls_app_on_the_service(team):
+    out = kernel(team, token_for(team["hub"], "trainer"), """
+        from widgets.apps import trainer_pick_calls
+        bench = trainer_pick_calls().children[1]
+        browser = bench.browser
+        out["before"] = list(browser.unscored)
+        seen = []
+        browser.progress.update = lambda done, label="": seen.append([done, label])
+        browser.analyse_button.click()
+        out["feedback"] = [browser.feedback.level, browser.feedback.text]
+        out["after"] = list(browser.unscored)
+        out["progress"] = seen
+        try:  # a weights file names a place on the service's disk
+            from curation.difficulty.store import analyse_workspace
+            analyse_workspace(RemoteWorkspace(), weights="/etc/passwd", call_ids=["call1"])
+        except Exception as exc:
+            out["weights"] = type(exc).__name__ + ": " + str(exc)
+    """)
+    assert out["before"] == ["call1"] and out["after"] == [], out
+    assert out["feedback"] == ["ok", "scored 1 calls"], out["feedback"]
+    assert out["progress"][-1] == [1, "1 of 1"], out["progress"]  # told when the service is done
+    assert "weights= is not accepted" in out["weights"], out["weights"]
+    assert ("trainer", "difficulty.analysed") in audit_actions(team["root"])
+
+
 def test_originals_reach_only_roles_that_may_hear_them_and_only_so_much_per_hour(team):
     """The service runs `original_audio` as the token's user: a manager is refused by the library; a
     trainer gets the range, audited, until the service's listening budget (1 min per hour here) is spent."""
