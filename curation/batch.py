@@ -199,6 +199,7 @@ def _run_pool(task, context, items, collect, workers: int) -> None:
     item in flight with it fails with it; those few are run again one at a time in a pool of their
     own, so only the item that kills its worker is reported failed."""
     from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     pending = deque(items)
     depth = 2 * workers
@@ -206,13 +207,18 @@ def _run_pool(task, context, items, collect, workers: int) -> None:
     inflight: dict = {}
     try:
         while pending or inflight:
+            broken = False
             while pending and len(inflight) < depth:
-                item = pending.popleft()
-                inflight[pool.submit(_call, task, context, item)] = item
-            done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+                try:
+                    future = pool.submit(_call, task, context, pending[0])
+                except BrokenProcessPool:  # a worker died since the last wait: the pool takes nothing more
+                    broken = True
+                    break
+                inflight[future] = pending.popleft()
+            done = wait(list(inflight), return_when=FIRST_COMPLETED).done if inflight else set()
             finished = {future: inflight.pop(future) for future in done}
             suspects = [item for future, item in finished.items() if not _settle(future, item, collect)]
-            if suspects:  # the pool is broken: everything still in flight fails too
+            if suspects or broken:  # the pool is broken: everything still in flight fails too
                 wait(list(inflight))
                 suspects += [item for future, item in inflight.items() if not _settle(future, item, collect)]
                 inflight.clear()

@@ -51,6 +51,31 @@ def test_a_worker_process_that_dies_fails_its_item_only_and_the_batch_goes_on():
     assert all(o.value == o.item ** 2 for c in chunks for o in c if o.ok)
 
 
+def test_a_pool_that_broke_between_two_items_takes_the_next_one_in_a_new_pool():
+    """A worker killed from outside after its item came back, while nothing of the batch is in flight
+    to show it: the next submit finds the pool broken. That is no item's failure: the batch goes on in
+    a new pool (it once ended the whole command with a BrokenProcessPool traceback)."""
+    import multiprocessing
+
+    from curation.batch import _run_pool
+
+    outcomes = []
+
+    def collect(outcome):
+        outcomes.append(outcome)
+        if outcome.item == 0:  # kill the worker that ran it, and wait until the pool knows it is broken
+            for child in multiprocessing.active_children():
+                os.kill(child.pid, signal.SIGKILL)
+            deadline = time.monotonic() + 10
+            while multiprocessing.active_children() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.5)
+
+    _run_pool(square_or_die, {}, [0, 1, 2, 3], collect, workers=1)
+    # item 1 was in flight when the worker died: run again on its own, it succeeds like the rest
+    assert sorted(o.item for o in outcomes) == [0, 1, 2, 3] and all(o.ok for o in outcomes), outcomes
+
+
 # ---- difficulty analysis of a workspace -----------------------------------------------------------
 
 @pytest.fixture
