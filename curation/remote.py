@@ -42,6 +42,28 @@ class ServiceUnavailable(CurationError):
     exit_code = 2
 
 
+def encode_arguments(value):
+    """Arguments as JSON can carry them: bytes tagged as {"__bytes__": base64} (an upload), the rest as is."""
+    if isinstance(value, (bytes, bytearray)):
+        return {"__bytes__": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, dict):
+        return {k: encode_arguments(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encode_arguments(v) for v in value]
+    return value
+
+
+def decode_arguments(value):
+    """The service's side of `encode_arguments`: tagged bytes back to bytes (nothing else is rebuilt)."""
+    if isinstance(value, dict):
+        if set(value) == {"__bytes__"} and isinstance(value["__bytes__"], str):
+            return base64.b64decode(value["__bytes__"], validate=True)
+        return {k: decode_arguments(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decode_arguments(v) for v in value]
+    return value
+
+
 def _decode(value):
     if isinstance(value, dict):
         if set(value) == {"__bytes__"}:
@@ -187,6 +209,7 @@ class RemoteWorkspace:
                 raise CurationError(f"{fn.__qualname__}: positional extras cannot be sent to the service")
         progress = arguments.pop("progress", None)  # a local callback: the service reports when it is done
         operation = f"{fn.__module__}.{fn.__qualname__}"
+        arguments = encode_arguments(arguments)
         try:
             json.dumps(arguments)
         except TypeError as exc:

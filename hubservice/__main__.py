@@ -9,6 +9,9 @@ import os
 import sys
 
 
+MAX_BODY = 128 << 20  # one request: an upload of up to 64 MiB (curation.ingest.importer.UPLOAD_LIMIT), base64
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="curation-service", description=(
         "The curation service for team mode: runs as its own OS user beside JupyterHub, holds the "
@@ -52,7 +55,7 @@ def main(argv=None) -> int:
 
     async def serve():
         app = make_app(service, args.prefix)
-        app.listen(args.port, address=args.ip)
+        app.listen(args.port, address=args.ip, max_body_size=MAX_BODY)
         logging.getLogger("curation.service").info("serving %s on http://%s:%d%s", ws.root, args.ip, args.port,
                                                    args.prefix)
         await asyncio.Event().wait()

@@ -22,6 +22,7 @@ from tornado import web
 
 from curation.access import MUTATES, READS, READS_PERSONAL, declaration
 from curation.errors import CurationError, NotFound, PermissionDenied
+from curation.remote import decode_arguments
 
 log = logging.getLogger("curation.service")
 
@@ -85,6 +86,8 @@ ALLOWED = (
     # scoring calls that have no difficulty score yet (the pick-calls app's button), run where the audio is;
     # a weights file (a place) is refused, the service's own batch plan is used
     "curation.difficulty.store.analyse_workspace",
+    # recordings and transcripts sent as bytes (the CLI's ingest in team mode), imported as the token's user
+    "curation.ingest.importer.ingest_upload",
 )
 # operations whose result is original audio: each user may receive so much of it per rolling hour
 METERED = ("curation.clips.audio.original_audio",)
@@ -257,6 +260,10 @@ class CallHandler(ServiceHandler):
         args, kwargs = body.get("args", []), body.get("kwargs", {})
         if not isinstance(args, list) or not isinstance(kwargs, dict):
             raise web.HTTPError(400, reason="send {\"args\": [...], \"kwargs\": {...}}")
+        try:  # bytes arrive tagged (an upload): {"__bytes__": base64}
+            args, kwargs = decode_arguments(args), decode_arguments(kwargs)
+        except ValueError:
+            raise web.HTTPError(400, reason="an argument tagged as bytes is not base64") from None
         forged = sorted(set(kwargs) & set(IDENTITY_PARAMETERS))
         if forged:
             raise web.HTTPError(400, reason=f"{', '.join(forged)}= is not accepted: the service acts as the "

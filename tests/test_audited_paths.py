@@ -224,6 +224,9 @@ RECIPES: dict[str, Recipe] = {
                                                                                                   user=u)),
     "curation.ingest.importer.ingest": R(lambda w, u: _fn("curation.ingest.importer.ingest")(
         w.ws, [w.tmp / "new"], actor=u, align=False), setup=new_recording),
+    "curation.ingest.importer.ingest_upload": R(lambda w, u: _fn("curation.ingest.importer.ingest_upload")(
+        w.ws, {p.name: p.read_bytes() for p in sorted((w.tmp / "new" / "call9").iterdir())}, align=False, user=u),
+        setup=new_recording),
     # users
     "curation.roles.add_user": R(lambda w, u: _fn("curation.roles.add_user")(w.ws, "newbie", "trainer", user=u)),
     "curation.roles.remove_user": R(lambda w, u: _fn("curation.roles.remove_user")(w.ws, "trainer2", "trainer",

@@ -574,6 +574,32 @@ def test_places_are_found_by_annotation_and_results_never_name_the_service_folde
                     "other": "/elsewhere/a.zip"}
 
 
+def test_the_cli_in_a_kernel_sends_recordings_to_the_service_to_import(team, tmp_path):
+    from tests._clip_fixtures import make_call
+
+    folder = make_call(tmp_path / "upload", "call2", seed=7)
+    (folder / ".notes.txt").write_text("hidden files stay here")
+    out = kernel(team, token_for(team["hub"], "trainer"), f"""
+        import subprocess
+        def cli(*args):
+            done = subprocess.run([sys.executable, "-m", "curation.cli", *args], capture_output=True, text=True)
+            return [done.returncode, done.stdout.strip(), done.stderr.strip()]
+        out["ingest"] = cli("ingest", {str(folder)!r})
+        out["again"] = cli("ingest", {str(folder)!r})
+        try:  # a name that would leave the upload folder on the service's disk
+            RemoteWorkspace().call("curation.ingest.importer.ingest_upload", {{"../call3.wav": {{"__bytes__": "UklGRg=="}}}})
+        except Exception as exc:
+            out["escape"] = type(exc).__name__ + ": " + str(exc)
+    """)
+    assert out["ingest"][0] == 0 and "imported" in out["ingest"][1] and "1 imported" in out["ingest"][1], out["ingest"]
+    assert "(call2.wav)" in out["ingest"][1]  # outcomes name the file as it was sent, not the service's folder
+    assert "0 imported, 1 already present" in out["again"][1], out["again"]
+    assert "plain file names" in out["escape"], out["escape"]
+    assert not (team["root"] / "call3.wav").exists() and not (team["root"].parent / "call3.wav").exists()
+    assert not list((team["root"] / "tmp").glob("upload-*"))  # the upload folder is gone
+    assert ("trainer", "call.imported") in audit_actions(team["root"])
+
+
 def test_the_listening_budget_rolls_over_the_hour():
     from tornado import web
 

@@ -64,20 +64,58 @@ def ingest(workspace: str, manifest: str | None, no_align: bool, workers, schedu
     the audio (forced alignment); where that is not confident they stay estimated, and
     redaction then covers their whole stretch. Recordings are read, probed and aligned on all
     local cores (or a Dask cluster with --scheduler); each call is stored as soon as it is read.
+    In team mode (no --workspace, $CURATION_SERVICE_URL set) the files are sent to the curation
+    service one recording at a time and imported there as your JupyterHub user (no manifest yet).
     """
     from curation.cli._common import batch_plan, open_workspace
     from curation.ingest import ingest as run
     from curation.users import current_user
 
     ws = open_workspace(workspace)
-    outcomes = run(ws, paths, current_user(), manifest=manifest, align=not no_align,  # needs role trainer or admin
-                   plan=batch_plan(workers, scheduler, 1, progress))
+    if getattr(ws, "is_remote_workspace", False):
+        outcomes = _upload(ws, paths, manifest, not no_align)
+    else:
+        outcomes = run(ws, paths, current_user(), manifest=manifest, align=not no_align,  # needs role trainer or admin
+                       plan=batch_plan(workers, scheduler, 1, progress))
     for outcome in outcomes:
         click.echo(outcome.line(), err=outcome.status == "failed")
     counts = {s: sum(o.status == s for o in outcomes) for s in ("imported", "skipped", "failed")}
     click.echo(f"{counts['imported']} imported, {counts['skipped']} already present, {counts['failed']} failed")
     if counts["failed"]:
         sys.exit(2)
+
+
+def _upload(ws, paths, manifest, align: bool) -> list:
+    """Team mode: the files go to the curation service one recording at a time (with the transcripts of
+    the same stem), where they are imported as the token's user; the service decides on its workers."""
+    from pathlib import Path
+
+    from curation.errors import CurationError
+    from curation.ingest import ImportOutcome, ingest_upload
+
+    if manifest or any(Path(p).suffix.lower() == ".csv" or (Path(p) / "manifest.csv").is_file() for p in paths):
+        raise CurationError("a CSV manifest cannot be sent to the curation service yet: import it on the service "
+                            "(curation ingest --manifest … as the service's user) or send the files without it")
+    groups: dict[str, dict[str, Path]] = {}
+    outcomes = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            outcomes.append(ImportOutcome(str(path), "failed", None, f"{path}: no such file or folder"))
+            continue
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for f in files:
+            if f.name.startswith("."):
+                continue
+            group = groups.setdefault(f.stem, {})
+            if f.name in group and group[f.name] != f:
+                raise CurationError(f"{f}: another file of that name ({group[f.name]}) is sent too; "
+                                    "send them in separate runs")
+            group[f.name] = f
+    for stem in sorted(groups):
+        files = {name: f.read_bytes() for name, f in sorted(groups[stem].items())}
+        outcomes.extend(ingest_upload(ws, files, align=align))
+    return outcomes
 
 
 COMMANDS = [init, ingest]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -412,3 +412,40 @@ def ingest(ws: Workspace, paths: Iterable[str | os.PathLike], actor: str | None 
     run_batch(_prepare_task, _Job(str(ws.root), actor, align, ws), items, store,
               replace(plan or Plan(workers=1), chunk_size=1), label="importing calls", each=progress)
     return outcomes + [done[n] for n in sorted(done)]
+
+
+UPLOAD_LIMIT = 64 << 20  # bytes in one upload (the CLI sends one recording and its transcript at a time)
+
+
+@mutates("calls.import", "call.imported")
+def ingest_upload(ws: Workspace, files: dict[str, bytes], align: bool = True,
+                  user: str | None = None) -> list[ImportOutcome]:
+    """Import recordings sent as bytes (team mode: a kernel has no path on the service's disk).
+    `files` maps plain file names to their bytes: recordings, their transcripts (same stem) and a
+    `manifest.csv` if any. They are written to a private folder under the workspace's tmp/, imported
+    as that folder is by `ingest` (one audited `call.imported` per call), and removed; outcomes name
+    the files by the names they were sent under."""
+    import shutil
+    import tempfile
+
+    from curation.roles import actor as resolve_actor, require
+
+    who = resolve_actor(ws, user)
+    require(who, "calls.import", "import calls")
+    for name in files:
+        if not name or name != Path(name).name or name.startswith(".") or "\x00" in name:
+            raise ImportProblem(Path(str(name)), "send plain file names (no folders, not hidden)")
+    size = sum(len(data) for data in files.values())
+    if size > UPLOAD_LIMIT:
+        raise ImportProblem(Path(next(iter(files))), f"{size} bytes in one upload; send at most {UPLOAD_LIMIT} "
+                                                     "(fewer calls at a time)")
+    ws.tmp.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=ws.tmp))
+    try:
+        for name, data in files.items():
+            (folder / name).write_bytes(bytes(data))
+        outcomes = ingest(ws, [folder], actor=who.name, align=align)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    inside = str(folder) + os.sep
+    return [replace(o, path=o.path.replace(inside, ""), message=o.message.replace(inside, "")) for o in outcomes]
