@@ -12,7 +12,7 @@ from curation.coaching.forms import default_form
 from curation.coaching.questions import classify
 from curation.coaching.technique import analyse, prefill
 from curation.ingest import read_transcript
-from curation.model import Speaker, Transcript, Word
+from tests._turns import transcript
 
 QUESTIONS = [
     ("Waarmee kan ik u helpen?", "open"),
@@ -44,16 +44,6 @@ def test_question_form_as_written(text, kind):
 def test_question_form_without_punctuation_as_a_recogniser_writes(text, kind):
     plain = " ".join("".join(c for c in text.lower() if c.isalnum() or c in " '-").split())
     assert classify(plain).kind == kind, plain
-
-
-def transcript(turns) -> Transcript:
-    words, t = [], 0.0
-    for speaker, text, *gap in turns:
-        t += gap[0] if gap else 0.4
-        for w in text.split():
-            words.append(Word(w, round(t, 2), round(t + 0.3, 2), speaker))
-            t += 0.35
-    return Transcript.build(words, [Speaker("agent", "agent"), Speaker("customer", "customer")])
 
 
 def test_every_suggestion_carries_its_evidence_and_the_questions_are_the_agents():

@@ -8,6 +8,14 @@ date of birth, postcode ...) with the answers and acknowledgements after the las
 starts at the agent's "anything else?" or goodbye in the last part of the call; between them the
 needs analysis runs until the agent's first proposal ("ik kan", "u krijgt", "ik stuur"), a summary is
 where the agent sums up ("als ik het goed begrijp"). A phase without cues is absent, not guessed.
+
+Besides the words, the turn structure: a question that names no detail ("mag ik uw ...", "wat was
+uw ...") counts as identification when the customer answers with one (digits, spoken numbers, spelled
+letters, an e-mail address, a date), and so do words that are also said elsewhere ("bereikbaar",
+"nummer"); an answer that runs on into the problem ends the identification; the customer's "hallo"
+over the end of the opening is not their opening turn; a thank-you for waiting is not a closing; and
+when the first closing turn found is the agent's goodbye after the customer said they need nothing
+more, the closing starts at the agent turn before that answer.
 """
 
 from __future__ import annotations
@@ -30,21 +38,55 @@ def _cues(*phrases: str) -> re.Pattern:
 
 GREETING = _cues("goedemorgen", "goedemiddag", "goedenavond", "goedendag", "goeiedag", "u spreekt met",
                  "je spreekt met", "waarmee kan ik", "wat kan ik voor u", "waar kan ik u mee", "welkom bij", "hallo")
-ASK_NAME = _cues("uw naam", "met wie", "wie heb ik", "naam is")
+ASK_NAME = _cues("uw naam", "met wie", "wie heb ik", "naam is", "wie spreek ik", "wie ik spreek", "wie ik aan de lijn",
+                 "wie heb ik aan de lijn", "op welke naam", "onder welke naam", "hoe heet u", "hoe was uw naam",
+                 "wat is uw naam", "uw volledige naam", "voor- en achternaam", "wie u bent", "spreek ik met")
+SPELLING = _cues("spellen", "spelt", "gespeld", "letter voor letter", "spelling")
 IDENTIFICATION = _cues("klantnummer", "ordernummer", "contractnummer", "polisnummer", "dossiernummer",
                        "geboortedatum", "geboren", "postcode", "huisnummer", "adres", "e-?mailadres", "mailadres",
-                       "telefoonnummer", "mobiele nummer", "nummer", "iban", "rekeningnummer", "bankrekening",
+                       "telefoonnummer", "mobiele nummer", "iban", "rekeningnummer", "bankrekening",
                        "burgerservicenummer", "bsn", "sofinummer", "kenteken", "nummerbord", "spellen", "spelt",
                        "gespeld", "achternaam", "voornaam", "voorletters", "uw naam", "ter controle",
-                       "voor de controle", "controleren", "verifi[eë]ren", "gegevens", "e-?mail",
-                       "woont u", "woonplaats", "straat", "straatnaam", "bereikbaar", "relatienummer", "lidnummer",
-                       "referentie", "legitimeren", "identificeren")
+                       "voor de controle", "verifi[eë]ren", "e-?mail",
+                       "woont u", "woonplaats", "straat", "straatnaam", "relatienummer", "lidnummer",
+                       "legitimeren", "identificeren",
+                       # more ways Dutch agents ask for details
+                       "geboortedag", "wanneer bent u geboren", "welke datum bent u geboren", "geboortejaar",
+                       "waar woont u", "waar u woont", "woonadres", "huisadres", "postadres", "factuuradres",
+                       "afleveradres", "06-?nummer", "terugbelnummer", "contactgegevens",
+                       "ter verificatie", "verificatie", "identiteit", "uw naam", "op welke naam", "onder welke naam",
+                       "accountnummer", "abonnementsnummer", "factuurnummer", "meternummer", "aansluitnummer",
+                       "pasnummer", "zaaknummer", "registratienummer", "bankgegevens", "rekeningnummer",
+                       "tenaamstelling", "sofi-?nummer", "burgerservice", "nummerplaat", "nummer van")
+# words that also occur outside the identification ("the app is reachable again", "I check your
+# details"): identification only when the customer answers with a detail
+WEAK_IDENTIFICATION = _cues("nummer", "bereikbaar", "bereiken", "gegevens", "controleren", "referentie", "mobiel",
+                            "mobieltje")
+# a question for a detail without naming it ("mag ik uw ...", "kunt u mij ... geven"): identification
+# only when the customer answers with a detail (digits, number words, spelled letters, an e-mail)
+ASK_DETAIL = _cues("mag ik uw", "mag ik even uw", "mag ik van u", "kunt u mij uw", "kunt u uw", "kun je je",
+                   "wat is uw", "wat was uw", "wat is het", "wat is de", "wat was de", "welke code", "hoe luidt uw", "noemt u", "geeft u mij", "kunt u mij",
+                   "heeft u .{0,12} voor mij", "heb ik .{0,12} van u", "welk nummer", "welke datum", "welk adres",
+                   "ter controle", "voor de controle", "ter verificatie", "ter bevestiging", "doorgeven", "opgeven",
+                   "noemen", "geven")
+NUMBER_WORD = re.compile(r"^(?:nul|één|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|der|veer|"
+                         r"twin|tach|tig|honderd|duizend|en|ën)+$", re.IGNORECASE)
+MONTH = re.compile(r"\b(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b",
+                   re.IGNORECASE)
+NOT_A_DETAIL = _cues("euro", "procent", "keer", "uur", "minuten", "dagen", "weken", "maanden", "jaar geleden")
 ACKNOWLEDGE = _cues("dank u", "dank je", "bedankt", "prima", "klopt", "ik zie", "ik heb het", "moment",
                     "momentje", "ogenblik", "ogenblikje", "genoteerd", "noteer", "heel goed", "oké", "ok", "top",
                     "helder", "ik kijk", "ik zoek", "in ons systeem", "ik heb", "uw gegevens", "gevonden",
                     "ik zie u staan", "perfect", "super", "mooi", "akkoord", "in orde", "goed zo", "fijn",
                     "uw dossier", "opgeschreven", "dat is goed", "even kijken", "even zoeken", "dat heb ik",
-                    "helemaal goed", "keurig", "duidelijk", "ik heb u", "staat erin", "klopt helemaal")
+                    "helemaal goed", "keurig", "duidelijk", "ik heb u", "staat erin", "klopt helemaal",
+                    # more acknowledgements and look-ups, and sympathy within the identification
+                    "dank", "correct", "juist", "precies", "uitstekend", "komt overeen", "overeen",
+                    "bevestigd", "gecontroleerd", "geverifieerd", "gelukt", "hebbes", "ik pak", "erbij", "opzoeken",
+                    "zoek het", "kijk het", "even geduld", "een ogenblik", "één moment", "een moment", "sec",
+                    "vastgelegd", "aangepast", "bijgewerkt", "staat genoteerd", "ik zie het", "gaat goed",
+                    "wat vervelend", "vervelend om te horen", "sterkte", "beterschap", "dat spijt me", "wat naar")
+TITLE = re.compile(r"\b(?:mevrouw|meneer|mevr|mijnheer|dhr|mw)\b", re.IGNORECASE)
 SOLUTION = _cues("ik kan", "ik ga", "ik zal", "ik zet", "ik stuur", "ik regel", "ik pas", "ik zorg", "ik maak",
                  "wat ik kan doen", "ik stel voor", "mijn voorstel", "wij sturen", "we sturen", "u krijgt",
                  "u ontvangt", "staat binnen", "storten", "wordt aangepast", "is aangepast", "heb ik aangepast",
@@ -59,10 +101,35 @@ CLOSING = _cues("verder nog", "nog iets", "nog vragen", "nog een vraag", "anders
                 "wens ik u", "bedankt voor het bellen", "dank u wel voor het bellen", "bedankt voor uw",
                 "dank voor uw", "telefoontje", "doorverbinden", "verbind u door", "verbind ik u door", "ik verbind",
                 "doorverbonden", "doorzetten", "overzetten", "nog een fijne", "dag hoor", "doei", "succes verder",
-                "dag mevrouw", "dag meneer", "tot de volgende keer", "daarmee bent u geholpen")
+                "dag mevrouw", "dag meneer", "tot de volgende keer", "daarmee bent u geholpen",
+                # more ways to ask "anything else?", to say goodbye, and to transfer
+                "nog ergens", "ergens anders", "iets anders", "nog wat", "nog meer", "voldoende geholpen",
+                "goed geholpen", "bent u .{0,10}geholpen", "heb ik u .{0,20}geholpen", "kan ik nog", "kan ik verder",
+                "heeft u alles", "was het dat", "was dat het", "dat was het", "prettige voortzetting", "fijne voortzetting",
+                "fijne dag", "goede avond", "goedendag nog", "dag en bedankt", "bedankt en", "tot later", "tot straks",
+                "tot ziens", "daag", "houdoe", "ik zet u door", "zet u door", "schakel u door", "doorschakelen",
+                "doorgeschakeld", "geef u door", "verbinden met", "verbind u", "verbinden door", "overdragen")
+# the agent asking whether there is anything else
+ASK_MORE = _cues("verder nog", "nog iets", "nog vragen", "nog een vraag", "anders nog", "nog andere", "andere vragen",
+                 "was dat alles", "is dat alles", "nog ergens", "ergens anders", "iets anders", "nog wat", "nog meer",
+                 "voldoende geholpen", "goed geholpen", "bent u .{0,10}geholpen", "heb ik u .{0,20}geholpen",
+                 "kan ik nog", "kan ik verder", "heeft u alles", "was het dat", "was dat het")
+# a return from hold or a thank-you for patience is not a closing
+HOLD_RETURN = _cues("wachten", "gewacht", "geduld", "in de wacht", "aan de lijn blijft", "ik ben er weer", "terug")
+# the agent's goodbye (after the customer said they need nothing more), as against "anything else?"
+FAREWELL = _cues("fijne dag", "prettige dag", "fijne avond", "fijne middag", "prettige avond", "prettige middag",
+                 "goede dag", "fijn weekend", "tot ziens", "tot horens", "graag gedaan", "bedankt voor het bellen",
+                 "dank u wel voor het bellen", "dank voor het bellen", "bedankt voor uw telefoontje", "dag hoor",
+                 "doei", "daag", "tot later", "succes verder", "prettige voortzetting", "fijne voortzetting",
+                 "wens ik u", "nog een fijne", "houdoe")
+CUSTOMER_DONE = _cues("nee", "neen", "dat was het", "dat was alles", "dat is alles", "verder niet", "verder niks",
+                      "verder niets", "niks meer", "niets meer", "bedankt", "dank u", "dank je", "merci", "dag",
+                      "fijne dag", "prettige dag", "tot ziens", "geholpen")
 CLOSING_FROM = 0.45  # the closing is looked for in the last part of the call only (share of its duration)
 ID_CHAIN = 40.0  # seconds: identification questions further apart are a new topic, not identification
 SHORT_TURN = 12  # words: the turns of a closing without closing words are short
+FRAGMENT = 2  # words: a turn this short cut off by the other speaker is a fragment
+LONG_ANSWER = 16  # words: a customer's answer to a detail question this long goes on about the problem
 CLOSING_RUN = 20.0  # seconds: closing cues this close before the last one belong to the same closing
 
 
@@ -87,6 +154,28 @@ def _evidence(t: Transcript, turn: Turn, limit: int = 14) -> Evidence:
     return Evidence(quote, t.role_of(turn.speaker), round(turn.start, 2), round(turn.end, 2))
 
 
+def _is_detail(text: str) -> bool:
+    """A customer's answer that carries a personal detail: digits, spoken numbers, spelled letters,
+    an e-mail address or a date (not an amount, a duration or a count)."""
+    if NOT_A_DETAIL.search(text):
+        return False
+    words = [w.strip(".,;:!?\"'()").lower() for w in text.split()]
+    digits = sum(c.isdigit() for c in text)
+    numbers = sum(1 for w in words if len(w) >= 3 and w not in ("een", "één", "der") and NUMBER_WORD.match(w))
+    letters = sum(1 for w in words if len(w) == 1 and w.isalpha())
+    mail = "@" in text or re.search(r"\bapenstaartje\b|\bpunt\W+(?:nl|com|be|net|org)\b", text, re.IGNORECASE)
+    return bool(digits >= 2 or numbers >= 2 or letters >= 3 or mail or (MONTH.search(text) and (digits or numbers)))
+
+
+def _closing_cue(text: str) -> bool:
+    """A closing word that is not a thank-you for waiting ("bedankt voor uw geduld")."""
+    return any(not HOLD_RETURN.search(text[m.start():m.end() + 25]) for m in CLOSING.finditer(text))
+
+
+def _asks_name(text: str) -> bool:
+    return bool(ASK_NAME.search(text)) and not SPELLING.search(text)
+
+
 def detect_phases(transcript: Transcript) -> list[Phase]:
     """The phases found, in call order (absent phases left out); spans do not overlap."""
     t = transcript
@@ -101,14 +190,22 @@ def detect_phases(transcript: Transcript) -> list[Phase]:
     # greeting: the opening exchange, to the end of the customer's first turn (and their name when asked)
     first_customer = next((i for i in range(n) if role[i] == "customer"), None)
     greet_end = (first_customer + 1) if first_customer is not None else 1
-    if greet_end + 1 < n and role[greet_end] == "agent" and ASK_NAME.search(text[greet_end]) \
-            and len(text[greet_end].split()) <= 10 and role[greet_end + 1] == "customer":
+    # a customer's "hallo" over the end of the agent's opening: their opening turn is the one after it
+    if first_customer is not None and greet_end + 1 < n and len(text[first_customer].split()) <= FRAGMENT \
+            and role[greet_end] == "agent" and len(text[greet_end].split()) <= FRAGMENT \
+            and role[greet_end + 1] == "customer":
+        greet_end += 2
+    if greet_end + 1 < n and role[greet_end] == "agent" and _asks_name(text[greet_end]) \
+            and len(text[greet_end].split()) <= 10 and role[greet_end + 1] == "customer" \
+            and not _is_detail(text[greet_end + 1]):
         greet_end += 2
 
     # closing: the first agent closing cue in the last part of the call
     cues = [i for i in range(greet_end, n) if role[i] == "agent" and turns[i].start >= CLOSING_FROM * duration
-            and CLOSING.search(text[i])]
+            and _closing_cue(text[i])]
     close_at = next((i for i in cues if turns[i].start >= turns[cues[-1]].start - CLOSING_RUN), None) if cues else None
+    if close_at is not None:
+        close_at = _before_farewell(turns, role, text, close_at, greet_end, duration)
     if close_at is None:  # no closing words: the run of short turns that ends the call, from its first agent turn
         k = n
         while k - 1 > greet_end and len(text[k - 1].split()) <= SHORT_TURN:
@@ -119,7 +216,10 @@ def detect_phases(transcript: Transcript) -> list[Phase]:
     body_end = close_at if close_at is not None else n
 
     # identification: a chain of agent turns asking for details, with the answers and acknowledgements
-    id_turns = [i for i in range(greet_end, body_end) if role[i] == "agent" and IDENTIFICATION.search(text[i])]
+    id_turns = [i for i in range(greet_end, body_end) if role[i] == "agent" and (
+        IDENTIFICATION.search(text[i]) or ((ASK_DETAIL.search(text[i]) or WEAK_IDENTIFICATION.search(text[i]))
+                                           and i + 1 < body_end and role[i + 1] == "customer"
+                                           and _is_detail(text[i + 1])))]
     id_first = id_last = None
     if id_turns and turns[id_turns[0]].start - turns[greet_end].start <= ID_CHAIN:
         id_first = id_last = id_turns[0]
@@ -180,12 +280,14 @@ def _after_identification(t: Transcript, turns: list[Turn], role: list[str], tex
         if role[i] != "agent":
             if i == id_last + 1 or len(words) <= 3 or (role[i - 1] == "agent" and len(text[i - 1].split()) <= 3):
                 i += 1  # the answer, or a fragment of it around the agent's back-channel
+                if i - 1 == id_last + 1 and len(words) > LONG_ANSWER and _is_detail(text[i - 1]):
+                    return i  # the answer runs on into the problem: the agent's next turn replies to that
                 continue
             return i  # the customer goes on about something else: the body
         if len(words) <= 3:
             i += 1
             continue
-        if ACKNOWLEDGE.search(text[i]) and not SOLUTION.search(text[i]):
+        if (ACKNOWLEDGE.search(text[i]) or (TITLE.search(text[i]) and len(words) <= 8)) and not SOLUTION.search(text[i]):
             if len(words) <= 12:
                 i += 1
                 continue
@@ -197,6 +299,21 @@ def _after_identification(t: Transcript, turns: list[Turn], role: list[str], tex
                     return i, round(t.words[turns[i].first + k].start, 2)
         return i
     return i
+
+
+def _before_farewell(turns: list[Turn], role: list[str], text: list[str], at: int, first: int, duration: float) -> int:
+    """When the first closing turn found is the agent's goodbye, the closing began one exchange
+    earlier: at the agent turn the customer answered with "no, that was all, thanks"."""
+    if not FAREWELL.search(text[at]) or ASK_MORE.search(text[at]):
+        return at
+    k, done = at - 1, False
+    while k > first and role[k] == "customer" and len(text[k].split()) <= 15 and at - k <= 2:
+        done = done or bool(CUSTOMER_DONE.search(text[k]))
+        k -= 1
+    if done and k > first and k < at - 1 and role[k] == "agent" and len(text[k].split()) <= 20 \
+            and turns[k].start >= CLOSING_FROM * duration:
+        return k
+    return at
 
 
 def phase_at(phases: list[Phase], time: float) -> str | None:
