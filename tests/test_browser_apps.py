@@ -37,7 +37,7 @@ def screenshot(page, artifacts, name: str) -> None:
     page.set_viewport_size({"width": 1320, "height": min(4000, max(1000, int(height) + 40))})
     page.wait_for_timeout(500)
     path = artifacts / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=True, timeout=90_000)  # a tall page with canvases, on a loaded 2-core machine
     if os.environ.get("CURATION_UPDATE_SCREENSHOTS"):  # `make screenshots` refreshes the README's copies
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, SCREENSHOTS / f"{name}.png")
