@@ -80,19 +80,27 @@ def export_clip_audio(ws: Workspace, clip_id: str, out, fmt: str | None = None, 
     return out
 
 
+def _original_range(ws: Workspace, call_id: str, start: float | None, end: float | None):
+    """[start, end) of a call's original recording as (samples, sample rate), read from the audio store.
+    Callers hold the audited `calls.play_original` operation."""
+    from curation.audio import read
+    from curation.catalogue import get_call
+
+    call = get_call(ws, call_id)
+    with ws.audio_store.local_copy(call.audio_path) as source:
+        return read(source, start=start or 0.0, end=end)
+
+
 @reads_personal("calls.play_original", "call.original_played")
 def export_original(ws: Workspace, call_id: str, out, start: float | None = None, end: float | None = None,
                     user: str | None = None) -> Path:
     """Write [start, end) of an original recording to `out` (WAV). Trainer or privacy reviewer only."""
-    from curation.audio import read, write
-    from curation.catalogue import get_call
+    from curation.audio import write
 
     out = Path(out)
     with operation(ws, "calls.play_original", "call.original_played", "call", call_id, user=user,
                    what="play or export original recordings") as op:
-        call = get_call(ws, call_id)
-        with ws.audio_store.local_copy(call.audio_path) as source:
-            data, sr = read(source, start=start or 0.0, end=end)
+        data, sr = _original_range(ws, call_id, start, end)
         tmp = out.with_name(f".{out.name}.part.wav")
         write(tmp, data, sr)
         tmp.replace(out)
@@ -106,20 +114,15 @@ def original_audio(ws: Workspace, call_id: str, start: float | None = None, end:
     """WAV bytes of [start, end) of an original recording, for a player. Trainer or privacy reviewer
     only; audited as `call.original_played` with the range and its length. In team mode the service
     runs this for the token's user and meters it (`hubservice.app.ListeningBudget`)."""
-    from curation.audio import probe, read, write
-    from curation.catalogue import get_call
+    from curation.audio import write
 
     with operation(ws, "calls.play_original", "call.original_played", "call", call_id, user=user,
                    what="play or export original recordings") as op:
-        call = get_call(ws, call_id)
+        data, sr = _original_range(ws, call_id, start, end)
         ws.tmp.mkdir(parents=True, exist_ok=True)
-        with ws.audio_store.local_copy(call.audio_path) as source, \
-                tempfile.TemporaryDirectory(prefix="play-", dir=ws.tmp) as tmp:
-            data, sr = read(source, start=start or 0.0, end=end)
-            out = write(Path(tmp) / "original.wav", data, sr)
-            seconds = probe(out).duration
-            audio = out.read_bytes()
-        op.details.update({"start": start, "end": end, "seconds": round(seconds, 2)})
+        with tempfile.TemporaryDirectory(prefix="play-", dir=ws.tmp) as tmp:
+            audio = write(Path(tmp) / "original.wav", data, sr).read_bytes()
+        op.details.update({"start": start, "end": end, "seconds": round(len(data) / sr, 2)})
     return audio
 
 
