@@ -121,8 +121,8 @@ def place_parameters(fn) -> tuple[str, ...]:
     added to the allow-list later cannot slip a place past the service under a name nobody listed."""
     names = []
     for i, (name, p) in enumerate(inspect.signature(fn).parameters.items()):
-        annotation = p.annotation if isinstance(p.annotation, str) else getattr(p.annotation, "__name__", str(p.annotation))
-        if i and (name in PLACE_PARAMETERS or re.search(r"\b(Path|PathLike|StrPath)\b", str(annotation))):
+        annotation = str(getattr(p.annotation, "__name__", p.annotation))  # "Path", "str | Path | None", ...
+        if i and (name in PLACE_PARAMETERS or re.search(r"\b(Path|PathLike|StrPath)\b", annotation)):
             names.append(name)
     return tuple(names)
 
@@ -160,7 +160,9 @@ def jsonable(value, root: str | None = None):
 
 
 class ListeningBudget:
-    """How much original audio (seconds) each user may receive in any rolling hour. Hearing originals is
+    """How much original audio (seconds) a user may have received in the last hour before further
+    requests are refused (checked before a request, counted after it, so the request that crosses the
+    limit, and any in flight beside it, are still answered). Hearing originals is
     what a trainer's or reviewer's role allows, one audited range at a time; the budget turns a script
     that would pull the archive through a kernel into a refusal (and an audit trail that shows it
     trying), without getting in the way of people listening. Kept in the service's memory: a restart
