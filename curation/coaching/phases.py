@@ -54,9 +54,9 @@ IDENTIFICATION = _cues("klantnummer", "ordernummer", "contractnummer", "polisnum
                        "geboortedag", "wanneer bent u geboren", "welke datum bent u geboren", "geboortejaar",
                        "waar woont u", "waar u woont", "woonadres", "huisadres", "postadres", "factuuradres",
                        "afleveradres", "06-?nummer", "terugbelnummer", "contactgegevens",
-                       "ter verificatie", "verificatie", "identiteit", "uw naam", "op welke naam", "onder welke naam",
+                       "ter verificatie", "verificatie", "identiteit", "op welke naam", "onder welke naam",
                        "accountnummer", "abonnementsnummer", "factuurnummer", "meternummer", "aansluitnummer",
-                       "pasnummer", "zaaknummer", "registratienummer", "bankgegevens", "rekeningnummer",
+                       "pasnummer", "zaaknummer", "registratienummer", "bankgegevens",
                        "tenaamstelling", "sofi-?nummer", "burgerservice", "nummerplaat", "nummer van")
 # words that also occur outside the identification ("the app is reachable again", "I check your
 # details"): identification only when the customer answers with a detail
@@ -106,8 +106,7 @@ CLOSING = _cues("verder nog", "nog iets", "nog vragen", "nog een vraag", "anders
                 "nog ergens", "ergens anders", "iets anders", "nog wat", "nog meer", "voldoende geholpen",
                 "goed geholpen", "bent u .{0,10}geholpen", "heb ik u .{0,20}geholpen", "kan ik nog", "kan ik verder",
                 "heeft u alles", "was het dat", "was dat het", "dat was het", "prettige voortzetting", "fijne voortzetting",
-                "fijne dag", "goede avond", "goedendag nog", "dag en bedankt", "bedankt en", "tot later", "tot straks",
-                "tot ziens", "daag", "houdoe", "ik zet u door", "zet u door", "schakel u door", "doorschakelen",
+                "goede avond", "goedendag nog", "dag en bedankt", "bedankt en", "tot later", "tot straks", "daag", "houdoe", "ik zet u door", "zet u door", "schakel u door", "doorschakelen",
                 "doorgeschakeld", "geef u door", "verbinden met", "verbind u", "verbinden door", "overdragen")
 # the agent asking whether there is anything else
 ASK_MORE = _cues("verder nog", "nog iets", "nog vragen", "nog een vraag", "anders nog", "nog andere", "andere vragen",
