@@ -592,12 +592,45 @@ def test_the_cli_in_a_kernel_sends_recordings_to_the_service_to_import(team, tmp
             out["escape"] = type(exc).__name__ + ": " + str(exc)
     """)
     assert out["ingest"][0] == 0 and "imported" in out["ingest"][1] and "1 imported" in out["ingest"][1], out["ingest"]
-    assert "(call2.wav)" in out["ingest"][1]  # outcomes name the file as it was sent, not the service's folder
+    # outcomes name the file where it lies in the kernel, never the service's folder
+    assert f"({folder / 'call2.wav'})" in out["ingest"][1] and "upload-" not in out["ingest"][1]
     assert "0 imported, 1 already present" in out["again"][1], out["again"]
     assert "plain file names" in out["escape"], out["escape"]
     assert not (team["root"] / "call3.wav").exists() and not (team["root"].parent / "call3.wav").exists()
     assert not list((team["root"] / "tmp").glob("upload-*"))  # the upload folder is gone
     assert ("trainer", "call.imported") in audit_actions(team["root"])
+
+
+def test_the_cli_in_a_kernel_sends_a_manifest_s_metadata_with_each_recording(team, tmp_path):
+    from curation.catalogue import consent_fields, get_call
+    from curation.workspace import Workspace
+    from tests._clip_fixtures import make_call, write_manifest
+
+    folder = tmp_path / "batch"
+    for n, stem in enumerate(("call5", "call6")):
+        make_call(folder / stem, stem, seed=20 + n)
+    manifest = write_manifest(folder, ("call5", "call6"))
+    with open(manifest, "a", encoding="utf-8") as fh:  # a row that cannot be read: one failed line, the rest goes on
+        fh.write("bad id!,call5/call5.wav,,,,,,,,,,,,\n")
+    out = kernel(team, token_for(team["hub"], "trainer"), f"""
+        import subprocess
+        done = subprocess.run([sys.executable, "-m", "curation.cli", "ingest", {str(folder)!r}], capture_output=True, text=True)
+        out["ingest"] = [done.returncode, done.stdout.strip(), done.stderr.strip()]
+    """)
+    code, stdout, stderr = out["ingest"]
+    assert code == 2 and "2 imported, 0 already present, 1 failed" in stdout, out["ingest"]
+    assert "line 4: call_id 'bad id!'" in stderr and str(folder / "call5" / "call5.wav") in stdout
+    ws = Workspace.open(team["root"])
+    try:
+        call = get_call(ws, "call5", user="trainer")
+        assert (call.agent_id, call.topic) == ("A17", "facturen")
+        assert call.customer_ref_hash == ws.keyed_hash("k-call5 ")
+        consent = consent_fields(ws, "call5", user="trainer")
+        assert consent["notice_purposes"] == "quality;training" and consent["retention_until"] == "2030-01-01"
+    finally:
+        ws.close()
+    assert not list((team["root"] / "tmp").glob("upload-*"))
+    assert audit_actions(team["root"]).count(("trainer", "call.imported")) == 2
 
 
 def test_the_listening_budget_rolls_over_the_hour():

@@ -64,8 +64,8 @@ def ingest(workspace: str, manifest: str | None, no_align: bool, workers, schedu
     the audio (forced alignment); where that is not confident they stay estimated, and
     redaction then covers their whole stretch. Recordings are read, probed and aligned on all
     local cores (or a Dask cluster with --scheduler); each call is stored as soon as it is read.
-    In team mode (no --workspace, $CURATION_SERVICE_URL set) the files are sent to the curation
-    service one recording at a time and imported there as your JupyterHub user (no manifest yet).
+    In team mode (no --workspace, $CURATION_SERVICE_URL set) each recording is sent to the curation
+    service with its transcript and its manifest row, and imported there as your JupyterHub user.
     """
     from curation.cli._common import batch_plan, open_workspace
     from curation.ingest import ingest as run
@@ -86,35 +86,34 @@ def ingest(workspace: str, manifest: str | None, no_align: bool, workers, schedu
 
 
 def _upload(ws, paths, manifest, align: bool) -> list:
-    """Team mode: the files go to the curation service one recording at a time (with the transcripts of
-    the same stem), where they are imported as the token's user; the service decides on its workers."""
-    from pathlib import Path
+    """Team mode: the files are found and paired here as a local import would (folders, CSV manifests,
+    transcripts of the same stem), then each recording goes to the curation service with its
+    transcript and a one-row manifest carrying its metadata, and is imported there as the token's
+    user. A file that cannot be sent is one failed line and the batch goes on; a refusal of the user
+    or an unreachable service stops it (what was imported stays; running it again skips it)."""
+    from dataclasses import replace
 
-    from curation.errors import CurationError
-    from curation.ingest import ImportOutcome, ingest_upload
+    from curation.errors import CurationError, ImportProblem, PermissionDenied
+    from curation.ingest import ImportOutcome, ingest_upload, plan_imports, upload_files
+    from curation.remote import ServiceUnavailable
 
-    if manifest or any(Path(p).suffix.lower() == ".csv" or (Path(p) / "manifest.csv").is_file() for p in paths):
-        raise CurationError("a CSV manifest cannot be sent to the curation service yet: import it on the service "
-                            "(curation ingest --manifest … as the service's user) or send the files without it")
-    groups: dict[str, dict[str, Path]] = {}
-    outcomes = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            outcomes.append(ImportOutcome(str(path), "failed", None, f"{path}: no such file or folder"))
+    items, problems = plan_imports(paths, manifest)
+    outcomes = [ImportOutcome(p.path, "failed", None, str(p)) for p in problems]
+    for item in items:
+        try:
+            files = upload_files(item)
+        except ImportProblem as exc:
+            outcomes.append(ImportOutcome(str(item.audio), "failed", None, str(exc)))
             continue
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for f in files:
-            if f.name.startswith("."):
-                continue
-            group = groups.setdefault(f.stem, {})
-            if f.name in group and group[f.name] != f:
-                raise CurationError(f"{f}: another file of that name ({group[f.name]}) is sent too; "
-                                    "send them in separate runs")
-            group[f.name] = f
-    for stem in sorted(groups):
-        files = {name: f.read_bytes() for name, f in sorted(groups[stem].items())}
-        outcomes.extend(ingest_upload(ws, files, align=align))
+        try:
+            sent = ingest_upload(ws, files, align=align)
+        except (PermissionDenied, ServiceUnavailable):
+            raise
+        except CurationError as exc:  # the service refused this recording: say which, go on
+            outcomes.append(ImportOutcome(str(item.audio), "failed", None, f"{item.audio}: {exc}"))
+            continue
+        local = {item.audio.name: str(item.audio)}
+        outcomes.extend(replace(o, path=local.get(o.path, o.path)) for o in sent)
     return outcomes
 
 

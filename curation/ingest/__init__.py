@@ -5,8 +5,8 @@ The importer (and the database layer with it) loads on first use, so reading a t
 
 from curation.ingest.formats import FORMATS, read_transcript
 
-__all__ = ["FORMATS", "ImportItem", "ImportOutcome", "ingest", "ingest_upload", "plan_imports", "read_transcript"]
-_IMPORTER = {"ImportItem", "ImportOutcome", "ingest", "ingest_upload", "plan_imports"}
+__all__ = ["FORMATS", "ImportItem", "ImportOutcome", "ingest", "ingest_upload", "plan_imports", "read_transcript", "upload_files"]
+_IMPORTER = {"ImportItem", "ImportOutcome", "ingest", "ingest_upload", "plan_imports", "upload_files"}
 
 
 def __getattr__(name):

@@ -21,7 +21,7 @@ from curation.access import mutates
 from curation.checksums import sha256_file
 from curation.errors import ImportProblem
 from curation.ingest.formats import TRANSCRIPT_SUFFIXES, read_with_format
-from curation.ingest.manifest import CALL_ID, ManifestRow, read_manifest
+from curation.ingest.manifest import CALL_ID, ManifestRow, manifest_csv, read_manifest
 from curation.model import AudioInfo, Speaker, Transcript
 from curation.store.schema import calls, consent_records, speakers, turns, words
 from curation.workspace import Workspace, utcnow
@@ -77,7 +77,8 @@ def plan_imports(paths: Iterable[str | os.PathLike], manifest: str | os.PathLike
             if (path / "manifest.csv").is_file() and not manifest:
                 manifests.append(path / "manifest.csv")
             else:
-                loose.extend(sorted(p for p in path.rglob("*") if p.is_file()))
+                loose.extend(sorted(p for p in path.rglob("*") if p.is_file()  # hidden files (.DS_Store) are no input
+                                    and not any(part.startswith(".") for part in p.relative_to(path).parts)))
         elif path.suffix.lower() == ".csv":
             manifests.append(path)
         else:
@@ -412,6 +413,26 @@ def ingest(ws: Workspace, paths: Iterable[str | os.PathLike], actor: str | None 
     run_batch(_prepare_task, _Job(str(ws.root), actor, align, ws), items, store,
               replace(plan or Plan(workers=1), chunk_size=1), label="importing calls", each=progress)
     return outcomes + [done[n] for n in sorted(done)]
+
+
+def upload_files(item: ImportItem) -> dict[str, bytes]:
+    """What team mode sends to `ingest_upload` to import `item` as `ingest` would here: the recording
+    and its transcript under their plain file names, and a one-row `manifest.csv` that pairs them and
+    carries the item's manifest fields (agent, customer reference, consent facts, call id). One item
+    per upload, so recordings of the same name in different folders never meet. Raises ImportProblem
+    (naming the local file) for an item larger than the service takes in one upload."""
+    parts = [item.audio] + ([item.transcript] if item.transcript else [])
+    if item.transcript and item.transcript.name == item.audio.name:
+        raise ImportProblem(item.transcript, "recording and transcript have the same file name")
+    manifest = manifest_csv(item.audio.name, item.transcript.name if item.transcript else None, item.fields)
+    try:
+        size = len(manifest) + sum(p.stat().st_size for p in parts)
+        if size > UPLOAD_LIMIT:
+            raise ImportProblem(item.audio, f"{size} bytes with its transcript; the curation service takes at most "
+                                            f"{UPLOAD_LIMIT} in one upload (split or compress the recording)")
+        return {**{p.name: p.read_bytes() for p in parts}, "manifest.csv": manifest}
+    except OSError as exc:
+        raise ImportProblem(Path(exc.filename or item.audio), f"cannot read file ({exc.strerror})") from None
 
 
 UPLOAD_LIMIT = 64 << 20  # bytes in one upload (the CLI sends one recording and its transcript at a time)

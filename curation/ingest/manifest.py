@@ -94,3 +94,27 @@ def _row(raw: dict, path: Path, line: int) -> ManifestRow:
     if get("notice_purposes"):
         fields["notice_purposes"] = [p.strip() for p in get("notice_purposes").split(";") if p.strip()]
     return ManifestRow(line, audio, transcript, fields)
+
+
+def manifest_csv(audio: str, transcript: str | None, fields: dict) -> bytes:
+    """A one-row manifest that `read_manifest` reads back as `fields` (the parsed form of a row), for
+    a recording and transcript named relative to it. Team mode sends one with every upload, so a call
+    keeps its metadata and consent facts when it is imported on the curation service."""
+    import io
+
+    unknown = set(fields) - set(COLUMNS) - set(OPTIONAL_FLAGS)
+    if unknown:
+        raise ValueError(f"not manifest columns: {', '.join(sorted(unknown))}")
+    row = {"audio": audio, "transcript": transcript or ""}
+    for key, value in fields.items():
+        if isinstance(value, bool):
+            row[key] = "true" if value else "false"
+        elif isinstance(value, (list, tuple)):
+            row[key] = ";".join(value)
+        else:
+            row[key] = str(value)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[c for c in (*COLUMNS, *OPTIONAL_FLAGS) if c in row], lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(row)
+    return out.getvalue().encode("utf-8")
