@@ -633,6 +633,48 @@ def test_the_cli_in_a_kernel_sends_a_manifest_s_metadata_with_each_recording(tea
     assert audit_actions(team["root"]).count(("trainer", "call.imported")) == 2
 
 
+def test_the_cli_in_a_kernel_exports_a_clip_s_audio_and_original_through_the_service(team, tmp_path):
+    import soundfile as sf
+
+    from curation.clips import get_clip
+    from curation.workspace import Workspace
+
+    clip_id = team["clips"]["c1"]
+    here = tmp_path / "kernel"
+    here.mkdir()
+    out = kernel(team, token_for(team["hub"], "trainer"), f"""
+        import subprocess
+        def cli(*args):
+            done = subprocess.run([sys.executable, "-m", "curation.cli", *args], capture_output=True, text=True)
+            return [done.returncode, done.stdout.strip(), done.stderr.strip()]
+        out["audio"] = cli("clips", "audio", "--clip", {clip_id!r}, "--out", {str(here / "clip.mp3")!r})
+        out["original"] = cli("clips", "original", "--clip", {clip_id!r}, "--out", {str(here / "original.wav")!r})
+    """)
+    manager = kernel(team, token_for(team["hub"], "manager"), f"""
+        import subprocess
+        done = subprocess.run([sys.executable, "-m", "curation.cli", "clips", "original", "--clip", {clip_id!r},
+                               "--out", {str(here / "manager.wav")!r}], capture_output=True, text=True)
+        out["original"] = [done.returncode, done.stdout.strip(), done.stderr.strip()]
+    """)
+    assert out["audio"][0] == 0 and out["original"][0] == 0, out
+    ws = Workspace.open(team["root"])
+    try:
+        clip = get_clip(ws, clip_id, user="trainer")
+    finally:
+        ws.close()
+    for name in ("clip.mp3", "original.wav"):
+        assert oct((here / name).stat().st_mode & 0o777) == "0o600"
+    assert (here / "clip.mp3").read_bytes()[:3] in (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")
+    info = sf.info(str(here / "original.wav"))
+    assert abs(info.duration - (clip.end - clip.start)) < 0.05  # the clip's range of the original, no more
+    assert not list(here.glob(".*.part"))
+    assert manager["original"][0] != 0 and "may not" in manager["original"][2], manager
+    assert not (here / "manager.wav").exists()
+    actions = audit_actions(team["root"])
+    assert ("trainer", "clip.played") in actions and ("trainer", "call.original_played") in actions
+    assert ("manager", "call.original_played") not in actions
+
+
 def test_the_listening_budget_rolls_over_the_hour():
     from tornado import web
 

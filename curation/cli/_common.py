@@ -112,3 +112,22 @@ def batch_plan(workers, scheduler, chunk_size, progress):
     from curation.batch import Plan
 
     return Plan(workers=workers, scheduler=scheduler, chunk_size=chunk_size, progress=progress)
+
+
+def write_private(target, data: bytes):
+    """Write `data` to `target` for its owner only (0600), atomically: a `.NAME.part` beside it is
+    renamed over it when complete, and removed if anything fails (team mode: what a kernel receives
+    from the curation service, packs and audio)."""
+    from pathlib import Path
+
+    target = Path(target)
+    tmp = target.with_name(f".{target.name}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target

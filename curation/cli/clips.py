@@ -88,11 +88,19 @@ def anonymise(workspace, clip_ids, voice, bleep, workers, scheduler, chunk_size,
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True,
               help="Output file (.mp3 or .wav).")
 def audio(workspace, clip_id, out) -> None:
-    """Write the clip's anonymised audio (logged; a file is not a listen: use `clips listen`)."""
-    from curation.cli._common import open_workspace
-    from curation.clips import export_clip_audio
+    """Write the clip's anonymised audio (logged; a file is not a listen: use `clips listen`). In team
+    mode the service sends it (audited as an export) and it is written here for you only (0600)."""
+    from pathlib import Path
 
-    export_clip_audio(open_workspace(workspace), clip_id, out)
+    from curation.cli._common import open_workspace, write_private
+    from curation.clips import export_clip_audio, play_clip
+
+    ws = open_workspace(workspace)
+    if getattr(ws, "is_remote_workspace", False):
+        fmt = Path(out).suffix.lstrip(".").lower() or "mp3"
+        write_private(out, play_clip(ws, clip_id, fmt, details={"exported": True}))
+    else:
+        export_clip_audio(ws, clip_id, out)
     click.echo(f"wrote {out}")
 
 
@@ -120,8 +128,10 @@ def listen(workspace, clip_arg, clip_id, start, end) -> None:
     end = clip.duration if end is None else min(end, clip.duration)
     if not 0 <= start < end:
         raise click.BadParameter(f"--from {start} must be before --to {end:.2f} (clip is {clip.duration:.2f} s)")
-    ws.tmp.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="listen-", dir=ws.tmp) as tmp:
+    remote = getattr(ws, "is_remote_workspace", False)  # team mode: no workspace folder here, a private temp one
+    if not remote:
+        ws.tmp.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="listen-", dir=None if remote else ws.tmp) as tmp:
         path = Path(tmp) / "clip.mp3"
         path.write_bytes(load_clip_audio(ws, clip_id))
         click.echo(f"playing clip {clip_id} {start:.1f}-{end:.1f} s (Ctrl-C stops)", err=True)
@@ -140,11 +150,18 @@ def listen(workspace, clip_arg, clip_id, start, end) -> None:
 @click.option("--clip", "clip_id", required=True, help="Clip id.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="Output WAV file.")
 def original(workspace, clip_id, out) -> None:
-    """Write the ORIGINAL audio of a clip's range (trainer or privacy reviewer; logged)."""
-    from curation.cli._common import open_workspace
-    from curation.clips import export_clip_original
+    """Write the ORIGINAL audio of a clip's range (trainer or privacy reviewer; logged). In team mode
+    the service sends the range (audited, counted against your hourly listening budget) and it is
+    written here for you only (0600)."""
+    from curation.cli._common import open_workspace, write_private
+    from curation.clips import export_clip_original, get_clip, original_audio
 
-    export_clip_original(open_workspace(workspace), clip_id, out)
+    ws = open_workspace(workspace)
+    if getattr(ws, "is_remote_workspace", False):
+        clip = get_clip(ws, clip_id)
+        write_private(out, original_audio(ws, clip.call_id, clip.start, clip.end))
+    else:
+        export_clip_original(ws, clip_id, out)
     click.echo(f"wrote {out}")
 
 

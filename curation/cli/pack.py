@@ -53,9 +53,9 @@ def _build_on_the_service(ws, name, clip_ids, out, title, objectives, notes, wav
     is downloaded (audited), checked against the build's checksum and written here atomically (0600).
     An existing file is replaced only with --force."""
     import hashlib
-    import os
     from pathlib import Path
 
+    from curation.cli._common import write_private
     from curation.errors import CurationError
     from curation.packs import build_pack
     from curation.packs.download import download_pack
@@ -73,15 +73,7 @@ def _build_on_the_service(ws, name, clip_ids, out, title, objectives, notes, wav
     if target.exists() and not force:
         raise CurationError(f"{target}: exists; pass --force to replace it (the pack was built on the service: "
                             f"build {built.build.id})")
-    tmp = target.with_name(f".{target.name}.part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(download.data)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_private(target, download.data)
     click.echo(f"{built.pack_id} {built.sha256} {target} ({len(built.clip_ids)} clip(s); built on the service, "
                f"build {built.build.id}, downloaded)")
 
