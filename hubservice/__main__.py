@@ -26,9 +26,9 @@ def main(argv=None) -> int:
     p.add_argument("--prefix", default=os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/"),
                    help="URL prefix (default: $JUPYTERHUB_SERVICE_PREFIX or /)")
     p.add_argument("--original-minutes-per-hour", type=float, default=None, metavar="MIN",
-                   help="after this many minutes of original audio in the last hour, a user's further requests "
-                        "for originals are refused until the hour rolls over (trainers and privacy reviewers "
-                        "hearing calls; default: 240)")
+                   help="minutes of original audio a user may receive per rolling hour; a request for a range "
+                        "that would pass it is refused (HTTP 429) until the hour rolls over (trainers and privacy "
+                        "reviewers hearing calls; default: 240)")
     args = p.parse_args(argv)
     if args.original_minutes_per_hour is not None and args.original_minutes_per_hour < 0:
         p.error("--original-minutes-per-hour must be 0 (nobody receives originals) or more")

@@ -89,8 +89,6 @@ ALLOWED = (
     # recordings and transcripts sent as bytes (the CLI's ingest in team mode), imported as the token's user
     "curation.ingest.importer.ingest_upload",
 )
-# operations whose result is original audio: each user may receive so much of it per rolling hour
-METERED = ("curation.clips.audio.original_audio",)
 ORIGINAL_MINUTES_PER_HOUR = 240.0
 IDENTITY_PARAMETERS = ("user", "actor")
 # arguments that name a place on the service's own disk: the service keeps its files where it keeps them.
@@ -160,36 +158,71 @@ def jsonable(value, root: str | None = None):
 
 
 class ListeningBudget:
-    """How much original audio (seconds) a user may have received in the last hour before further
-    requests are refused (checked before a request, counted after it, so the request that crosses the
-    limit, and any in flight beside it, are still answered). Hearing originals is
-    what a trainer's or reviewer's role allows, one audited range at a time; the budget turns a script
-    that would pull the archive through a kernel into a refusal (and an audit trail that shows it
-    trying), without getting in the way of people listening. Kept in the service's memory: a restart
-    starts every user afresh."""
+    """How much original audio (seconds) a user may receive per rolling hour. A request reserves the
+    length it asks for before it runs (under a lock, so requests sent side by side cannot each slip
+    under the limit), is refused with HTTP 429 when that would cross the limit, and is settled to the
+    length actually sent afterwards (released if it failed). Hearing originals is what a trainer's or
+    reviewer's role allows, one audited range at a time; the budget turns a script that would pull the
+    archive through a kernel into a refusal (and an audit trail that shows it trying), without getting
+    in the way of people listening. Kept in the service's memory: a restart starts every user afresh."""
 
     def __init__(self, seconds_per_hour: float, clock=time.monotonic):
         self.limit, self.clock = float(seconds_per_hour), clock
-        self.spent: dict[str, list[tuple[float, float]]] = {}
+        self.spent: dict[str, list[list[float]]] = {}  # user -> [time, seconds] entries of the last hour
         self.lock = threading.Lock()
 
-    def used(self, user: str) -> float:
+    def _recent(self, user: str) -> list[list[float]]:
         now = self.clock()
-        with self.lock:
-            recent = [(t, s) for t, s in self.spent.get(user, []) if now - t < 3600.0]
-            self.spent[user] = recent
-            return sum(s for _t, s in recent)
+        recent = [e for e in self.spent.get(user, []) if now - e[0] < 3600.0]
+        self.spent[user] = recent
+        return recent
 
-    def check(self, user: str) -> None:
-        used = self.used(user)
-        if used >= self.limit:
-            raise web.HTTPError(429, reason=f"{user} received {used / 60:.0f} min of original audio in the last hour, "
-                                            f"the service's limit ({self.limit / 60:.0f} min); try again later or ask "
-                                            "the administrator (curation-service --original-minutes-per-hour)")
-
-    def spend(self, user: str, seconds: float) -> None:
+    def used(self, user: str) -> float:
         with self.lock:
-            self.spent.setdefault(user, []).append((self.clock(), float(seconds)))
+            return sum(e[1] for e in self._recent(user))
+
+    def reserve(self, user: str, seconds: float) -> list[float]:
+        """Book `seconds` for `user` or raise 429; returns the entry to `settle`."""
+        seconds = max(0.0, float(seconds))
+        with self.lock:
+            used = sum(e[1] for e in self._recent(user))
+            if seconds > self.limit:
+                raise web.HTTPError(429, reason=f"a range of {seconds / 60:.1f} min of original audio is more than the "
+                                                f"service lets anyone receive in an hour ({self.limit / 60:.0f} min); "
+                                                "ask for a shorter range")
+            if used + seconds > self.limit:
+                raise web.HTTPError(429, reason=f"{user} received {used / 60:.0f} min of original audio in the last "
+                                                f"hour; {seconds / 60:.1f} min more would pass the service's limit "
+                                                f"({self.limit / 60:.0f} min); try again later or ask the administrator "
+                                                "(curation-service --original-minutes-per-hour)")
+            entry = [self.clock(), seconds]
+            self.spent.setdefault(user, []).append(entry)
+            return entry
+
+    def settle(self, entry: list[float], seconds: float) -> None:
+        """The length actually sent (0 when the request failed) replaces what was reserved."""
+        with self.lock:
+            entry[1] = max(0.0, float(seconds))
+
+
+def original_seconds(ws, arguments: dict, user: str) -> float:
+    """Seconds of original audio an `original_audio` request asks for: its range, cut to the call."""
+    from curation.catalogue import get_call
+
+    if not isinstance(arguments.get("call_id"), str):
+        raise web.HTTPError(400, reason="original_audio: give the call id")
+    try:
+        duration = float(get_call(ws, arguments["call_id"], user=user).duration)
+        start = max(0.0, float(arguments.get("start") or 0.0))
+        end = duration if arguments.get("end") is None else min(float(arguments["end"]), duration)
+    except (TypeError, ValueError):
+        raise web.HTTPError(400, reason="original_audio: start and end are seconds") from None
+    return max(0.0, end - start)
+
+
+# operations whose result is original audio: each user may receive so much of it per rolling hour; the
+# function tells the seconds a request asks for, booked before the operation runs
+METERED = {"curation.clips.audio.original_audio": original_seconds}
 
 
 def wav_seconds(data: bytes) -> float:
@@ -278,17 +311,21 @@ class CallHandler(ServiceHandler):
         if places:
             raise web.HTTPError(400, reason=f"{', '.join(places)}= is not accepted: in team mode the service keeps "
                                             "its files in the workspace (download what it built instead)")
-        if name in METERED:
-            self.service.budget.check(user)
+        booked, sent = None, 0.0
         try:
+            if name in METERED:  # the length asked for is booked first: side-by-side requests cannot slip through
+                booked = self.service.budget.reserve(user, await self.run(METERED[name], self.service.ws, bound, user))
             result = await self.run(fn, self.service.ws, *args, user=user, **kwargs)
+            if booked is not None:
+                sent = wav_seconds(result)
         except CurationError as exc:
             status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
             raise web.HTTPError(status, reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
         except TypeError as exc:
             raise web.HTTPError(400, reason=f"{name}: {exc}") from None
-        if name in METERED:
-            self.service.budget.spend(user, wav_seconds(result))
+        finally:
+            if booked is not None:  # settled to what was sent; a failed request costs nothing
+                self.service.budget.settle(booked, sent)
         log.info("%s ran %s", user, name)  # names of operations only, never arguments (they may quote people)
         self.finish({"result": jsonable(result, self.service.root)})
 

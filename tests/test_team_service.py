@@ -675,26 +675,53 @@ def test_the_cli_in_a_kernel_exports_a_clip_s_audio_and_original_through_the_ser
     assert ("manager", "call.original_played") not in actions
 
 
-def test_the_listening_budget_rolls_over_the_hour():
+def test_the_listening_budget_books_before_and_settles_after_and_rolls_over_the_hour():
     from tornado import web
 
     from hubservice.app import ListeningBudget
 
     now = [0.0]
     budget = ListeningBudget(600.0, clock=lambda: now[0])
-    budget.spend("trainer", 400.0)
-    budget.check("trainer")  # 400 of 600 s: more may come
-    budget.spend("trainer", 250.0)
+    first = budget.reserve("trainer", 400.0)
+    second = budget.reserve("trainer", 150.0)  # 550 of 600 s booked: a request in flight counts at once
     with pytest.raises(web.HTTPError) as refused:
-        budget.check("trainer")
-    assert refused.value.status_code == 429 and "11 min of original audio" in refused.value.reason
-    budget.check("reviewer")  # every user has their own
+        budget.reserve("trainer", 100.0)
+    assert refused.value.status_code == 429 and "9 min of original audio" in refused.value.reason
+    budget.settle(second, 0.0)  # that request failed: it costs nothing
+    budget.settle(first, 390.0)  # the call was shorter than the range asked for
+    assert budget.used("trainer") == 390.0
+    budget.reserve("trainer", 200.0)
+    with pytest.raises(web.HTTPError) as too_long:
+        budget.reserve("reviewer", 601.0)  # every user has their own budget, and no range may exceed it
+    assert "ask for a shorter range" in too_long.value.reason
+    budget.reserve("reviewer", 600.0)
     now[0] = 3599.0
     with pytest.raises(web.HTTPError):
-        budget.check("trainer")
+        budget.reserve("trainer", 20.0)
     now[0] = 3601.0  # the first hour's listening has rolled out of the window
-    budget.check("trainer")
-    assert budget.used("trainer") == 0.0
+    budget.reserve("trainer", 600.0)
+    assert budget.used("trainer") == 600.0
+
+
+def test_requests_sent_side_by_side_cannot_pass_the_listening_budget_together(team):
+    trainer = kernel(team, token_for(team["hub"], "trainer"), """
+        import io, soundfile
+        from concurrent.futures import ThreadPoolExecutor
+        from curation.clips import original_audio
+
+        def ask(_):
+            try:
+                return soundfile.info(io.BytesIO(original_audio(RemoteWorkspace(), "call1", 1.0, 13.0))).duration
+            except Exception as exc:
+                return type(exc).__name__ + ": " + str(exc)
+        with ThreadPoolExecutor(8) as pool:  # 8 x 12 s at once against a budget of 60 s
+            out["got"] = list(pool.map(ask, range(8)))
+    """)
+    served = [g for g in trainer["got"] if isinstance(g, float)]
+    assert [round(g, 1) for g in served] == [12.0] * 5, trainer  # checked-then-counted would answer all eight
+    assert all("would pass the service's limit" in g for g in trainer["got"] if not isinstance(g, float))
+    assert [a for a in audit_actions(team["root"]) if a[1] == "call.original_played"] == \
+        [("trainer", "call.original_played")] * 5
 
 
 def test_the_cli_in_a_kernel_goes_through_the_service(team):
