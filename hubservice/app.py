@@ -164,7 +164,8 @@ class ListeningBudget:
     length actually sent afterwards (released if it failed). Hearing originals is what a trainer's or
     reviewer's role allows, one audited range at a time; the budget turns a script that would pull the
     archive through a kernel into a refusal (and an audit trail that shows it trying), without getting
-    in the way of people listening. Kept in the service's memory: a restart starts every user afresh."""
+    in the way of people listening. Kept in memory and restored from the audit trail when the service
+    starts, so a restart does not hand anyone a fresh hour."""
 
     def __init__(self, seconds_per_hour: float, clock=time.monotonic):
         self.limit, self.clock = float(seconds_per_hour), clock
@@ -204,6 +205,38 @@ class ListeningBudget:
         with self.lock:
             entry[1] = max(0.0, float(seconds))
 
+    def restore(self, heard: list[tuple[str, float, float]]) -> None:
+        """What users received before this service started: (user, seconds ago, seconds) entries, e.g.
+        from the audit trail (`heard_in_the_last_hour`), so a restart does not hand out a fresh hour."""
+        now = self.clock()
+        with self.lock:
+            for user, ago, seconds in heard:
+                if 0.0 <= ago < 3600.0 and seconds > 0:
+                    self.spent.setdefault(user, []).append([now - ago, float(seconds)])
+
+
+def heard_in_the_last_hour(ws) -> list[tuple[str, float, float]]:
+    """(user, seconds ago, seconds of original audio) of every `call.original_played` event of the last
+    hour in the audit trail: the budget's memory survives a restart of the service."""
+    from datetime import datetime, timedelta, timezone
+
+    from curation.audit import events
+
+    now = datetime.now(timezone.utc)
+    since = (now - timedelta(hours=1)).replace(microsecond=0).isoformat()
+    heard = []
+    with ws.engine.connect() as conn:
+        for e in events(conn, action="call.original_played", since=since):
+            seconds = e.details.get("seconds")
+            if seconds is None and e.details.get("end") is not None:  # an export: its range
+                seconds = float(e.details["end"]) - float(e.details.get("start") or 0.0)
+            try:
+                ago = (now - datetime.fromisoformat(e.at)).total_seconds()
+                heard.append((e.actor, max(0.0, ago), float(seconds or 0.0)))
+            except (TypeError, ValueError):
+                continue
+    return heard
+
 
 def original_seconds(ws, arguments: dict, user: str) -> float:
     """Seconds of original audio an `original_audio` request asks for: its range, cut to the call."""
@@ -237,6 +270,7 @@ class Service:
     def __init__(self, ws, hub_auth, allowed=ALLOWED, original_minutes_per_hour: float = ORIGINAL_MINUTES_PER_HOUR):
         self.ws = ws
         self.budget = ListeningBudget(original_minutes_per_hour * 60.0)
+        self.budget.restore(heard_in_the_last_hour(ws))  # a restart does not reset anyone's hour
         self.hub_auth = hub_auth
         self.operations = {name: resolve(name) for name in allowed}
         self.root = str(Path(ws.root).resolve())  # cut from any text a result sends (see jsonable)

@@ -161,19 +161,26 @@ def team(hub, sqlite_template, tmp_path):
     shutil.copytree(source, tmp_path / "ws")
     subprocess.run(["chown", "-R", f"{SERVICE_UID}:{SERVICE_UID}", str(tmp_path / "ws")], check=True)
     os.chmod(tmp_path, 0o755)  # the kernel may see that the folder exists, not enter it
+    running = dict(url=f"http://127.0.0.1:{hub['service_port']}", root=tmp_path / "ws", clips=clips, hub=hub)
+    running["service"] = start_service(running)
+    try:
+        yield running
+    finally:
+        running["service"].terminate()
+        running["service"].wait(timeout=30)
+
+
+def start_service(team: dict) -> subprocess.Popen:
+    """The curation service on the team's workspace and port (1 minute of originals per hour), ready."""
+    hub = team["hub"]
     env = {**os.environ, "JUPYTERHUB_API_TOKEN": hub["service_token"], "JUPYTERHUB_API_URL": hub["api"],
            "JUPYTERHUB_SERVICE_NAME": "curation", "PYTHONPATH": str(ROOT)}
     env.pop("CURATION_USER", None)
-    service = subprocess.Popen([sys.executable, "-m", "hubservice", "--workspace", str(tmp_path / "ws"),
-                                "--port", str(hub["service_port"]), "--original-minutes-per-hour", "1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{hub['service_port']}"
-    try:
-        wait_for(f"{url}/api/health", service, "the curation service")
-        yield dict(url=url, root=tmp_path / "ws", clips=clips, hub=hub)
-    finally:
-        service.terminate()
-        service.wait(timeout=30)
+    service = subprocess.Popen([sys.executable, "-m", "hubservice", "--workspace", str(team["root"]),
+                                "--port", str(hub["service_port"]), "--original-minutes-per-hour", "1"], cwd=ROOT,
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wait_for(f"{team['url']}/api/health", service, "the curation service")
+    return service
 
 
 def kernel(team: dict, token: str, code: str) -> dict:
@@ -701,6 +708,27 @@ def test_the_listening_budget_books_before_and_settles_after_and_rolls_over_the_
     now[0] = 3601.0  # the first hour's listening has rolled out of the window
     budget.reserve("trainer", 600.0)
     assert budget.used("trainer") == 600.0
+
+
+def test_a_killed_and_restarted_service_remembers_the_hour_s_listening(team):
+    ask = """
+        import io, soundfile
+        from curation.clips import original_audio
+        out["got"] = []
+        for _ in range(N):
+            try:
+                out["got"].append(soundfile.info(io.BytesIO(original_audio(RemoteWorkspace(), "call1", 1.0, 13.0))).duration)
+            except Exception as exc:
+                out["got"].append(type(exc).__name__ + ": " + str(exc))
+    """
+    token = token_for(team["hub"], "trainer")
+    before = kernel(team, token, ask.replace("range(N)", "range(4)"))
+    assert [round(g, 1) for g in before["got"]] == [12.0] * 4, before
+    team["service"].kill()  # kill -9: nothing is written on the way out
+    team["service"].wait(timeout=30)
+    team["service"] = start_service(team)
+    after = kernel(team, token, ask.replace("range(N)", "range(2)"))
+    assert round(after["got"][0], 1) == 12.0 and "would pass the service's limit" in after["got"][1], after
 
 
 def test_requests_sent_side_by_side_cannot_pass_the_listening_budget_together(team):
