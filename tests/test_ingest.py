@@ -259,3 +259,27 @@ def test_a_language_given_in_the_manifest_is_kept(workspace, tmp_path):
     [outcome] = ingest(workspace, [folder / "calls.csv"], actor="tester", align=False)
     assert outcome.status == "imported", outcome.message
     assert get_call(workspace, "given").language == "nl"
+
+
+def test_doctor_finds_an_original_left_by_an_import_killed_before_its_call_was_stored(workspace, tmp_path,
+                                                                                      monkeypatch, capsys):
+    from tests._clip_fixtures import run_cli
+
+    ingest(workspace, [make_call(tmp_path / "in", "rec1", "json")], actor="tester")
+    [kept] = [p for p in workspace.originals.rglob("*") if p.is_file()]
+    orphan = workspace.originals / "ef" / ("ef" * 32 + ".wav")  # placed, then the process was killed
+    orphan.parent.mkdir(mode=0o700)
+    orphan.write_bytes(b"RIFF original bytes of a call never catalogued")
+    os.chmod(orphan, 0o600)
+    recent = workspace.originals / "ef" / ("e0" * 32 + ".wav")  # an import in progress right now
+    recent.write_bytes(b"RIFF being imported")
+    os.chmod(recent, 0o600)
+    hours_ago = time.time() - 2 * 3600
+    os.utime(orphan, (hours_ago, hours_ago))
+    os.utime(kept, (hours_ago, hours_ago))
+    code, out, err = run_cli(monkeypatch, capsys, "doctor", "-w", workspace.root, user="admin")
+    assert code == 8 and f"{orphan}: original that no call refers to" in err, err
+    assert str(kept) not in err and str(recent) not in err
+    code, out, err = run_cli(monkeypatch, capsys, "doctor", "-w", workspace.root, "--fix", user="admin")
+    assert code == 0 and "original that no call refers to deleted" in out, err
+    assert not orphan.exists() and kept.exists() and recent.exists()

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 SECRET_WORDS = ("secret", "password", "token", "key", "credential")  # option names refused in the settings
 S3_DEFAULTS = {"config_kwargs": {"connect_timeout": 5, "read_timeout": 30, "retries": {"max_attempts": 2}}}
 TEMP_PREFIX = "tmp"  # staged uploads live under <store>/tmp/ until committed
+ORIGINALS_PREFIX = "originals"  # committed originals: <store>/originals/<2 hex>/<sha256><suffix>
 STALE_UPLOAD_SECONDS = 3600  # a temporary upload older than this belongs to no running import
 
 
@@ -115,6 +116,11 @@ class AudioStore:
         raise NotImplementedError
         yield  # pragma: no cover
 
+    def originals(self, older_than: float = 0.0) -> list[str]:
+        """Keys of the committed originals (`originals/…`) last written more than `older_than` seconds
+        ago, sorted: what `curation doctor` holds against the catalogue to find orphans."""
+        raise NotImplementedError
+
 
 class LocalAudioStore(AudioStore):
     """Originals as files under the workspace folder (owner-only, 0600 in 0700 folders)."""
@@ -161,6 +167,14 @@ class LocalAudioStore(AudioStore):
     @contextmanager
     def local_copy(self, key: str) -> Iterator[Path]:
         yield self.path(key)
+
+    def originals(self, older_than: float = 0.0) -> list[str]:
+        import time
+
+        limit = time.time() - older_than
+        folder = self.root / ORIGINALS_PREFIX
+        found = [p for p in folder.rglob("*") if p.is_file() and p.stat().st_mtime <= limit] if folder.is_dir() else []
+        return sorted(p.relative_to(self.root).as_posix() for p in found)
 
 
 class FsspecAudioStore(AudioStore):
@@ -325,24 +339,35 @@ class FsspecAudioStore(AudioStore):
         """Temporary uploads an import could not remove (the store went away during its clean-up),
         older than `older_than` seconds (default STALE_UPLOAD_SECONDS): copies of originals that no
         erasure would find. Paths relative to the store."""
+        return self._written_before(f"{self.base}/{TEMP_PREFIX}", "list its temporary uploads",
+                                    STALE_UPLOAD_SECONDS if older_than is None else older_than, deep=False)
+
+    def originals(self, older_than: float = 0.0) -> list[str]:
+        return self._written_before(f"{self.base}/{ORIGINALS_PREFIX}", "list the recordings", older_than, deep=True)
+
+    def _written_before(self, folder: str, doing: str, older_than: float, deep: bool) -> list[str]:
+        """Objects in `folder` (and below it when `deep`) last written more than `older_than` seconds ago
+        (an object whose time the store does not tell counts only when `older_than` is 0), relative to
+        the store, sorted."""
         import time
         from datetime import datetime
 
-        limit = time.time() - (STALE_UPLOAD_SECONDS if older_than is None else older_than)
-        folder = f"{self.base}/{TEMP_PREFIX}"
-        with self._reaching("list its temporary uploads"):
+        limit = time.time() - older_than
+        with self._reaching(doing):
             self.fs.invalidate_cache(folder)
             try:
-                entries = self.fs.ls(folder, detail=True)
+                listed = self.fs.find(folder, detail=True) if deep else \
+                    {e["name"]: e for e in self.fs.ls(folder, detail=True)}
             except FileNotFoundError:
                 return []
-        stale = []
-        for entry in entries:
-            when = entry.get("LastModified") or entry.get("mtime") or entry.get("created")
+        keys = []
+        for name, info in listed.items():
+            when = info.get("LastModified") or info.get("mtime") or info.get("created")
             seconds = when.timestamp() if isinstance(when, datetime) else when
-            if entry.get("type") == "file" and isinstance(seconds, (int, float)) and seconds <= limit:
-                stale.append(entry["name"][len(self.base) + 1:])
-        return sorted(stale)
+            if info.get("type", "file") == "file" and (older_than <= 0 or (isinstance(seconds, (int, float))
+                                                                           and seconds <= limit)):
+                keys.append(name[len(self.base) + 1:])
+        return sorted(keys)
 
     def remove_stale_uploads(self, older_than: float | None = None) -> list[str]:
         """Delete the stale temporary uploads; returns what went."""

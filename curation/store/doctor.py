@@ -1,7 +1,9 @@
 """Workspace health checks behind `curation doctor` (and `curation audit verify`): folders and
 files whose permissions let other users in, deletions a crash left unfinished, and columns without
-a personal-data declaration; in a remote audio store, temporary uploads a failed import left behind.
-`fix_workspace` tightens the modes, finishes the deletions and deletes those uploads.
+a personal-data declaration; in a remote audio store, temporary uploads a failed import left behind;
+and (`check_orphan_originals`, with the catalogue) originals in the store that no call refers to.
+`fix_workspace` tightens the modes, finishes the deletions and deletes those uploads;
+`remove_orphan_originals` deletes the orphans.
 
 Which files must be owner-only comes from the inventory's file kinds (`private`: the database, the
 key, originals, packs, exports, the settings); the workspace folder and its top-level folders must
@@ -143,4 +145,50 @@ def fix_workspace(root: Path, ws=None) -> list[str]:
     if store is not None:
         done += [f"audio store {store.describe()}: {rel}: temporary upload deleted"
                  for rel in store.remove_stale_uploads()]
+    return done
+
+
+ORPHAN_SECONDS = 3600  # an original no call refers to yet, younger than this, may belong to an import in progress
+
+
+def orphan_originals(ws, older_than: float | None = None) -> list[str]:
+    """Keys of originals in the audio store that no call in the catalogue refers to and that were
+    written more than `older_than` seconds ago: left by an import killed between placing the original
+    and committing its call (`older_than` default: ORPHAN_SECONDS). Personal data that no erasure or
+    retention run would find."""
+    from sqlalchemy import select
+
+    from curation.store.schema import calls
+
+    stored = ws.audio_store.originals(ORPHAN_SECONDS if older_than is None else older_than)
+    if not stored:
+        return []
+    with ws.engine.connect() as conn:
+        referenced = {r[0] for r in conn.execute(select(calls.c.audio_path))}
+    return [key for key in stored if key not in referenced]
+
+
+def check_orphan_originals(ws, older_than: float | None = None) -> list[Problem]:
+    what = ("original that no call refers to (an import stopped before its call was stored); no erasure or "
+            "retention run finds it; `curation doctor --fix` deletes it")
+    orphans = orphan_originals(ws, older_than)
+    if ws.audio_store.is_local:
+        return [Problem(key, what) for key in orphans]
+    return [Problem(".", f"audio store {ws.audio_store.describe()}: {key}: {what}") for key in orphans]
+
+
+def remove_orphan_originals(ws, older_than: float | None = None) -> list[str]:
+    """Delete the orphaned originals (checked again against the catalogue just before each deletion);
+    returns one line per deletion."""
+    from sqlalchemy import select
+
+    from curation.store.schema import calls
+
+    done = []
+    for key in orphan_originals(ws, older_than):
+        with ws.engine.connect() as conn:  # an import may have committed its call since the listing
+            if conn.execute(select(calls.c.id).where(calls.c.audio_path == key)).first() is not None:
+                continue
+        if ws.audio_store.delete(key):
+            done.append(f"{key}: original that no call refers to deleted")
     return done
