@@ -2,7 +2,8 @@
 
 Every event carries the hash of the one before it; editing, deleting or
 reordering any event breaks the chain, which `verify` reports. Details never
-hold transcript text or names: ids, counts, reasons chosen by the actor.
+hold transcript text, names or what people typed: ids, counts, and the length of
+a typed reason (the reason itself stays in its own, erasable, table).
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ from curation.store.schema import audit_events
 from curation.workspace import utcnow
 
 GENESIS = "0" * 64
+# details that hold what a person typed (or a message that may quote one): the trail keeps only their
+# length. The text itself lives in the operation's own table (reviews.reason, consent_overrides.reason,
+# the consent record's corrections, packs.revoked_reason, clip_anonymisations.blocked_reason), where an
+# erasure can reach it; nothing in an append-only, hash-chained trail can be erased later.
+TYPED_DETAILS = ("reason", "note", "notes", "comment")
 
 
 def _digest(seq: int, at: str, actor: str, action: str, object_type: str | None, object_id: str | None,
@@ -32,7 +38,12 @@ def _digest(seq: int, at: str, actor: str, action: str, object_type: str | None,
 def record(conn: Connection, actor: str, action: str, object_type: str | None = None,
            object_id: str | None = None, **details) -> int:
     """Append one event inside the caller's transaction (only inside an operation: `curation.roles`
-    records each operation's event); returns its sequence number."""
+    records each operation's event); returns its sequence number. Typed text (`TYPED_DETAILS`) is
+    recorded as its length only (`reason_chars`)."""
+    for key in TYPED_DETAILS:
+        if key in details:
+            text = details.pop(key)
+            details[f"{key}_chars"] = len(text.strip()) if isinstance(text, str) else None
     return _append(conn, actor, action, object_type, object_id, **details)
 
 

@@ -112,3 +112,28 @@ def test_retention_expiry_leaves_no_personal_word_outside_the_kept_anonymised_cl
     assert found == [], f"{len(needles)} words searched; left after retention: {summary(found)}"
     left = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (ws.root / "originals").rglob("*") if p.is_file()}
     assert len(originals - left) == 2 and _word_count(ws, OTHER) > 0
+
+
+def test_a_reviewer_s_words_quoting_the_customer_go_with_the_erasure_and_never_enter_the_audit_trail(ws_facts):
+    """Reasons are typed by people and may quote the call. They live in the review history and the
+    consent override, which an erasure reaches; the append-only audit trail keeps only their length."""
+    from curation import review
+    from curation.consent.decisions import override_decision
+    from curation.subjects import erase_subject
+
+    ws, facts = ws_facts
+    needles = _needles(facts, False, ws)
+    quoted = " ".join(needles[:4])
+    draft = facts["clips"]["target_draft"]
+    review.submit(ws, draft, user="trainer")
+    review.request_changes(ws, draft, f"De klant noemt zich {quoted}; bleep dat ook", user="reviewer")
+    override_decision(ws, facts["clips"]["target"], "excluded", f"Klant {quoted} wilde niet meedoen", user="reviewer")
+    where = summary(_everything(ws, needles))
+    assert any(w.startswith("reviews.reason") for w in where) and any(w.startswith("consent_overrides.reason")
+                                                                       for w in where), sorted(where)
+    assert not any(w.startswith("audit_events") for w in where), sorted(where)
+
+    erase_subject(ws, facts["ref"], user="reviewer")
+
+    found = _everything(ws, needles)
+    assert found == [], f"left after erasure: {summary(found)}"

@@ -149,10 +149,11 @@ _TABLES = [
            id=none(), clip_id=none(), actor=staff(), action=none(),
            reason=of(USER, CUSTOMER, **ERASED, why="a reviewer's words; may quote the clip"), at=none()),
     _table("audit_events", None, None, "keep_rows", "keep_rows",
-           "append-only and hash-chained: nothing is overwritten; details hold ids, counts and reasons",
+           "append-only and hash-chained: nothing is overwritten; details hold ids and counts, and of a typed "
+           "reason only its length (curation.audit.TYPED_DETAILS: the words stay in their erasable table)",
            seq=none(), at=none(), actor=staff(), action=none(), object_type=none(),
            object_id=staff("ids of calls and clips; a user's name when the object is a user"),
-           details_json=staff("ids, counts and the reasons actors typed (never transcript text)"),
+           details_json=staff("ids and counts; never transcript text or what people typed"),
            prev_hash=none(), hash=none()),
     _table("clip_redactions", "clip", "clip_id", "delete_rows", "keep_rows",
            id=none(), clip_id=none(), first_word=none(), last_word=none(), start=none(), end=none(),
