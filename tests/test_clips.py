@@ -129,7 +129,12 @@ def test_playing_anonymised_audio_is_audited_and_refused_to_managers(ws_clips, t
     assert [(e.actor, e.details["format"]) for e in played] == [("reviewer", "mp3"), ("trainer", "wav")]
     with pytest.raises(PermissionDenied, match="may not listen to clips"):
         play_clip(ws, clips["c1"], user="manager")
-    assert len(events(ws, action="clip.played")) == 2
+    play_clip(ws, clips["c1"], user="reviewer", details={"position": 12.5})
+    assert events(ws, action="clip.played")[-1].details["position"] == 12.5
+    for details in ({"note": "klant Jansen"}, {"position": "Jansen"}):  # the trail takes no text from a player
+        with pytest.raises(CurationError, match="are not recorded"):
+            play_clip(ws, clips["c1"], user="reviewer", details=details)
+    assert len(events(ws, action="clip.played")) == 3
 
 
 @pytest.mark.parametrize("role_user, allowed", [("trainer", True), ("reviewer", True), ("manager", False),

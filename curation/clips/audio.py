@@ -51,16 +51,24 @@ def load_clip_audio(ws: Workspace, clip_id: str, fmt: str = "mp3", user: str | N
         return _anonymised_file(ws, conn, clip_id, fmt).read_bytes()
 
 
+PLAYER_DETAILS = ("position", "exported")  # what a player may add to a clip.played event
+
+
 @mutates("clips.play_anonymised", "clip.played")
 def play_clip(ws: Workspace, clip_id: str, fmt: str = "mp3", user: str | None = None,
               details: dict | None = None) -> bytes:
-    """The anonymised audio's bytes; playback started, audited (`details`, e.g. the player's position,
-    go into the audit event). Hears nothing by itself: the approval gate counts only the stretches
+    """The anonymised audio's bytes; playback started, audited (`details`, the player's position or an
+    export flag as numbers or flags, `PLAYER_DETAILS`, go into the audit event). Hears nothing by itself: the approval gate counts only the stretches
     recorded by `curation.clips.listening.record_listening`."""
+    details = dict(details or {})
+    odd = sorted(k for k, v in details.items() if k not in PLAYER_DETAILS or not isinstance(v, (int, float, bool)))
+    if odd:  # the trail is append-only: a player may add numbers and flags it knows, never text
+        raise CurationError(f"play_clip: details {', '.join(map(str, odd))} are not recorded "
+                            f"(only {', '.join(PLAYER_DETAILS)}, as numbers or flags)")
     with operation(ws, "clips.play_anonymised", "clip.played", "clip", clip_id, user=user,
                    what="listen to clips") as op:
         path = _anonymised_file(ws, op.conn, clip_id, fmt)
-        op.details.update({**(details or {}), "format": fmt})
+        op.details.update({**details, "format": fmt})
         return path.read_bytes()
 
 
