@@ -4,6 +4,8 @@ corpus' wording), as Dutch call-centre agents and customers say them."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from curation.coaching.phases import _closing_cue, _is_detail, detect_phases
@@ -146,3 +148,90 @@ def test_a_word_that_is_also_said_outside_the_identification_needs_a_detail_in_t
                       + [("agent", "De app is sinds vanochtend weer bereikbaar, er was onderhoud."),
                          ("customer", "O, dan probeer ik het straks nog een keer.")] + BODY + CLOSE)
     assert found["handling"] == turn_start(t, 5)
+
+
+def at(t: Transcript, phrase: str) -> float:
+    """The start of the first word of `phrase` in the transcript."""
+    texts, want = [w.text for w in t.words], phrase.split()
+    k = next(k for k in range(len(texts)) if texts[k:k + len(want)] == want)
+    return round(t.words[k].start, 2)
+
+
+ANSWERED = OPENING + [("agent", "Wat is uw klantnummer?"), ("customer", "Dat is vier vier zeven twee nul.")]
+
+
+def asr(turns):
+    """The turns as ASR writes them: lower case, no punctuation (sentences show only as pauses)."""
+    return [(who, " ".join(w for w in re.sub(r"[^\w\s-]", " ", text).lower().split()), *gap)
+            for who, text, *gap in turns]
+
+
+# an agent turn that acknowledges the last detail and goes on with the body: two consecutive agent
+# lines make one turn; punctuated as typed, and as ASR without punctuation (a pause between sentences)
+@pytest.mark.parametrize("as_asr", [False, True])
+@pytest.mark.parametrize("ack, body, starts_at", [
+    ("Prima, dat noteer ik, en dan controleer ik meteen even of de rest van uw gegevens nog klopt.",
+     "Het voorschot is vorige maand verhoogd omdat het tarief is gestegen.", "Het voorschot"),
+    ("Dank u wel, dan kijk ik even in ons systeem, dat duurt soms een paar tellen.",
+     "Uw voorschot is vorige maand verhoogd omdat het tarief is gestegen.", "Uw voorschot"),
+    ("Heel goed, dat heb ik.", "Het voorschot is vorige maand verhoogd omdat het tarief is gestegen.", "Het voorschot"),
+    ("Ja hoor, begrepen, dan heb ik alles wat ik nodig heb.", "Uw voorschot is vorige maand verhoogd.", "Uw voorschot"),
+    ("Goed nieuws, uw voorschot wordt verlaagd.", "Dat gaat in vanaf volgende maand.", "Goed nieuws,"),
+    ("Dank u, dat heb ik genoteerd. Prima, mevrouw Verbeek, dat klopt.",  # and a thank-you by name after it
+     "Het voorschot is vorige maand verhoogd omdat het tarief is gestegen.", "Het voorschot"),
+    # not an acknowledgement: the first sentence is the body already
+    ("Dank u, ik zie dat uw voorschot vorige maand is verhoogd.", "Dat komt door het nieuwe tarief.", "Dank u,"),
+    ("Voor uw pakket Top geldt een maximum van drie keer per jaar.", "Dat staat ook in uw polis.", "Voor uw"),
+    ("Prima, dat klopt.", "Ik heb de storing gevonden, die is over een uur verholpen.", "Ik heb de"),
+])
+def test_the_body_starts_inside_the_agents_turn_after_an_acknowledgement(ack, body, starts_at, as_asr):
+    turns = ANSWERED + [("agent", ack), ("agent", body)] + BODY[1:] + CLOSE
+    t, found = starts(asr(turns) if as_asr else turns)
+    assert len(t.turns) == len(ANSWERED) + 1 + len(BODY[1:]) + len(CLOSE)  # the two agent lines are one turn
+    assert found["handling"] == at(t, re.sub(r"[^\w\s]", "", starts_at).lower() if as_asr else starts_at)
+
+
+@pytest.mark.parametrize("line, closing", [
+    ("Dan verbind ik je even door met de technische dienst.", True),
+    ("daarvoor verbind ik hu door naar de afdeling facturatie", True),  # as ASR heard it
+    ("Ik schakel u nu door naar mijn collega.", True),
+    ("Ik zet u over naar de afdeling schade.", True),
+    ("Bedankt dat u belde, en nog een schone dag.", True),
+    ("De verbinding valt steeds weg door de storing in uw wijk.", False),
+    ("Ik zet het voor u door naar de afdeling.", False),
+])
+def test_transfer_phrasings(line, closing):
+    assert _closing_cue(line) is closing
+
+
+def test_an_offer_of_later_contact_or_transfer_before_more_handling_is_not_the_closing():
+    for offer in ("Mocht u later nog vragen hebben, dan kunt u ons gewoon weer bellen.",
+                  "Als het morgen nog niet werkt, kan ik u doorverbinden met de monteur."):
+        t, found = starts(ANSWERED + BODY + [("agent", offer), ("customer", "Oké."),
+                                             ("agent", "U krijgt de bevestiging vandaag nog per mail."),
+                                             ("customer", "Fijn."),
+                                             ("agent", "Daarvoor verbind ik u door met de afdeling facturatie.")])
+        assert found["closing"] == turn_start(t, len(t.turns) - 1), offer
+        t, found = starts(ANSWERED + BODY + [("agent", offer), ("customer", "Ja.")] + CLOSE)
+        assert found["closing"] == turn_start(t, len(t.turns) - 3), offer
+
+
+def test_an_offer_of_later_contact_followed_only_by_the_goodbye_is_the_closing():
+    t, found = starts(ANSWERED + BODY
+                      + [("agent", "Mocht u later nog vragen hebben, dan kunt u ons gewoon weer bellen."),
+                         ("customer", "Dat is goed, dank u wel."), ("agent", "Tot ziens, nog een fijne dag.")])
+    assert found["closing"] == turn_start(t, len(t.turns) - 3)
+
+
+@pytest.mark.parametrize("as_asr", [False, True])
+@pytest.mark.parametrize("last_body, close, starts_at", [
+    ("Ik heb het adres aangepast, u krijgt een bevestiging per mail.", "Kan ik u verder nog ergens mee helpen?",
+     "Kan ik u verder"),
+    ("Ik begrijp het, ik ga het voor u controleren.", "Ik ga u doorverbinden met de afdeling fraude, een moment.",
+     "Ik ga u"),
+])
+def test_the_closing_starts_inside_the_turn_at_the_sentence_with_the_closing_words(last_body, close, starts_at, as_asr):
+    turns = ANSWERED + BODY + [("agent", last_body), ("agent", close), ("customer", "Nee, dank u."),
+                               ("agent", "Tot ziens.")]
+    t, found = starts(asr(turns) if as_asr else turns)
+    assert found["closing"] == at(t, starts_at.lower() if as_asr else starts_at)

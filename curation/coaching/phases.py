@@ -16,6 +16,13 @@ letters, an e-mail address, a date), and so do words that are also said elsewher
 over the end of the opening is not their opening turn; a thank-you for waiting is not a closing; and
 when the first closing turn found is the agent's goodbye after the customer said they need nothing
 more, the closing starts at the agent turn before that answer.
+
+Boundaries also fall inside a turn, at a sentence start (sentence punctuation, or in a transcript
+without punctuation a pause between the words): when the agent acknowledges the last detail and goes
+on with the body in one turn ("Prima, dat noteer ik, ... | Ik zie dat ..."), and when the closing words
+come after the last of the body in one turn. An offer of later contact or of a transfer under a
+condition ("mocht u later nog vragen hebben, ...", "als het morgen niet werkt, kan ik u doorverbinden")
+is not the closing when an "anything else?" or a transfer follows.
 """
 
 from __future__ import annotations
@@ -86,6 +93,9 @@ ACKNOWLEDGE = _cues("dank u", "dank je", "bedankt", "prima", "klopt", "ik zie", 
                     "zoek het", "kijk het", "even geduld", "een ogenblik", "één moment", "een moment", "sec",
                     "vastgelegd", "aangepast", "bijgewerkt", "staat genoteerd", "ik zie het", "gaat goed",
                     "wat vervelend", "vervelend om te horen", "sterkte", "beterschap", "dat spijt me", "wat naar")
+# said only to open an acknowledgement ("Goed, dan heb ik alles", "Begrepen, ..."): elsewhere too common
+ACK_OPENER = _cues(r"goed(?!\W+nieuws)", "begrepen", "netjes", "ideaal", "prachtig", "kijk eens aan", "dankjewel", "dankuwel",
+                   "daar heb ik u", "daar staat u", "daar bent u", "oké dan", "okido")
 TITLE = re.compile(r"\b(?:mevrouw|meneer|mevr|mijnheer|dhr|mw)\b", re.IGNORECASE)
 SOLUTION = _cues("ik kan", "ik ga", "ik zal", "ik zet", "ik stuur", "ik regel", "ik pas", "ik zorg", "ik maak",
                  "wat ik kan doen", "ik stel voor", "mijn voorstel", "wij sturen", "we sturen", "u krijgt",
@@ -95,32 +105,42 @@ SOLUTION = _cues("ik kan", "ik ga", "ik zal", "ik zet", "ik stuur", "ik regel", 
 SUMMARY = _cues("als ik het goed begrijp", "als ik u goed begrijp", "begrijp ik goed", "samengevat",
                 "even samenvatten", "samenvattend", "dus u bedoelt", "u bedoelt dus", "heb ik dat goed",
                 "dus als ik", "kort samengevat", "even op een rij")
-CLOSING = _cues("verder nog", "nog iets", "nog vragen", "nog een vraag", "anders nog", "nog andere", "andere vragen",
-                "was dat alles", "is dat alles", "fijne dag", "prettige dag", "fijne avond", "fijne middag",
-                "prettige avond", "prettige middag", "goede dag", "fijn weekend", "tot ziens", "tot horens",
-                "wens ik u", "bedankt voor het bellen", "dank u wel voor het bellen", "bedankt voor uw",
-                "dank voor uw", "telefoontje", "doorverbinden", "verbind u door", "verbind ik u door", "ik verbind",
-                "doorverbonden", "doorzetten", "overzetten", "nog een fijne", "dag hoor", "doei", "succes verder",
-                "dag mevrouw", "dag meneer", "tot de volgende keer", "daarmee bent u geholpen",
-                # more ways to ask "anything else?", to say goodbye, and to transfer
-                "nog ergens", "ergens anders", "iets anders", "nog wat", "nog meer", "voldoende geholpen",
-                "goed geholpen", "bent u .{0,10}geholpen", "heb ik u .{0,20}geholpen", "kan ik nog", "kan ik verder",
-                "heeft u alles", "was het dat", "was dat het", "dat was het", "prettige voortzetting", "fijne voortzetting",
-                "goede avond", "goedendag nog", "dag en bedankt", "bedankt en", "tot later", "tot straks", "daag", "houdoe", "ik zet u door", "zet u door", "schakel u door", "doorschakelen",
-                "doorgeschakeld", "geef u door", "verbinden met", "verbind u", "verbinden door", "overdragen")
 # the agent asking whether there is anything else
-ASK_MORE = _cues("verder nog", "nog iets", "nog vragen", "nog een vraag", "anders nog", "nog andere", "andere vragen",
-                 "was dat alles", "is dat alles", "nog ergens", "ergens anders", "iets anders", "nog wat", "nog meer",
-                 "voldoende geholpen", "goed geholpen", "bent u .{0,10}geholpen", "heb ik u .{0,20}geholpen",
-                 "kan ik nog", "kan ik verder", "heeft u alles", "was het dat", "was dat het")
+ASK_MORE_PHRASES = ("verder nog", "nog iets", "nog vragen", "nog een vraag", "anders nog", "nog andere",
+                    "andere vragen", "was dat alles", "is dat alles", "nog ergens", "ergens anders", "iets anders",
+                    "nog wat", "nog meer", "voldoende geholpen", "goed geholpen", "bent u .{0,10}geholpen",
+                    "heb ik u .{0,20}geholpen", "kan ik nog", "kan ik verder", "heeft u alles", "was het dat",
+                    "was dat het")
+# the agent's goodbye (after the customer said they need nothing more), as against "anything else?"
+FAREWELL_PHRASES = ("fijne dag", "prettige dag", "fijne avond", "fijne middag", "prettige avond", "prettige middag",
+                    "goede dag", "fijn weekend", "tot ziens", "tot horens", "graag gedaan", "bedankt voor het bellen",
+                    "dank u wel voor het bellen", "dank voor het bellen", "bedankt voor uw telefoontje", "dag hoor",
+                    "doei", "daag", "tot later", "succes verder", "prettige voortzetting", "fijne voortzetting",
+                    "wens ik u", "nog een fijne", "houdoe",
+                    # more goodbyes and thanks for calling, also Flemish
+                    "voor het bellen", "dat u belde", "dat u gebeld heeft", "schone dag", "tot weerziens", "dag dag",
+                    "nog een goede")
+# handing the caller on to another department or colleague (also inverted: "daarvoor verbind ik u door")
+TRANSFER_PHRASES = ("doorverbinden", "verbind u door", "verbind ik u door", "ik verbind", "doorverbonden",
+                    "doorzetten", "overzetten", "ik zet u door", "zet u door", "schakel u door", "doorschakelen",
+                    "doorgeschakeld", "geef u door", "verbinden met", "verbind u", "verbinden door", "overdragen",
+                    # inverted or with words between ("daarvoor verbind ik u even door"), and ASR slips around them
+                    r"(?:verbind|schakel)\w{0,2}(?:\W+\w+){0,2}?\W+(?:u|hu|je|jou)(?:\W+\w+){0,2}?\W+door",
+                    r"door\W+(?:te\W+)?(?:verbinden|schakelen)", r"doorverbind\w*",
+                    "zet u over", "stuur u door", "breng u in contact", "neemt het van mij over")
+CLOSING = _cues(*ASK_MORE_PHRASES, *(p for p in FAREWELL_PHRASES if p != "graag gedaan"), *TRANSFER_PHRASES,
+                "bedankt voor uw", "dank voor uw", "telefoontje", "dag mevrouw", "dag meneer", "tot de volgende keer",
+                "daarmee bent u geholpen", "goede avond", "goedendag nog", "dag en bedankt", "bedankt en",
+                "tot straks", "dat was het")
+ASK_MORE = _cues(*ASK_MORE_PHRASES)
+FAREWELL = _cues(*FAREWELL_PHRASES)
+TRANSFER = _cues(*TRANSFER_PHRASES)
+# a closing word inside a condition offers later contact ("mocht u later nog vragen hebben, belt u gerust",
+# "als het morgen niet werkt, kan ik u doorverbinden"): said in the body too, so a closing only when no
+# "anything else?" or transfer follows
+CONDITION = re.compile(r"\b(?:mocht|mochten|als|indien|wanneer|zodra)\b(?:\W+\w+){0,8}\W*$", re.IGNORECASE)
 # a return from hold or a thank-you for patience is not a closing
 HOLD_RETURN = _cues("wachten", "gewacht", "geduld", "in de wacht", "aan de lijn blijft", "ik ben er weer", "terug")
-# the agent's goodbye (after the customer said they need nothing more), as against "anything else?"
-FAREWELL = _cues("fijne dag", "prettige dag", "fijne avond", "fijne middag", "prettige avond", "prettige middag",
-                 "goede dag", "fijn weekend", "tot ziens", "tot horens", "graag gedaan", "bedankt voor het bellen",
-                 "dank u wel voor het bellen", "dank voor het bellen", "bedankt voor uw telefoontje", "dag hoor",
-                 "doei", "daag", "tot later", "succes verder", "prettige voortzetting", "fijne voortzetting",
-                 "wens ik u", "nog een fijne", "houdoe")
 CUSTOMER_DONE = _cues("nee", "neen", "dat was het", "dat was alles", "dat is alles", "verder niet", "verder niks",
                       "verder niets", "niks meer", "niets meer", "bedankt", "dank u", "dank je", "merci", "dag",
                       "fijne dag", "prettige dag", "tot ziens", "geholpen")
@@ -128,8 +148,18 @@ CLOSING_FROM = 0.45  # the closing is looked for in the last part of the call on
 ID_CHAIN = 40.0  # seconds: identification questions further apart are a new topic, not identification
 SHORT_TURN = 12  # words: the turns of a closing without closing words are short
 FRAGMENT = 2  # words: a turn this short cut off by the other speaker is a fragment
+LONG_ACK = 12  # words: an acknowledgement on its own ("Dank u, dat heb ik genoteerd.") is no longer
 LONG_ANSWER = 16  # words: a customer's answer to a detail question this long goes on about the problem
 CLOSING_RUN = 20.0  # seconds: closing cues this close before the last one belong to the same closing
+# a proposal in the agent's first sentence: it is the body, not an acknowledgement of the last detail
+PROPOSAL = _cues("ik zie dat", "u krijgt", "u ontvangt", "ik stuur", "ik zet", "ik regel", "ik pas", "ik boek",
+                 "wij sturen", "we sturen", "ik stel voor", "mijn voorstel", "wat ik kan doen", "de oplossing")
+FILLER = re.compile(r"^(?:eh+m?|uhm?|ehm|hm+|nou|ja|hoor|zo|en|dus|allez),?$", re.IGNORECASE)
+SENTENCE_END = re.compile(r"[.?!…][\"'”’)]*$")
+PAUSE = 0.25  # seconds: in a transcript without punctuation, a pause this long between words ends a sentence
+LONG_PAUSE = 0.5  # seconds: a pause this long ends a sentence in any transcript
+ACK_WINDOW = 35  # words: an acknowledgement sentence is not longer
+MIN_SENTENCE = 3  # words: a shorter sentence ("Mooi.", "eh goed") is said with the next one
 
 
 @dataclass(frozen=True)
@@ -166,9 +196,74 @@ def _is_detail(text: str) -> bool:
     return bool(digits >= 2 or numbers >= 2 or letters >= 3 or mail or (MONTH.search(text) and (digits or numbers)))
 
 
+def _closing_matches(text: str) -> list[re.Match]:
+    """The closing words that are not a thank-you for waiting ("bedankt voor uw geduld")."""
+    return [m for m in CLOSING.finditer(text) if not HOLD_RETURN.search(text[m.start():m.end() + 25])]
+
+
 def _closing_cue(text: str) -> bool:
-    """A closing word that is not a thank-you for waiting ("bedankt voor uw geduld")."""
-    return any(not HOLD_RETURN.search(text[m.start():m.end() + 25]) for m in CLOSING.finditer(text))
+    return bool(_closing_matches(text))
+
+
+def _offers_later_contact(text: str) -> bool:
+    """All the turn's closing words are inside a condition: "mocht u later nog vragen hebben, ..."."""
+    found = _closing_matches(text)
+    return bool(found) and all(CONDITION.search(text[max(0, m.start() - 60):m.start()]) for m in found)
+
+
+def _sentences(t: Transcript, turn: Turn, punctuated: bool) -> list[int]:
+    """Indexes of the words that start the turn's sentences (the first is `turn.first`): after
+    sentence punctuation, or, in a transcript without punctuation (ASR), after a pause; and after a
+    long pause in any transcript. A sentence shorter than MIN_SENTENCE words goes with the next."""
+    words = t.words[turn.first:turn.last]
+    cuts = [0]
+    for j in range(1, len(words)):
+        gap = words[j].start - words[j - 1].end
+        ends = SENTENCE_END.search(words[j - 1].text) if punctuated else gap >= PAUSE
+        if (ends or gap >= LONG_PAUSE) and j - cuts[-1] >= MIN_SENTENCE:
+            cuts.append(j)
+    if len(cuts) > 1 and len(words) - cuts[-1] < MIN_SENTENCE:
+        cuts.pop()
+    return [turn.first + c for c in cuts]
+
+
+def _words_text(t: Transcript, a: int, b: int) -> str:
+    return " ".join(w.text for w in t.words[a:b])
+
+
+def _opens_with_acknowledgement(sentence: str, short: bool = False) -> bool:
+    """"Prima, dat noteer ik, en ...", "Dank u, mevrouw Jansen": an acknowledgement opens the sentence,
+    not a look-up that may be the answer ("ik heb de storing gevonden"). `short`: the sentence is
+    no more than that (a few words, or thanks by name)."""
+    words = sentence.split()
+    while words[1:] and FILLER.match(words[0]):
+        words = words[1:]
+    first = ACKNOWLEDGE.match(" ".join(words[:4])) or ACK_OPENER.match(" ".join(words[:4]))
+    thanks = first is not None and not first.group().lower().startswith("ik")
+    by_name = TITLE.search(sentence) and len(words) <= 8
+    if short and len(words) > (8 if by_name else 6):
+        return False
+    return bool(thanks or by_name) and not PROPOSAL.search(sentence)
+
+
+def _acknowledged(t: Transcript, turn: Turn, punctuated: bool) -> list[int] | None:
+    """When the agent's turn opens with an acknowledgement sentence: the starts of that sentence and
+    of what follows it (also short acknowledgements: "Prima, mevrouw Jansen, dat klopt."), else None.
+    Without punctuation the acknowledgement ends at the longest pause in its first ACK_WINDOW words
+    (a dropped word leaves a pause inside a sentence too)."""
+    starts = _sentences(t, turn, punctuated)
+    if not punctuated and len(starts) > 2:
+        window = [k for k in starts[1:] if k - turn.first < ACK_WINDOW]
+        if window:
+            end = max(window, key=lambda k: t.words[k].start - t.words[k - 1].end)
+            starts = [starts[0]] + [k for k in starts[1:] if k >= end]
+    bounds = starts + [turn.last]
+    if not _opens_with_acknowledgement(_words_text(t, bounds[0], bounds[1])):
+        return None
+    k = 1
+    while k < len(starts) and _opens_with_acknowledgement(_words_text(t, bounds[k], bounds[k + 1]), short=True):
+        k += 1
+    return [starts[0]] + starts[k:]
 
 
 def _asks_name(text: str) -> bool:
@@ -202,9 +297,23 @@ def detect_phases(transcript: Transcript) -> list[Phase]:
     # closing: the first agent closing cue in the last part of the call
     cues = [i for i in range(greet_end, n) if role[i] == "agent" and turns[i].start >= CLOSING_FROM * duration
             and _closing_cue(text[i])]
+    # "mocht u nog vragen hebben, ..." said before an "anything else?" or a transfer is still the body
+    strong = [i for i in cues if not _offers_later_contact(text[i])
+              and (ASK_MORE.search(text[i]) or TRANSFER.search(text[i]))]
+    cues = [i for i in cues if not (_offers_later_contact(text[i]) and any(j > i for j in strong))]
     close_at = next((i for i in cues if turns[i].start >= turns[cues[-1]].start - CLOSING_RUN), None) if cues else None
+    # a transcript with punctuation (typed, or an ASR that adds it) marks sentences; one stray "." does not
+    punctuated = sum(1 for w in t.words if SENTENCE_END.search(w.text)) >= max(2, len(t.words) // 100)
+    close_time = None
     if close_at is not None:
+        cue_turn = close_at
         close_at = _before_farewell(turns, role, text, close_at, greet_end, duration)
+        if close_at == cue_turn:  # the closing starts with the sentence of its first closing word
+            said_before = text[close_at][:_closing_matches(text[close_at])[0].start()]
+            first_word = turns[close_at].first + len(said_before.split())
+            inside = [k for k in _sentences(t, turns[close_at], punctuated)[1:] if k <= first_word]
+            if inside:
+                close_time = round(t.words[inside[-1]].start, 2)
     if close_at is None:  # no closing words: the run of short turns that ends the call, from its first agent turn
         k = n
         while k - 1 > greet_end and len(text[k - 1].split()) <= SHORT_TURN:
@@ -228,7 +337,7 @@ def detect_phases(transcript: Transcript) -> list[Phase]:
             id_last = i
     body_start, body_time = greet_end, None
     if id_last is not None:
-        found_start = _after_identification(t, turns, role, text, id_last, body_end)
+        found_start = _after_identification(t, turns, role, text, id_last, body_end, punctuated)
         body_start, body_time = found_start if isinstance(found_start, tuple) else (found_start, None)
 
     def span(a: int, b: int, name: str, ev: list[int]) -> Phase | None:
@@ -265,25 +374,39 @@ def detect_phases(transcript: Transcript) -> list[Phase]:
         found = [replace(p, end=body_time) if p.name == "identification" else
                  replace(p, start=body_time) if p.name != "greeting" and p.start == round(turns[body_start].start, 2)
                  else p for p in found]
+    if close_time is not None and close_at is not None and found and found[-1].name == "closing" \
+            and close_time > found[-1].start and (len(found) < 2 or close_time > found[-2].start):
+        # the end of the body and the start of the closing share one turn: the closing starts inside it
+        found = found[:-2] + ([replace(found[-2], end=close_time)] if len(found) >= 2 else []) \
+            + [replace(found[-1], start=close_time)]
     return found
 
 
 def _after_identification(t: Transcript, turns: list[Turn], role: list[str], text: list[str], id_last: int,
-                          body_end: int):
+                          body_end: int, punctuated: bool = True):
     """The first turn of the body after the last identification question: past the customer's
     answer (and its fragments) and the agent's acknowledgements. When the agent acknowledges and
-    goes on in one turn, (turn, time the body starts inside it)."""
-    i = id_last + 1
+    goes on in one turn, (turn, time the body starts inside it): at the sentence after the
+    acknowledgement ("Prima, dat noteer ik, dan controleer ik meteen de rest. | Ik zie dat ...")."""
+    i, ran_on = id_last + 1, False
     while i < body_end:
         words = text[i].split()
         if role[i] != "agent":
             if i == id_last + 1 or len(words) <= 3 or (role[i - 1] == "agent" and len(text[i - 1].split()) <= 3):
                 i += 1  # the answer, or a fragment of it around the agent's back-channel
-                if i - 1 == id_last + 1 and len(words) > LONG_ANSWER and _is_detail(text[i - 1]):
-                    return i  # the answer runs on into the problem: the agent's next turn replies to that
+                # the answer may run on into the problem: then the agent's next turn replies to that
+                ran_on = ran_on or (i - 1 == id_last + 1 and len(words) > LONG_ANSWER and _is_detail(text[i - 1]))
                 continue
             return i  # the customer goes on about something else: the body
-        if len(words) <= 3:
+        if len(words) <= 3 and not ran_on:
+            i += 1
+            continue
+        starts = _acknowledged(t, turns[i], punctuated)
+        if starts is not None and len(starts) > 1:  # an acknowledgement, then the body in the same turn
+            return i, round(t.words[starts[1]].start, 2)
+        if ran_on:
+            return i
+        if starts is not None and len(words) <= LONG_ACK:  # the whole turn acknowledges
             i += 1
             continue
         if (ACKNOWLEDGE.search(text[i]) or (TITLE.search(text[i]) and len(words) <= 8)) and not SOLUTION.search(text[i]):
@@ -292,7 +415,7 @@ def _after_identification(t: Transcript, turns: list[Turn], role: list[str], tex
                 continue
             head = " ".join(words[:8])
             ends = [m.end() for m in ACKNOWLEDGE.finditer(head)]
-            if ends:
+            if ends and _opens_with_acknowledgement(head):  # "dank u het voorschot is ...", not "voor Top geldt"
                 k = len(head[:ends[-1]].split())
                 if k < len(words):
                     return i, round(t.words[turns[i].first + k].start, 2)
