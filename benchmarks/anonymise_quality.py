@@ -2,6 +2,7 @@
 F0 target, keep its periodicity, and stay free of frame-rate buzz?
 
     .venv/bin/python benchmarks/anonymise_quality.py [--set pypi|telephone] [--methods default,warp] [--keys 3]
+        [--speakers choose|scored|all] [--first N] [--out FILE]
 
 On the same real speakers as anonymise_privacy.py (every utterance, each disguised under --keys keys):
   - F0 accuracy: the output's median F0, measured by two trackers (Praat's autocorrelation pitch and
@@ -13,7 +14,8 @@ On the same real speakers as anonymise_privacy.py (every utterance, each disguis
   - frame-rate buzz: the peak of the energy envelope's modulation spectrum at the disguise's frame rate
     (8 kHz: 62.5 Hz) above the median of 40-90 Hz, in dB, original vs disguised;
   - duration: output samples equal to input samples.
-Writes benchmarks/results/anonymise_quality[_SET].json.
+`--speakers choose|scored` keeps one stable half of the speakers, the same halves as anonymise_privacy.py
+(voice_attacks.speaker_half). Writes benchmarks/results/anonymise_quality[_SET][_HALF].json.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from real_speakers import SR, fetch, load_utterances  # noqa: E402
+from voice_attacks import HALVES, select_speakers, split_record  # noqa: E402
 
 RESULTS = HERE / "results"
 BOUNDARY = 160.0
@@ -98,7 +101,10 @@ def main() -> int:
     parser.add_argument("--set", choices=("pypi", "telephone"), default="pypi")
     parser.add_argument("--methods", default="default,warp")
     parser.add_argument("--keys", type=int, default=3)
-    parser.add_argument("--speakers", type=int, default=0)
+    parser.add_argument("--speakers", choices=HALVES, default="all",
+                        help="choose / scored: one stable half of the speakers (as in anonymise_privacy.py)")
+    parser.add_argument("--first", type=int, default=0, help="only the first N speakers of the selection")
+    parser.add_argument("--out", default=None, help="JSON file (default: benchmarks/results/anonymise_quality*.json)")
     parser.add_argument("--no-pyin", action="store_true", help="Praat only (pyin takes most of the time)")
     args = parser.parse_args()
     from curation.anonymise import disguise, speaker_parameters
@@ -111,17 +117,19 @@ def main() -> int:
         utts = telephone_speakers.load_utterances()
     else:
         utts = load_utterances(fetch())
-    speakers = sorted({u["speaker"] for u in utts})
-    if args.speakers:
-        speakers = speakers[: args.speakers]
-        utts = [u for u in utts if u["speaker"] in speakers]
+    split = split_record({u["speaker"] for u in utts}, args.speakers)
+    speakers = select_speakers({u["speaker"] for u in utts}, args.speakers)
+    if args.first:
+        speakers = speakers[: args.first]
+    utts = [u for u in utts if u["speaker"] in speakers]
     keys = [hashlib.sha256(b"quality key %d" % k).digest() for k in range(args.keys)]
     orig = []
     for u in utts:
         x = u["audio"]
         orig.append({"praat": median(praat_f0(x)), "pyin": None if args.no_pyin else median(pyin_f0(x)),
                      "hnr": hnr_db(x), "flat": voiced_flatness(x), "buzz": frame_rate_peak(x)})
-    results = {"set": args.set, "utterances": len(utts), "speakers": len(speakers), "keys": args.keys, "methods": {}}
+    results = {"set": args.set, "speaker_split": split, "utterances": len(utts), "speakers": len(speakers),
+               "first": args.first, "keys": args.keys, "methods": {}}
     for method in args.methods.split(","):
         rows = []
         for k, key in enumerate(keys):
@@ -146,8 +154,9 @@ def main() -> int:
         results["methods"][method]["rows"] = rows
         print(method, json.dumps({k: v for k, v in results["methods"][method].items() if k != "rows"}), flush=True)
     RESULTS.mkdir(exist_ok=True)
-    name = "anonymise_quality.json" if args.set == "pypi" else f"anonymise_quality_{args.set}.json"
-    (RESULTS / name).write_text(json.dumps(results, indent=2, default=float) + "\n")
+    suffix = ("" if args.set == "pypi" else f"_{args.set}") + ("" if args.speakers == "all" else f"_{args.speakers}")
+    out = Path(args.out) if args.out else RESULTS / f"anonymise_quality{suffix}.json"
+    out.write_text(json.dumps(results, indent=2, default=float) + "\n")
     return 0
 
 

@@ -9,6 +9,7 @@ of every row and column, so that EER, rank-1 and the bootstrap read the same num
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,6 +121,31 @@ def combine(tables: list[ScoreTable]) -> ScoreTable:
         scores = np.where(t.valid[None], t.scores, scores)
         valid |= t.valid
     return ScoreTable(scores, first.enrol_speakers, first.trial_speakers, valid)
+
+
+HALVES = ("choose", "scored", "all")
+SPLIT_RULE = "choose: first byte of SHA-256(speaker id, UTF-8) < 128; scored: the others"
+
+
+def speaker_half(speaker: str) -> str:
+    """The half a speaker belongs to, from the speaker id alone (not its place in any list): "choose" (design
+    choices are made on these speakers) or "scored" (only ever scored). Stable when speakers are added or
+    dropped: each speaker's half depends on its own id."""
+    return "choose" if hashlib.sha256(speaker.encode("utf-8")).digest()[0] < 128 else "scored"
+
+
+def select_speakers(speakers, half: str = "all") -> list[str]:
+    """The sorted speakers of `half` ("choose", "scored" or "all")."""
+    if half not in HALVES:
+        raise ValueError(f"unknown speaker half {half!r} (use one of {', '.join(HALVES)})")
+    return sorted(s for s in set(speakers) if half == "all" or speaker_half(s) == half)
+
+
+def split_record(speakers, half: str) -> dict:
+    """What the JSON output records of the split: the rule, the half used and both halves' speakers."""
+    every = sorted(set(speakers))
+    return {"half": half, "rule": SPLIT_RULE, "choose": select_speakers(every, "choose"),
+            "scored": select_speakers(every, "scored")}
 
 
 def folds(speakers: list[str], k: int = 3) -> list[set]:
