@@ -65,7 +65,7 @@ class Fillers:
         self.rng, self.language = rng, language
         # a name that is also a function word, verb or adjective ("Dan", "Ben", "Kon") would teach the
         # tagger that "dan" is a name: such names appear only written, with capitals, in other sentences
-        classes = (g.word_class if language == "nl" else g.word_class_en) or {}
+        classes = ((g.tagger_word_class or g.word_class) if language == "nl" else g.word_class_en) or {}
         plain = {k for k, c in classes.items() if c != "noun"} | set(g.common(language))
         if language == "nl":
             self.first = sorted((g.first_names | g.intl_first_names) - plain)

@@ -47,13 +47,20 @@ class Gazetteer:
     zipf_en: dict
     intl_first_names: frozenset[str] = frozenset()  # first names of ~50 countries (gender-guesser)
     intl_surnames: frozenset[str] = frozenset()  # US census surnames, of every origin (names)
-    word_class: dict = None  # Dutch word form -> "noun" | "verb" | "adj" | "function" (spaCy's lemma tables)
+    word_class: dict = None  # Dutch word form -> "noun" | "verb" | "adj" | "function" (spaCy's lemma tables,
+    #                          their irregular forms and stop words: what the rules read)
     word_class_en: dict = None  # the same for English
     cluster_en: dict = None  # English word -> its Brown cluster path as a bit string (spaCy's lexeme tables)
     common_en: frozenset[str] = frozenset()  # English stop words
+    tagger_word_class: dict = None  # Dutch: the lemma tables alone, the feature the name tagger was trained on
 
     def word_class_of(self, key: str, language: str = "nl") -> str | None:
         table = self.word_class if language == "nl" else self.word_class_en
+        return table.get(key) if table else None
+
+    def tagger_class_of(self, key: str, language: str = "nl") -> str | None:
+        """The word class as the name tagger's model knows it (`scripts/train_name_tagger.py`)."""
+        table = (self.tagger_word_class or self.word_class) if language == "nl" else self.word_class_en
         return table.get(key) if table else None
 
     def common(self, language: str = "nl") -> frozenset[str]:
@@ -202,6 +209,45 @@ def _word_classes(language: str) -> dict:
     return classes
 
 
+PLACE_ARTICLES = frozenset({"de", "den", "het", "'t", "ter", "ten", "'s"})
+COMMON_FORM_ZIPF = 4.0  # rarer exception forms ("bonte", "melders") are more often surnames than inflections
+
+
+def _dutch_forms(classes: dict, names: frozenset[str], zipf: dict) -> dict:
+    """`classes` with what spaCy's lemma lookup lacks and its index misfiles among the nouns: the irregular
+    forms of its exception table ("viel", "wist", "stelt", "wees": 7,000 verb forms) and the stop words
+    ("niet", "hem"). The exceptions also turn nouns into verbs ("boek" -> boeken, "kees" -> kezen), so a
+    first name, name particle or the noun of a place with an article ("den", "haag") keeps its class, and so does a
+    form rarer than COMMON_FORM_ZIPF ("bonte", "melders": more often surnames)."""
+    import gzip
+
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    out = dict(classes)
+    rank = {"noun": 0, "adj": 1, "verb": 2, "function": 3}
+
+    def put(word: str, cls: str) -> None:  # the highest-ranked class wins
+        key = lookup_key(word)
+        if key not in names and rank[cls] >= rank[out.get(key, "noun")]:
+            out[key] = cls
+
+    folder = _package_data("spacy_lookups_data")
+    if folder is not None:
+        with gzip.open(folder / "data" / "nl_lemma_exc.json.gz", "rt", encoding="utf-8") as f:
+            for pos, table in json.load(f).items():
+                for form in table if pos != "noun" else ():
+                    if zipf.get(lookup_key(form), 0.0) >= COMMON_FORM_ZIPF:
+                        put(form, pos if pos in ("verb", "adj") else "function")
+    for w in STOP_WORDS:
+        put(w, "function")
+    return out
+
+
+def _after_article(places) -> set[str]:
+    """The noun of a place named with an article ("haag" of Den Haag, "bilt" of De Bilt)."""
+    return {p.split(" ")[1] for p in places if p.count(" ") == 1 and p.split(" ")[0] in PLACE_ARTICLES}
+
+
 def _english_clusters() -> dict:
     """Brown cluster paths of English words (lower-cased; the commonest casing wins), for words
     wordfreq knows."""
@@ -284,10 +330,13 @@ def _build() -> Gazetteer:
         if 0 < len(parts) <= MAX_PLACE_TOKENS and place_first.get(parts[0], 0) < len(parts):
             place_first[parts[0]] = len(parts)
     intl_first, intl_last = _international_names()
+    zipf_nl, lemma_classes = _zipf_table("nl"), _word_classes("nl")
     g = Gazetteer(frozenset(first), frozenset(surnames), frozenset(interfixes), frozenset(nl_places),
-                  frozenset(world), frozenset(streets), place_first, frozenset(common), _zipf_table("nl"),
+                  frozenset(world), frozenset(streets), place_first, frozenset(common), zipf_nl,
                   _zipf_table("en"), frozenset(intl_first - first), frozenset(intl_last - surnames),
-                  _word_classes("nl"), _word_classes("en"), _english_clusters(), _english_stop_words())
+                  _dutch_forms(lemma_classes, frozenset(first | interfixes | _after_article(nl_places)), zipf_nl),
+                  _word_classes("en"),
+                  _english_clusters(), _english_stop_words(), lemma_classes)
     log.debug("gazetteer: %d first names, %d surnames, %d Dutch/Belgian places, %d world places",
               len(g.first_names), len(g.surnames), len(g.nl_places), len(g.world_places))
     return g

@@ -80,7 +80,7 @@ class FeatureExtractor:
             flags.append("com")
         if "-" in key and all(p in g.surnames or p in g.first_names for p in key.split("-") if p):
             flags.append("hyphname")
-        wc = g.word_class_of(key, self.language)
+        wc = g.tagger_class_of(key, self.language)
         flags.append("wc=" + (wc or "none"))
         if self.language == "en" and g.cluster_en:
             path = g.cluster_en.get(key)

@@ -15,11 +15,14 @@ from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerR
 from curation.pii.gazetteer import gazetteer
 from curation.pii.normalise import normalise
 from curation.pii.quantities import after_quantity
+from curation.pii.recognizers.person import NAME_CUES, TITLES
 
 ENTITY_OF_LABEL = {"PER": "PERSON", "LOC": "LOCATION"}
 # the tagger's probability maps onto scores below the validated and pattern recognizers' (0.85-0.95),
 # so a postcode, phone number or address found by a rule keeps its characters
 SCORE_LOW, SCORE_HIGH = 0.45, 0.8
+# a title or role before a name is no part of it ("president robert mugabe", "pater bruns", "dokter bakker")
+ROLE_WORDS = (NAME_CUES - {"zegt", "zei", "volgens", "aldus"}) | TITLES
 
 
 def score_of(probability: float) -> float:
@@ -67,7 +70,7 @@ class NameTaggerRecognizer(EntityRecognizer):
             while last > first and _ordinary(tokens[last - 1].key, gaz, lang):
                 last -= 1
             if entity == "PERSON" and lang == "nl":  # "Bondscoach Robert Waseige": the role is no part of the name
-                while first < last - 1 and _plain_noun(tokens[first].key, gaz):
+                while first < last - 1 and (_plain_noun(tokens[first].key, gaz) or tokens[first].key in ROLE_WORDS):
                     first += 1
                 while last - 1 > first and _plain_noun(tokens[last - 1].key, gaz):
                     last -= 1
@@ -123,10 +126,16 @@ def _surname_after(tokens, last: int, gaz, language: str) -> int:
     return last
 
 
+COMMON_VERB_ZIPF = 4.0  # a verb form this common is a verb, even where a surname list holds it ("meent", "viel")
+
+
 def _ordinary(key: str, gaz, language: str = "nl") -> bool:
-    """A filler, function word, verb or adjective that no name or place list knows: never part of a name."""
-    return key in FILLERS or (gaz.word_class_of(key, language) in ("function", "verb", "adj")
-                              and not _listed(key, gaz))
+    """A filler, function word, verb or adjective that no name or place list knows, or a common verb
+    form that only a surname list holds: never part of a name."""
+    wc = gaz.word_class_of(key, language)
+    return key in FILLERS or (wc in ("function", "verb", "adj") and not _listed(key, gaz)) or (
+        wc in ("function", "verb") and gaz.zipf(key, language) >= COMMON_VERB_ZIPF and key not in gaz.first_names
+        and key not in gaz.nl_places and key not in gaz.world_places and key not in gaz.place_first)
 
 
 PLAIN_NOUN_MIN_ZIPF = 3.0  # rarer entries of the word tables ("d'hondt", "ramblas") are often names

@@ -16,6 +16,11 @@ TITLES = frozenset({"meneer", "mevrouw", "mijnheer", "mevr", "mevr.", "mw", "mw.
                     "mej", "mej.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mister", "dr", "dr.", "dokter",
                     "prof", "prof.", "professor", "ir", "ir.", "ing", "ing.", "drs", "drs.", "sir", "madam", "madame",
                     "familie", "fam", "fam.", "collega", "zuster", "broeder", "pastoor", "dominee"})
+# words after which a word the language does not know is a name: "volgens kabila", "minister strupar"
+NAME_CUES = frozenset({"zegt", "zei", "volgens", "aldus", "president", "minister", "premier", "professor", "prof",
+                       "burgemeester", "voorzitter", "woordvoerder", "woordvoerster", "directeur", "directrice",
+                       "trainer", "coach", "schepen", "senator", "kanselier", "dokter", "advocaat", "collega",
+                       "wethouder", "notaris", "pastoor", "dominee", "pater", "zuster", "broeder"})
 INTROS = [("mijn", "naam", "is"), ("naam", "is"), ("ik", "ben"), ("ik", "heet"), ("spreekt", "met"),
           ("spreek", "ik", "met"), ("dit", "is"), ("op", "naam", "van"), ("ten", "name", "van"), ("tnv",),
           ("t.n.v.",), ("t.n.v",), ("achternaam", "is"), ("voornaam", "is"), ("naam",), ("achternaam",),

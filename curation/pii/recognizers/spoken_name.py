@@ -30,7 +30,7 @@ from curation.pii.lookups import lexicon
 from curation.pii.normalise import NUMERIC
 from curation.pii.quantities import after_quantity
 from curation.pii.recognizers.base import NormalisedRecognizer
-from curation.pii.recognizers.person import TITLES
+from curation.pii.recognizers.person import NAME_CUES, TITLES
 from curation.pii.tokens import lookup_key
 
 FIRST_NAME_MAX_ZIPF = 5.3  # "jan" 5.2 is a name; "hou" 5.35 is a verb
@@ -41,11 +41,6 @@ TUSSENVOEGSELS = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "het"
                             "le", "du", "di", "da", "del", "von", "d'"})
 _ORDINARY_CLASSES = ("verb", "adj", "function")
 DETERMINERS = frozenset({"de", "het", "een", "die", "deze", "dat", "dit", "geen", "elke", "ieder", "iedere", "welke"})
-# words after which a word the language does not know is a name: "volgens kabila", "minister strupar"
-NAME_CUES = frozenset({"zegt", "zei", "volgens", "aldus", "president", "minister", "premier", "professor", "prof",
-                       "burgemeester", "voorzitter", "woordvoerder", "woordvoerster", "directeur", "directrice",
-                       "trainer", "coach", "schepen", "senator", "kanselier", "dokter", "advocaat", "collega",
-                       "wethouder", "notaris", "pastoor", "dominee", "pater", "zuster", "broeder"})
 NO_INITIALS = frozenset({"a", "à", "e", "i", "o", "u", "s", "y"})  # words or hesitations more often than initials
 SPELLING_LINKS = frozenset({"van", "als", "voor", "zoals"})  # "b van bernard": the spelling alphabet
 FIRST_NAME_SCORE, FULL_NAME_SCORE, SURNAME_SCORE, CUED_NAME_SCORE = 0.5, 0.6, 0.5, 0.55
@@ -114,13 +109,14 @@ class _Words:
 
     def after_interfix(self, key: str) -> bool:
         """A listed surname after a first name and a tussenvoegsel, ordinary noun or not ("van den
-        heuvel", "de wit")."""
+        heuvel", "de wit"); after "de" or "van" a word is in a noun's place, so a form that could also
+        be a verb ("de boer", "de wees") counts too."""
         hit = self._after_interfix.get(key)
         if hit is None:
             g = self.gaz
             hit = self._after_interfix[key] = self.surname(key) or (
                 key in g.surnames and len(key) >= 3 and key.isalpha() and key not in self.never
-                and key not in self.lex.stop_words and g.word_class_of(key) not in ("verb", "function"))
+                and key not in self.lex.stop_words and g.word_class_of(key) != "function")
         return hit
 
     def place_word(self, key: str, cue: bool) -> bool:
@@ -135,8 +131,8 @@ class _Words:
                    and key not in self.never and z < PLACE_MAX_ZIPF)
             if hit and not cue:
                 hit = wc is None and key not in g.first_names and (key not in g.surnames or z >= PLACE_SURNAME_MIN_ZIPF)
-            elif hit:
-                hit = wc in (None, "noun")
+            elif hit:  # after "in", "uit", "naar" a form that could also be a verb is a place ("in den haag")
+                hit = wc in (None, "noun", "verb")
             cache[key] = hit
         return hit
 
