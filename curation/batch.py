@@ -105,8 +105,25 @@ def worker_workspace(root: str):
     return ws
 
 
+# Thread pools of the numeric libraries: a pool of N processes on N cores each with N BLAS/OpenMP threads
+# would oversubscribe the machine (dask's nanny sets the same variables on its workers).
+ONE_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
+                  "NUMEXPR_NUM_THREADS")
+
+
+def _start_worker(parent: int) -> None:
+    """A pool worker: one thread per numeric library (the pool already spreads over the cores), and
+    it ends itself when its parent is killed (kill -9) instead of lingering."""
+    for name in ONE_THREAD_ENV:  # before numpy/scipy load in this process (libraries loaded later)
+        os.environ[name] = "1"
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)  # and any already loaded
+    _watch_parent(parent)
+
+
 def _watch_parent(parent: int) -> None:
-    """A pool worker whose parent was killed (kill -9) ends itself instead of lingering."""
+    """End this process when its parent is gone."""
     def watch():
         while True:
             time.sleep(1.0)
@@ -191,7 +208,7 @@ def _pool(workers: int):
     from concurrent.futures import ProcessPoolExecutor
 
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_watch_parent, initargs=(os.getpid(),))
+                               initializer=_start_worker, initargs=(os.getpid(),))
 
 
 def _run_pool(task, context, items, collect, workers: int) -> None:

@@ -12,3 +12,13 @@ def square_or_die(context: dict, item: int) -> int:
     if item == context.get("fail"):
         raise ValueError(f"item {item} is not wanted\nsecond line never shown")
     return item * item + context.get("add", 0)
+
+
+def numeric_threads(context: dict, item: int) -> dict:
+    """The thread counts numpy's BLAS and scipy's libraries use where this task runs."""
+    import numpy  # noqa: F401
+    import scipy.linalg  # noqa: F401
+    from threadpoolctl import threadpool_info
+
+    return {"blas": sorted({info["num_threads"] for info in threadpool_info()}),
+            "env": os.environ.get("OPENBLAS_NUM_THREADS")}

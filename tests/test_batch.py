@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from curation.batch import WORKER_DIED, Plan, run_batch
-from tests._batch_fixtures import square_or_die
+from tests._batch_fixtures import numeric_threads, square_or_die
 from tests._clip_fixtures import make_call
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +32,14 @@ def test_the_executor_gives_the_same_outcomes_in_process_and_on_two_processes():
         assert [len(c) for c in chunks] == [3, 3, 1]
         assert sorted((o.item, o.value) for c in chunks for o in c) == [(i, i * i + 1) for i in range(7)]
         assert report.done == 7 and not report.failed and report.workers == plan.workers
+
+
+def test_pool_workers_run_the_numeric_libraries_on_one_thread_each():
+    """Two processes on two cores, each with a BLAS pool as wide as the machine, oversubscribe it: the
+    '2 workers' run of the scaling benchmark was then < 1.8x the one-worker run."""
+    chunks = []
+    run_batch(numeric_threads, {}, range(4), chunks.append, Plan(workers=2, chunk_size=10))
+    assert [o.value for o in chunks[0]] == [{"blas": [1], "env": "1"}] * 4
 
 
 def test_a_task_that_raises_is_one_failed_item_with_a_one_line_message():
