@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from curation.pii.consistency import propagate
 from curation.pii.errors import PiiError
 from curation.pii.spans import ENTITY_TYPES, PiiSpan, resolve_overlaps
 
@@ -50,7 +51,11 @@ def detect(text: str, language: str = "nl", *, entities=None, score_threshold: f
         spans.append(PiiSpan(r.entity_type, r.start, r.end, float(r.score), name))
     if "[" in analysed:
         spans = _outside_placeholders(spans, analysed)
-    return resolve_overlaps(spans, text)
+    spans = resolve_overlaps(spans, text)
+    repeats = propagate(spans, analysed, language)  # a name found once is that name again further on
+    if entities is not None:
+        repeats = [s for s in repeats if s.entity_type in entities]
+    return resolve_overlaps(spans + repeats, text) if repeats else spans
 
 
 def mask_neutral(text: str, neutral) -> str:
