@@ -78,6 +78,9 @@ class NameTaggerRecognizer(EntityRecognizer):
                 continue  # "naar welk e-mailadres": ordinary words only, whatever their context
             if entity == "LOCATION" and lang == "nl" and article_and_common_noun(tokens, first, last, gaz):
                 continue  # "in de bergen", "uit het zand": a noun phrase, not De Bergen or Het Zand
+            if last - first == 1 and tokens[first].text.islower() and _everyday_word(tokens[first].key, gaz, lang) \
+                    and not (first and tokens[first - 1].key in PLACE_PREPOSITIONS):
+                continue  # "het gerecht viel in", "volgens hem": a hamlet or surname of that name needs more
             if entity == "PERSON":
                 last = _surname_after(tokens, last, gaz, lang)
             start, end = _outside_brackets(text, tokens[first].start, tokens[last - 1].end)
@@ -136,6 +139,26 @@ def _ordinary(key: str, gaz, language: str = "nl") -> bool:
     return key in FILLERS or (wc in ("function", "verb", "adj") and not _listed(key, gaz)) or (
         wc in ("function", "verb") and gaz.zipf(key, language) >= COMMON_VERB_ZIPF and key not in gaz.first_names
         and key not in gaz.nl_places and key not in gaz.world_places and key not in gaz.place_first)
+
+
+EVERYDAY_ZIPF = 4.0  # a verb or function word this common ("viel", "miste", "kun", "duur")
+EVERYDAY_ANY_ZIPF = 5.5  # any word this common ("hem", "meer"; 5.5 is about once in 3,000 words)
+
+
+def _everyday_word(key: str, gaz, language: str = "nl") -> bool:
+    """A word of the language's word tables so common that in lower-case text the tagger's guess alone
+    does not make it a name or place, even where a list holds a hamlet or surname of that spelling
+    (Viel, Miste, Hem); a first name keeps its chance ("kees", "bas"), and so does a word after a place
+    preposition (the caller's side of the rule lives at the call site)."""
+    word_class = gaz.word_class_of(key, language)
+    if key in gaz.first_names or word_class is None:  # "nederland": a name the word tables do not hold
+        return False
+    zipf = gaz.zipf(key, language)
+    return zipf >= EVERYDAY_ANY_ZIPF or (zipf >= EVERYDAY_ZIPF and word_class in ("verb", "function"))
+
+
+# after these a common word may well be the town of that name ("in boom", "naar mol", "uit luik")
+PLACE_PREPOSITIONS = frozenset({"in", "uit", "naar", "te", "bij", "nabij", "richting", "from", "to", "near"})
 
 
 PLAIN_NOUN_MIN_ZIPF = 3.0  # rarer entries of the word tables ("d'hondt", "ramblas") are often names
