@@ -24,6 +24,9 @@ def _found(text: str) -> list[tuple[int, int]]:
     ("en daarna heeft frank vandenbroucke het contract getekend", "frank vandenbroucke"),
     ("de monteur heeft marianne van den heuvel gisteren teruggebeld", "marianne van den heuvel"),
     ("dat heeft jan peter jansen mij gisteren verteld", "jan peter jansen"),
+    # a surname no list knows after a title ("de heer", "mevrouw", "familie"), not only after "volgens"
+    ("van de klachten die de heer vangindertael beschrijft klopt er niet een", "vangindertael"),
+    ("wat de familie wiggans nu nog hoopt terug te krijgen", "wiggans"),
 ])
 def test_lower_case_names_are_found(text, name):
     found = [text[a:b] for a, b in _found(text)]

@@ -232,7 +232,7 @@ class SpokenNameRecognizer(NormalisedRecognizer):
                 prev = keys[i - 1]
                 initial = len(prev) == 1 and prev.isalpha() and prev not in NO_INITIALS and len(key) >= 4 \
                     and (i < 2 or len(keys[i - 2]) > 1) and not (i + 1 < n and keys[i + 1] in SPELLING_LINKS)
-                if prev in NAME_CUES or initial:
+                if prev in NAME_CUES or prev in TITLES or initial:
                     j = i + 1
                     if j < n and not tokens[j].sentence_start and words.unknown(keys[j]):
                         j += 1  # "volgens mehmet yildirim"
