@@ -90,6 +90,9 @@ def _places(text: str) -> list[str]:
     ("mijn zoon studeert nu in hilversum", "hilversum"),
     ("het pakket ligt nog in den haag bij het depot", "den haag"),
     ("ik woon in utrecht sinds twee jaar", "utrecht"),  # a noun in spaCy's tables, after "in"
+    ("de monteur rijdt vandaag in west-vlaanderen", "west-vlaanderen"),  # a Belgian province
+    ("de televisieprogramma's die in vlaanderen gemaakt worden", "vlaanderen"),  # a Belgian region
+    ("toch kregen de bedenkingen van antwerpen weinig weerklank", "antwerpen"),  # "van" after a noun
 ])
 def test_lower_case_places_are_found(text, place):
     assert place in _places(text), _places(text)
@@ -100,6 +103,8 @@ def test_lower_case_places_are_found(text, place):
     "de prijs lag een stuk lager dan de lage prijs van vorig jaar",
     "ik heb de kapel en de gracht gezien",  # nouns that are also villages, without a cue word
     "ik heb gisteren met jan van brussel gesproken",  # a surname after a tussenvoegsel
+    "ik heb gisteren met jan brussel gesproken",  # a surname after a first name
+    "ik heb gisteren met mevrouw van brussel gesproken",  # ... and after a title and a tussenvoegsel
 ])
 def test_ordinary_words_on_the_place_lists_are_not_taken(text):
     assert _places(text) == []

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from curation.pii.lists import deduce_lookup_dir, read_list
+from curation.pii.lists import DATA, deduce_lookup_dir, read_list
 from curation.pii.tokens import lookup_key
 
 log = logging.getLogger(__name__)
@@ -319,6 +319,7 @@ def _build() -> Gazetteer:
         nl_places |= {_key(s) for s in read_list(placenames / sub / "items.txt")}
     local, world = _geonames_places()
     nl_places |= local
+    nl_places |= {_key(s) for s in read_list(DATA / "regions_be.txt")}
     world |= _territories()
     world -= nl_places
     streets = {_key(s) for s in read_list(src / "locations/lst_street/items.txt")}

@@ -312,7 +312,9 @@ class SpokenPlaceRecognizer(NormalisedRecognizer):
                         and any(words.place_word(k, cue) for k in keys[i:i + length]) \
                         and not article_and_common_noun(tokens, i, i + length, g)
                 else:
-                    after_name = i > 0 and (keys[i - 1] in TUSSENVOEGSELS or keys[i - 1] in g.first_names)
+                    # "jan brussel" is a surname; "de bedenkingen van antwerpen" a place (after a name or
+                    # title and "van" the word was already taken for a surname above)
+                    after_name = i > 0 and keys[i - 1] in g.first_names and keys[i - 1] not in TUSSENVOEGSELS
                     ok = words.place_word(keys[i], cue) and (cue or not after_name or keys[i] not in g.surnames)
                 if ok:
                     yield tokens[i].start, tokens[i + length - 1].end, CUED_PLACE_SCORE if cue else PLACE_SCORE, \
