@@ -28,8 +28,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def postgres_cluster():
-    """Yield a SQLAlchemy URL of a fresh database; the cluster is stopped and removed afterwards."""
+def postgres_cluster(password: str | None = None):
+    """Yield a SQLAlchemy URL of a fresh database; the cluster is stopped and removed afterwards.
+    Without `password` every local connection is trusted; with one, the server asks every connection,
+    socket or TCP, for the password of user `curation` (scram-sha-256), and the URL carries it."""
     root = Path(tempfile.mkdtemp(prefix="curation-pg-"))
     data, sock = root / "data", root / "sock"
     sock.mkdir()
@@ -39,8 +41,18 @@ def postgres_cluster():
         shutil.chown(sock, "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
     port = free_port()
-    subprocess.run(as_user + [_bin("initdb"), "-D", str(data), "-U", "curation", "--auth=trust", "-E", "UTF8"],
+    auth = ["--auth=trust"]
+    if password is not None:
+        pwfile = root / "pwfile"
+        pwfile.write_text(password + "\n")
+        pwfile.chmod(0o600)
+        if as_user:
+            shutil.chown(pwfile, "postgres")
+        auth = ["--auth-local=scram-sha-256", "--auth-host=scram-sha-256", f"--pwfile={pwfile}"]
+    subprocess.run(as_user + [_bin("initdb"), "-D", str(data), "-U", "curation", *auth, "-E", "UTF8"],
                    check=True, capture_output=True)
+    if password is not None:
+        pwfile.unlink()
     subprocess.run(as_user + [_bin("pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o",
                               f"-p {port} -k {sock} -c listen_addresses=127.0.0.1", "start"],
                    check=True, capture_output=True)
@@ -49,7 +61,12 @@ def postgres_cluster():
             if subprocess.run([_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(port)], capture_output=True).returncode == 0:
                 break
             time.sleep(0.1)
-        yield f"postgresql+psycopg://curation@127.0.0.1:{port}/postgres"
+        if password is None:
+            yield f"postgresql+psycopg://curation@127.0.0.1:{port}/postgres"
+        else:
+            from urllib.parse import quote
+
+            yield f"postgresql+psycopg://curation:{quote(password, safe='')}@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(as_user + [_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
         shutil.rmtree(root, ignore_errors=True)

@@ -784,3 +784,58 @@ def test_the_cli_in_a_kernel_goes_through_the_service(team):
         assert ("trainer2", "pack.built") in actions and ("trainer2", "pack.downloaded") in actions
     finally:
         zip_here.unlink(missing_ok=True)
+
+
+def test_on_a_postgresql_server_that_asks_passwords_the_kernel_cannot_reach_the_catalogue(hub, tmp_path):
+    """Team mode on PostgreSQL with scram-sha-256 (what a team's database administrator sets up): the
+    service holds the password (in the workspace's settings, which only its OS user can read) and
+    serves the user; the kernel reaches the server's port but without the password it gets nothing,
+    not with the usual guesses either."""
+    from sqlalchemy.engine import make_url
+
+    from curation.roles import add_user
+    from curation.workspace import DATABASE_SERVER_ENV, Workspace
+    from tests.pg import postgres_cluster
+
+    password = secrets.token_urlsafe(18)
+    with postgres_cluster(password=password) as server:
+        saved = os.environ.pop(DATABASE_SERVER_ENV, None)
+        try:
+            ws = Workspace.create(tmp_path / "ws", database_server=server)
+        finally:
+            if saved is not None:
+                os.environ[DATABASE_SERVER_ENV] = saved
+        assert make_url(ws.engine.url).get_backend_name() == "postgresql"
+        add_user(ws, "admin", "admin", user="admin")
+        add_user(ws, "trainer", "trainer", user="admin")
+        ws.close()
+        subprocess.run(["chown", "-R", f"{SERVICE_UID}:{SERVICE_UID}", str(tmp_path / "ws")], check=True)
+        os.chmod(tmp_path, 0o755)
+        running = dict(url=f"http://127.0.0.1:{hub['service_port']}", root=tmp_path / "ws", hub=hub)
+        running["service"] = start_service(running)
+        try:
+            port = make_url(server).port
+            out = kernel(running, token_for(hub, "trainer"), f"""
+                out["me"] = RemoteWorkspace().whoami()
+                import psycopg
+                out["refused"], out["connected"] = [], []
+                for password in (None, "", "curation", "postgres"):
+                    try:
+                        psycopg.connect(host="127.0.0.1", port={port}, user="curation", dbname="postgres",
+                                        password=password, connect_timeout=5).close()
+                        out["connected"].append(password)
+                    except psycopg.OperationalError as exc:
+                        out["refused"].append(str(exc).strip().splitlines()[-1])
+                try:
+                    out["settings"] = open(os.environ["WS"] + "/workspace.json").read()
+                except OSError as exc:
+                    out["settings"] = type(exc).__name__
+            """)
+        finally:
+            running["service"].terminate()
+            running["service"].wait(timeout=30)
+    assert out["me"] == {"name": "trainer", "roles": ["trainer"], "source": "JupyterHub token"}
+    assert out["connected"] == [], out
+    assert len(out["refused"]) == 4 and all("password" in line for line in out["refused"]), out["refused"]
+    assert out["settings"] == "PermissionError"
+    assert password not in json.dumps(out)
