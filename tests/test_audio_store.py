@@ -14,6 +14,7 @@ import socket
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytest.importorskip("s3fs")
@@ -292,6 +293,44 @@ def test_originals_live_in_the_bucket_and_never_leave_it_unredacted(tmp_path, s3
     report = run_retention(ws, dry_run=False, today=date(2031, 1, 1), user="admin")
     assert report.deleted == ["call2"] and report.files_deleted == 1
     assert s3.keys(bucket) == []
+    ws.close()
+
+
+def test_a_range_of_a_remote_original_is_read_in_place_with_the_same_samples(tmp_path, s3, monkeypatch):
+    """Playing seconds 1-3 of a remote original reads byte ranges of the object (no private copy of
+    the whole recording), and gives exactly the samples the whole-file read gives."""
+    import io
+
+    import soundfile as sf
+
+    from curation.audio import read
+    from curation.clips.audio import original_audio
+    from curation.ingest import ingest
+    from curation.store.audio_store import FsspecAudioStore
+
+    bucket = _bucket(s3, tmp_path)
+    ws = _workspace(tmp_path, s3, bucket)
+    folder = _calls(tmp_path, stems=("call1",))
+    assert [o.status for o in ingest(ws, [folder], actor="admin")] == ["imported"]
+    reads = []
+    real_open = ws.audio_store.fs.open
+
+    def counting_open(path, mode="rb", **kwargs):
+        f = real_open(path, mode, **kwargs)
+        reads.append(f)
+        return f
+
+    def no_copy(self, key):
+        raise AssertionError(f"{key}: the whole original was copied to play a range of it")
+
+    monkeypatch.setattr(FsspecAudioStore, "local_copy", no_copy)
+    monkeypatch.setattr(ws.audio_store.fs, "open", counting_open)
+    heard, sr = sf.read(io.BytesIO(original_audio(ws, "call1", 1.0, 3.0, user="trainer")), dtype="float32",
+                        always_2d=True)
+    expected, expected_sr = read(folder / "call1" / "call1.wav", start=1.0, end=3.0)
+    assert sr == expected_sr and heard.shape == expected.shape == (2 * sr, expected.shape[1])
+    assert np.abs(heard - expected).max() <= 1 / 32768  # the same samples (WAV, 16 bits, both ways)
+    assert len(reads) == 1 and reads[0].blocksize == 1 << 20  # one file, read in 1 MiB ranges
     ws.close()
 
 

@@ -128,6 +128,27 @@ def read(path, start: float = 0.0, end: float | None = None, sample_rate: int | 
     return np.concatenate(blocks), sr
 
 
+def read_open(f, start: float = 0.0, end: float | None = None, name: str = "audio") -> tuple[np.ndarray, int]:
+    """[start, end) of a WAV/FLAC file already open for binary reading and seekable (a local file or an
+    fsspec file that reads byte ranges): the same frames `read` gives for that file, without reading the
+    rest. Raises AudioError when soundfile cannot read it (the caller falls back to a local copy)."""
+    import soundfile as sf
+
+    try:
+        with sf.SoundFile(f) as snd:
+            sr = snd.samplerate
+            first = int(round(start * sr))
+            snd.seek(min(first, snd.frames))
+            if end is None:
+                data = snd.read(dtype="float32", always_2d=True)
+            else:
+                data = snd.read(max(0, int(round(end * sr)) - first) if end > start else 0, dtype="float32",
+                                always_2d=True)
+            return data, sr
+    except (RuntimeError, TypeError) as exc:  # soundfile.LibsndfileError is a RuntimeError
+        raise AudioError(f"{name}: soundfile cannot read it in place ({exc})") from None
+
+
 class Writer:
     """Write float32 blocks (frames, channels) to WAV/FLAC/OGG (soundfile) or MP3/Opus (ffmpeg pipe).
 

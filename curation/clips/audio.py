@@ -92,9 +92,16 @@ def _original_range(ws: Workspace, call_id: str, start: float | None, end: float
     """[start, end) of a call's original recording as (samples, sample rate), read from the audio store.
     Callers hold the audited `calls.play_original` operation."""
     from curation.audio import read
+    from curation.audio.io import AudioError, read_open
     from curation.catalogue import get_call
 
     call = get_call(ws, call_id)
+    if Path(call.audio_path).suffix.lower() in (".wav", ".flac"):  # read in place: only the range's bytes
+        try:
+            with ws.audio_store.opened(call.audio_path) as f:
+                return read_open(f, start or 0.0, end, name=call.audio_path)
+        except AudioError:
+            pass  # a WAV soundfile cannot seek in (an unusual codec): the whole file, as for other formats
     with ws.audio_store.local_copy(call.audio_path) as source:
         return read(source, start=start or 0.0, end=end)
 
