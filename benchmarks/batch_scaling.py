@@ -37,6 +37,7 @@ import soundfile as sf
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks.anonymise_speed import cpu  # noqa: E402  (this process's and its children's CPU seconds)
 from benchmarks.difficulty_speed import AGENT, CUSTOMER  # noqa: E402
 
 RATE = 8000
@@ -73,13 +74,6 @@ def synthetic_call(folder: Path, stem: str, minutes: float, seed: int) -> None:
 def _generate(args: tuple) -> None:
     folder, stem, minutes, seed = args
     synthetic_call(Path(folder), stem, minutes, seed)
-
-
-def _cpu_seconds() -> float:
-    import resource
-
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -134,7 +128,7 @@ def main() -> None:
                 os.sched_setaffinity(0, sorted(all_cores)[:workers] if workers < len(all_cores) else all_cores)
                 times: list[float] = []
                 load = os.getloadavg()[0]
-                cpu0, start = _cpu_seconds(), time.perf_counter()
+                cpu0, start = cpu(), time.perf_counter()
                 tick = lambda done, total: times.append(time.perf_counter())  # noqa: E731
                 if work == "analyse":
                     summary = analyse_workspace(ws, redo=True, plan=Plan(workers=workers, chunk_size=50), progress=tick)
@@ -142,17 +136,17 @@ def main() -> None:
                 else:
                     summary = anonymise_clips(ws, clips, voice="default", plan=Plan(workers=workers), progress=tick)
                     assert len(summary.anonymised) == n, (summary.blocked, summary.failed)
-                seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu0
+                seconds, cpu_used = time.perf_counter() - start, cpu() - cpu0
                 os.sched_setaffinity(0, all_cores)
                 half = len(times) // 2
                 runs.append({"work": work, "calls": n, "workers": workers, "cores_allowed": min(workers, len(all_cores)),
-                             "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 1),
+                             "seconds": round(seconds, 2), "cpu_seconds": round(cpu_used, 1),
                              "seconds_per_call": round(seconds / n, 3),
                              "first_half_seconds_per_call": round((times[half - 1] - start) / half, 3) if half else None,
                              "second_half_seconds_per_call": round((times[-1] - times[half - 1]) / (len(times) - half), 3)
                              if half else None,
                              "load_average_at_start": round(load, 2)})
-                print(f"{work}, {workers} worker(s), {n} calls: {seconds:.1f} s wall, {cpu:.0f} s CPU, "
+                print(f"{work}, {workers} worker(s), {n} calls: {seconds:.1f} s wall, {cpu_used:.0f} s CPU, "
                       f"load {load:.2f} at start", flush=True)
         ws.close()
     for work in args.work:

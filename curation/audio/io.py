@@ -49,7 +49,30 @@ def _uses_soundfile(path) -> bool:
         info = sf.info(str(path))
     except Exception:  # noqa: BLE001
         return False
+    return _soundfile_reads(info)
+
+
+def _soundfile_reads(info) -> bool:
+    """The formats read through soundfile (`sf.info` or an open `sf.SoundFile`); the rest go to ffmpeg."""
     return info.format in SOUNDFILE_FORMATS and info.subtype != "OPUS"
+
+
+def _soundfile_blocks(f, block_seconds: float, start: float, end: float | None) -> Iterator[np.ndarray]:
+    """Blocks of [start, end) of an open `sf.SoundFile`, seeking to the first frame."""
+    sr = f.samplerate
+    block = max(1, int(block_seconds * sr))
+    first = int(round(start * sr))
+    last = None if end is None else int(round(end * sr))
+    f.seek(min(first, f.frames))
+    remaining = None if last is None else max(0, last - first)
+    while remaining is None or remaining > 0:
+        n = block if remaining is None else min(block, remaining)
+        data = f.read(n, dtype="float32", always_2d=True)
+        if len(data) == 0:
+            break
+        if remaining is not None:
+            remaining -= len(data)
+        yield data
 
 
 def stream(path, block_seconds: float = BLOCK_SECONDS, start: float = 0.0, end: float | None = None,
@@ -64,21 +87,8 @@ def stream(path, block_seconds: float = BLOCK_SECONDS, start: float = 0.0, end: 
     if _uses_soundfile(path) and sample_rate in (None, info.sample_rate) and channels in (None, info.channels):
         import soundfile as sf
 
-        sr = info.sample_rate
-        block = max(1, int(block_seconds * sr))
-        first = int(round(start * sr))
-        last = None if end is None else int(round(end * sr))
         with sf.SoundFile(str(path)) as f:
-            f.seek(min(first, f.frames))
-            remaining = None if last is None else max(0, last - first)
-            while remaining is None or remaining > 0:
-                n = block if remaining is None else min(block, remaining)
-                data = f.read(n, dtype="float32", always_2d=True)
-                if len(data) == 0:
-                    break
-                if remaining is not None:
-                    remaining -= len(data)
-                yield data
+            yield from _soundfile_blocks(f, block_seconds, start, end)
         return
     yield from _stream_ffmpeg(path, info.sample_rate if sample_rate is None else sample_rate,
                               info.channels if channels is None else channels, block_seconds, start, end)
@@ -129,22 +139,20 @@ def read(path, start: float = 0.0, end: float | None = None, sample_rate: int | 
 
 
 def read_open(f, start: float = 0.0, end: float | None = None, name: str = "audio") -> tuple[np.ndarray, int]:
-    """[start, end) of a WAV/FLAC file already open for binary reading and seekable (a local file or an
-    fsspec file that reads byte ranges): the same frames `read` gives for that file, without reading the
-    rest. Raises AudioError when soundfile cannot read it (the caller falls back to a local copy)."""
+    """[start, end) of an audio file already open for binary reading and seekable (a local file or an
+    fsspec file that reads byte ranges): the frames `read` gives for that file, read the same way
+    (`_soundfile_blocks`), without reading the rest. Raises AudioError when `read` would not use
+    soundfile for it (MP3, Opus, what libsndfile cannot open): the caller falls back to a local copy."""
     import soundfile as sf
 
     try:
         with sf.SoundFile(f) as snd:
-            sr = snd.samplerate
-            first = int(round(start * sr))
-            snd.seek(min(first, snd.frames))
-            if end is None:
-                data = snd.read(dtype="float32", always_2d=True)
-            else:
-                data = snd.read(max(0, int(round(end * sr)) - first) if end > start else 0, dtype="float32",
-                                always_2d=True)
-            return data, sr
+            if not _soundfile_reads(snd):
+                raise AudioError(f"{name}: {snd.format}/{snd.subtype} is decoded by ffmpeg, not read in place")
+            blocks = [] if end is not None and end <= start else \
+                list(_soundfile_blocks(snd, BLOCK_SECONDS, start, end))
+            data = np.concatenate(blocks) if blocks else np.zeros((0, snd.channels), dtype=np.float32)
+            return data, snd.samplerate
     except (RuntimeError, TypeError) as exc:  # soundfile.LibsndfileError is a RuntimeError
         raise AudioError(f"{name}: soundfile cannot read it in place ({exc})") from None
 

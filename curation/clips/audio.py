@@ -96,12 +96,11 @@ def _original_range(ws: Workspace, call_id: str, start: float | None, end: float
     from curation.catalogue import get_call
 
     call = get_call(ws, call_id)
-    if Path(call.audio_path).suffix.lower() in (".wav", ".flac"):  # read in place: only the range's bytes
-        try:
-            with ws.audio_store.opened(call.audio_path) as f:
-                return read_open(f, start or 0.0, end, name=call.audio_path)
-        except AudioError:
-            pass  # a WAV soundfile cannot seek in (an unusual codec): the whole file, as for other formats
+    try:  # read in place: only the range's bytes cross the network
+        with ws.audio_store.opened(call.audio_path) as f:
+            return read_open(f, start or 0.0, end, name=call.audio_path)
+    except AudioError:
+        pass  # decoded by ffmpeg (MP3, Opus...), which reads a file: the private copy, as before
     with ws.audio_store.local_copy(call.audio_path) as source:
         return read(source, start=start or 0.0, end=end)
 

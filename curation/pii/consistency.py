@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import re
 
+from curation.pii.gazetteer import gazetteer
 from curation.pii.spans import PiiSpan
+from curation.pii.tokens import lookup_key
 
 SCORE = 0.5
 RECOGNIZER = "DocumentConsistency"
@@ -32,9 +34,6 @@ _SENTENCE_END = ".?!:;\"\n"
 
 def propagate(spans: list[PiiSpan], text: str, language: str) -> list[PiiSpan]:
     """Spans for the repeats of the found names and places that no span covers yet."""
-    from curation.pii.gazetteer import gazetteer
-    from curation.pii.tokens import lookup_key
-
     g = gazetteer()
     wanted: dict[str, str] = {}  # surface form -> type
     for s in spans:
@@ -61,13 +60,13 @@ def propagate(spans: list[PiiSpan], text: str, language: str) -> list[PiiSpan]:
         if _covered(covered, a, b):
             continue
         word = m.group()
-        if _ordinary(word, g, language, lookup_key) and not (word[:1].isupper() and not _sentence_start(text, a)):
+        if _ordinary(word, g, language) and not (word[:1].isupper() and not _sentence_start(text, a)):
             continue
         found.append(PiiSpan(wanted[word], a, b, SCORE, RECOGNIZER))
     return found
 
 
-def _ordinary(word: str, g, language: str, lookup_key) -> bool:
+def _ordinary(word: str, g, language: str) -> bool:
     """An ordinary word of the language: in its word classes, its stop words, or frequent."""
     keys = [lookup_key(p) for p in word.split()]
     return all(g.word_class_of(k, language) is not None or k in g.common(language)
