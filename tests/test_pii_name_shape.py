@@ -39,6 +39,9 @@ LEFT = [
     ("ik heb achthonderdachtenvijftig euro betaald", "achthonderdachtenvijftig"),
     ("we hebben today geen tijd meer", "today"),
     ("De BPA van de gemeente is goedgekeurd.", "BPA"),
+    ("uhhm ja de storing is nog niet opgelost", "uhhm"),
+    ("hmmm nee daar weet ik niks van", "hmmm"),
+    ("jaaa dat klopt helemaal meneer", "jaaa"),
 ]
 
 

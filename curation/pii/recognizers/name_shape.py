@@ -5,7 +5,7 @@ The other recognizers need a list, a cue word or a capital at the right place; a
 said without a title ("volgens larmuseau verscheen gantman") has none of these and stays audible.
 Here a word is a candidate when it is letters only (four or more), no ordinary word (no word class,
 rarer than Zipf `MAX_ZIPF` in Dutch and `MAX_ZIPF_EN` in English, not on the common-word and
-not-a-name lists, no place, no number word) and no compound of two common Dutch words
+not-a-name lists, no place, no number word, no hesitation) and no compound of two common Dutch words
 ("rusthuisdirecteur", "softwaremaker"); it is reported when its letters lean to a name
 (`curation.pii.name_shape`, score above `MIN_SHAPE`). In written text (capitals a reader can use)
 only a capitalised word inside a sentence is a candidate, never one in capitals only (an acronym).
@@ -18,6 +18,7 @@ Only for Dutch. Thresholds were chosen on the tune split of the third-party benc
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from curation.pii.gazetteer import gazetteer
@@ -30,6 +31,9 @@ MAX_ZIPF = 2.0  # rarer than this in Dutch (wordfreq); `_Words.unknown` already 
 MAX_ZIPF_EN = 3.5  # "today", "black", "your" in a Dutch text are English words, not names
 MIN_SHAPE = 0.3  # mean log-odds per letter (0: as likely a name as a word)
 COMPOUND_PART_ZIPF = 3.0  # both halves of a compound are words at least this common
+# hesitations and drawn-out words of a transcript ("uhhm", "hmmm", "jaaa", "góóóóód"): no Dutch word and
+# no name has a letter three times in a row
+HESITATION = re.compile(r"(.)\1\1|^(u+h*m+|e+h*m+|h+m+|m+h+m*|u+h+|e+h+|a+h+|o+h+|p+f+|h+u+h+|t+s+)$")
 SHAPE_SCORE = 0.45  # under the list and cue rules (0.5-0.6): they decide the span where they overlap
 
 
@@ -61,7 +65,8 @@ def candidates(norm) -> list[tuple[int, bool]]:
     out = []
     for k, t in enumerate(tokens):
         key = t.key
-        if len(key) < MIN_LENGTH or not key.isalpha() or norm.units[norm.unit_of_token[k]].kind in NUMERIC:
+        if len(key) < MIN_LENGTH or not key.isalpha() or norm.units[norm.unit_of_token[k]].kind in NUMERIC \
+                or HESITATION.search(key):
             continue
         if cased and (t.sentence_start or not t.text[:1].isupper() or t.text.isupper()):
             continue
