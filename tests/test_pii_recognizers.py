@@ -47,6 +47,12 @@ POSITIVES = [
      "nul zes twaalf vierendertig zesenvijftig achtenzeventig"),
     ("Dat is nul zes, een twee drie vier, vijf zes zeven acht.", "PHONE_NUMBER",
      "nul zes, een twee drie vier, vijf zes zeven acht"),
+    # service numbers (phonenumbers' own example values, missed before)
+    ("U kunt mij het beste bellen op 0906 1234, liefst na vijf uur.", "PHONE_NUMBER", "0906 1234"),
+    ("Bel gratis naar +31 800 1234 voor een afspraak.", "PHONE_NUMBER", "+31 800 1234"),
+    ("U kunt mij het beste bellen op 14 020, liefst na vijf uur.", "PHONE_NUMBER", "14 020"),
+    ("u kunt mij het beste bellen op veertien nul twee nul liefst na vijf uur", "PHONE_NUMBER",
+     "veertien nul twee nul"),
     # EMAIL_ADDRESS
     ("Mail maar naar j.devries@ziggo.nl graag.", "EMAIL_ADDRESS", "j.devries@ziggo.nl"),
     ("Het is jan punt devries apenstaartje ziggo punt nl.", "EMAIL_ADDRESS", "jan punt devries apenstaartje ziggo punt nl"),
@@ -95,6 +101,7 @@ POSITIVES = [
 
 # texts where nothing at all may be flagged
 NEGATIVES = [
+    "Het nieuwe pakket kost 14020 euro per jaar voor het hele bedrijf.",
     "Het bedrag was honderd tien euro en niet honderd euro.",
     "U betaalt €110,50 per maand vanaf volgende week.",
     "Ik bel om 14:30 uur terug, dat duurt twintig minuten.",

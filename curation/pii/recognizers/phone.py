@@ -1,5 +1,6 @@
-"""PHONE_NUMBER: Dutch numbers written ("06-12345678", "020 123 4567", "+31 6 ...") or read out
-digit by digit, in pairs, or as number words; validated with `phonenumbers`."""
+"""PHONE_NUMBER: Dutch numbers written ("06-12345678", "020 123 4567", "+31 6 ...", service numbers
+"0800 1234", "+31 906 1234", a municipality's "14 020" after a phone word) or read out digit by digit,
+in pairs, or as number words; validated with `phonenumbers`."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ import phonenumbers
 from curation.pii.recognizers.base import NormalisedRecognizer, context_near
 
 RUN_PATTERN = re.compile(r"(?<![0-9+])(?:\+31|0031|0)[1-9][0-9]{8}(?![0-9])"
-                         r"|(?<![0-9+])0[89]00[0-9]{4,7}(?![0-9])"
+                         r"|(?<![0-9+])(?:\+31|0031|0)[89]0[0-9][0-9]{4,7}(?![0-9])"
                          r"|(?<![0-9+])\+(?!31)[1-9][0-9]{7,13}(?![0-9])")
+# a municipality's short number, "14" and its area code ("14 020"): five or six digits that read as an
+# amount as often, so only with a phone word before it
+SHORT_PATTERN = re.compile(r"(?<![0-9+])140[1-9][0-9]{1,2}(?![0-9])")
 CONTEXT = re.compile(r"(telefoon|mobiel|nummer$|^tel\.?$|bellen|belt|bel$|gebeld|^06$|whatsapp|phone|mobile|call)")
 
 
@@ -32,6 +36,12 @@ class NlPhoneRecognizer(NormalisedRecognizer):
 
     def find(self, norm):
         for run in norm.validation_runs:
+            if self.supported_language != "en" and 5 <= len(run.canon) <= 6:
+                for m in SHORT_PATTERN.finditer(run.canon):
+                    first = run.units[run.unit_range(m.start(), m.end())[0]].first
+                    if context_near(norm, first, CONTEXT, before=6) and _valid(m.group()):
+                        start, end = run.span(m.start(), m.end())
+                        yield start, end, 0.8, "municipal short number after a phone word"
             if len(run.canon) < 8:
                 continue
             for m in RUN_PATTERN.finditer(run.canon):
