@@ -65,10 +65,10 @@ def test_an_ordinary_word_no_list_knows_stays(text, word):
 
 
 def test_the_recognizer_itself_reports_the_word_and_takes_a_place_word_as_location():
-    text = "volgens de krant verscheen kazarevic in april en hij woont nu in tsjerkasovka"
+    text = "volgens de krant verscheen kazarevic in april en hij woont nu in tsjerkasovka bij zubarevski"
     norm = normalise(text, "nl")
     found = {norm.tokens[k].key: place for k, place in candidates(norm)}
-    assert found == {"kazarevic": False, "tsjerkasovka": True}
+    assert found == {"kazarevic": False, "tsjerkasovka": True, "zubarevski": False}
 
 
 def test_in_written_text_a_capitalised_word_opening_a_sentence_is_no_candidate():

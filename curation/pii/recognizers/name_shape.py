@@ -34,6 +34,9 @@ COMPOUND_PART_ZIPF = 3.0  # both halves of a compound are words at least this co
 # hesitations and drawn-out words of a transcript ("uhhm", "hmmm", "jaaa", "góóóóód"): no Dutch word and
 # no name has a letter three times in a row
 HESITATION = re.compile(r"(.)\1\1|^(u+h*m+|e+h*m+|h+m+|m+h+m*|u+h+|e+h+|a+h+|o+h+|p+f+|h+u+h+|t+s+)$")
+# a place word before it makes the word a place ("naar tsjerkasovka"); "bij", "via" and "rond" come before
+# people as often ("ik was bij kazarevic"), so they leave it a name
+PLACE_WORDS = PLACE_CUES - {"bij", "via", "rond"}
 SHAPE_SCORE = 0.45  # under the list and cue rules (0.5-0.6): they decide the span where they overlap
 
 
@@ -74,7 +77,7 @@ def candidates(norm) -> list[tuple[int, bool]]:
             continue
         if is_compound(key) or model.score(key) <= threshold:
             continue
-        out.append((k, k > 0 and tokens[k - 1].key in PLACE_CUES))
+        out.append((k, k > 0 and tokens[k - 1].key in PLACE_WORDS))
     return out
 
 
