@@ -57,6 +57,14 @@ def test_silence_cannot_be_aligned(synth):
         align_segment(np.zeros(16000, np.float32), 16000, ["hallo"], "nl", synthesiser=synth)
 
 
+def test_a_regional_language_code_speaks_with_its_language_voice():
+    from curation.audio.espeak import voice_for
+
+    assert voice_for("en-US") == voice_for("en_GB") == voice_for("EN") == "en"
+    assert voice_for("nl-BE", "f2") == "nl+f2"
+    assert voice_for("de") == "nl"  # no voice of its own: the Dutch one, as before
+
+
 def test_a_missing_espeak_library_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("CURATION_ESPEAK_LIBRARY", "/nonexistent/libespeak-ng.so.1")
     with pytest.raises(SpeechUnavailable, match="espeak-ng is not available"):

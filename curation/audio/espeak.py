@@ -19,6 +19,14 @@ from curation.errors import CurationError
 
 WORKER = Path(__file__).with_name("espeak_worker.py")
 VOICES = {"nl": "nl", "en": "en"}
+
+
+def voice_for(language: str, variant: str | None = None) -> str:
+    """espeak-ng's voice for a language code; a regional code keeps its language's voice ("en-US" is
+    English, not the Dutch fallback), other languages fall back to Dutch."""
+    return VOICES.get(language.split("-")[0].split("_")[0].lower(), "nl") + (f"+{variant}" if variant else "")
+
+
 START_TIMEOUT = 20.0
 
 
@@ -76,7 +84,7 @@ class Synthesiser:
         """Samples of `text` spoken in `language` (nl or en), optionally by a voice variant such as
         "f3" (female), and where its words start."""
         self.start()
-        voice = VOICES.get(language, "nl") + (f"+{variant}" if variant else "")
+        voice = voice_for(language, variant)
         request = {"text": text, "voice": voice, "rate": self.rate}
         try:
             self._proc.stdin.write((json.dumps(request) + "\n").encode())
