@@ -344,21 +344,14 @@ def material(r: Recording, files) -> Material:
 
 
 # -------------------------------------------------------------------------------------- the pipeline run
-def _ts(t: float) -> str:
-    ms = int(round(t * 1000))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
-
-
 def segment_transcript(mat: Material, tmp: Path):
     """The recording as a segment-level transcript: a WebVTT with one cue per utterance, read by the importer."""
+    from curation.clips.redaction import vtt_timestamp
     from curation.ingest.formats import read_transcript
 
     lines = ["WEBVTT", ""]
     for a, b, idx in mat.cues:
-        lines += [f"{_ts(a)} --> {_ts(b)}", f"<v {SPEAKER}>" + " ".join(mat.words[i][0] for i in idx), ""]
+        lines += [f"{vtt_timestamp(a)} --> {vtt_timestamp(b)}", f"<v {SPEAKER}>" + " ".join(mat.words[i][0] for i in idx), ""]
     path = tmp / f"{mat.recording.name}.vtt"
     path.write_text("\n".join(lines), encoding="utf-8")
     transcript = read_transcript(path)

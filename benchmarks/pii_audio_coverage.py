@@ -33,17 +33,11 @@ from pathlib import Path
 
 import numpy as np
 
+from curation.clips.redaction import vtt_timestamp
+
 KEY = bytes(range(32))
 RESULTS = Path(__file__).resolve().parent / "results"
 CONDITIONS = ("word_timed", "segment_before", "segment_even_widened", "segment_aligned")
-
-
-def _ts(t: float) -> str:
-    ms = int(round(t * 1000))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
 def write_vtt(transcript, path: Path, shift: float = 0.0) -> Path:
@@ -51,7 +45,7 @@ def write_vtt(transcript, path: Path, shift: float = 0.0) -> Path:
     lines = ["WEBVTT", ""]
     for turn in transcript.turns:
         text = " ".join(w.text for w in transcript.words[turn.first:turn.last])
-        lines += [f"{_ts(turn.start + shift)} --> {_ts(turn.end + shift)}", f"<v {turn.speaker}>{text}", ""]
+        lines += [f"{vtt_timestamp(turn.start + shift)} --> {vtt_timestamp(turn.end + shift)}", f"<v {turn.speaker}>{text}", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
@@ -183,7 +177,7 @@ def joined_call(paths: list[Path], tmp: Path, minutes: float, name: str = "long"
             reference = read_transcript(p.with_suffix(".json"))
             for turn in reference.turns:
                 text = " ".join(w.text for w in reference.words[turn.first:turn.last])
-                lines += [f"{_ts(turn.start + offset)} --> {_ts(turn.end + offset)}", f"<v {turn.speaker}>{text}", ""]
+                lines += [f"{vtt_timestamp(turn.start + offset)} --> {vtt_timestamp(turn.end + offset)}", f"<v {turn.speaker}>{text}", ""]
             out.write(data)
             offset += len(data) / sr
     (tmp / f"{name}.vtt").write_text("\n".join(lines), encoding="utf-8")

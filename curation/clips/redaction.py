@@ -103,7 +103,8 @@ def cues(words: list[dict], max_gap: float = 1.5, max_words: int = 14) -> list[d
     return out
 
 
-def _ts(t: float) -> str:
+def vtt_timestamp(t: float) -> str:
+    """Seconds as a WebVTT timestamp ("00:01:02.345")."""
     ms = int(round(t * 1000))
     h, rest = divmod(ms, 3_600_000)
     m, rest = divmod(rest, 60_000)
@@ -119,7 +120,7 @@ def to_vtt(words: list[dict]) -> str:
     """WebVTT captions with `<v role>` voice tags."""
     lines = ["WEBVTT", ""]
     for n, c in enumerate(cues(words), 1):
-        lines += [str(n), f"{_ts(c['start'])} --> {_ts(c['end'])}",
+        lines += [str(n), f"{vtt_timestamp(c['start'])} --> {vtt_timestamp(c['end'])}",
                   f"<v {_vtt_escape(c['speaker'])}>{_vtt_escape(c['text'])}", ""]
     return "\n".join(lines)
 
