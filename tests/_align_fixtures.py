@@ -12,6 +12,8 @@ import numpy as np
 import soundfile as sf
 from scipy.signal import resample_poly
 
+from curation.clips.redaction import vtt_timestamp
+
 # (as written in the transcript, as said)
 CUSTOMER = [("Goedemiddag,", "Goedemiddag,"), ("u", "u"), ("spreekt", "spreekt"), ("met", "met"),
             ("Marloes", "Marloes"), ("de", "de"), ("Wit", "Wit"), ("van", "van"), ("de", "de"),
@@ -69,15 +71,10 @@ def within(aligned, truth, tolerance: float = 0.08, scale: float = 1.0) -> float
     return sum(hits) / len(hits)
 
 
-def _ts(t: float) -> str:
-    ms = int(round(t * 1000))
-    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
-
-
 def write_vtt(path: Path, cues) -> Path:
     """cues: (start, end, speaker, words as written)."""
     lines = ["WEBVTT", ""]
     for start, end, speaker, items in cues:
-        lines += [f"{_ts(start)} --> {_ts(end)}", f"<v {speaker}>" + " ".join(w for w, _ in items), ""]
+        lines += [f"{vtt_timestamp(start)} --> {vtt_timestamp(end)}", f"<v {speaker}>" + " ".join(w for w, _ in items), ""]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
