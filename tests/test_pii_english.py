@@ -48,6 +48,8 @@ NOT_PII = [
     "I paid twenty five pounds for the double room.",
     "Let me double check that for you, one moment.",
     "It took forty five minutes on the phone.",
+    "the car costs fifty four thousand six hundred and eighty three dollars",
+    "we sold fifty four thousand six hundred units last year",
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from curation.pii.quantities import CURRENCY, UNIT
+from curation.pii.quantities import CURRENCY, MULTIPLIERS, UNIT
 from curation.pii.recognizers.base import NormalisedRecognizer
 
 PREFIXES = (r"klant|klanten|contract|order|bestel|bestelling|dossier|referentie|polis|factuur|abonnement|"
@@ -72,8 +72,9 @@ class NlAccountIdRecognizer(NormalisedRecognizer):
 
 
 def _amount_or_count(norm, run) -> bool:
-    """True when a code run reads as a quantity: written with thousands separators, a range, next to a
-    currency, or followed directly by a noun ("mensen", "kilometer")."""
+    """True when a code run reads as a quantity: written with thousands separators, said with a
+    multiplier word ("six hundred", "drie miljoen"), a range, next to a currency, or followed directly
+    by a noun ("mensen", "kilometer")."""
     from curation.pii.lookups import lexicon
 
     tokens = norm.tokens
@@ -81,6 +82,10 @@ def _amount_or_count(norm, run) -> bool:
     if any(u.kind == "conn" for u in run.units):
         return True
     if any(THOUSANDS.match(tokens[k].text) for k in range(first, last)):
+        return True
+    # said whole with a multiplier ("fifty four thousand six hundred", "drie miljoen"): an amount or a
+    # count; identifiers are read digit by digit or in pairs
+    if any(tokens[k].key in MULTIPLIERS for k in range(first, last)):
         return True
     before = tokens[first - 1] if first > 0 else None
     after = tokens[last] if last < len(tokens) else None
