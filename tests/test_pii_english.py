@@ -50,6 +50,7 @@ NOT_PII = [
     "It took forty five minutes on the phone.",
     "the car costs fifty four thousand six hundred and eighty three dollars",
     "we sold fifty four thousand six hundred units last year",
+    "it happened on nineteen ninety six zero eight thirty one in the morning",
 ]
 
 

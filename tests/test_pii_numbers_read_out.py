@@ -57,6 +57,8 @@ def test_taken(text, expected):
     ("achtentwintig zes tweeduizend", True),  # 28 6 2000
     ("een negen acht vier nul drie een twee", False),  # 19840312: a year, then no year
     ("nul zes een twee drie vier vijf zes zeven acht", False),  # a phone number
+    ("negentien zesennegentig nul acht eenendertig", True),  # 1996 08 31: a dateline, year said as a year
+    ("negentien zesennegentig nul acht drie een", False),  # the day digit by digit: a code
 ])
 def test_years_or_date_reads_unit_boundaries(words, expected):
     (run,) = normalise(words, "nl").runs

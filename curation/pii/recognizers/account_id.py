@@ -107,7 +107,8 @@ def years_or_date(run) -> bool:
     """True when a digit run reads whole as years or a date said without separators: a range or list
     of years ("negentien honderd veertig negentien honderd zevenennegentig" = 1940-1997, "een negen
     nul drie negentien honderd vijf" = 1903, 1905), optionally after a day and a month ("zesentwintig
-    zeven twee nul nul nul" = 26 7 2000). Pieces must fall on unit boundaries and years may not go
+    zeven twee nul nul nul" = 26 7 2000), or a year, a month and a day ("nineteen ninety six zero
+    eight thirty one" = 1996-08-31). Pieces must fall on unit boundaries and years may not go
     down, so an identifier that merely contains a year-like group stays an identifier."""
     canon = run.canon
     if not canon.isdigit():
@@ -124,6 +125,14 @@ def years_or_date(run) -> bool:
 
     if years_from(0, 0) and len(canon) >= 8:
         return True
+    # a year said as a year (whole or in pairs, not digit by digit), a month and a day said as one number
+    # (the order of a dateline: "nineteen ninety six zero eight thirty one" = 1996-08-31)
+    if len(canon) >= 6 and 4 in cuts and not {1, 3} & cuts and canon[0] != "0" and int(canon[:4]) in YEARS:
+        for m in (1, 2):
+            day = canon[4 + m:]
+            if 4 + m in cuts and 1 <= int(canon[4:4 + m]) <= 12 and 1 <= len(day) <= 2 and 1 <= int(day) <= 31 \
+                    and not (len(day) == 2 and 5 + m in cuts):
+                return True
     # day and month, then one or more years
     for d in (1, 2):
         if d not in cuts or not 1 <= int(canon[:d]) <= 31:
