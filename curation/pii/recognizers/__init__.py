@@ -16,7 +16,7 @@ from curation.pii.recognizers.email import NlEmailRecognizer
 from curation.pii.recognizers.iban import SpokenIbanRecognizer
 from curation.pii.recognizers.license_plate import NlLicensePlateRecognizer
 from curation.pii.recognizers.location import NlLocationRecognizer
-from curation.pii.recognizers.name_shape import NameShapePlaceRecognizer, NameShapeRecognizer
+from curation.pii.recognizers.name_shape import NameShapeRecognizer
 from curation.pii.recognizers.name_tagger import NameTaggerRecognizer
 from curation.pii.recognizers.person import NlPersonRecognizer
 from curation.pii.recognizers.phone import NlPhoneRecognizer
@@ -26,7 +26,7 @@ from curation.pii.recognizers.spoken_name import SpokenNameRecognizer, SpokenPla
 RECOGNIZER_CLASSES = (NlPersonRecognizer, NlLocationRecognizer, NlPostcodeRecognizer, NlPhoneRecognizer,
                       NlEmailRecognizer, SpokenIbanRecognizer, NlBsnRecognizer, DateOfBirthRecognizer,
                       NlLicensePlateRecognizer, NlAccountIdRecognizer, NameTaggerRecognizer,
-                      SpokenNameRecognizer, SpokenPlaceRecognizer, NameShapeRecognizer, NameShapePlaceRecognizer)
+                      SpokenNameRecognizer, SpokenPlaceRecognizer, NameShapeRecognizer)
 
 
 def dutch_recognizers(language: str = "nl") -> list:

@@ -15,27 +15,31 @@ from curation.pii.normalise import Normalised, normalise
 
 
 class NormalisedRecognizer(EntityRecognizer):
-    """Subclasses implement `find(norm)` yielding (start, end, score, why) on the original text."""
+    """Subclasses implement `find(norm)` yielding (start, end, score, why) on the original text; one
+    that reports several types lists them in ENTITIES and yields (start, end, score, why, type)."""
 
     ENTITY = ""
+    ENTITIES: tuple[str, ...] = ()  # several types from one pass over the text; default: (ENTITY,)
     DEFAULT_SCORE = 0.85
 
     def __init__(self, supported_language: str = "nl", name: str | None = None):
-        super().__init__(supported_entities=[self.ENTITY], supported_language=supported_language,
+        super().__init__(supported_entities=list(self.ENTITIES or (self.ENTITY,)),
+                         supported_language=supported_language,
                          name=name or f"{type(self).__name__}_{supported_language}", context=[])
 
     def load(self) -> None:  # lookups load lazily through cached module functions
         pass
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None):
-        if entities and self.ENTITY not in entities:
+        if entities and not set(self.supported_entities) & set(entities):
             return []
         norm = normalise(text, self.supported_language)
         results = []
-        for start, end, score, why in self.find(norm):
-            if end > start:
+        for start, end, score, why, *kind in self.find(norm):
+            entity = kind[0] if kind else self.ENTITY
+            if end > start and (not entities or entity in entities):
                 results.append(RecognizerResult(
-                    self.ENTITY, start, end, round(min(1.0, score), 3),
+                    entity, start, end, round(min(1.0, score), 3),
                     analysis_explanation=AnalysisExplanation(self.name, score, textual_explanation=why),
                     recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                                           RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},

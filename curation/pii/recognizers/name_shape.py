@@ -63,7 +63,6 @@ def candidates(norm) -> list[tuple[int, bool]]:
     if model is None:
         return []
     cased = is_cased(tokens)
-    threshold = MIN_SHAPE
     words, gaz = _words(), gazetteer()
     out = []
     for k, t in enumerate(tokens):
@@ -75,25 +74,21 @@ def candidates(norm) -> list[tuple[int, bool]]:
             continue
         if not words.unknown(key) or gaz.zipf(key) >= MAX_ZIPF or gaz.zipf(key, "en") >= MAX_ZIPF_EN:
             continue
-        if is_compound(key) or model.score(key) <= threshold:
+        if is_compound(key) or model.score(key) <= MIN_SHAPE:
             continue
         out.append((k, k > 0 and tokens[k - 1].key in PLACE_WORDS))
     return out
 
 
 class NameShapeRecognizer(NormalisedRecognizer):
-    ENTITY = "PERSON"
-    PLACE = False
+    """PERSON, or LOCATION after a place word, in one pass over the text."""
+
+    ENTITIES = ("PERSON", "LOCATION")
 
     def find(self, norm):
         if self.supported_language != "nl":
             return
         for k, place in candidates(norm):
-            if place == self.PLACE:
-                t = norm.tokens[k]
-                yield t.start, t.end, SHAPE_SCORE, "a word no list knows whose letters look like a name"
-
-
-class NameShapePlaceRecognizer(NameShapeRecognizer):
-    ENTITY = "LOCATION"
-    PLACE = True
+            t = norm.tokens[k]
+            yield t.start, t.end, SHAPE_SCORE, "a word no list knows whose letters look like a name", \
+                "LOCATION" if place else "PERSON"
