@@ -12,26 +12,26 @@ from pathlib import Path
 
 import pytest
 
-from curation.pii import detect
 from curation.pii.name_shape import NameShape, grams, model_path, name_shape
 from curation.pii.normalise import normalise
 from curation.pii.recognizers.name_shape import NameShapeRecognizer, candidates, is_compound
+from tests._pii_spans import table_tests
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# (text, word, entity): the word must be covered by a span of this type
+# (text, entity type, the exact text a span of that type must cover)
 FOUND = [
-    ("volgens de krant verscheen kazarevic in april bij de rechter", "kazarevic", "PERSON"),
-    ("ik had gisteren zubarevski aan de lijn over de factuur", "zubarevski", "PERSON"),
-    ("de monteur heeft yilmazer nog niet teruggebeld", "yilmazer", "PERSON"),
-    ("we zijn vorig jaar verhuisd naar tsjerkasovka", "tsjerkasovka", "LOCATION"),
-    ("Gisteren won Kazarevic de finale in drie sets.", "Kazarevic", "PERSON"),
-    ("De klacht kwam van Zubarevski, die al drie keer belde.", "Zubarevski", "PERSON"),
-    ("Het pakket ging naar Oleksandrivka en kwam nooit aan.", "Oleksandrivka", "LOCATION"),
+    ("volgens de krant verscheen kazarevic in april bij de rechter", "PERSON", "kazarevic"),
+    ("ik had gisteren zubarevski aan de lijn over de factuur", "PERSON", "zubarevski"),
+    ("de monteur heeft yilmazer nog niet teruggebeld", "PERSON", "yilmazer"),
+    ("we zijn vorig jaar verhuisd naar tsjerkasovka", "LOCATION", "tsjerkasovka"),
+    ("Gisteren won Kazarevic de finale in drie sets.", "PERSON", "Kazarevic"),
+    ("De klacht kwam van Zubarevski, die al drie keer belde.", "PERSON", "Zubarevski"),
+    ("Het pakket ging naar Oleksandrivka en kwam nooit aan.", "LOCATION", "Oleksandrivka"),
 ]
 
-# (text, word): no span may touch the word
-LEFT = [
+# (text, words no span may touch)
+KEPT = [
     ("de belangenneming van de rusthuisdirecteur werd niet bewezen", "belangenneming"),
     ("de belangenneming van de rusthuisdirecteur werd niet bewezen", "rusthuisdirecteur"),
     ("de wegenbouwbedrijven en schoonmaakploegjes staakten", "schoonmaakploegjes"),
@@ -44,24 +44,7 @@ LEFT = [
     ("jaaa dat klopt helemaal meneer", "jaaa"),
 ]
 
-
-def _covered(text: str, word: str, entity: str | None = None) -> bool:
-    start = text.index(word)
-    end = start + len(word)
-    return any(s.start <= start and s.end >= end and (entity is None or s.entity_type == entity)
-               for s in detect(text))
-
-
-@pytest.mark.parametrize("text,word,entity", FOUND, ids=[w for _, w, _ in FOUND])
-def test_a_name_no_list_knows_is_found_by_its_letters(text, word, entity):
-    assert _covered(text, word, entity)
-
-
-@pytest.mark.parametrize("text,word", LEFT, ids=[w for _, w in LEFT])
-def test_an_ordinary_word_no_list_knows_stays(text, word):
-    start = text.index(word)
-    end = start + len(word)
-    assert not any(s.start < end and start < s.end for s in detect(text))
+test_kept, test_found = table_tests(KEPT, FOUND)
 
 
 def test_the_recognizer_itself_reports_the_word_and_takes_a_place_word_as_location():
