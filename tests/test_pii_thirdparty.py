@@ -9,8 +9,8 @@ import subprocess
 import pytest
 
 from benchmarks.thirdparty import load_docs
-from benchmarks.thirdparty.convert import (CONLL_TYPES, OUT_OF_SCOPE, Doc, detokenise, read_conll, rule_marks,
-                                           sentences_to_doc)
+from benchmarks.thirdparty.convert import (CONLL_TYPES, OUT_OF_SCOPE, Doc, detokenise, outside_name_scheme,
+                                           read_conll, rule_marks, sentences_to_doc)
 from benchmarks.thirdparty.readers import read_source
 from benchmarks.thirdparty.score import Tally, tokens
 from benchmarks.thirdparty.sources import Source, SourceError, fetch
@@ -86,6 +86,26 @@ def test_detokenise_english_clitics_and_brackets():
     text, offsets = detokenise(["Ines", "'s", "car", "(", "red", ")", "is", "n't", "here", "."], "en")
     assert text == "Ines's car (red) isn't here."
     assert [text[a:b] for a, b in offsets][1] == "'s"
+
+
+def test_contact_details_a_names_only_scheme_never_annotated_count_nowhere():
+    text = ("Info: Museum Kanselarijstraat 19, 1000 Brussel, tel. 02 / 227.63.97 of mail info@museum.be "
+            "en www.museum.be. In 2000 Brussel bezocht, zei Kanselarijstraat 19 keer.")
+    gold = tuple(sorted([_at(text, "Kanselarijstraat", "LOCATION"), _at(text, "Brussel", "LOCATION"),
+                         (text.index("Brussel bezocht"), text.index("Brussel bezocht") + 7, "LOCATION"),
+                         _at(text, "Museum", None)]))
+    out = outside_name_scheme(text, gold, "nl")
+    assert [text[a:b] for a, b, _ in out] == ["19", "1000", "02 / 227.63.97", "info@museum.be", "www.museum.be"]
+    assert {k for _, _, k in out} == {OUT_OF_SCOPE}
+    # the year before a town is no postcode (no comma or house number before it), an annotated span wins
+    assert outside_name_scheme("Het museum 02 / 227.63.97", ((11, 25, None),), "nl") == ()
+
+
+def test_conll_documents_mark_their_contact_details_out_of_scope_and_leave_them_unmarked():
+    articles = read_conll("Bel O\n02 O\n/ O\n227.63.97 O\nin O\nGent B-LOC\n. O\n")
+    doc = sentences_to_doc("x", "conll2002", "tune", "nl", articles[0], CONLL_TYPES)
+    assert [(doc.text[a:b], t) for a, b, t in doc.spans] == [("02 / 227.63.97", OUT_OF_SCOPE), ("Gent", "LOCATION")]
+    assert doc.marks == ()  # not counted as a number either
 
 
 def test_a_span_outside_the_text_is_refused():

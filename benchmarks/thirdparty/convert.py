@@ -8,6 +8,12 @@ Gold span types are our entity types (curation.pii.ENTITY_TYPES), or
     date whose kind the scheme does not say (age, URL, profession, "datum"): neither rewarded nor punished.
 `marks` label negatives by a simple rule on the written text ("date", "number") so that dates taken for
 DATE_OF_BIRTH and amounts taken for ACCOUNT_ID can be counted (see `rule_marks`).
+
+CoNLL-style sources annotate names only. The contact details in their text are personal data their
+scheme never had a label for, so they are OUT_OF_SCOPE rather than negatives (`outside_name_scheme`):
+phone numbers as Google's `phonenumbers` matcher finds them, e-mail addresses and web addresses, the
+house number after an annotated street and the postcode before an annotated town. Redacting
+"tel. 02 / 227.63.97" is then neither a hit nor a false alarm.
 """
 
 from __future__ import annotations
@@ -138,6 +144,7 @@ def sentences_to_doc(doc_id: str, source: str, split: str, language: str, senten
     assert all(text[a:b] == w for (a, b), w in zip(offsets, words))
     spans = tuple((offsets[i][0], offsets[j - 1][1], type_map.get(kind, OUT_OF_SCOPE))
                   for i, j, kind in iob_entities(tags))
+    spans = tuple(sorted(spans + outside_name_scheme(text, spans, language)))
     return Doc(doc_id, source, split, language, text, spans, rule_marks(text, spans), meta=meta or {})
 
 
@@ -148,6 +155,43 @@ def chunk(items: list, size: int) -> list[list]:
     n = -(-len(items) // size)
     step = len(items) / n
     return [items[round(i * step):round((i + 1) * step)] for i in range(n)]
+
+
+# ------------------------------------------------------------------------- outside a names-only scheme
+PHONE_REGIONS = {"nl": ("BE", "NL"), "en": ("GB", "US")}  # CoNLL-2002 is Belgian (De Morgen, 2000)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s,;)]+[^\s,;).]")
+_STREET = re.compile(r"(?:straat|laan|weg|plein|markt|park|gracht|lei|dreef|kaai|kade|singel|dijk|vest|"
+                     r"street|road|avenue|lane)\Z", re.IGNORECASE)
+_HOUSE_NUMBER = re.compile(r"\s+(\d{1,4}(?:\s?[a-zA-Z]\b)?)")
+_POSTCODE_BEFORE = re.compile(r"(?:^|,\s*|\d\s+)(\d{4}(?:\s?[A-Z]{2})?)\s+\Z")
+
+
+def outside_name_scheme(text: str, spans, language: str = "nl") -> tuple:
+    """OUT_OF_SCOPE spans for the contact details a names-only scheme (CoNLL) leaves unannotated: phone
+    numbers (`phonenumbers`, the language's regions), e-mail and web addresses, a house number right
+    after a gold LOCATION that ends in a street word and a four-digit postcode right before a gold
+    LOCATION (after a comma or a house number). Never over an annotated span."""
+    import phonenumbers
+
+    found = []
+    for region in PHONE_REGIONS.get(language, ()):
+        found += [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, region)]
+    found += [m.span() for m in _EMAIL.finditer(text)] + [m.span() for m in _URL.finditer(text)]
+    places = sorted((a, b) for a, b, t in spans if t == "LOCATION")
+    for a, b in places:
+        if _STREET.search(text[a:b]):
+            m = _HOUSE_NUMBER.match(text, b)
+            if m:
+                found.append(m.span(1))
+        m = _POSTCODE_BEFORE.search(text, max(0, a - 12), a)
+        if m:
+            found.append(m.span(1))
+    out = []
+    for a, b in sorted(set(found)):
+        if not any(s < b and a < e for s, e, _ in spans) and not any(s < b and a < e for s, e, _ in out):
+            out.append((a, b, OUT_OF_SCOPE))
+    return tuple(out)
 
 
 # ------------------------------------------------------------------------------------------ rule marks
