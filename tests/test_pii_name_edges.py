@@ -21,6 +21,12 @@ KEPT = [
     ("Gisteren zei Bondscoach Marco Jansen dat hij stopt.", "Bondscoach"),
     # the first word of a text is no place because the text ends in "in"
     ("best wel druk vandaag zeg ik woon in", "best"),
+    # cased text: a lower-case first name or surname needs a cue ("Nam", "Maat", "Hel" are on the lists)
+    ("Zij nam de maat van haar tegenstander Sanne Kuipers in de finale.", "nam de maat"),
+    ("Het boek van Marcel Coppens Van de hel naar de hemel verscheen gisteren.", "hel"),
+    # a name stops at a comma and at the end of a sentence
+    ("Het is cynisch dat Clive Davis, de man die alles regelde, zweeg.", "de man"),
+    ("Die avond sprak Sir Kamisese Mara. De tragedie voor de bewoners is groot.", "tragedie"),
 ]
 
 # (text, entity type, the exact text a span of that type must cover)
@@ -32,6 +38,12 @@ FOUND = [
     ("Gisteren zei Bondscoach Marco Jansen dat hij stopt.", "PERSON", "Marco Jansen"),
     ("Het adres is Kerkstraat 12a Holsloot.", "LOCATION", "Kerkstraat 12a Holsloot"),
     ("het adres is postbus 18 in Westeneng", "LOCATION", "Westeneng"),
+    # several titles, an abbreviated first name, initials: the full stops do not end the name
+    ("Prof. Dr. Th. Bakker opende het congres.", "PERSON", "Th. Bakker"),
+    ("Goedemiddag, met mw. K.L. de Boer.", "PERSON", "K.L. de Boer"),
+    ("Die avond sprak Sir Kamisese Mara. De tragedie voor de bewoners is groot.", "PERSON", "Kamisese Mara"),
+    # a transcript without capitals keeps the lists alone
+    ("ja hoor ik heb gesproken met jan de vries gisteren", "PERSON", "jan de vries"),
 ]
 
 

@@ -25,6 +25,11 @@ KEPT = [
      "een vier nul acht twee een nul acht negen negen negentig"),
     # a measure
     ("de teller stond op een twee drie vier vijf zes zeven km toen", "een twee drie vier vijf zes zeven"),
+    # said whole with a multiplier glued into the word: an amount or a count, never an identifier
+    ("de taks stijgt van dertigduizend vier zesentachtig naar zestigduizend euro",
+     "dertigduizend vier zesentachtig"),
+    ("er stonden driehonderdtwaalfduizend achthonderdzeventien andere mensen te kijken",
+     "driehonderdtwaalfduizend achthonderdzeventien"),
 ]
 
 # (text, the exact text an ACCOUNT_ID span must cover)
@@ -35,6 +40,8 @@ TAKEN = [
     ("noteer maar twintig vijftig negentien negentig", "twintig vijftig negentien negentig"),
     # no valid day and month in front of a year
     ("noteer maar twee acht een vier twee nul nul nul", "twee acht een vier twee nul nul nul"),
+    # read in hundreds, not thousands: still a number to note down
+    ("noteer maar vierhonderdtwaalf zes acht nul drie", "vierhonderdtwaalf zes acht nul drie"),
     # a number followed by an ordinary short word is no price
     ("noteer maar een vier nul acht twee een nul acht negen negen negentig en dan",
      "een vier nul acht twee een nul acht negen negen negentig"),

@@ -21,6 +21,7 @@ FOREIGN = re.compile(r"(telefoon|mobiel|rekening|iban|^bsn|burgerservice|sofi|po
                      r"geboortedatum|e-?mail|adres$|phone|birth)")
 WINDOW = 14
 # an amount, a count or a measure, never an identifier: "500 - 1000 dollar", "1.132.997 frank"
+GLUED_MULTIPLIER = re.compile(r"^[a-zë]*(?:duizend|miljoen|miljard)[a-zë]*$")
 THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?\Z")
 
 
@@ -83,9 +84,9 @@ def _amount_or_count(norm, run) -> bool:
         return True
     if any(THOUSANDS.match(tokens[k].text) for k in range(first, last)):
         return True
-    # said whole with a multiplier ("fifty four thousand six hundred", "drie miljoen"): an amount or a
-    # count; identifiers are read digit by digit or in pairs
-    if any(tokens[k].key in MULTIPLIERS for k in range(first, last)):
+    # said whole with a multiplier ("fifty four thousand six hundred", "drie miljoen", "twintigduizend"):
+    # an amount or a count; identifiers are read digit by digit, in pairs or in hundreds
+    if any(tokens[k].key in MULTIPLIERS or GLUED_MULTIPLIER.search(tokens[k].key) for k in range(first, last)):
         return True
     before = tokens[first - 1] if first > 0 else None
     after = tokens[last] if last < len(tokens) else None

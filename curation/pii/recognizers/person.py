@@ -54,6 +54,9 @@ _TRIGGER_WORDS = frozenset({"de"})  # "de heer"
 _NAME_CHARS = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*\Z")
 # a word this frequent (wordfreq Zipf) that no surname list holds is an ordinary word, not a surname
 ORDINARY_WORD_MIN_ZIPF = 4.0
+# an abbreviated first name before its full stop: "Th.", "Chr.", "Joh." (no vowel after the capital, or
+# one of the usual abbreviations: a name or word ending a sentence, "Mara.", "Jan.", never matches)
+_ABBREVIATION = re.compile(r"(?:[A-Z][bcdfghjklmnpqrstvwxz]{1,3}|Joh|Jac|Corn|Gerr|Hendr|Wilh)\Z")
 _INITIALS = re.compile(r"(?:[A-Z]\.){0,4}[A-Z]\.?\Z")  # "J.", "A.B.C." (its last full stop is punctuation)
 
 
@@ -67,6 +70,9 @@ class NlPersonRecognizer(NormalisedRecognizer):
         n = len(tokens)
         text = norm.text
         first_names, interfix_first = lex.first_names, self._interfix_first(lex)
+        from curation.pii.name_tagger import is_cased
+
+        cased = is_cased(tokens)
         i = 0
         while i < n:
             key = keys[i]
@@ -79,11 +85,13 @@ class NlPersonRecognizer(NormalisedRecognizer):
             if key in TITLES and i + 1 < n:
                 trigger = 0.9
                 i += 1
+                while i + 1 < n and keys[i] in TITLES:
+                    i += 1  # "Prof. Dr. Th. Bakker"
                 if keys[i] == "de" and i + 1 < n and keys[i + 1] == "heer":
                     i += 2
             elif self._after_intro(keys, tokens, i):
                 trigger = 0.85
-            end, score = self._chain(norm, i, lex, keys, trigger, text)
+            end, score = self._chain(norm, i, lex, keys, trigger, text, cased)
             if end > i:
                 yield tokens[i].start, tokens[end - 1].end, score, "name"
                 i = end
@@ -108,12 +116,27 @@ class NlPersonRecognizer(NormalisedRecognizer):
             return tokens[i - 1].sentence_start or (i >= 2 and keys[i - 2] in GREETINGS)
         return False
 
-    def _chain(self, norm, i, lex, keys, trigger, text):
-        """(end token index, score) of the name starting at token i; end == i when there is none."""
+    def _chain(self, norm, i, lex, keys, trigger, text, cased=False):
+        """(end token index, score) of the name starting at token i; end == i when there is none.
+
+        In cased text (`is_cased`) and without a title or an introduction, first names and the surname
+        must be capitalised ("nam de maat", "Van de hel" are no names there; a transcript without
+        capitals keeps the lists alone). A name never runs on over punctuation or into a new sentence
+        ("Davis, de man", "Mara. De tragedie")."""
         tokens = norm.tokens
         n = len(tokens)
         title, lenient = trigger >= 0.9, trigger > 0
         common = lex.common_words
+        strict = cased and not lenient
+
+        def joined(k):
+            """Token k continues the name of token k - 1: no punctuation or sentence start between them
+            (an initial's full stop excepted)."""
+            prev = tokens[k - 1]
+            gap = text[prev.end:tokens[k].start].strip()
+            if gap == ".":  # "K.L. de Boer", "Th. Bakker", never "Mara. De tragedie"
+                return _INITIALS.match(prev.text) is not None or _ABBREVIATION.match(prev.text) is not None
+            return not gap and not tokens[k].sentence_start
 
         def ok(k):
             t = tokens[k]
@@ -173,6 +196,10 @@ class NlPersonRecognizer(NormalisedRecognizer):
                                                       or (k and tokens[k - 1].is_placeholder)):
                 break  # "Dan schakel ik u door": a capitalised word at the start of a sentence (a
                 # placeholder often swallowed the full stop: "met [NAAM] Dan schakel ik ...")
+            if strict and not cap(k):
+                break  # cased text: a lower-case word is no first name without a cue ("nam de maat")
+            if firsts and not joined(k):
+                break  # "Clive, Davis"
             if keys[k] in lex.first_names and (cap(k) or known_first(k)):
                 pass
             elif keys[k] in lex.first_names and (lenient or firsts) and k + 1 < n and surname_follows(k + 1):
@@ -188,6 +215,10 @@ class NlPersonRecognizer(NormalisedRecognizer):
                 and not self._interfix(keys, k, lex):
             return k + 1, trigger  # "mevrouw Tuin", "meneer jansen": a surname that is also a word
         inter = self._interfix(keys, k, lex)
+        if inter and k > i and not joined(k):
+            inter = 0  # "Clive Davis, de man": the comma ends the name
+        if inter and strict and k + inter < n and not cap(k + inter):
+            inter = 0  # "Marcel Coppens Van de hel": in cased text the surname has its capital
         if inter and k + inter < n and ok(k + inter) and not tokens[k + inter].sentence_start:
             s = k + inter
             if (cap(s) and (title or in_surnames(s))) or (known_surname(s) and (firsts or lenient or initials)) \
@@ -203,7 +234,7 @@ class NlPersonRecognizer(NormalisedRecognizer):
                            and cap(s) and keys[s + 2] not in lex.first_names and not tokens[s + 2].sentence_start)
                 if not company:
                     k, surname = s + 1, True
-        elif k < n and k > i and (firsts or initials) and not tokens[k].sentence_start and ok(k):
+        elif k < n and k > i and (firsts or initials) and joined(k) and ok(k) and not (strict and not cap(k)):
             if (cap(k) and (keys[k] not in common or in_surnames(k) or keys[k] not in lex.verbs_and_function_words)) \
                     or (not cap(k) and known_surname(k)) \
                     or (not cap(k) and (initials or lenient) and in_surnames(k) and keys[k] not in common) \
