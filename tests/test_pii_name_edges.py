@@ -27,6 +27,8 @@ KEPT = [
     # a name stops at a comma and at the end of a sentence
     ("Het is cynisch dat Clive Davis, de man die alles regelde, zweeg.", "de man"),
     ("Die avond sprak Sir Kamisese Mara. De tragedie voor de bewoners is groot.", "tragedie"),
+    # a house number follows its street directly: a listed street, a comma and a number is no address
+    ("Uitgeverij Het Spectrum, 284 bladzijden, 570 frank.", "284"),
 ]
 
 # (text, entity type, the exact text a span of that type must cover)

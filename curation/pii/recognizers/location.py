@@ -73,7 +73,9 @@ class NlLocationRecognizer(NormalisedRecognizer):
                 street_len = 1
             if street_len and (cap or suffix):
                 end_tok = i + street_len
-                number_end = self._house_number(norm, end_tok)
+                # the number follows the street directly ("Het Spectrum, 284 bladzijden" is no address)
+                glued = tokens[end_tok - 1].raw_end == tokens[end_tok - 1].end
+                number_end = self._house_number(norm, end_tok) if glued else None
                 context = suffix or street_len > 1 or (i and keys[i - 1] in ADDRESS_CONTEXT)
                 if number_end is not None and context:
                     yield t.start, number_end, 0.9 if cap else 0.8, "street and house number"
