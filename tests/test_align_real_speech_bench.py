@@ -129,3 +129,17 @@ def test_the_bleep_of_one_word_is_padded_when_placed_and_widened_when_estimated(
                                                                 2.0 + PAD_ESTIMATED_SECONDS), abs=2e-3)
     assert bench.bleep_of(even, 1, 3.0, 1000, padded_before=True) == pytest.approx(
         (1.0 - PAD_ESTIMATED_SECONDS, 1.4 + PAD_ESTIMATED_SECONDS), abs=2e-3)
+
+
+def test_the_placed_what_if_pads_the_placement_inside_the_recording():
+    assert bench.placed_bleep((1.0, 1.4, 0.2), 0.4, 10.0) == pytest.approx((0.6, 1.8))
+    assert bench.placed_bleep((0.1, 0.3, 0.0), 0.4, 0.5) == pytest.approx((0.0, 0.5))  # clipped at both ends
+    assert bench.placed_bleep((2.0, 1.9, 0.0), 0.25, 10.0) == pytest.approx((1.75, 2.25))  # an empty placement
+    assert bench.placed_bleep(None, 0.4, 10.0) == (None, None)
+
+
+def test_rank_auc_is_one_when_right_words_always_match_better_and_a_half_at_chance():
+    assert bench.rank_auc([0.05, 0.06], [0.12, 0.2]) == 1.0
+    assert bench.rank_auc([0.1, 0.2], [0.1, 0.2]) == 0.5
+    assert bench.rank_auc([0.3], [0.1]) == 0.0
+    assert bench.rank_auc([], [0.1]) is None
