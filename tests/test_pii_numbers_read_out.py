@@ -25,6 +25,12 @@ KEPT = [
      "een vier nul acht twee een nul acht negen negen negentig"),
     # a measure
     ("de teller stond op een twee drie vier vijf zes zeven km toen", "een twee drie vier vijf zes zeven"),
+    # clock times in a programme guide and a year after its month are no codes or postcodes
+    ("Wielrennen VRT 18.35 TV 1 19.15 (ook op NPO 2)", "19.15"),
+    ("Wielrennen VRT 18.35 TV 1 19.15 (ook op NPO 2)", "18.35"),
+    ("publicatie vrijdag, 2 juni 2000 (RL) Binnenland", "2000"),
+    ("zaterdag, 1 juli 2000 VT4 19.30 -- De beelden", "2000"),
+    ("zaterdag, 1 juli 2000 VT4 19.30 -- De beelden", "19.30"),
     # said whole with a multiplier glued into the word: an amount or a count, never an identifier
     ("de taks stijgt van dertigduizend vier zesentachtig naar zestigduizend euro",
      "dertigduizend vier zesentachtig"),

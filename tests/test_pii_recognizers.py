@@ -36,6 +36,8 @@ POSITIVES = [
     # NL_POSTCODE
     ("Mijn postcode is 3511 AB.", "NL_POSTCODE", "3511 AB"),
     ("Postcode 3511AB klopt.", "NL_POSTCODE", "3511AB"),
+    ("mijn postcode is 3511 A B in utrecht", "NL_POSTCODE", "3511 A B"),
+    ("Het adres is Oudegracht 12, 3511 AB Utrecht.", "NL_POSTCODE", "3511 AB"),
     ("De postcode is vijfendertig elf A B.", "NL_POSTCODE", "vijfendertig elf A B"),
     ("postcode drie vijf een een A van Anton B van Bernard", "NL_POSTCODE", "drie vijf een een A van Anton B van Bernard"),
     ("mijn postcode is 3511 ab", "NL_POSTCODE", "3511 ab"),

@@ -12,6 +12,8 @@ CURRENCY = re.compile(r"^(€|\$|£|euro|euros|eur|dollar|dollars|frank|franken|
                       r"procent|%|usd|bef|gulden|mark|yen|yuan|kroon|kronen|rand|real)$")
 # a measure or a clock time after the number: "tien achttien u", "twaalf vijftig km", "twee ton"
 UNIT = re.compile(r"^(u|uur|h|min|sec|km|m|cm|mm|kg|g|mg|ml|cl|l|kwh|pk|ton)$")
+# a clock time written in digits: "19.15", "9:30", "21u30" (a phone number's dotted groups have more dots)
+CLOCK_TIME = re.compile(r"(?:[01]?\d|2[0-3])[.:u][0-5]\d\Z")
 MULTIPLIERS = frozenset({"honderd", "duizend", "miljoen", "miljoenen", "miljard", "miljarden", "hundred", "thousand",
                          "million", "millions", "billion"})
 

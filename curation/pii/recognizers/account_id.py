@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from curation.pii.quantities import CURRENCY, MULTIPLIERS, UNIT
+from curation.pii.quantities import CLOCK_TIME, CURRENCY, MULTIPLIERS, UNIT
 from curation.pii.recognizers.base import NormalisedRecognizer
 
 PREFIXES = (r"klant|klanten|contract|order|bestel|bestelling|dossier|referentie|polis|factuur|abonnement|"
@@ -88,6 +88,8 @@ def _amount_or_count(norm, run) -> bool:
     # an amount or a count; identifiers are read digit by digit, in pairs or in hundreds
     if any(tokens[k].key in MULTIPLIERS or GLUED_MULTIPLIER.search(tokens[k].key) for k in range(first, last)):
         return True
+    if any(CLOCK_TIME.match(tokens[k].text) for k in range(first, last)):
+        return True  # a time in a programme or timetable ("TV 1 19.15"), never part of an identifier
     before = tokens[first - 1] if first > 0 else None
     after = tokens[last] if last < len(tokens) else None
     if (before is not None and CURRENCY.match(before.key)) or norm.text[run.start - 1:run.start] in ("€", "$", "£"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from curation.pii.recognizers.base import NormalisedRecognizer, context_near
+from curation.vocabulary import MONTH_NUMBERS
 
 RUN_PATTERN = re.compile(r"[1-9][0-9]{3}[A-Z]{2}(?![A-Z])")
 NOT_ISSUED = ("SA", "SD", "SS")  # never issued, but a misheard letter is still an address
@@ -20,6 +21,22 @@ CONTEXT = re.compile(r"^(postcode|postcodes|zipcode|zip|postal|postbus)$")
 POSTCODE_WORD = re.compile(r"^(postcode|zipcode)$")
 
 
+_WRITTEN = re.compile(r"[1-9][0-9]{3}\s?[A-Za-z]\.?\s?[A-Za-z]\.?\Z")
+
+
+def _written_as_postcode(norm, start: int, end: int, first: int) -> bool:
+    """A postcode written in digits is written as one: "1234 AB" or "1234AB" with nothing glued on
+    ("19.35 TV", "2000 (DM", "2000 VT4" are a time, a year and a channel), and no month right before
+    the digits ("1 juli 2000 VT4": the digits are a year). Spoken forms ("twaalf vierendertig a b")
+    carry no digits and are left to the pattern."""
+    text = norm.text[start:end]
+    if not any(c.isdigit() for c in text):
+        return True
+    if not _WRITTEN.match(text) or norm.text[end:end + 1].isalnum():
+        return False
+    return not (first > 0 and norm.tokens[first - 1].key in MONTH_NUMBERS)
+
+
 class NlPostcodeRecognizer(NormalisedRecognizer):
     ENTITY = "NL_POSTCODE"
 
@@ -28,6 +45,8 @@ class NlPostcodeRecognizer(NormalisedRecognizer):
             for m in RUN_PATTERN.finditer(run.canon):
                 start, end = run.span(m.start(), m.end())
                 first = run.units[run.unit_range(m.start(), m.end())[0]].first
+                if not _written_as_postcode(norm, start, end, first):
+                    continue
                 boost = context_near(norm, first, CONTEXT, before=6)
                 if m.group()[-2:] in UNITS and not boost:
                     continue
