@@ -51,6 +51,10 @@ NOT_PII = [
     "the car costs fifty four thousand six hundred and eighty three dollars",
     "we sold fifty four thousand six hundred units last year",
     "it happened on nineteen ninety six zero eight thirty one in the morning",
+    # English words that the first-name lists also hold, and months
+    "will you mark the date for me",
+    "the rose garden was lovely in june",
+    "shares rose on july four",
 ]
 
 
@@ -74,6 +78,12 @@ PLACES_AND_NAMES = [
     ("My name is John Smith and I'm calling from Boston.", ("LOCATION", "Boston")),
     ("i was talking to my son yesterday in denver", ("LOCATION", "denver")),
     ("Mr. Johnson said he would call back.", ("PERSON", "Johnson")),
+    # lower case, no cue: a first name (and a surname from the US census lists) read with English
+    # word frequencies and classes
+    ("i talked to phil simmons today", ("PERSON", "phil simmons")),
+    ("when i spoke to alan he was up for it", ("PERSON", "alan")),
+    ("according to peter hanley the deal is done", ("PERSON", "peter hanley")),
+    ("my sister lives near leicester now", ("LOCATION", "leicester")),
 ]
 
 

@@ -68,8 +68,16 @@ def test_the_surname_after_a_first_name_is_no_ordinary_word():
     assert [text[a:b] for a, b in _found(text)] == ["johan"]
 
 
-def test_english_text_is_not_read_with_dutch_lists():
-    assert SpokenNameRecognizer("en").analyze("then geert said it was fine", []) == []
+def test_english_text_is_read_with_english_word_tables():
+    rec = SpokenNameRecognizer("en")
+
+    def spans(text):
+        return [text[r.start:r.end] for r in rec.analyze(text, [])]
+
+    assert spans("then geert said it was fine") == ["geert"]  # a name in an English call too
+    assert spans("i talked to phil simmons today") == ["phil simmons"]  # a US census surname
+    # "door" is a Dutch function word but no English one; "will", "mark" and "july" are English words
+    assert spans("will you mark the door in july") == []
 
 
 def test_the_word_list_ships_and_holds_no_real_names():
