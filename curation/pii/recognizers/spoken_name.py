@@ -43,6 +43,7 @@ from curation.vocabulary import CALENDAR_WORDS
 FIRST_NAME_MAX_ZIPF = 5.3  # "jan" 5.2 is a name; "hou" 5.35 is a verb
 SURNAME_MAX_ZIPF = 4.5  # a listed surname after a first name: "jan jansen", not "jan maar"
 UNKNOWN_MAX_ZIPF = 3.0  # a word no list knows after a first name: "frank vandenbroucke"
+FOREIGN_SURNAME_MAX_ZIPF_EN = 3.0  # Dutch text: a US census surname after a first name, unless an English word
 SOLO_MAX_ZIPF = 3.0  # a listed surname without a first name: "vandenbroucke", never "bakker"
 TUSSENVOEGSELS = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "het", "'t", "vander", "vanden", "la",
                             "le", "du", "di", "da", "del", "von", "d'"})
@@ -92,10 +93,13 @@ class _Words:
             self.never = spoken_not_names() | self.lex.not_names | FILLERS
             self.common, self.stop = self.lex.common_words, self.lex.stop_words
             self.first_names, self.surnames = g.first_names, g.surnames
+            # after a first name: a US census surname that is no word in English either ("simmons", not "chess")
+            self.foreign_surnames = g.intl_surnames
         else:
             self.never = g.common(language) | ENGLISH_NOT_NAMES | CALENDAR_WORDS  # "july" is a first name too
             self.common = self.stop = g.common(language)
             self.first_names, self.surnames = g.first_names | g.intl_first_names, g.surnames | g.intl_surnames
+            self.foreign_surnames = frozenset()
         self._first: dict[str, bool] = {}
         self._surname: dict[str, bool] = {}
         self._solo: dict[str, bool] = {}
@@ -127,6 +131,8 @@ class _Words:
             g = self.gaz
             hit = self._surname[key] = self._plain(key) and (
                 (key in self.surnames and g.zipf(key, self.language) < SURNAME_MAX_ZIPF)
+                or (key in self.foreign_surnames and g.zipf(key, self.language) < SURNAME_MAX_ZIPF
+                    and g.zipf(key, "en") < FOREIGN_SURNAME_MAX_ZIPF_EN)
                 or (g.word_class_of(key, self.language) is None and g.zipf(key, self.language) < UNKNOWN_MAX_ZIPF))
         return hit
 
@@ -210,7 +216,9 @@ class _Words:
         if hit is None:
             g = self.gaz
             lang = self.language
-            hit = self._solo[key] = (key in self.surnames and key not in self.first_names
+            listed = key in self.surnames or (key in self.foreign_surnames
+                                              and g.zipf(key, "en") < FOREIGN_SURNAME_MAX_ZIPF_EN)
+            hit = self._solo[key] = (listed and key not in self.first_names
                                      and g.word_class_of(key, lang) is None
                                      and g.zipf(key, lang) < SOLO_MAX_ZIPF and self._plain(key))
         return hit
