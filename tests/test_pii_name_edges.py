@@ -21,8 +21,8 @@ KEPT = [
     ("Gisteren zei Bondscoach Marco Jansen dat hij stopt.", "Bondscoach"),
     # the first word of a text is no place because the text ends in "in"
     ("best wel druk vandaag zeg ik woon in", "best"),
-    # cased text: a lower-case first name or surname needs a cue ("Nam", "Maat", "Hel" are on the lists)
-    ("Zij nam de maat van haar tegenstander Sanne Kuipers in de finale.", "nam de maat"),
+    # cased text: a name that starts with a capital goes on over capitalised words only ("Hel" is a
+    # surname on the lists)
     ("Het boek van Marcel Coppens Van de hel naar de hemel verscheen gisteren.", "hel"),
     # a name stops at a comma and at the end of a sentence
     ("Het is cynisch dat Clive Davis, de man die alles regelde, zweeg.", "de man"),
@@ -46,6 +46,10 @@ FOUND = [
     ("Die avond sprak Sir Kamisese Mara. De tragedie voor de bewoners is groot.", "PERSON", "Kamisese Mara"),
     # a transcript without capitals keeps the lists alone
     ("ja hoor ik heb gesproken met jan de vries gisteren", "PERSON", "jan de vries"),
+    # a careful transcript with a name typed in lower case: a slip must not leak the name
+    ("U spreekt met de Klantenservice van Eneco. Ik heb gisteren met jan de vries gesproken.", "PERSON",
+     "jan de vries"),
+    ("Volgens Eneco was piet bakker de monteur.", "PERSON", "piet bakker"),
 ]
 
 

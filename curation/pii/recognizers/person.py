@@ -119,15 +119,17 @@ class NlPersonRecognizer(NormalisedRecognizer):
     def _chain(self, norm, i, lex, keys, trigger, text, cased=False):
         """(end token index, score) of the name starting at token i; end == i when there is none.
 
-        In cased text (`is_cased`) and without a title or an introduction, first names and the surname
-        must be capitalised ("nam de maat", "Van de hel" are no names there; a transcript without
-        capitals keeps the lists alone). A name never runs on over punctuation or into a new sentence
-        ("Davis, de man", "Mara. De tragedie")."""
+        In cased text (`is_cased`), without a title or an introduction, a name that starts with a
+        capital goes on over capitalised words only ("Marcel Coppens Van de hel": "hel" is no
+        surname there). A name written wholly in lower case is still read from the lists ("met jan de
+        vries gesproken" in an otherwise careful transcript: a typist's slip must not leak a name).
+        A name never runs on over punctuation or into a new sentence ("Davis, de man", "Mara. De
+        tragedie")."""
         tokens = norm.tokens
         n = len(tokens)
         title, lenient = trigger >= 0.9, trigger > 0
         common = lex.common_words
-        strict = cased and not lenient
+        strict = cased and not lenient and tokens[i].is_cap
 
         def joined(k):
             """Token k continues the name of token k - 1: no punctuation or sentence start between them
@@ -197,7 +199,7 @@ class NlPersonRecognizer(NormalisedRecognizer):
                 break  # "Dan schakel ik u door": a capitalised word at the start of a sentence (a
                 # placeholder often swallowed the full stop: "met [NAAM] Dan schakel ik ...")
             if strict and not cap(k):
-                break  # cased text: a lower-case word is no first name without a cue ("nam de maat")
+                break  # cased text: a capitalised name goes on over capitalised words only
             if firsts and not joined(k):
                 break  # "Clive, Davis"
             if keys[k] in lex.first_names and (cap(k) or known_first(k)):
