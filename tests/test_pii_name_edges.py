@@ -27,6 +27,8 @@ KEPT = [
     # a name stops at a comma and at the end of a sentence
     ("Het is cynisch dat Clive Davis, de man die alles regelde, zweeg.", "de man"),
     ("Die avond sprak Sir Kamisese Mara. De tragedie voor de bewoners is groot.", "tragedie"),
+    # a full stop after an introduction ends it
+    ("Dat staat op mijn naam. Dan moet ik even kijken.", "Dan"),
     # a house number follows its street directly: a listed street, a comma and a number is no address
     ("Uitgeverij Het Spectrum, 284 bladzijden, 570 frank.", "284"),
 ]
@@ -50,6 +52,11 @@ FOUND = [
     ("U spreekt met de Klantenservice van Eneco. Ik heb gisteren met jan de vries gesproken.", "PERSON",
      "jan de vries"),
     ("Volgens Eneco was piet bakker de monteur.", "PERSON", "piet bakker"),
+    # a form's field: the colon is no end of a sentence after "naam" / "achternaam"
+    ("Naam: Visser, Jan.", "PERSON", "Visser, Jan"),
+    ("Achternaam: de Vries, voornaam: Jan.", "PERSON", "de Vries"),
+    # a title that is also a surname, after a title: the surname ("meneer Dokter")
+    ("Ik sprak meneer Dokter gisteren.", "PERSON", "Dokter"),
 ]
 
 

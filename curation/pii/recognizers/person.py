@@ -56,6 +56,7 @@ _NAME_CHARS = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*\Z")
 ORDINARY_WORD_MIN_ZIPF = 4.0
 # an abbreviated first name before its full stop: "Th.", "Chr.", "Joh." (no vowel after the capital, or
 # one of the usual abbreviations: a name or word ending a sentence, "Mara.", "Jan.", never matches)
+_ABBREVIATED_TITLES = frozenset({"dr", "prof", "ir", "ing", "drs", "mr", "ds"})  # "Prof. Dr.": titles in a row
 _ABBREVIATION = re.compile(r"(?:[A-Z][bcdfghjklmnpqrstvwxz]{1,3}|Joh|Jac|Corn|Gerr|Hendr|Wilh)\Z")
 _INITIALS = re.compile(r"(?:[A-Z]\.){0,4}[A-Z]\.?\Z")  # "J.", "A.B.C." (its last full stop is punctuation)
 
@@ -85,11 +86,12 @@ class NlPersonRecognizer(NormalisedRecognizer):
             if key in TITLES and i + 1 < n:
                 trigger = 0.9
                 i += 1
-                while i + 1 < n and keys[i] in TITLES:
-                    i += 1  # "Prof. Dr. Th. Bakker"
+                while i + 1 < n and keys[i] in TITLES and (keys[i].rstrip(".") in _ABBREVIATED_TITLES
+                                                          or not tokens[i].is_cap):
+                    i += 1  # "Prof. Dr. Th. Bakker", "mevrouw dokter Jansen" (never "meneer Dokter")
                 if keys[i] == "de" and i + 1 < n and keys[i + 1] == "heer":
                     i += 2
-            elif self._after_intro(keys, tokens, i):
+            elif self._after_intro(keys, tokens, i, text):
                 trigger = 0.85
             end, score = self._chain(norm, i, lex, keys, trigger, text, cased)
             if end > i:
@@ -105,9 +107,11 @@ class NlPersonRecognizer(NormalisedRecognizer):
                     yield run.start, run.end, 0.8, "spelled letter by letter"
 
     @staticmethod
-    def _after_intro(keys, tokens, i) -> bool:
-        if i == 0 or tokens[i].sentence_start:  # "... op mijn naam. Dan moet ik ..."
+    def _after_intro(keys, tokens, i, text="") -> bool:
+        if i == 0:
             return False
+        if tokens[i].sentence_start and text[tokens[i - 1].end:tokens[i].start].strip() != ":":
+            return False  # "... op mijn naam. Dan moet ik ..." (but "Naam: Visser, Jan" is a form's field)
         for phrase in _INTRO_BY_LAST.get(keys[i - 1], ()):
             m = len(phrase)
             if i >= m and tuple(keys[i - m:i]) == phrase:
