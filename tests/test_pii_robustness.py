@@ -61,6 +61,25 @@ def test_curly_apostrophe_place_and_street():
     assert ("LOCATION", "\u2019s-Hertogenbosch") in found
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("JAN DE VRIES BELDE OVER ZIJN FACTUUR", ("PERSON", "JAN DE VRIES")),
+    ("IK BEN MEVROUW ÖZTÜRK UIT ALMERE", ("PERSON", "ÖZTÜRK")),
+    ("IK BEN MEVROUW ÖZTÜRK UIT ALMERE", ("LOCATION", "ALMERE")),
+    ("MIJN POSTCODE IS 1234 AB EN IK WOON IN UTRECHT", ("NL_POSTCODE", "1234 AB")),
+])
+def test_a_transcript_in_capitals_is_also_read_as_one_without(text, expected):
+    spans = detect(text)
+    assert_valid(text, spans)
+    assert expected in {(s.entity_type, s.text(text)) for s in spans}
+
+
+def test_a_capital_i_with_dot_keeps_the_offsets_of_a_shouted_text():
+    text = "İSTANBUL İS VER WEG ZEGT JAN DE VRIES"  # "İ".lower() is two characters long
+    spans = detect(text)
+    assert_valid(text, spans)
+    assert ("PERSON", "JAN DE VRIES") in {(s.entity_type, s.text(text)) for s in spans}
+
+
 def test_control_characters_keep_offsets_into_the_original():
     text = ODD[2]
     found = {(s.entity_type, s.text(text)) for s in detect(text)}

@@ -43,6 +43,11 @@ def detect(text: str, language: str = "nl", *, entities=None, score_threshold: f
         analysed = mask_neutral(analysed, neutral)
     results = analyzer.analyze(text=analysed, language=language, entities=list(entities) if entities else None,
                                score_threshold=score_threshold)
+    lowered = _unshouted(analysed)
+    if lowered is not None:  # a transcript in capitals: names are read as in one without capitals too
+        results = list(results) + analyzer.analyze(text=lowered, language=language,
+                                                   entities=list(entities) if entities else None,
+                                                   score_threshold=score_threshold)
     spans = []
     for r in results:
         if r.entity_type not in ENTITY_TYPES or r.score < score_threshold or not (0 <= r.start < r.end <= len(text)):
@@ -56,6 +61,31 @@ def detect(text: str, language: str = "nl", *, entities=None, score_threshold: f
     if entities is not None:
         repeats = [s for s in repeats if s.entity_type in entities]
     return resolve_overlaps(spans + repeats, text) if repeats else spans
+
+
+_PLACEHOLDER_TEXT = re.compile(r"\[[A-ZÀ-Þ_…-]*\]")
+SHOUTING_SHARE = 0.9  # share of capital letters above which a text is written in capitals
+SHOUTING_MIN_LETTERS = 8
+
+
+def _unshouted(text: str) -> str | None:
+    """`text` in lower case, same length, placeholders kept, when it is written in capitals ("JAN DE
+    VRIES BELDE"): capitals there say nothing about names, so it is read a second time as a transcript
+    without capitals. None for ordinary text."""
+    outside = _PLACEHOLDER_TEXT.sub("", text)
+    letters = [c for c in outside if c.isalpha()]
+    if len(letters) < SHOUTING_MIN_LETTERS or sum(c.isupper() for c in letters) < SHOUTING_SHARE * len(letters):
+        return None
+
+    def lower(segment: str) -> str:  # character by character: "İ".lower() would change the length
+        return "".join(c.lower() if len(c.lower()) == 1 else c for c in segment)
+
+    out, pos = [], 0
+    for m in _PLACEHOLDER_TEXT.finditer(text):
+        out += [lower(text[pos:m.start()]), m.group()]
+        pos = m.end()
+    out.append(lower(text[pos:]))
+    return "".join(out)
 
 
 def mask_neutral(text: str, neutral) -> str:
