@@ -72,9 +72,13 @@ def _unshouted(text: str) -> str | None:
     """`text` in lower case, same length, placeholders kept, when it is written in capitals ("JAN DE
     VRIES BELDE"): capitals there say nothing about names, so it is read a second time as a transcript
     without capitals. None for ordinary text."""
-    outside = _PLACEHOLDER_TEXT.sub("", text)
-    letters = [c for c in outside if c.isalpha()]
-    if len(letters) < SHOUTING_MIN_LETTERS or sum(c.isupper() for c in letters) < SHOUTING_SHARE * len(letters):
+    def shouting(part: str) -> bool:
+        upper, lower = sum(map(str.isupper, part)), sum(map(str.islower, part))
+        return upper + lower >= SHOUTING_MIN_LETTERS and upper >= SHOUTING_SHARE * (upper + lower)
+
+    if len(text) > 4000 and not shouting(_PLACEHOLDER_TEXT.sub("", text[:2000])):
+        return None  # a long ordinary text shows it in its first lines
+    if not shouting(_PLACEHOLDER_TEXT.sub("", text)):
         return None
 
     def lower(segment: str) -> str:  # character by character: "İ".lower() would change the length
