@@ -54,9 +54,9 @@ _TRIGGER_WORDS = frozenset({"de"})  # "de heer"
 _NAME_CHARS = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*\Z")
 # a word this frequent (wordfreq Zipf) that no surname list holds is an ordinary word, not a surname
 ORDINARY_WORD_MIN_ZIPF = 4.0
+_ABBREVIATED_TITLES = frozenset({"dr", "prof", "ir", "ing", "drs", "mr", "ds"})  # "Prof. Dr.": titles in a row
 # an abbreviated first name before its full stop: "Th.", "Chr.", "Joh." (no vowel after the capital, or
 # one of the usual abbreviations: a name or word ending a sentence, "Mara.", "Jan.", never matches)
-_ABBREVIATED_TITLES = frozenset({"dr", "prof", "ir", "ing", "drs", "mr", "ds"})  # "Prof. Dr.": titles in a row
 _ABBREVIATION = re.compile(r"(?:[A-Z][bcdfghjklmnpqrstvwxz]{1,3}|Joh|Jac|Corn|Gerr|Hendr|Wilh)\Z")
 _INITIALS = re.compile(r"(?:[A-Z]\.){0,4}[A-Z]\.?\Z")  # "J.", "A.B.C." (its last full stop is punctuation)
 

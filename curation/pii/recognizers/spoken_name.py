@@ -308,8 +308,10 @@ PLACE_SCORE, CUED_PLACE_SCORE = 0.5, 0.6
 
 
 class SpokenPlaceRecognizer(NormalisedRecognizer):
-    """LOCATION in uncased Dutch text: a Dutch, Belgian or world place (the gazetteer's lists) that is no
-    ordinary word ("gisteren in hilversum", "de reis naar zwitserland", "hij komt uit kortrijk").
+    """LOCATION in uncased text: a Dutch, Belgian or world place (the gazetteer's lists) that is no
+    ordinary word ("gisteren in hilversum", "de reis naar zwitserland", "hij komt uit kortrijk"; in
+    English "my sister lives near leicester", read with English word tables, CLDR's English country
+    names and English cue words).
 
     Several words ("den haag", "verenigde staten") are a place when one of them is no ordinary word.
     A Dutch name of a country or continent (CLDR) is a place ("japan", "zweden", "europa").
