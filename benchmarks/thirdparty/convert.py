@@ -144,7 +144,7 @@ def sentences_to_doc(doc_id: str, source: str, split: str, language: str, senten
     assert all(text[a:b] == w for (a, b), w in zip(offsets, words))
     spans = tuple((offsets[i][0], offsets[j - 1][1], type_map.get(kind, OUT_OF_SCOPE))
                   for i, j, kind in iob_entities(tags))
-    spans = tuple(sorted(spans + outside_name_scheme(text, spans, language)))
+    spans = tuple(sorted(spans + outside_name_scheme(text, spans, language), key=lambda s: (s[0], s[1])))
     return Doc(doc_id, source, split, language, text, spans, rule_marks(text, spans), meta=meta or {})
 
 
