@@ -201,3 +201,13 @@ def test_countries_are_places_even_when_they_are_words_too(text, place):
 
 def test_a_country_that_is_an_ordinary_word_is_no_place():
     assert _places("ik heb een chili con carne besteld over de hele wereld") == []
+
+
+def test_one_word_table_per_language_whoever_asks():
+    from curation.pii.recognizers.spoken_name import _words
+
+    detect("ik sprak gisteren met jan de vries en strupar")  # the spoken-name and the name-shape rules
+    detect("i talked to phil simmons today", "en")
+    assert _words.cache_info().currsize <= 2  # "nl" and "en": never a second Dutch table under another key
+    with pytest.raises(TypeError):
+        _words()  # the language is always spelled out

@@ -63,7 +63,7 @@ def candidates(norm) -> list[tuple[int, bool]]:
     if model is None:
         return []
     cased = is_cased(tokens)
-    words, gaz = _words(), gazetteer()
+    words, gaz = _words("nl"), gazetteer()
     out = []
     for k, t in enumerate(tokens):
         key = t.key

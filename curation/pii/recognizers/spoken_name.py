@@ -224,8 +224,8 @@ class _Words:
         return hit
 
 
-@lru_cache(maxsize=2)
-def _words(language: str = "nl") -> _Words:
+@lru_cache(maxsize=None)  # one per language; call it with the language spelled out (`_words("nl")`)
+def _words(language: str) -> _Words:
     return _Words(language)
 
 
