@@ -84,6 +84,9 @@ PLACES_AND_NAMES = [
     ("when i spoke to alan he was up for it", ("PERSON", "alan")),
     ("according to peter hanley the deal is done", ("PERSON", "peter hanley")),
     ("my sister lives near leicester now", ("LOCATION", "leicester")),
+    # the census lists write "o'brien" as "obrien"; "john" is common (Zipf 5.4) but no English word
+    ("my name is john o'brien", ("PERSON", "john o'brien")),
+    ("will you call john back", ("PERSON", "john")),
 ]
 
 

@@ -41,6 +41,7 @@ from curation.pii.tokens import lookup_key
 from curation.vocabulary import CALENDAR_WORDS
 
 FIRST_NAME_MAX_ZIPF = 5.3  # "jan" 5.2 is a name; "hou" 5.35 is a verb
+FIRST_NAME_MAX_ZIPF_EN = 5.7  # English: "john" 5.4, "david" 5.1; the words among first names are on ENGLISH_NOT_NAMES
 SURNAME_MAX_ZIPF = 4.5  # a listed surname after a first name: "jan jansen", not "jan maar"
 UNKNOWN_MAX_ZIPF = 3.0  # a word no list knows after a first name: "frank vandenbroucke"
 FOREIGN_SURNAME_MAX_ZIPF_EN = 3.0  # Dutch text: a US census surname after a first name, unless an English word
@@ -113,15 +114,15 @@ class _Words:
     def _plain(self, key: str) -> bool:
         """Could be a name: letters only, three or more, no ordinary word, no place."""
         g = self.gaz
-        return (len(key) >= 3 and key.replace("-", "").isalpha() and key not in self.common
+        return (len(key) >= 3 and key.replace("-", "").replace("'", "").isalpha() and key not in self.common
                 and key not in self.never and g.word_class_of(key, self.language) not in _ORDINARY_CLASSES
                 and key not in g.nl_places and key not in g.world_places)
 
     def first(self, key: str) -> bool:
         hit = self._first.get(key)
         if hit is None:
-            hit = self._first[key] = (key in self.first_names
-                                      and self.gaz.zipf(key, self.language) < FIRST_NAME_MAX_ZIPF
+            limit = FIRST_NAME_MAX_ZIPF if self.language == "nl" else FIRST_NAME_MAX_ZIPF_EN
+            hit = self._first[key] = (key in self.first_names and self.gaz.zipf(key, self.language) < limit
                                       and self._plain(key))
         return hit
 
@@ -130,8 +131,8 @@ class _Words:
         if hit is None:
             g = self.gaz
             hit = self._surname[key] = self._plain(key) and (
-                (key in self.surnames and g.zipf(key, self.language) < SURNAME_MAX_ZIPF)
-                or (key in self.foreign_surnames and g.zipf(key, self.language) < SURNAME_MAX_ZIPF
+                (_listed(key, self.surnames) and g.zipf(key, self.language) < SURNAME_MAX_ZIPF)
+                or (_listed(key, self.foreign_surnames) and g.zipf(key, self.language) < SURNAME_MAX_ZIPF
                     and g.zipf(key, "en") < FOREIGN_SURNAME_MAX_ZIPF_EN)
                 or (g.word_class_of(key, self.language) is None and g.zipf(key, self.language) < UNKNOWN_MAX_ZIPF))
         return hit
@@ -216,12 +217,17 @@ class _Words:
         if hit is None:
             g = self.gaz
             lang = self.language
-            listed = key in self.surnames or (key in self.foreign_surnames
+            listed = _listed(key, self.surnames) or (_listed(key, self.foreign_surnames)
                                               and g.zipf(key, "en") < FOREIGN_SURNAME_MAX_ZIPF_EN)
             hit = self._solo[key] = (listed and key not in self.first_names
                                      and g.word_class_of(key, lang) is None
                                      and g.zipf(key, lang) < SOLO_MAX_ZIPF and self._plain(key))
         return hit
+
+
+def _listed(key: str, names) -> bool:
+    """On a surname list, also without its apostrophe: the census lists write "o'brien" as "obrien"."""
+    return key in names or ("'" in key and key.replace("'", "") in names)
 
 
 @lru_cache(maxsize=None)  # one per language; call it with the language spelled out (`_words("nl")`)
