@@ -55,6 +55,8 @@ NOT_PII = [
     "will you mark the date for me",
     "the rose garden was lovely in june",
     "shares rose on july four",
+    # quoted words are no names with apostrophes ("self" is a census surname): the pack player's policy
+    "default-src 'none'; media-src 'self' file:; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
 ]
 
 

@@ -114,7 +114,7 @@ class _Words:
     def _plain(self, key: str) -> bool:
         """Could be a name: letters only, three or more, no ordinary word, no place."""
         g = self.gaz
-        return (len(key) >= 3 and key.replace("-", "").replace("'", "").isalpha() and key not in self.common
+        return (len(key) >= 3 and _word_letters(key) and key not in self.common
                 and key not in self.never and g.word_class_of(key, self.language) not in _ORDINARY_CLASSES
                 and key not in g.nl_places and key not in g.world_places)
 
@@ -223,6 +223,12 @@ class _Words:
                                      and g.word_class_of(key, lang) is None
                                      and g.zipf(key, lang) < SOLO_MAX_ZIPF and self._plain(key))
         return hit
+
+
+def _word_letters(key: str) -> bool:
+    """Letters, with hyphens, and apostrophes only inside the word ("o'brien", never "'self'")."""
+    return key.replace("-", "").isalpha() or (
+        key[0] != "'" and key[-1] != "'" and key.replace("-", "").replace("'", "").isalpha())
 
 
 def _listed(key: str, names) -> bool:
