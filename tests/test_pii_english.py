@@ -55,6 +55,8 @@ NOT_PII = [
     "will you mark the date for me",
     "the rose garden was lovely in june",
     "shares rose on july four",
+    "i walked 2 blocks down the road",
+    "turn left after 200 yards on the main road",
     # quoted words are no names with apostrophes ("self" is a census surname): the pack player's policy
     "default-src 'none'; media-src 'self' file:; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
 ]
@@ -89,6 +91,10 @@ PLACES_AND_NAMES = [
     # the census lists write "o'brien" as "obrien"; "john" is common (Zipf 5.4) but no English word
     ("my name is john o'brien", ("PERSON", "john o'brien")),
     ("will you call john back", ("PERSON", "john")),
+    # English addresses put the house number first, in digits or in words
+    ("we live at 42 baker street in london", ("LOCATION", "42 baker street")),
+    ("my address is forty two baker street", ("LOCATION", "forty two baker street")),
+    ("we moved to 7 high st last year", ("LOCATION", "7 high st")),
 ]
 
 

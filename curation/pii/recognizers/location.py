@@ -30,6 +30,8 @@ class NlLocationRecognizer(NormalisedRecognizer):
     ENTITY = "LOCATION"
 
     def find(self, norm):
+        if self.supported_language == "en":
+            yield from _english_addresses(norm)
         lex = lexicon()
         tokens = norm.tokens
         keys = [t.key for t in tokens]
@@ -198,6 +200,35 @@ class NlLocationRecognizer(NormalisedRecognizer):
 
 
 re_house = re.compile(r"[0-9]{1,5}[A-Z]{0,2}\Z")
+
+
+# English addresses put the house number first: "42 baker street", "forty two baker street", "12a
+# station road"; one to three name words between the number and the street word
+EN_STREET_TYPES = frozenset({"street", "st", "road", "rd", "lane", "ln", "avenue", "ave", "drive", "close", "way",
+                             "crescent", "place", "square", "court", "gardens", "terrace", "boulevard", "blvd",
+                             "grove", "row", "walk", "mews", "parade"})
+
+
+def _english_addresses(norm):
+    """LOCATION spans of English street addresses: a house number (digits or number words), one to three
+    words that are no stop words, and a street word ("we live at 42 baker street")."""
+    from curation.pii.gazetteer import gazetteer
+
+    tokens, units, uot = norm.tokens, norm.units, norm.unit_of_token
+    stop = gazetteer().common("en")
+    for i, t in enumerate(tokens):
+        if t.key not in EN_STREET_TYPES or i < 2:
+            continue
+        j = i - 1
+        while j >= 0 and i - j <= 3 and tokens[j].key.isalpha() and tokens[j].key not in stop \
+                and units[uot[j]].kind not in NUMBER_KINDS and not tokens[j].sentence_start \
+                and tokens[j].raw_end == tokens[j].end:
+            j -= 1
+        if j == i - 1 or j < 0:
+            continue  # no name between the number and the street word
+        u = units[uot[j]]
+        if u.kind in NUMBER_KINDS and (u.kind == ALNUM or (u.value is not None and 0 < u.value < 100000)):
+            yield u.start, t.end, 0.85, "English street address (number first)"
 
 
 def _continues(norm, unit) -> bool:
