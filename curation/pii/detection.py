@@ -7,6 +7,7 @@ import re
 from curation.pii.consistency import propagate
 from curation.pii.errors import PiiError
 from curation.pii.spans import ENTITY_TYPES, PiiSpan, resolve_overlaps
+from curation.pii.tokens import PLACEHOLDER_PATTERN
 
 DEFAULT_THRESHOLD = 0.4
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -63,7 +64,7 @@ def detect(text: str, language: str = "nl", *, entities=None, score_threshold: f
     return resolve_overlaps(spans + repeats, text) if repeats else spans
 
 
-_PLACEHOLDER_TEXT = re.compile(r"\[[A-ZÀ-Þ_…-]*\]")
+_PLACEHOLDER_TEXT = re.compile(PLACEHOLDER_PATTERN)
 SHOUTING_SHARE = 0.9  # share of capital letters above which a text is written in capitals
 SHOUTING_MIN_LETTERS = 8
 

@@ -19,7 +19,8 @@ _SENTENCE_END = frozenset(".?!:;")
 _ABBREVIATION = re.compile(r"(?:[A-Za-z]\.)+\Z|(?i:dhr|mevr|mw|mr|dr|ir|ing|drs|prof|nr|bijv|ca|mej|st|fam)\.\Z")
 # A redaction placeholder ("[NAAM]", "[E-MAILADRES]", "[…]", a masked pseudonym "[____]"), maybe
 # quoted or followed by punctuation: never PII itself, and never context for a neighbour.
-_PLACEHOLDER = re.compile(r"[(\"'‘“]*(\[[A-ZÀ-Þ_…-]*\])[.,?!;:)\"'’”]*\Z")
+PLACEHOLDER_PATTERN = r"\[[A-ZÀ-Þ_…-]*\]"  # the placeholder itself (detection.py reads it too)
+_PLACEHOLDER = re.compile(r"[(\"'‘“]*(" + PLACEHOLDER_PATTERN + r")[.,?!;:)\"'’”]*\Z")
 PLACEHOLDER_KEY = "[]"  # the lookup key of every placeholder: matches no list, no context pattern
 
 
