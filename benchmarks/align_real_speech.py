@@ -453,6 +453,20 @@ def rank_auc(right, wrong) -> float | None:
     return float(np.mean([(r < w) + 0.5 * (r == w) for r in right for w in wrong]))
 
 
+def bleep_figures(b0: float | None, b1: float | None, ref: tuple[float, float], others) -> dict:
+    """One bleep [b0, b1) (None: no bleep) against its word's reference interval `ref` and the other words
+    of its cue ((text, start, end)): its edges, length, whether it covers the word whole, and the share
+    of the others' time it covers (None when the cue holds no other word)."""
+    other_seconds = sum(b - a for _, a, b in others)
+    if b0 is None:
+        return {"start": None, "end": None, "seconds": 0.0, "covered": False,
+                "other_share": None}
+    return {"start": round(b0, 4), "end": round(b1, 4), "seconds": round(b1 - b0, 4),
+            "covered": bool(b0 <= ref[0] + TOLERANCE and b1 >= ref[1] - TOLERANCE),
+            "other_share": (round(sum(overlap(a, b, b0, b1) for _, a, b in others) / other_seconds, 4)
+                            if other_seconds > 0 else None)}
+
+
 def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return max(0.0, min(a1, b1) - max(a0, b0))
 
@@ -463,10 +477,9 @@ def wrong_transcript(materials, results) -> dict:
     ranks of right and of wrong words, and the AUC of the rank telling them apart."""
     import random
 
-    import soundfile as sf
-
     from curation.audio.align import AlignmentFailed, align_segment
     from curation.audio.espeak import Synthesiser
+    from curation.audio.io import excerpts
     from curation.ingest.alignment import WINDOW_PAD
 
     rng = random.Random(WRONG_SEED)
@@ -475,17 +488,17 @@ def wrong_transcript(materials, results) -> dict:
     synth = Synthesiser()
     try:
         for mat, res in zip(materials, results):
-            samples, sr = sf.read(str(mat.audio), always_2d=True)
-            samples = samples.mean(axis=1)
             variant = next(iter(res["voice"].values()), None)
-            for (a, b, idx), cue in zip(mat.cues, res["cue_results"]):
+            others = [ws for name, ws in cue_words if name != mat.recording.name]
+            # the cue windows as the pipeline reads them (`align_transcript`: the same reader, pad and mix)
+            windows = [(max(0.0, a - WINDOW_PAD), min(mat.duration, b + WINDOW_PAD)) for a, b, _ in mat.cues]
+            audio = dict(excerpts(mat.audio, windows))
+            for k, ((_, _, idx), cue) in enumerate(zip(mat.cues, res["cue_results"])):
                 if "rank" not in cue:
                     continue
-                others = [ws for name, ws in cue_words if name != mat.recording.name]
                 wrong = (rng.choice(others) * (len(idx) + 1))[:len(idx)]
-                lo, hi = max(0.0, a - WINDOW_PAD), min(mat.duration, b + WINDOW_PAD)
                 try:
-                    rank = align_segment(samples[int(lo * sr):int(hi * sr)], sr, wrong, LANGUAGE,
+                    rank = align_segment(audio[k].mean(axis=1), mat.sample_rate, wrong, LANGUAGE,
                                          synthesiser=synth, variant=variant).rank
                 except AlignmentFailed:
                     continue
@@ -495,9 +508,9 @@ def wrong_transcript(materials, results) -> dict:
     right = [r for r, _ in pairs]
     wrong_ranks = [w for _, w in pairs]
     auc = rank_auc(right, wrong_ranks)
-    quartiles = (lambda v: [round(float(q), 4) for q in np.percentile(v, (10, 50, 90))] if v else None)
-    return {"cues": len(pairs), "right_rank_p10_p50_p90": quartiles(right),
-            "wrong_rank_p10_p50_p90": quartiles(wrong_ranks), "auc": None if auc is None else round(auc, 3),
+    percentiles = (lambda v: [round(float(q), 4) for q in np.percentile(v, (10, 50, 90))] if v else None)
+    return {"cues": len(pairs), "right_rank_p10_p50_p90": percentiles(right),
+            "wrong_rank_p10_p50_p90": percentiles(wrong_ranks), "auc": None if auc is None else round(auc, 3),
             "wrong_below_right_median": (round(float(np.mean(np.array(wrong_ranks) <= np.median(right))), 3)
                                          if pairs else None),
             "seed": WRONG_SEED}
@@ -552,23 +565,12 @@ def measure(mat: Material, tmp: Path) -> dict:
     for t, ref_i in enumerate(order):
         text, r0, r1 = mat.words[ref_i]
         others = [mat.words[j] for j in mat.cues[cue_of[ref_i]][2] if j != ref_i]
-        other_seconds = sum(b - a for _, a, b in others)
         bleeps = {}
         for cond, tr, before in (("aligned", aligned, False), ("even_widened", transcript, False),
                                  ("even_padded", transcript, True), ("raw_as_confident", what_if, False)):
-            b0, b1 = bleep_of(tr, t, mat.duration, sr, before)
-            bleeps[cond] = {"start": round(b0, 4), "end": round(b1, 4), "seconds": round(b1 - b0, 4),
-                            "covered": bool(b0 <= r0 + TOLERANCE and b1 >= r1 - TOLERANCE),
-                            "other_share": (round(sum(overlap(a, b, b0, b1) for _, a, b in others) / other_seconds, 4)
-                                            if other_seconds > 0 else None)}
+            bleeps[cond] = bleep_figures(*bleep_of(tr, t, mat.duration, sr, before), (r0, r1), others)
         for pad in PLACED_PADS:
-            b0, b1 = placed_bleep(raw[t], pad, mat.duration)
-            bleeps[f"placed_pad_{pad}"] = {
-                "start": None if b0 is None else round(b0, 4), "end": None if b1 is None else round(b1, 4),
-                "seconds": 0.0 if b0 is None else round(b1 - b0, 4),
-                "covered": bool(b0 is not None and b0 <= r0 + TOLERANCE and b1 >= r1 - TOLERANCE),
-                "other_share": (None if b0 is None or other_seconds <= 0 else
-                                round(sum(overlap(a, b, b0, b1) for _, a, b in others) / other_seconds, 4))}
+            bleeps[f"placed_pad_{pad}"] = bleep_figures(*placed_bleep(raw[t], pad, mat.duration), (r0, r1), others)
         w, e = aligned.words[t], transcript.words[t]
         words.append({"text": text, "cue": cue_of[ref_i], "ref": [round(r0, 4), round(r1, 4)],
                       "even": [e.start, e.end], "aligned": [w.start, w.end], "confident": bool(w.aligned),

@@ -143,3 +143,14 @@ def test_rank_auc_is_one_when_right_words_always_match_better_and_a_half_at_chan
     assert bench.rank_auc([0.1, 0.2], [0.1, 0.2]) == 0.5
     assert bench.rank_auc([0.3], [0.1]) == 0.0
     assert bench.rank_auc([], [0.1]) is None
+
+
+def test_bleep_figures_cover_the_word_and_share_the_other_speech():
+    others = [("a", 0.0, 1.0), ("b", 2.0, 3.0)]
+    fig = bench.bleep_figures(0.9, 2.5, (1.2, 1.8), others)
+    assert fig["covered"] and fig["seconds"] == pytest.approx(1.6)
+    assert fig["other_share"] == pytest.approx(0.3)  # 0.1 s of "a" and 0.5 s of "b" out of 2 s
+    assert not bench.bleep_figures(1.3, 1.8, (1.2, 1.8), others)["covered"]
+    assert bench.bleep_figures(None, None, (1.2, 1.8), others) == {
+        "start": None, "end": None, "seconds": 0.0, "covered": False, "other_share": None}
+    assert bench.bleep_figures(0.9, 2.5, (1.2, 1.8), [])["other_share"] is None
