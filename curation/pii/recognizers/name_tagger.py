@@ -74,6 +74,14 @@ class NameTaggerRecognizer(EntityRecognizer):
                     first += 1
                 while last - 1 > first and _plain_noun(tokens[last - 1].key, gaz):
                     last -= 1
+            elif lang == "en" or _unlisted_place(tokens, first, last, gaz):
+                # "moved to texas last year", "in utrecht vorige week": time words and nouns after a name
+                # or place are no part of it (a listed place keeps its words: "new york city")
+                while last - 1 > first and (_ordinary(tokens[last - 1].key, gaz, lang) or (
+                        _plain_noun(tokens[last - 1].key, gaz, lang) and (
+                            lang == "nl" or gaz.zipf(tokens[last - 1].key, "en") >= TRAILING_NOUN_ZIPF_EN))
+                        or (lang == "en" and tokens[last - 1].key in gaz.common_en)):
+                    last -= 1
             if first == last or not any(_name_like(t.key, gaz, lang) for t in tokens[first:last]):
                 continue  # "naar welk e-mailadres": ordinary words only, whatever their context
             if entity == "LOCATION" and lang == "nl" and article_and_common_noun(tokens, first, last, gaz):
@@ -161,15 +169,25 @@ def _everyday_word(key: str, gaz, language: str = "nl") -> bool:
 PLACE_PREPOSITIONS = frozenset({"in", "uit", "naar", "te", "bij", "nabij", "richting", "from", "to", "near"})
 
 
+# English word tables hold names as nouns ("gaddafi", "contra"): only a noun this common ends no English span
+TRAILING_NOUN_ZIPF_EN = 4.5  # ("year" 6.0, "week" 5.6, "morning" 5.3)
 PLAIN_NOUN_MIN_ZIPF = 3.0  # rarer entries of the word tables ("d'hondt", "ramblas") are often names
 
 
-def _plain_noun(key: str, gaz) -> bool:
-    """A Dutch noun of the word tables that no name list, Dutch or international, holds ("bondscoach",
-    "woordvoerder"): at the edge of a person span it is a role or a thing, not a name."""
-    return (len(key) >= 3 and key.isalpha() and gaz.word_class_of(key, "nl") == "noun"
-            and gaz.zipf(key, "nl") >= PLAIN_NOUN_MIN_ZIPF and not _listed(key, gaz)
+def _plain_noun(key: str, gaz, language: str = "nl") -> bool:
+    """A noun of the language's word tables that no name list, Dutch or international, holds
+    ("bondscoach", "woordvoerder", "year"): at the edge of a span it is a role or a thing, not a name."""
+    return (len(key) >= 3 and key.isalpha() and gaz.word_class_of(key, language) == "noun"
+            and gaz.zipf(key, language) >= PLAIN_NOUN_MIN_ZIPF and not _listed(key, gaz)
             and key not in gaz.intl_first_names and key not in gaz.intl_surnames)
+
+
+def _unlisted_place(tokens, first: int, last: int, gaz) -> bool:
+    """More than one word, and not as a whole on a place list ("den haag", "bergen op zoom" are)."""
+    if last - first < 2:
+        return False
+    key = " ".join(t.key for t in tokens[first:last])
+    return key not in gaz.nl_places and key not in gaz.world_places
 
 
 def _listed(key: str, gaz) -> bool:

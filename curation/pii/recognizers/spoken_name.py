@@ -94,8 +94,9 @@ class _Words:
             self.never = spoken_not_names() | self.lex.not_names | FILLERS
             self.common, self.stop = self.lex.common_words, self.lex.stop_words
             self.first_names, self.surnames = g.first_names, g.surnames
-            # after a first name: a US census surname that is no word in English either ("simmons", not "chess")
-            self.foreign_surnames = g.intl_surnames
+            # after a first name: a US census surname that is no word in English either ("simmons", not
+            # "chess"), nor in French, Italian, Spanish, German or Portuguese ("bonjour", "corriere")
+            self.foreign_surnames = g.intl_surnames - g.foreign_words
         else:
             self.never = g.common(language) | ENGLISH_NOT_NAMES | CALENDAR_WORDS  # "july" is a first name too
             self.common = self.stop = g.common(language)
