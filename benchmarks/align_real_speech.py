@@ -85,7 +85,7 @@ LANGUAGE = "en"  # espeak-ng voice (curation.audio.espeak.VOICES knows "nl" and 
 PAUSE_SPLIT = 0.5  # s: cold_corpus3 (no utterance times in the package) is cut into cues at pauses this long
 TOLERANCE = 1e-3  # s: a reference edge this close outside a bleep still counts as inside (sample rounding)
 SPEAKER = "speaker"
-CONDITIONS = ("aligned", "even_widened", "even_padded", "raw_as_confident")
+CONDITIONS = ("aligned", "dtw_aligned", "even_widened", "even_padded", "raw_as_confident")
 PLACED_PADS = (0.25, 0.4, 0.5)  # what-if: seconds added on each side of a word where align_segment placed it
 WRONG_SEED = 1
 
@@ -360,10 +360,12 @@ def segment_transcript(mat: Material, tmp: Path):
     return transcript, order
 
 
-def run_pipeline(mat: Material, tmp: Path):
-    """align_transcript on the segment-level transcript; also what align_segment said for every cue (the
+def run_pipeline(mat: Material, tmp: Path, phones: bool = True):
+    """align_transcript on the segment-level transcript (with `phones=False` as it was before the acoustic
+    model: espeak-ng and DTW only); also what align_segment said for every cue it was asked about (the
     pipeline keeps only confident words of confident cues)."""
     import curation.audio.align as align_mod
+    import curation.ingest.alignment as ingest_alignment
     from curation.ingest.alignment import WINDOW_PAD, align_transcript, segments_of
 
     transcript, order = segment_transcript(mat, tmp)
@@ -381,8 +383,14 @@ def run_pipeline(mat: Material, tmp: Path):
 
     t0 = time.perf_counter()
     with mock.patch.object(align_mod, "align_segment", recording):
-        aligned, summary = align_transcript(transcript, mat.audio, LANGUAGE)
+        if phones:
+            aligned, summary = align_transcript(transcript, mat.audio, LANGUAGE)
+        else:
+            with mock.patch.object(ingest_alignment, "_phone_aligner", lambda: None):
+                aligned, summary = align_transcript(transcript, mat.audio, LANGUAGE)
     seconds = time.perf_counter() - t0
+    if phones:
+        return transcript, aligned, summary, seconds
     if summary.warning and summary.warning.startswith("word times estimated, not aligned"):
         raise RuntimeError(summary.warning)  # espeak-ng missing: nothing to measure
     segments = segments_of(transcript)
@@ -484,19 +492,35 @@ def wrong_transcript(materials, results) -> dict:
 
     rng = random.Random(WRONG_SEED)
     cue_words = [(m.recording.name, [m.words[i][0] for i in idx]) for m in materials for _, _, idx in m.cues]
+    accepted = []  # (recording, its cue, words taken from) where the acoustic model took wrong words as confident
     pairs = []
+    phone_right, phone_wrong = [], []  # the acoustic model's (confidence or None: no path) per cue
+    from curation.ingest.alignment import _phone_aligner
+
+    phones = _phone_aligner()
     synth = Synthesiser()
     try:
         for mat, res in zip(materials, results):
             variant = next(iter(res["voice"].values()), None)
             others = [ws for name, ws in cue_words if name != mat.recording.name]
+            from_name = {id(ws): name for name, ws in cue_words}
             # the cue windows as the pipeline reads them (`align_transcript`: the same reader, pad and mix)
             windows = [(max(0.0, a - WINDOW_PAD), min(mat.duration, b + WINDOW_PAD)) for a, b, _ in mat.cues]
             audio = dict(excerpts(mat.audio, windows))
             for k, ((_, _, idx), cue) in enumerate(zip(mat.cues, res["cue_results"])):
                 if "rank" not in cue:
                     continue
-                wrong = (rng.choice(others) * (len(idx) + 1))[:len(idx)]
+                source = rng.choice(others)
+                wrong = (source * (len(idx) + 1))[:len(idx)]
+                if phones is not None:
+                    right_words = [mat.words[i][0] for i in idx]
+                    for words, out in ((right_words, phone_right), (wrong, phone_wrong)):
+                        try:
+                            out.append(phones.align(audio[k].mean(axis=1), mat.sample_rate, words, LANGUAGE).confidence)
+                        except ValueError:
+                            out.append(None)
+                    if phone_wrong[-1] is not None and phone_wrong[-1] >= 0.5:
+                        accepted.append([mat.recording.name, k, from_name[id(source)], " ".join(wrong[:6])])
                 try:
                     rank = align_segment(audio[k].mean(axis=1), mat.sample_rate, wrong, LANGUAGE,
                                          synthesiser=synth, variant=variant).rank
@@ -513,7 +537,12 @@ def wrong_transcript(materials, results) -> dict:
             "wrong_rank_p10_p50_p90": percentiles(wrong_ranks), "auc": None if auc is None else round(auc, 3),
             "wrong_below_right_median": (round(float(np.mean(np.array(wrong_ranks) <= np.median(right))), 3)
                                          if pairs else None),
-            "seed": WRONG_SEED}
+            "seed": WRONG_SEED,
+            "phones": {"cues": len(phone_right),
+                       "right_confident": sum(c is not None and c >= 0.5 for c in phone_right),
+                       "right_no_path": sum(c is None for c in phone_right),
+                       "wrong_confident": sum(c is not None and c >= 0.5 for c in phone_wrong),
+                       "wrong_no_path": sum(c is None for c in phone_wrong), "wrong_accepted": accepted}}
 
 
 # ---------------------------------------------------------------------------------------------- figures
@@ -539,6 +568,7 @@ def summarise(words: list[dict]) -> dict:
            "confident_share": round(len(confident) / len(words), 4) if words else None,
            "placement_confident": placement([(w["aligned"][0] - w["ref"][0], w["aligned"][1] - w["ref"][1])
                                              for w in confident]),
+           "dtw_confident_share": round(sum(w["dtw_confident"] for w in words) / len(words), 4) if words else None,
            "placement_all_as_placed": placement([(w["raw"][0] - w["ref"][0], w["raw"][1] - w["ref"][1])
                                                  for w in words if w["raw"] is not None]),
            "placement_even": placement([(w["even"][0] - w["ref"][0], w["even"][1] - w["ref"][1]) for w in words])}
@@ -557,7 +587,8 @@ def summarise(words: list[dict]) -> dict:
 
 
 def measure(mat: Material, tmp: Path) -> dict:
-    transcript, aligned, order, raw, seg_conf, cues, summary, seconds = run_pipeline(mat, tmp)
+    transcript, dtw, order, raw, seg_conf, cues, dtw_summary, dtw_seconds = run_pipeline(mat, tmp, phones=False)
+    _, aligned, summary, seconds = run_pipeline(mat, tmp)
     sr = mat.sample_rate
     what_if = as_if_confident(transcript, raw)
     cue_of = {i: k for k, (_, _, idx) in enumerate(mat.cues) for i in idx}
@@ -566,22 +597,25 @@ def measure(mat: Material, tmp: Path) -> dict:
         text, r0, r1 = mat.words[ref_i]
         others = [mat.words[j] for j in mat.cues[cue_of[ref_i]][2] if j != ref_i]
         bleeps = {}
-        for cond, tr, before in (("aligned", aligned, False), ("even_widened", transcript, False),
+        for cond, tr, before in (("aligned", aligned, False), ("dtw_aligned", dtw, False),
+                                 ("even_widened", transcript, False),
                                  ("even_padded", transcript, True), ("raw_as_confident", what_if, False)):
             bleeps[cond] = bleep_figures(*bleep_of(tr, t, mat.duration, sr, before), (r0, r1), others)
         for pad in PLACED_PADS:
             bleeps[f"placed_pad_{pad}"] = bleep_figures(*placed_bleep(raw[t], pad, mat.duration), (r0, r1), others)
-        w, e = aligned.words[t], transcript.words[t]
+        w, e, d = aligned.words[t], transcript.words[t], dtw.words[t]
         words.append({"text": text, "cue": cue_of[ref_i], "ref": [round(r0, 4), round(r1, 4)],
                       "even": [e.start, e.end], "aligned": [w.start, w.end], "confident": bool(w.aligned),
+                      "dtw": [d.start, d.end], "dtw_confident": bool(d.aligned),
                       "raw": None if raw[t] is None else [round(raw[t][0], 3), round(raw[t][1], 3)],
                       "raw_confidence": None if raw[t] is None else raw[t][2], "segment_confidence": seg_conf[t],
                       "bleeps": bleeps})
     r = mat.recording
     return {"name": r.name, "requirement": r.requirement, "reference_kind": r.kind, "duration": round(mat.duration, 3),
             "cues": len(mat.cues), "cue_results": cues, "dropped_words": mat.dropped,
-            "align_seconds": round(seconds, 2),
-            "voice": summary.voices, "segments_confident": summary.confident_segments,
+            "align_seconds": round(seconds, 2), "dtw_align_seconds": round(dtw_seconds, 2),
+            "voice": dtw_summary.voices, "segments_confident": summary.confident_segments,
+            "segments_by_phones": summary.phone_aligned_segments, "dtw_segments_confident": dtw_summary.confident_segments,
             "segments_failed": summary.failed_segments, "summary": summarise(words), "words": words}
 
 
@@ -614,14 +648,15 @@ def table(rows: list[tuple[str, dict]]) -> str:
     lines += ["", "one word as personal data: is its reference interval bleeped whole? (cov: share of words covered, "
                   "for the aligned pipeline all/confident/uncertain words; other: share of the cue's other speech "
                   "bleeped with it; s: mean bleep seconds)",
-              f"{'':28s} | {'aligned: cov all/conf/unc':>25s} {'other':>5s} {'s':>5s} | {'even widened: cov':>17s} "
-              f"{'other':>5s} | {'even +-0.25: cov':>16s} {'other':>5s} | {'what-if all placed: cov':>23s} "
-              f"{'other':>5s}"]
+              f"{'':28s} | {'aligned: cov all/conf/unc':>25s} {'other':>5s} {'s':>5s} | {'DTW only: cov':>13s} "
+              f"{'other':>5s} | {'even widened: cov':>17s} {'other':>5s} | {'even +-0.25: cov':>16s} {'other':>5s} | "
+              f"{'what-if all placed: cov':>23s} {'other':>5s}"]
     for name, s in rows:
-        al, ew, ep, wi = (s[c] for c in CONDITIONS)
+        al, dt, ew, ep, wi = (s[c] for c in CONDITIONS)
         cov = "/".join(_share(al[k]) for k in ("covered", "covered_confident", "covered_uncertain"))
         lines.append(
             f"{name:28s} | {cov:>25s} {_share(al['other_share']):>5s} {_f(al['bleep_seconds'], '{:.2f}'):>5s} | "
+            f"{_share(dt['covered']):>13s} {_share(dt['other_share']):>5s} | "
             f"{_share(ew['covered']):>17s} {_share(ew['other_share']):>5s} | {_share(ep['covered']):>16s} "
             f"{_share(ep['other_share']):>5s} | {_share(wi['covered']):>23s} {_share(wi['other_share']):>5s}")
     return "\n".join(lines)
@@ -685,6 +720,10 @@ def main(argv=None) -> int:
     print(f"\nwrong transcript (each cue aligned with another recording's words, {wrong['cues']} cues): match rank "
           f"p10/p50/p90 right {wrong['right_rank_p10_p50_p90']}, wrong {wrong['wrong_rank_p10_p50_p90']}; "
           f"AUC of the rank {wrong['auc']} (0.5 = chance)")
+    ph = wrong["phones"]
+    print(f"acoustic model on the same cues: right words confident {ph['right_confident']}/{ph['cues']} "
+          f"(no path {ph['right_no_path']}); wrong words confident {ph['wrong_confident']}/{ph['cues']} "
+          f"(no path {ph['wrong_no_path']}): {ph['wrong_accepted']}")
     seconds = time.perf_counter() - began
     print(f"\n{len(all_words)} words in {len(results)} recordings, {seconds:.0f} s")
     from curation.anonymise import bleep

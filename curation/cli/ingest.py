@@ -49,7 +49,8 @@ def init(workspace: str, database_url: str | None, database_server: str | None, 
               help="CSV manifest with call metadata (default: manifest.csv inside a given folder).")
 @click.option("--no-align", is_flag=True, default=False,
               help="Keep the evenly spread word times of WebVTT/STM transcripts instead of placing the words "
-                   "from the audio (forced alignment with espeak-ng); redaction then covers whole segments.")
+                   "from the audio (forced alignment: pocketsphinx's acoustic model for English, espeak-ng for Dutch); "
+                   "redaction then covers whole segments.")
 @parallel_options
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 def ingest(workspace: str, manifest: str | None, no_align: bool, workers, scheduler, progress,

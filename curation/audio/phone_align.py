@@ -1,0 +1,243 @@
+"""Forced alignment with an acoustic model: pocketsphinx's US-English model (shipped inside its
+wheel, nothing downloaded) places each word of a segment by its phones.
+
+Pronunciations: an English word from the CMU dictionary in the same wheel; any other word (every
+Dutch word, English words the dictionary lacks) from espeak-ng's phonemes (IPA), mapped onto the
+model's 39 phones (`ARPABET`). A Dutch "ui" or "g" has no English phone; the nearest one is close
+enough for a word boundary, which is all that is asked of it.
+
+Confidence: a transcript that does not belong to the audio mostly finds no path through its words
+at all (the segment then is not aligned); where it does, the path's mean acoustic cost per frame is
+far higher than for the words that were said (`GOOD_COST`, `BAD_COST`, calibrated on the real-speech
+benchmark, `benchmarks/align_real_speech.py`).
+
+Used for English only (`LANGUAGES`): that is where its confidence was calibrated on real speech. Dutch
+words are pronounced and placed too (on espeak-ng's Dutch speech 91 % of word edges land within 80 ms),
+but the English model's cost on Dutch speech sits around 34 - above the gate - and no real Dutch
+recording with word times exists here to calibrate a Dutch gate on; a Dutch segment would only be
+aligned twice. Where pocketsphinx is not installed, or for Dutch, the caller uses
+`curation.audio.align` (espeak-ng speech and dynamic time warping).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from curation.audio.speakable import spoken_form
+
+log = logging.getLogger(__name__)
+RATE = 16000
+FRAME_SECONDS = 0.01
+# espeak-ng IPA phoneme -> the US-English model's phones (CMU ARPAbet, stress dropped)
+ARPABET = {
+    "p": "P", "b": "B", "t": "T", "d": "D", "k": "K", "g": "G", "ɡ": "G", "c": "K", "f": "F", "v": "V",
+    "s": "S", "z": "Z", "ʃ": "SH", "ʒ": "ZH", "x": "HH", "χ": "HH", "ɣ": "G", "h": "HH", "ɦ": "HH", "ç": "HH",
+    "m": "M", "n": "N", "ŋ": "NG", "ɲ": "N", "l": "L", "ɫ": "L", "r": "R", "ɹ": "R", "ʁ": "R", "ʀ": "R", "ɾ": "R",
+    "j": "Y", "w": "W", "ʋ": "W", "θ": "TH", "ð": "DH", "tʃ": "CH", "dʒ": "JH", "ts": "T S", "pf": "P F",
+    "i": "IY", "iː": "IY", "ɪ": "IH", "e": "EY", "eː": "EY", "ɛ": "EH", "ɛː": "EH", "æ": "AE", "a": "AA",
+    "aː": "AA", "ɑ": "AA", "ɑː": "AA", "ɒ": "AA", "ɔ": "AO", "ɔː": "AO", "o": "OW", "oː": "OW", "u": "UW",
+    "uː": "UW", "ʊ": "UH", "ʌ": "AH", "ə": "AH", "ɐ": "AH", "ɜ": "ER", "ɜː": "ER", "ɚ": "ER", "ɝ": "ER",
+    "y": "IY", "yː": "IY", "ʏ": "IH", "ɵ": "AH", "ø": "EH", "øː": "EH", "œ": "EH", "œː": "EH", "œy": "AW",
+    "ɛɪ": "EY", "ɛi": "EY", "eɪ": "EY", "ʌu": "AW", "ɑu": "AW", "aʊ": "AW", "au": "AW", "aɪ": "AY", "ai": "AY",
+    "ɑi": "AY", "əʊ": "OW", "oʊ": "OW", "ɔɪ": "OY", "ɔi": "OY", "ɪə": "IH AH", "eə": "EH AH", "ʊə": "UH AH",
+    "iə": "IY AH", "ui": "UW IY", "oːi": "OW IY", "aːi": "AA IY", "eːu": "EY UW", "iu": "IY UW",
+}
+MARKS = re.compile(r"[ˈˌ'̃ʲʰ̩̯ˑ\u0361]")
+ESPEAK_VOICES = {"nl": "nl", "en": "en-us"}
+LANGUAGES = ("en",)  # languages whose segments the pipeline aligns with this model (see the module doc)
+# mean cost per frame of the path through the words: at or below GOOD the words were said, at or above
+# BAD they were not (calibrated on the real-speech benchmark: see the module doc)
+GOOD_COST, BAD_COST = 20.0, 40.0
+CONFIDENT = 0.5
+
+
+class PhoneAlignmentUnavailable(RuntimeError):
+    """pocketsphinx (or espeak-ng for the pronunciations) is not installed."""
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneWord:
+    start: float  # seconds from the first sample given
+    end: float
+
+
+@dataclass(frozen=True)
+class PhoneAlignment:
+    words: tuple[PhoneWord, ...]
+    cost: float | None  # mean acoustic cost per frame of the path through the words (lower is better;
+    #                     None: no state-level path could be built, which is no confidence at all)
+
+    @property
+    def confidence(self) -> float:
+        if self.cost is None:
+            return 0.0
+        return float(np.clip((BAD_COST - self.cost) / (BAD_COST - GOOD_COST), 0.0, 1.0))
+
+
+def available() -> bool:
+    try:
+        import pocketsphinx  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def phones_of_ipa(ipa: str) -> list[str]:
+    """espeak-ng IPA of one word, phonemes separated by "_" (`--sep=_`), as model phones."""
+    out: list[str] = []
+    for raw in re.split(r"[_\s]+", ipa):
+        ph = MARKS.sub("", raw)
+        if not ph:
+            continue
+        mapped = ARPABET.get(ph) or ARPABET.get(ph.replace("ː", ""))
+        if mapped is None:  # an unlisted cluster: map it letter by letter, skip what has no phone
+            parts = [ARPABET.get(c) for c in ph if c != "ː"]
+            mapped = " ".join(p for p in parts if p)
+        if mapped:
+            out.extend(mapped.split())
+    return out
+
+
+@lru_cache(maxsize=20_000)
+def _espeak_phones(text: str, language: str) -> tuple[str, ...]:
+    return tuple(espeak_phones([text], language)[0])
+
+
+def espeak_phones(texts: list[str], language: str) -> list[list[str]]:
+    """Model phones of each text (one word or a few, as said), from one espeak-ng run: each text on
+    its own line ended by a full stop comes back on its own line."""
+    if not texts:
+        return []
+    voice = ESPEAK_VOICES.get(language, language)
+    lines = "".join(re.sub(r"[.\n]+", " ", t).strip() + ".\n" for t in texts)
+    try:
+        done = subprocess.run(["espeak-ng", "-v", voice, "-q", "--ipa", "--sep=_"], input=lines, capture_output=True,
+                              text=True, timeout=60, check=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise PhoneAlignmentUnavailable(f"espeak-ng could not give phonemes: {exc}") from None
+    got = [line for line in done.stdout.splitlines() if line.strip()]
+    if len(got) != len(texts):  # espeak-ng split or joined a line: ask word by word (cached)
+        if len(texts) == 1:
+            return [phones_of_ipa(" ".join(got))]
+        return [list(_espeak_phones(t, language)) for t in texts]
+    return [phones_of_ipa(line) for line in got]
+
+
+class PhoneAligner:
+    """One pocketsphinx decoder (not thread-safe: one per thread or process)."""
+
+    def __init__(self):
+        try:
+            from pocketsphinx import Decoder
+        except ImportError:
+            raise PhoneAlignmentUnavailable("pocketsphinx is not installed") from None
+        # dither: digital silence (exact zeros, as in synthetic or gated audio) has no log energy
+        self._decoder = Decoder(samprate=RATE, bestpath=False, dither=True, beam=1e-100, wbeam=1e-80, pbeam=1e-100,
+                                loglevel="FATAL")
+        self._lock = threading.Lock()
+        self._added: dict[tuple[str, ...], str] = {}
+        self.use_dictionary = True  # English words from the CMU dictionary (else espeak-ng for every word)
+
+    def pronunciations(self, words: list[str], language: str) -> list[list[str]]:
+        """Model phones per transcript word ([] where nothing is said, e.g. a lone dash)."""
+        said = [spoken_form(w, language).strip() for w in words]
+        out: list[list[str] | None] = [None] * len(words)
+        ask = []
+        for i, text in enumerate(said):
+            if not text:
+                out[i] = []
+            elif language == "en" and self.use_dictionary and " " not in text:
+                found = self._decoder.lookup_word(re.sub(r"[^a-z']", "", text.lower()) or "-")
+                if found:
+                    out[i] = found.split()
+            if out[i] is None:
+                ask.append(i)
+        for i, phones in zip(ask, espeak_phones([said[i] for i in ask], language)):
+            out[i] = phones or ["AH"]
+        return out  # type: ignore[return-value]
+
+    def _word_id(self, phones: list[str]) -> str:
+        key = tuple(phones)
+        name = self._added.get(key)
+        if name is None:
+            name = f"w{len(self._added)}x"
+            self._decoder.add_word(name, " ".join(phones), False)  # the alignment search is built afterwards
+            self._added[key] = name
+        return name
+
+    def _path_cost(self, pcm: bytes) -> float | None:
+        """Mean acoustic cost per 10 ms frame of the state-level path through the words just searched
+        (the decoder's log-likelihood units, negated: lower is better), None when the decoder cannot
+        build that path."""
+        d = self._decoder
+        try:
+            d.set_alignment()
+            d.start_utt()
+            d.process_raw(pcm, full_utt=True)
+            d.end_utt()
+            total = sum(w.score for w in d.get_alignment())
+        except RuntimeError:
+            return None
+        frames = max(1, len(pcm) // 2 // int(RATE * FRAME_SECONDS))
+        return float(-total / frames)
+
+    def align(self, samples: np.ndarray, sr: int, words, language: str = "nl") -> PhoneAlignment:
+        """Place `words` in `samples` (mono floats at `sr`). Raises ValueError when the decoder finds no
+        path through the words (far too little audio for them, or none at all)."""
+        words = list(words)
+        pcm = _pcm16(samples, sr)
+        phones = self.pronunciations(words, language)
+        spoken = [i for i, p in enumerate(phones) if p]
+        if not spoken:
+            return PhoneAlignment(tuple(PhoneWord(0.0, 0.0) for _ in words), 0.0)
+        with self._lock:
+            ids = [self._word_id(phones[i]) for i in spoken]
+            d = self._decoder
+            try:
+                d.set_align_text(" ".join(ids))
+                d.start_utt()
+                d.process_raw(pcm, full_utt=True)
+                d.end_utt()
+                if d.hyp() is None:
+                    raise ValueError("no alignment path through the words")
+                placed = [(w.word, w.start_frame, w.end_frame - w.start_frame + 1) for w in d.seg()]
+            except RuntimeError as exc:
+                raise ValueError(f"no alignment path ({exc})") from None
+            cost = self._path_cost(pcm)
+        mine = [(start, dur) for name, start, dur in placed if name not in ("<s>", "</s>", "<sil>")
+                and not name.startswith("[")]
+        if len(mine) != len(spoken):
+            raise ValueError(f"the decoder placed {len(mine)} of {len(spoken)} words")
+        timed: list[PhoneWord] = []
+        k = 0
+        last_end = 0.0
+        for i in range(len(words)):
+            if phones[i]:
+                start, dur = mine[k]
+                k += 1
+                t0, t1 = start * FRAME_SECONDS, (start + dur) * FRAME_SECONDS
+                timed.append(PhoneWord(round(t0, 3), round(t1, 3)))
+                last_end = t1
+            else:  # nothing said: a point at the end of the word before
+                timed.append(PhoneWord(round(last_end, 3), round(last_end, 3)))
+        return PhoneAlignment(tuple(timed), None if cost is None else round(cost, 2))
+
+
+def _pcm16(samples: np.ndarray, sr: int) -> bytes:
+    x = np.asarray(samples, dtype=np.float64)
+    if x.ndim > 1:
+        x = x.mean(axis=1)
+    if sr != RATE:
+        from scipy.signal import resample_poly
+        from math import gcd
+
+        g = gcd(int(sr), RATE)
+        x = resample_poly(x, RATE // g, int(sr) // g)
+    return (np.clip(x, -1.0, 1.0) * 32767).astype("<i2").tobytes()
