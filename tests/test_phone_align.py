@@ -125,3 +125,20 @@ def test_an_english_webvtt_is_placed_by_phones_and_a_wrong_cue_stays_estimated(t
     assert all(w.aligned and not w.estimated for w in first)
     assert within(first, truth) >= 0.9
     assert all(w.estimated and not w.aligned for w in second)
+
+
+def test_telephone_recordings_are_not_given_to_the_acoustic_model(tmp_path):
+    """At 8 kHz the model's gate tells wrong transcripts from right ones too poorly: the pipeline keeps the
+    espeak-ng aligner there (and its whole-cue fallback)."""
+    import soundfile as sf
+    from scipy.signal import resample_poly
+
+    from curation.ingest.alignment import align_transcript
+    from curation.ingest.formats import read_transcript
+    from tests._align_fixtures import write_vtt
+
+    said, truth = speak_words(ENGLISH, "en-us", seed=6)
+    sf.write(str(tmp_path / "call.wav"), resample_poly(said, 1, 2).astype(np.float32), 8000)
+    write_vtt(tmp_path / "call.vtt", [(truth[0][0], truth[-1][1], "Customer", ENGLISH)])
+    _, summary = align_transcript(read_transcript(tmp_path / "call.vtt"), tmp_path / "call.wav", "en")
+    assert summary.phone_aligned_segments == 0 and summary.segments == 1

@@ -1,9 +1,10 @@
 """Place the words of a segment-level transcript (WebVTT, STM) in its recording by forced alignment.
 
-An English segment is aligned by phones with pocketsphinx's acoustic model first
-(`curation.audio.phone_align`; on real English speech it places most words within 0.1 s); Dutch
-segments, and English ones it finds no confident path for (or where it is not installed), by
-espeak-ng speech and dynamic time warping (`curation.audio.align`).
+An English segment of a wideband recording is aligned by phones with pocketsphinx's acoustic model
+first (`curation.audio.phone_align`; on real English speech it places most words within 0.1 s);
+Dutch segments, narrowband (telephone, 8 kHz) recordings, and English segments it finds no confident
+path for (or where it is not installed) go to espeak-ng speech and dynamic time warping
+(`curation.audio.align`).
 Words that the aligner places confidently get its times (`aligned=True`, `estimated=False`);
 the others stay `estimated=True`, so redaction widens over them (fail closed). A stereo call is
 aligned per speaker on that speaker's own channel. The recording is read once, front to back,
@@ -190,9 +191,9 @@ def _phone_aligner():
 
 def _by_phones(aligner, samples, sr: int, texts, language: str):
     """[(start, end, said)] per word when the acoustic model places the segment confidently, else None."""
-    from curation.audio.phone_align import CONFIDENT, LANGUAGES, PhoneAlignmentUnavailable
+    from curation.audio.phone_align import CONFIDENT, LANGUAGES, MIN_RATE, PhoneAlignmentUnavailable
 
-    if aligner is None or language not in LANGUAGES:
+    if aligner is None or language not in LANGUAGES or sr < MIN_RATE:
         return None
     try:
         result = aligner.align(samples, sr, texts, language)
