@@ -136,7 +136,7 @@ def espeak_phones(texts: list[str], language: str) -> list[list[str]]:
 
 
 class PhoneAligner:
-    """One pocketsphinx decoder (not thread-safe: one per thread or process)."""
+    """One pocketsphinx decoder; threads share it one alignment at a time."""
 
     def __init__(self):
         try:
@@ -146,7 +146,7 @@ class PhoneAligner:
         # dither: digital silence (exact zeros, as in synthetic or gated audio) has no log energy
         self._decoder = Decoder(samprate=RATE, bestpath=False, dither=True, beam=1e-100, wbeam=1e-80, pbeam=1e-100,
                                 loglevel="FATAL")
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the decoder holds one search at a time; its dictionary grows
         self._added: dict[tuple[str, ...], str] = {}
         self.use_dictionary = True  # English words from the CMU dictionary (else espeak-ng for every word)
 
@@ -159,7 +159,8 @@ class PhoneAligner:
             if not text:
                 out[i] = []
             elif language == "en" and self.use_dictionary and " " not in text:
-                found = self._decoder.lookup_word(re.sub(r"[^a-z']", "", text.lower()) or "-")
+                with self._lock:
+                    found = self._decoder.lookup_word(re.sub(r"[^a-z']", "", text.lower()) or "-")
                 if found:
                     out[i] = found.split()
             if out[i] is None:

@@ -15,6 +15,7 @@ If espeak-ng is missing or a segment cannot be aligned, the even estimate stays,
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
 
@@ -117,7 +118,10 @@ def align_transcript(transcript: Transcript, audio_path, language: str | None = 
     texts = [[w.text for w in transcript.words[s.first:s.last]] for s in segments]
     roles = {s.label: s.role for s in transcript.speakers}
     words = list(transcript.words)
-    phones = _phone_aligner()
+    from curation.audio.phone_align import LANGUAGES, MIN_RATE
+
+    # the acoustic model is loaded only for recordings it may place (English, wideband)
+    phones = _phone_aligner() if language in LANGUAGES and info.sample_rate >= MIN_RATE else None
     variants: dict | None = None
     try:
         with Synthesiser() as synth:
@@ -173,19 +177,21 @@ def align_transcript(transcript: Transcript, audio_path, language: str | None = 
 
 
 _PHONE_ALIGNER = None
+_PHONE_ALIGNER_LOCK = threading.Lock()
 
 
 def _phone_aligner():
-    """The process's pocketsphinx aligner, or None when pocketsphinx is not installed."""
+    """The process's pocketsphinx aligner (loaded once), or None when pocketsphinx is not installed."""
     global _PHONE_ALIGNER
-    if _PHONE_ALIGNER is None:
-        from curation.audio.phone_align import PhoneAligner, PhoneAlignmentUnavailable
+    with _PHONE_ALIGNER_LOCK:
+        if _PHONE_ALIGNER is None:
+            from curation.audio.phone_align import PhoneAligner, PhoneAlignmentUnavailable
 
-        try:
-            _PHONE_ALIGNER = PhoneAligner()
-        except PhoneAlignmentUnavailable as exc:
-            log.info("aligning without an acoustic model: %s", exc)
-            _PHONE_ALIGNER = False
+            try:
+                _PHONE_ALIGNER = PhoneAligner()
+            except PhoneAlignmentUnavailable as exc:
+                log.info("aligning without an acoustic model: %s", exc)
+                _PHONE_ALIGNER = False
     return _PHONE_ALIGNER or None
 
 
