@@ -119,7 +119,7 @@ def test_an_english_webvtt_is_placed_by_phones_and_a_wrong_cue_stays_estimated(t
     sf.write(str(tmp_path / "call.wav"), audio, 16000)
     write_vtt(tmp_path / "call.vtt", [(truth[0][0], truth[-1][1], "Customer", ENGLISH),
                                       (start2 + truth2[0][0], start2 + truth2[-1][1], "Customer", WRONG_EN)])
-    transcript, summary = align_transcript(read_transcript(tmp_path / "call.vtt"), tmp_path / "call.wav", "en")
+    transcript, summary = align_transcript(read_transcript(tmp_path / "call.vtt"), tmp_path / "call.wav", "en-GB")
     first, second = transcript.words[:len(ENGLISH)], transcript.words[len(ENGLISH):]
     assert summary.phone_aligned_segments == 1 and summary.confident_segments == 1
     assert all(w.aligned and not w.estimated for w in first)

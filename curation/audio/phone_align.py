@@ -86,12 +86,9 @@ class PhoneAlignment:
         return float(np.clip((BAD_COST - self.cost) / (BAD_COST - GOOD_COST), 0.0, 1.0))
 
 
-def available() -> bool:
-    try:
-        import pocketsphinx  # noqa: F401
-    except ImportError:
-        return False
-    return True
+def base_language(language: str) -> str:
+    """"en-GB", "en_US" -> "en"."""
+    return language.split("-")[0].split("_")[0].lower()
 
 
 def phones_of_ipa(ipa: str) -> list[str]:
@@ -198,6 +195,7 @@ class PhoneAligner:
         """Place `words` in `samples` (mono floats at `sr`). Raises ValueError when the decoder finds no
         path through the words (far too little audio for them, or none at all)."""
         words = list(words)
+        language = base_language(language)
         pcm = _pcm16(samples, sr)
         phones = self.pronunciations(words, language)
         spoken = [i for i, p in enumerate(phones) if p]

@@ -118,10 +118,10 @@ def align_transcript(transcript: Transcript, audio_path, language: str | None = 
     texts = [[w.text for w in transcript.words[s.first:s.last]] for s in segments]
     roles = {s.label: s.role for s in transcript.speakers}
     words = list(transcript.words)
-    from curation.audio.phone_align import LANGUAGES, MIN_RATE
+    from curation.audio.phone_align import LANGUAGES, MIN_RATE, base_language
 
     # the acoustic model is loaded only for recordings it may place (English, wideband)
-    phones = _phone_aligner() if language in LANGUAGES and info.sample_rate >= MIN_RATE else None
+    phones = _phone_aligner() if base_language(language) in LANGUAGES and info.sample_rate >= MIN_RATE else None
     variants: dict | None = None
     try:
         with Synthesiser() as synth:
@@ -197,9 +197,9 @@ def _phone_aligner():
 
 def _by_phones(aligner, samples, sr: int, texts, language: str):
     """[(start, end, said)] per word when the acoustic model places the segment confidently, else None."""
-    from curation.audio.phone_align import CONFIDENT, LANGUAGES, MIN_RATE, PhoneAlignmentUnavailable
+    from curation.audio.phone_align import CONFIDENT, LANGUAGES, MIN_RATE, PhoneAlignmentUnavailable, base_language
 
-    if aligner is None or language not in LANGUAGES or sr < MIN_RATE:
+    if aligner is None or base_language(language) not in LANGUAGES or sr < MIN_RATE:
         return None
     try:
         result = aligner.align(samples, sr, texts, language)
