@@ -67,6 +67,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import sys
 import tempfile
@@ -545,6 +546,74 @@ def wrong_transcript(materials, results) -> dict:
                        "wrong_no_path": sum(c is None for c in phone_wrong), "wrong_accepted": accepted}}
 
 
+# ------------------------------------------------------------------------------------------- ASR errors
+ASR_ERROR_RATES = (0.1, 0.2, 0.3)
+ASR_SEED = 2
+
+
+def asr_errors(materials) -> dict:
+    """What-if for transcripts with ASR errors: each cue's words, a share of them swapped for random words
+    of other cues (harsher than real ASR errors, which sound alike), placed by the acoustic model alone
+    (`PhoneAligner`; the pipeline's own path for English wideband audio). A word counts as covered when
+    the bleep the pipeline would make for it covers its reference interval whole: a placed word padded
+    like aligned words; a word not vouched for (`PhoneWord.placed` False: its own cost is too high)
+    widened from the end of the placed word before it to the start of the placed word after it (else the
+    cue's edges), as `redaction_intervals` widens estimated words; a cue the gate rejects keeps its whole
+    cue. pocketsphinx's own references are left out (circular)."""
+    from curation.anonymise.bleep import PAD_ALIGNED_SECONDS
+    from curation.audio.io import excerpts
+    from curation.audio.phone_align import CONFIDENT
+    from curation.ingest.alignment import WINDOW_PAD, _phone_aligner
+
+    phones = _phone_aligner()
+    if phones is None:
+        return {}
+    mats = [m for m in materials if not m.recording.requirement.startswith("pocketsphinx")]
+    vocabulary = [w for m in mats for w, _, _ in m.words]
+    out = {}
+    for rate in ASR_ERROR_RATES:
+        rng = random.Random(ASR_SEED)
+        counts = {"cues": 0, "cues_accepted": 0, "words": 0, "covered": 0, "swapped": 0, "swapped_covered": 0,
+                  "swapped_vouched": 0, "right_not_vouched": 0}
+        for mat in mats:
+            windows = [(max(0.0, a - WINDOW_PAD), min(mat.duration, b + WINDOW_PAD)) for a, b, _ in mat.cues]
+            audio = dict(excerpts(mat.audio, windows))
+            for k, (a, b, idx) in enumerate(mat.cues):
+                said = [mat.words[i][0] for i in idx]
+                text = [w if rng.random() >= rate else rng.choice(vocabulary) for w in said]
+                counts["cues"] += 1
+                try:
+                    res = phones.align(audio[k].mean(axis=1), mat.sample_rate, text, LANGUAGE)
+                except ValueError:
+                    res = None
+                accepted = res is not None and res.confidence >= CONFIDENT
+                counts["cues_accepted"] += accepted
+                w0 = windows[k][0]
+                placed = [accepted and t.placed for t in res.words] if res is not None else [False] * len(idx)
+                for j, i in enumerate(idx):
+                    r0, r1 = mat.words[i][1], mat.words[i][2]
+                    if not accepted:
+                        b0, b1 = a, b
+                    elif placed[j]:
+                        b0, b1 = w0 + res.words[j].start - PAD_ALIGNED_SECONDS, w0 + res.words[j].end + PAD_ALIGNED_SECONDS
+                    else:
+                        before = [w0 + res.words[q].end for q in range(j) if placed[q]]
+                        after = [w0 + res.words[q].start for q in range(j + 1, len(idx)) if placed[q]]
+                        b0, b1 = (before[-1] if before else a), (after[0] if after else b)
+                    covered = b0 <= r0 + TOLERANCE and b1 >= r1 - TOLERANCE
+                    swapped = text[j] != said[j]
+                    counts["words"] += 1
+                    counts["covered"] += covered
+                    if swapped:
+                        counts["swapped"] += 1
+                        counts["swapped_covered"] += covered
+                        counts["swapped_vouched"] += placed[j]
+                    else:
+                        counts["right_not_vouched"] += accepted and not placed[j]
+        out[str(rate)] = counts
+    return out
+
+
 # ---------------------------------------------------------------------------------------------- figures
 def _pct(values, q) -> float | None:
     return round(float(np.percentile(values, q)) * 1000, 1) if len(values) else None
@@ -724,6 +793,11 @@ def main(argv=None) -> int:
     print(f"acoustic model on the same cues: right words confident {ph['right_confident']}/{ph['cues']} "
           f"(no path {ph['right_no_path']}); wrong words confident {ph['wrong_confident']}/{ph['cues']} "
           f"(no path {ph['wrong_no_path']}): {ph['wrong_accepted']}")
+    errors = asr_errors(materials)
+    for rate, c in errors.items():
+        print(f"ASR-like errors, {float(rate):.0%} of words swapped: cues accepted {c['cues_accepted']}/{c['cues']}; "
+              f"words covered whole {c['covered'] / max(c['words'], 1):.1%} of {c['words']}; swapped words covered "
+              f"{c['swapped_covered'] / max(c['swapped'], 1):.1%} of {c['swapped']} (vouched for: {c['swapped_vouched']})")
     seconds = time.perf_counter() - began
     print(f"\n{len(all_words)} words in {len(results)} recordings, {seconds:.0f} s")
     from curation.anonymise import bleep
@@ -734,7 +808,7 @@ def main(argv=None) -> int:
         "padding": {"aligned": bleep.PAD_ALIGNED_SECONDS, "estimated": bleep.PAD_ESTIMATED_SECONDS,
                     "plain": bleep.PAD_SECONDS},
         "reference_kinds": REFERENCE_KINDS, "sources": sources(files), "totals": totals,
-        "placed_pads": list(PLACED_PADS), "wrong_transcript": wrong,
+        "placed_pads": list(PLACED_PADS), "wrong_transcript": wrong, "asr_errors": errors,
         "recordings": results}, indent=1) + "\n")
     print(f"wrote {args.out}")
     return 0

@@ -122,9 +122,24 @@ def test_an_english_webvtt_is_placed_by_phones_and_a_wrong_cue_stays_estimated(t
     transcript, summary = align_transcript(read_transcript(tmp_path / "call.vtt"), tmp_path / "call.wav", "en-GB")
     first, second = transcript.words[:len(ENGLISH)], transcript.words[len(ENGLISH):]
     assert summary.phone_aligned_segments == 1 and summary.confident_segments == 1
-    assert all(w.aligned and not w.estimated for w in first)
-    assert within(first, truth) >= 0.9
+    placed = [(w, t) for w, t in zip(first, truth) if w.aligned]
+    assert len(placed) >= 0.7 * len(first)  # words whose own stretch costs too much stay estimated
+    assert all(w.estimated for w in first if not w.aligned)
+    assert within([w for w, _ in placed], [t for _, t in placed]) >= 0.9
     assert all(w.estimated and not w.aligned for w in second)
+
+
+@pytest.mark.parametrize("swap", ["Richardson", "Baker", "window"])
+def test_a_word_the_transcript_got_wrong_is_not_vouched_for_inside_a_placed_segment(aligner, swap):
+    """ASR output has wrong words: the segment still aligns, but the wrong word's own stretch costs far
+    more than its neighbours', so it is not taken as placed (the pipeline keeps it estimated)."""
+    samples, _ = speak_words(ENGLISH, "en-us", seed=6)
+    words = [w for w, _ in ENGLISH]
+    words[5] = swap  # "Collins" was said
+    result = aligner.align(samples, 16000, words, "en")
+    assert result.confidence >= 0.5
+    assert not result.words[5].placed
+    assert result.words[9].placed and result.words[11].placed  # "is", "I": said as written
 
 
 def test_telephone_recordings_are_not_given_to_the_acoustic_model(tmp_path):

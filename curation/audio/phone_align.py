@@ -9,7 +9,9 @@ enough for a word boundary, which is all that is asked of it.
 Confidence: a transcript that does not belong to the audio mostly finds no path through its words
 at all (the segment then is not aligned); where it does, the path's mean acoustic cost per frame is
 far higher than for the words that were said (`GOOD_COST`, `BAD_COST`, calibrated on the real-speech
-benchmark, `benchmarks/align_real_speech.py`).
+benchmark, `benchmarks/align_real_speech.py`). Inside a confident segment, a word whose own cost is
+high (`WORD_BAD_COST`: the transcript has a wrong word there, as ASR output does) is not vouched for;
+the pipeline keeps it estimated, so a bleep on it widens to its placed neighbours.
 
 Used for English only (`LANGUAGES`): that is where its confidence was calibrated on real speech. Dutch
 words are pronounced and placed too (on espeak-ng's Dutch speech 91 % of word edges land within 80 ms),
@@ -60,6 +62,10 @@ MIN_RATE = 16000
 # mean cost per frame of the path through the words: at or below GOOD the words were said, at or above
 # BAD they were not (calibrated on the real-speech benchmark: see the module doc)
 GOOD_COST, BAD_COST = 20.0, 40.0
+# one word's own mean cost per frame above which it is not taken as placed: on real English speech with a
+# fifth of the words swapped for others (ASR-like errors) this flags 85 % of the swapped words and 22 % of
+# the right ones (benchmarks/README: "Words an ASR got wrong")
+WORD_BAD_COST = 40.0
 CONFIDENT = 0.5
 
 
@@ -71,6 +77,13 @@ class PhoneAlignmentUnavailable(RuntimeError):
 class PhoneWord:
     start: float  # seconds from the first sample given
     end: float
+    cost: float | None = None  # the word's own mean cost per frame on the path (None: not known)
+
+    @property
+    def placed(self) -> bool:
+        """Said, and its own stretch of audio matches its phones: a word the transcript got wrong (an ASR
+        error) costs far more than its neighbours and is not taken as placed."""
+        return self.end > self.start and (self.cost is None or self.cost <= WORD_BAD_COST)
 
 
 @dataclass(frozen=True)
@@ -175,21 +188,23 @@ class PhoneAligner:
             self._added[key] = name
         return name
 
-    def _path_cost(self, pcm: bytes) -> float | None:
+    def _path_cost(self, pcm: bytes) -> tuple[float | None, list[float] | None]:
         """Mean acoustic cost per 10 ms frame of the state-level path through the words just searched
-        (the decoder's log-likelihood units, negated: lower is better), None when the decoder cannot
-        build that path."""
+        (the decoder's log-likelihood units, negated: lower is better) and each word's own mean cost in
+        order; (None, None) when the decoder cannot build that path."""
         d = self._decoder
         try:
             d.set_alignment()
             d.start_utt()
             d.process_raw(pcm, full_utt=True)
             d.end_utt()
-            total = sum(w.score for w in d.get_alignment())
+            entries = [(w.name, w.duration, w.score) for w in d.get_alignment()]
         except RuntimeError:
-            return None
+            return None, None
         frames = max(1, len(pcm) // 2 // int(RATE * FRAME_SECONDS))
-        return float(-total / frames)
+        per_word = [float(-score / max(duration, 1)) for name, duration, score in entries
+                    if name not in ("<s>", "</s>", "<sil>") and not name.startswith(("[", "+"))]
+        return float(-sum(score for _, _, score in entries) / frames), per_word
 
     def align(self, samples: np.ndarray, sr: int, words, language: str = "nl") -> PhoneAlignment:
         """Place `words` in `samples` (mono floats at `sr`). Raises ValueError when the decoder finds no
@@ -214,20 +229,23 @@ class PhoneAligner:
                 placed = [(w.word, w.start_frame, w.end_frame - w.start_frame + 1) for w in d.seg()]
             except RuntimeError as exc:
                 raise ValueError(f"no alignment path ({exc})") from None
-            cost = self._path_cost(pcm)
+            cost, word_costs = self._path_cost(pcm)
         mine = [(start, dur) for name, start, dur in placed if name not in ("<s>", "</s>", "<sil>")
                 and not name.startswith("[")]
         if len(mine) != len(spoken):
             raise ValueError(f"the decoder placed {len(mine)} of {len(spoken)} words")
+        if word_costs is not None and len(word_costs) != len(spoken):
+            word_costs = None  # cannot tell which cost is whose: no word is vouched for on its own
         timed: list[PhoneWord] = []
         k = 0
         last_end = 0.0
         for i in range(len(words)):
             if phones[i]:
                 start, dur = mine[k]
+                own = None if word_costs is None else round(word_costs[k], 2)
                 k += 1
                 t0, t1 = start * FRAME_SECONDS, (start + dur) * FRAME_SECONDS
-                timed.append(PhoneWord(round(t0, 3), round(t1, 3)))
+                timed.append(PhoneWord(round(t0, 3), round(t1, 3), own))
                 last_end = t1
             else:  # nothing said: a point at the end of the word before
                 timed.append(PhoneWord(round(last_end, 3), round(last_end, 3)))

@@ -208,7 +208,7 @@ def _by_phones(aligner, samples, sr: int, texts, language: str):
         return None
     if result.confidence < CONFIDENT:
         return None
-    return [(w.start, w.end, w.end > w.start) for w in result.words]
+    return [(w.start, w.end, w.placed) for w in result.words]
 
 
 def _choose_variants(segments, windows, texts, channel, audio_path, language, synth, choose_variant) -> dict:

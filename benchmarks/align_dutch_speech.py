@@ -1,0 +1,161 @@
+"""Can either aligner tell a right Dutch transcript from a wrong one on real Dutch speech?
+
+    .venv/bin/python benchmarks/align_dutch_speech.py                # 120 utterances, 16 and 8 kHz
+    .venv/bin/python benchmarks/align_dutch_speech.py --limit 40 --rates 16000
+
+Real Dutch speech with its text: the Dutch voice acting of the game Fish Fillets NG in Debian
+(fillets-ng-data-nl 1.0.1-1.1: 1,616 recorded lines of two main speakers and others; the lines' text in
+fillets-ng-data 1.0.1-1.1, `script/*/dialogs_nl.lua`). `apt-get download` (no install) fetches both
+packages into ~/.cache/curation/benchmarks/debs and `dpkg-deb -x` unpacks them; nothing is committed.
+The lines have no word times, so this measures the gate, not the placement: each line (at least four
+words) is aligned once with its own words and once with another line's words (repeated to the same
+length), by the acoustic model (`curation.audio.phone_align`, its path cost; "no path" counts as
+rejected) and by the espeak-ng aligner (`curation.audio.align`, its match rank). Reported: the share of
+right and of wrong transcripts each gate accepts, and the AUC of the score (1.0 separates perfectly,
+0.5 is chance). Lines are drawn with a fixed seed; the script tunes nothing.
+Writes --out (default benchmarks/results/align_dutch_speech.json, git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+RESULTS = HERE / "results" / "align_dutch_speech.json"
+DEBS = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "curation" / "benchmarks" / "debs"
+PACKAGES = ("fillets-ng-data", "fillets-ng-data-nl")
+GAME = "usr/share/games/fillets-ng"
+DIALOG = re.compile(r'dialogId\("([^"]+)".*?\)\s*dialogStr\("((?:[^"\\]|\\.)*)"\)', re.S)
+MIN_WORDS = 4
+SEED = 1
+
+
+def fetch() -> dict[str, Path]:
+    """apt-get download + dpkg-deb -x each package once (needs apt's package lists)."""
+    DEBS.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for pkg in PACKAGES:
+        target = DEBS / pkg
+        if not target.is_dir():
+            debs = list(DEBS.glob(f"{pkg}_*.deb"))
+            if not debs:
+                subprocess.run(["apt-get", "download", pkg], cwd=DEBS, check=True, capture_output=True)
+                debs = list(DEBS.glob(f"{pkg}_*.deb"))
+            subprocess.run(["dpkg-deb", "-x", str(debs[0]), str(target)], check=True)
+        out[pkg] = target
+    return out
+
+
+def lines(folders: dict[str, Path]) -> list[tuple[str, str, Path]]:
+    """(dialog id, Dutch text, recording) of every line that has a Dutch recording."""
+    scripts = folders["fillets-ng-data"] / GAME / "script"
+    sounds = folders["fillets-ng-data-nl"] / GAME / "sound"
+    out = []
+    for lua in sorted(scripts.glob("*/dialogs_nl.lua")):
+        for dialog, text in DIALOG.findall(lua.read_text(encoding="utf-8", errors="replace")):
+            ogg = sounds / lua.parent.name / "nl" / f"{dialog}.ogg"
+            if ogg.exists():
+                out.append((dialog, text.replace('\\"', '"'), ogg))
+    return out
+
+
+def auc(right: list[float], wrong: list[float]) -> float | None:
+    """P(a right transcript scores better, i.e. lower, than a wrong one); ties count half."""
+    if not right or not wrong:
+        return None
+    return round(float(np.mean([(r < w) + 0.5 * (r == w) for r in right for w in wrong])), 3)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=120, help="lines drawn (default: %(default)s)")
+    parser.add_argument("--rates", type=int, nargs="+", default=[16000, 8000], help="sample rates to test")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    import librosa
+
+    from curation.audio.align import CONFIDENT as DTW_CONFIDENT
+    from curation.audio.align import AlignmentFailed, align_segment
+    from curation.audio.espeak import Synthesiser
+    from curation.audio.phone_align import CONFIDENT, PhoneAligner
+
+    began = time.perf_counter()
+    folders = fetch()
+    every = lines(folders)
+    usable = [x for x in every if len(x[1].split()) >= MIN_WORDS]
+    rng = random.Random(SEED)
+    drawn = rng.sample(usable, min(args.limit, len(usable)))
+    wrong_of = {d: rng.choice([t for e, t, _ in usable if e != d]).split() for d, _, _ in drawn}
+    phones = PhoneAligner()
+    results = {}
+    with Synthesiser() as synth:
+        for rate in args.rates:
+            rows = []
+            for dialog, text, ogg in drawn:
+                y, sr = librosa.load(str(ogg), sr=rate, mono=True)
+                words = text.split()
+                wrong = (wrong_of[dialog] * (len(words) // len(wrong_of[dialog]) + 1))[:len(words)]
+                row = {"id": dialog, "words": len(words), "seconds": round(len(y) / sr, 2)}
+                for kind, ws in (("right", words), ("wrong", wrong)):
+                    try:
+                        res = phones.align(y, sr, ws, "nl")
+                        row[f"phones_{kind}_cost"], row[f"phones_{kind}_confidence"] = res.cost, res.confidence
+                    except ValueError:
+                        row[f"phones_{kind}_cost"], row[f"phones_{kind}_confidence"] = None, 0.0
+                    try:
+                        seg = align_segment(y, sr, ws, "nl", synthesiser=synth)
+                        row[f"dtw_{kind}_rank"], row[f"dtw_{kind}_confidence"] = seg.rank, seg.confidence
+                    except AlignmentFailed:
+                        row[f"dtw_{kind}_rank"], row[f"dtw_{kind}_confidence"] = None, 0.0
+                rows.append(row)
+            big = 1e9  # no path: worse than any cost
+
+            def share(key, gate):
+                return round(float(np.mean([r[key] >= gate for r in rows])), 3)
+
+            summary = {
+                "lines": len(rows),
+                "phones": {"right_accepted": share("phones_right_confidence", CONFIDENT),
+                           "wrong_accepted": share("phones_wrong_confidence", CONFIDENT),
+                           "right_no_path": round(float(np.mean([r["phones_right_cost"] is None for r in rows])), 3),
+                           "wrong_no_path": round(float(np.mean([r["phones_wrong_cost"] is None for r in rows])), 3),
+                           "auc": auc([big if r["phones_right_cost"] is None else r["phones_right_cost"] for r in rows],
+                                      [big if r["phones_wrong_cost"] is None else r["phones_wrong_cost"] for r in rows]),
+                           "right_cost_p10_p50_p90": [round(float(q), 1) for q in np.percentile(
+                               [r["phones_right_cost"] for r in rows if r["phones_right_cost"] is not None], (10, 50, 90))]},
+                "dtw": {"right_accepted": share("dtw_right_confidence", DTW_CONFIDENT),
+                        "wrong_accepted": share("dtw_wrong_confidence", DTW_CONFIDENT),
+                        "auc": auc([big if r["dtw_right_rank"] is None else r["dtw_right_rank"] for r in rows],
+                                   [big if r["dtw_wrong_rank"] is None else r["dtw_wrong_rank"] for r in rows])}}
+            results[str(rate)] = {"summary": summary, "lines": rows}
+            p, d = summary["phones"], summary["dtw"]
+            print(f"{rate} Hz, {len(rows)} lines | acoustic model: right accepted {p['right_accepted']:.0%}, wrong "
+                  f"accepted {p['wrong_accepted']:.0%} (no path: right {p['right_no_path']:.0%}, wrong "
+                  f"{p['wrong_no_path']:.0%}), AUC {p['auc']}, right cost p10/50/90 {p['right_cost_p10_p50_p90']} | "
+                  f"espeak-ng aligner: right accepted {d['right_accepted']:.0%}, wrong accepted {d['wrong_accepted']:.0%}, "
+                  f"AUC {d['auc']}", flush=True)
+    seconds = round(time.perf_counter() - began, 1)
+    sources = {pkg: sorted(p.name for p in DEBS.glob(f"{pkg}_*.deb")) for pkg in PACKAGES}
+    digests = {name: hashlib.sha256((DEBS / name).read_bytes()).hexdigest() for names in sources.values()
+               for name in names}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"seconds": seconds, "lines_available": len(every), "lines_usable": len(usable),
+                                    "seed": SEED, "debs_sha256": digests, "rates": results}, indent=1) + "\n")
+    print(f"{len(drawn)} of {len(usable)} lines, {seconds} s; wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
