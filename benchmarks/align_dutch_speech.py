@@ -7,12 +7,16 @@ Real Dutch speech with its text: the Dutch voice acting of the game Fish Fillets
 (fillets-ng-data-nl 1.0.1-1.1: 1,616 recorded lines of two main speakers and others; the lines' text in
 fillets-ng-data 1.0.1-1.1, `script/*/dialogs_nl.lua`). `apt-get download` (no install) fetches both
 packages into ~/.cache/curation/benchmarks/debs and `dpkg-deb -x` unpacks them; nothing is committed.
-The lines have no word times, so this measures the gate, not the placement: each line (at least four
-words) is aligned once with its own words and once with another line's words (repeated to the same
-length), by the acoustic model (`curation.audio.phone_align`, its path cost; "no path" counts as
-rejected) and by the espeak-ng aligner (`curation.audio.align`, its match rank). Reported: the share of
-right and of wrong transcripts each gate accepts, and the AUC of the score (1.0 separates perfectly,
-0.5 is chance). Lines are drawn with a fixed seed; the script tunes nothing.
+The lines have no word times, so this measures the gate, and placement only where the truth is known:
+each line (at least four words) is aligned once with its own words and once with another line's words
+(repeated to the same length), by the acoustic model (`curation.audio.phone_align`, its path cost; "no
+path" counts as rejected) and by the espeak-ng aligner (`curation.audio.align`, its match rank).
+Reported: the share of right and of wrong transcripts each gate accepts, the AUC of the score (1.0
+separates perfectly, 0.5 is chance), and the share of words the acoustic model vouches for. Then
+placement at known edges: three lines joined with 0.4 s of silence are aligned as one segment, and the
+first word's start and last word's end of each line are compared with where that line's sound starts
+and ends (RMS above 5 % of its peak; a rough truth, good to some 20 ms). Lines are drawn with fixed
+seeds; the script tunes nothing.
 Writes --out (default benchmarks/results/align_dutch_speech.json, git-ignored).
 """
 
@@ -78,6 +82,79 @@ def auc(right: list[float], wrong: list[float]) -> float | None:
     return round(float(np.mean([(r < w) + 0.5 * (r == w) for r in right for w in wrong])), 3)
 
 
+JOINS, JOIN_GAP, JOIN_SEED = 25, 0.4, 7
+
+
+def _vouched(phones, drawn, wrong_of, rate: int, right: bool) -> float:
+    """Share of the words, in segments the gate accepts, that the acoustic model vouches for one by one."""
+    import librosa
+
+    from curation.audio.phone_align import CONFIDENT
+
+    vouched = total = 0
+    for dialog, text, ogg in drawn:
+        y, sr = librosa.load(str(ogg), sr=rate, mono=True)
+        words = text.split()
+        ws = words if right else (wrong_of[dialog] * (len(words) // len(wrong_of[dialog]) + 1))[:len(words)]
+        total += len(ws)
+        try:
+            res = phones.align(y, sr, ws, "nl")
+        except ValueError:
+            continue
+        if res.confidence >= CONFIDENT:
+            vouched += sum(w.placed for w in res.words)
+    return round(vouched / max(total, 1), 3)
+
+
+def _sound_edges(y: np.ndarray, sr: int) -> tuple[float, float]:
+    import librosa
+
+    hop = 128
+    rms = librosa.feature.rms(y=y, frame_length=512, hop_length=hop)[0]
+    on = np.flatnonzero(rms > 0.05 * rms.max())
+    return on[0] * hop / sr, (on[-1] + 1) * hop / sr
+
+
+def joins(phones, usable, rate: int) -> dict:
+    """Three lines joined with silence, aligned as one segment: errors at the lines' outer word edges."""
+    import librosa
+
+    from curation.audio.phone_align import CONFIDENT
+
+    rng = random.Random(JOIN_SEED)
+    errors, edges, vouched, segments, accepted = [], 0, 0, 0, 0
+    for _ in range(JOINS):
+        parts, words, truth, t = [], [], [], 0.0
+        for _, text, ogg in rng.sample(usable, 3):
+            y, sr = librosa.load(str(ogg), sr=rate, mono=True)
+            a, b = _sound_edges(y, sr)
+            truth.append((t + a, t + b, len(text.split())))
+            parts += [y, np.zeros(int(JOIN_GAP * sr), np.float32)]
+            t += len(y) / sr + JOIN_GAP
+            words += text.split()
+        segments += 1
+        try:
+            res = phones.align(np.concatenate(parts), rate, words, "nl")
+        except ValueError:
+            edges += 2 * len(truth)
+            continue
+        ok = res.confidence >= CONFIDENT
+        accepted += ok
+        k = 0
+        for a, b, n in truth:
+            for w, ref, end in ((res.words[k], a, False), (res.words[k + n - 1], b, True)):
+                edges += 1
+                if ok and w.placed:
+                    vouched += 1
+                    errors.append(abs((w.end if end else w.start) - ref))
+            k += n
+    e = np.array(errors)
+    return {"segments": segments, "accepted": accepted, "edges": edges, "edges_vouched": vouched,
+            "error_p50_ms": round(float(np.median(e)) * 1000) if len(e) else None,
+            "error_p90_ms": round(float(np.percentile(e, 90)) * 1000) if len(e) else None,
+            "within_100ms": round(float(np.mean(e <= 0.1)), 3) if len(e) else 0.0}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=120, help="lines drawn (default: %(default)s)")
@@ -139,8 +216,15 @@ def main(argv=None) -> int:
                         "wrong_accepted": share("dtw_wrong_confidence", DTW_CONFIDENT),
                         "auc": auc([big if r["dtw_right_rank"] is None else r["dtw_right_rank"] for r in rows],
                                    [big if r["dtw_wrong_rank"] is None else r["dtw_wrong_rank"] for r in rows])}}
+            summary["phones"]["words_vouched_right"] = _vouched(phones, drawn, wrong_of, rate, right=True)
+            summary["phones"]["words_vouched_wrong"] = _vouched(phones, drawn, wrong_of, rate, right=False)
+            summary["phones"]["joins"] = joins(phones, usable, rate)
             results[str(rate)] = {"summary": summary, "lines": rows}
             p, d = summary["phones"], summary["dtw"]
+            j = p["joins"]
+            print(f"{rate} Hz, joined lines: {j['edges_vouched']}/{j['edges']} line edges vouched for, error p50/p90 "
+                  f"{j['error_p50_ms']}/{j['error_p90_ms']} ms, within 100 ms {j['within_100ms']:.0%}; words vouched "
+                  f"for: right {p['words_vouched_right']:.0%}, wrong {p['words_vouched_wrong']:.0%}")
             print(f"{rate} Hz, {len(rows)} lines | acoustic model: right accepted {p['right_accepted']:.0%}, wrong "
                   f"accepted {p['wrong_accepted']:.0%} (no path: right {p['right_no_path']:.0%}, wrong "
                   f"{p['wrong_no_path']:.0%}), AUC {p['auc']}, right cost p10/50/90 {p['right_cost_p10_p50_p90']} | "
