@@ -157,3 +157,14 @@ def test_telephone_recordings_are_not_given_to_the_acoustic_model(tmp_path):
     write_vtt(tmp_path / "call.vtt", [(truth[0][0], truth[-1][1], "Customer", ENGLISH)])
     _, summary = align_transcript(read_transcript(tmp_path / "call.vtt"), tmp_path / "call.wav", "en")
     assert summary.phone_aligned_segments == 0 and summary.segments == 1
+
+
+def test_the_same_audio_is_placed_the_same_whatever_was_aligned_before(customer_speech):
+    """One decoder serves a whole process: its placements must not depend on the segments before."""
+    samples, _ = speak_words(ENGLISH, "en-us", seed=6)
+    words = [w for w, _ in ENGLISH]
+    fresh = PhoneAligner().align(samples, 16000, words, "en")
+    used = PhoneAligner()
+    used.align(customer_speech[0], 16000, WORDS, "nl")
+    again = used.align(samples, 16000, words, "en")
+    assert fresh == again

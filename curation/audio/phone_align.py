@@ -153,8 +153,9 @@ class PhoneAligner:
             from pocketsphinx import Decoder
         except ImportError:
             raise PhoneAlignmentUnavailable("pocketsphinx is not installed") from None
-        # dither: digital silence (exact zeros, as in synthetic or gated audio) has no log energy
-        self._decoder = Decoder(samprate=RATE, bestpath=False, dither=True, beam=1e-100, wbeam=1e-80, pbeam=1e-100,
+        # no dither of its own: pocketsphinx's draws from one random stream per decoder, so a segment's
+        # placement would depend on what the process aligned before; `_pcm16` dithers reproducibly
+        self._decoder = Decoder(samprate=RATE, bestpath=False, dither=False, beam=1e-100, wbeam=1e-80, pbeam=1e-100,
                                 loglevel="FATAL")
         self._lock = threading.Lock()  # the decoder holds one search at a time; its dictionary grows
         self._added: dict[tuple[str, ...], str] = {}
@@ -188,6 +189,13 @@ class PhoneAligner:
             self._added[key] = name
         return name
 
+    def _utterance(self, pcm: bytes) -> None:
+        d = self._decoder
+        d.reinit_feat()  # a fresh front end: nothing of the utterance before carries over
+        d.start_utt()
+        d.process_raw(pcm, full_utt=True)
+        d.end_utt()
+
     def _path_cost(self, pcm: bytes) -> tuple[float | None, list[float] | None]:
         """Mean acoustic cost per 10 ms frame of the state-level path through the words just searched
         (the decoder's log-likelihood units, negated: lower is better) and each word's own mean cost in
@@ -195,9 +203,7 @@ class PhoneAligner:
         d = self._decoder
         try:
             d.set_alignment()
-            d.start_utt()
-            d.process_raw(pcm, full_utt=True)
-            d.end_utt()
+            self._utterance(pcm)
             entries = [(w.name, w.duration, w.score) for w in d.get_alignment()]
         except RuntimeError:
             return None, None
@@ -221,9 +227,7 @@ class PhoneAligner:
             d = self._decoder
             try:
                 d.set_align_text(" ".join(ids))
-                d.start_utt()
-                d.process_raw(pcm, full_utt=True)
-                d.end_utt()
+                self._utterance(pcm)
                 if d.hyp() is None:
                     raise ValueError("no alignment path through the words")
                 placed = [(w.word, w.start_frame, w.end_frame - w.start_frame + 1) for w in d.seg()]
@@ -253,13 +257,19 @@ class PhoneAligner:
 
 
 def _pcm16(samples: np.ndarray, sr: int) -> bytes:
+    """16-bit PCM at `RATE`, dithered by one least significant bit: digital silence (exact zeros, as in
+    synthetic or gated audio) has no log energy. The noise is seeded by the length, so the same audio
+    always gives the same samples."""
     x = np.asarray(samples, dtype=np.float64)
     if x.ndim > 1:
         x = x.mean(axis=1)
     if sr != RATE:
-        from scipy.signal import resample_poly
         from math import gcd
+
+        from scipy.signal import resample_poly
 
         g = gcd(int(sr), RATE)
         x = resample_poly(x, RATE // g, int(sr) // g)
-    return (np.clip(x, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+    pcm = np.round(np.clip(x, -1.0, 1.0) * 32766).astype(np.int32)
+    pcm += np.random.default_rng(len(pcm)).integers(-1, 2, size=len(pcm))
+    return pcm.astype("<i2").tobytes()
