@@ -74,3 +74,26 @@ def test_a_census_surname_that_is_no_word_stays_a_name():
 ])
 def test_time_words_after_an_english_place_are_no_part_of_it(text, place):
     assert _places(text, "en") == [place]
+
+
+@pytest.mark.parametrize("text,place,language", [
+    ("He moved to the U.S. last year.", "U.S", "en"),
+    ("Doug Flach (U.S.) won in three sets.", "U.S", "en"),
+    ("i moved to the u s last year", "u s", "en"),  # an ASR transcript spells it out
+    ("we flew to the u s a in june", "u s a", "en"),
+    ("she lives in the uk now", "uk", "en"),
+    ("Mijn zoon woont sinds mei in de VS.", "VS", "nl"),
+    ("na zijn tournee door de vs kwam hij terug", "vs", "nl"),
+])
+def test_countries_named_by_their_letters_are_places(text, place, language):
+    assert place in _places(text, language), detect(text, language)
+
+
+@pytest.mark.parametrize("text,language", [
+    ("let us know when you are home", "en"),
+    ("LET US KNOW WHEN YOU ARE HOME", "en"),  # a shouted sentence: "US" is the pronoun
+    ("ajax vs psv was een mooie wedstrijd", "nl"),  # "vs" without its article is "versus"
+    ("tell us about the problem", "en"),
+])
+def test_the_same_letters_as_ordinary_words_are_no_places(text, language):
+    assert _places(text, language) == []

@@ -318,6 +318,35 @@ STREET_SUFFIX = re.compile(r"..(straat|laan|plein|gracht|kade|singel|dreef|steeg
                            r"straatweg|dijk|weg)$")
 PLACE_ARTICLES = frozenset({"de", "den", "het", "'s", "'t", "ter", "ten"})  # "den haag", "de bilt", "'s gravenhage"
 PLACE_SCORE, CUED_PLACE_SCORE = 0.5, 0.6
+# Countries said by their letters. Dotted forms are places wherever they stand ("the U.S.", "(U.K.)");
+# the bare ones only after the article a country takes ("de VS", "the US", "the uk"), in capitals where
+# the text has capitals: "US" alone may be the pronoun in a shouted sentence, "vs" alone is "versus"
+ABBREVIATED_COUNTRIES = {
+    "nl": {"dotted": frozenset(), "bare": frozenset({"vs", "usa", "vk"}), "article": "de",
+           "letters": (("v", "s"),)},
+    "en": {"dotted": frozenset({"u.s", "u.s.a", "u.k"}), "bare": frozenset({"us", "usa", "uk"}), "article": "the",
+           "letters": (("u", "s", "a"), ("u", "s"), ("u", "k"))},
+}
+
+
+def _country_abbreviations(tokens, lang: str, cased: bool):
+    """(start, end, score, why) of countries named by their letters (see ABBREVIATED_COUNTRIES)."""
+    table = ABBREVIATED_COUNTRIES.get(lang)
+    if table is None:
+        return
+    for i, t in enumerate(tokens):
+        after_article = i > 0 and tokens[i - 1].key == table["article"]
+        if t.key in table["dotted"] and (not cased or t.text[:1].isupper()):
+            yield t.start, t.end, PLACE_SCORE, "country abbreviation"
+        elif t.key in table["bare"] and after_article and (not cased or t.text.isupper()):
+            yield t.start, t.end, PLACE_SCORE, "country abbreviation after its article"
+        elif not cased and after_article:
+            for letters in table["letters"]:  # "the u s", said letter by letter
+                n = len(letters)
+                if tuple(x.key for x in tokens[i:i + n]) == letters and (
+                        i + n == len(tokens) or len(tokens[i + n].key) > 1):
+                    yield t.start, tokens[i + n - 1].end, PLACE_SCORE, "country abbreviation, spelled"
+                    break
 
 
 class SpokenPlaceRecognizer(NormalisedRecognizer):
@@ -345,6 +374,7 @@ class SpokenPlaceRecognizer(NormalisedRecognizer):
             return
         cased = is_cased(tokens)  # written text: only capitalised words are candidates
         lang = self.supported_language
+        yield from _country_abbreviations(tokens, lang, cased)
         words = _words(lang)
         g = words.gaz
         place_cues = PLACE_CUES if lang == "nl" else PLACE_CUES_EN
