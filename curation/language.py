@@ -23,6 +23,11 @@ MAX_WORDS = 2000  # enough to decide; keeps a two-hour call cheap
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 
 
+def base_language(code: str) -> str:
+    """The language of a language code, without its region: "en-GB", "en_US" -> "en"."""
+    return code.split("-")[0].split("_")[0].lower()
+
+
 @dataclass(frozen=True)
 class LanguageGuess:
     """The decision and its evidence: votes per language out of the words read."""

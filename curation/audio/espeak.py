@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from curation.errors import CurationError
+from curation.language import base_language
 
 WORKER = Path(__file__).with_name("espeak_worker.py")
 VOICES = {"nl": "nl", "en": "en"}
@@ -24,7 +25,7 @@ VOICES = {"nl": "nl", "en": "en"}
 def voice_for(language: str, variant: str | None = None) -> str:
     """espeak-ng's voice for a language code; a regional code keeps its language's voice ("en-US" is
     English, not the Dutch fallback), other languages fall back to Dutch."""
-    return VOICES.get(language.split("-")[0].split("_")[0].lower(), "nl") + (f"+{variant}" if variant else "")
+    return VOICES.get(base_language(language), "nl") + (f"+{variant}" if variant else "")
 
 
 START_TIMEOUT = 20.0

@@ -33,7 +33,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from curation.audio.io import resample
 from curation.audio.speakable import spoken_form
+from curation.language import base_language
 
 log = logging.getLogger(__name__)
 RATE = 16000
@@ -99,11 +101,6 @@ class PhoneAlignment:
         return float(np.clip((BAD_COST - self.cost) / (BAD_COST - GOOD_COST), 0.0, 1.0))
 
 
-def base_language(language: str) -> str:
-    """"en-GB", "en_US" -> "en"."""
-    return language.split("-")[0].split("_")[0].lower()
-
-
 def phones_of_ipa(ipa: str) -> list[str]:
     """espeak-ng IPA of one word, phonemes separated by "_" (`--sep=_`), as model phones."""
     out: list[str] = []
@@ -159,7 +156,6 @@ class PhoneAligner:
                                 loglevel="FATAL")
         self._lock = threading.Lock()  # the decoder holds one search at a time; its dictionary grows
         self._added: dict[tuple[str, ...], str] = {}
-        self.use_dictionary = True  # English words from the CMU dictionary (else espeak-ng for every word)
 
     def pronunciations(self, words: list[str], language: str) -> list[list[str]]:
         """Model phones per transcript word ([] where nothing is said, e.g. a lone dash)."""
@@ -169,7 +165,7 @@ class PhoneAligner:
         for i, text in enumerate(said):
             if not text:
                 out[i] = []
-            elif language == "en" and self.use_dictionary and " " not in text:
+            elif language == "en" and " " not in text:
                 with self._lock:
                     found = self._decoder.lookup_word(re.sub(r"[^a-z']", "", text.lower()) or "-")
                 if found:
@@ -208,8 +204,7 @@ class PhoneAligner:
         except RuntimeError:
             return None, None
         frames = max(1, len(pcm) // 2 // int(RATE * FRAME_SECONDS))
-        per_word = [float(-score / max(duration, 1)) for name, duration, score in entries
-                    if name not in ("<s>", "</s>", "<sil>") and not name.startswith(("[", "+"))]
+        per_word = [float(-score / max(duration, 1)) for name, duration, score in entries if _is_word(name)]
         return float(-sum(score for _, _, score in entries) / frames), per_word
 
     def align(self, samples: np.ndarray, sr: int, words, language: str = "nl") -> PhoneAlignment:
@@ -234,8 +229,7 @@ class PhoneAligner:
             except RuntimeError as exc:
                 raise ValueError(f"no alignment path ({exc})") from None
             cost, word_costs = self._path_cost(pcm)
-        mine = [(start, dur) for name, start, dur in placed if name not in ("<s>", "</s>", "<sil>")
-                and not name.startswith("[")]
+        mine = [(start, dur) for name, start, dur in placed if _is_word(name)]
         if len(mine) != len(spoken):
             raise ValueError(f"the decoder placed {len(mine)} of {len(spoken)} words")
         if word_costs is not None and len(word_costs) != len(spoken):
@@ -256,6 +250,11 @@ class PhoneAligner:
         return PhoneAlignment(tuple(timed), None if cost is None else round(cost, 2))
 
 
+def _is_word(name: str) -> bool:
+    """A word of the transcript in the decoder's output, not an utterance edge, silence or filler."""
+    return name not in ("<s>", "</s>", "<sil>") and not name.startswith(("[", "+"))
+
+
 def _pcm16(samples: np.ndarray, sr: int) -> bytes:
     """16-bit PCM at `RATE`, dithered by one least significant bit: digital silence (exact zeros, as in
     synthetic or gated audio) has no log energy. The noise is seeded by the length, so the same audio
@@ -263,13 +262,7 @@ def _pcm16(samples: np.ndarray, sr: int) -> bytes:
     x = np.asarray(samples, dtype=np.float64)
     if x.ndim > 1:
         x = x.mean(axis=1)
-    if sr != RATE:
-        from math import gcd
-
-        from scipy.signal import resample_poly
-
-        g = gcd(int(sr), RATE)
-        x = resample_poly(x, RATE // g, int(sr) // g)
+    x = resample(x, sr, RATE)
     pcm = np.round(np.clip(x, -1.0, 1.0) * 32766).astype(np.int32)
     pcm += np.random.default_rng(len(pcm)).integers(-1, 2, size=len(pcm))
     return pcm.astype("<i2").tobytes()

@@ -118,9 +118,10 @@ def align_transcript(transcript: Transcript, audio_path, language: str | None = 
     texts = [[w.text for w in transcript.words[s.first:s.last]] for s in segments]
     roles = {s.label: s.role for s in transcript.speakers}
     words = list(transcript.words)
-    from curation.audio.phone_align import LANGUAGES, MIN_RATE, base_language
+    from curation.audio.phone_align import LANGUAGES, MIN_RATE
+    from curation.language import base_language
 
-    # the acoustic model is loaded only for recordings it may place (English, wideband)
+    # the acoustic model is loaded only for recordings it may place (English, wideband): None otherwise
     phones = _phone_aligner() if base_language(language) in LANGUAGES and info.sample_rate >= MIN_RATE else None
     variants: dict | None = None
     try:
@@ -196,10 +197,11 @@ def _phone_aligner():
 
 
 def _by_phones(aligner, samples, sr: int, texts, language: str):
-    """[(start, end, said)] per word when the acoustic model places the segment confidently, else None."""
-    from curation.audio.phone_align import CONFIDENT, LANGUAGES, MIN_RATE, PhoneAlignmentUnavailable, base_language
+    """[(start, end, said)] per word when the acoustic model places the segment confidently, else None
+    (also without a model: `align_transcript` gives none for languages and rates it may not place)."""
+    from curation.audio.phone_align import CONFIDENT, PhoneAlignmentUnavailable
 
-    if aligner is None or base_language(language) not in LANGUAGES or sr < MIN_RATE:
+    if aligner is None:
         return None
     try:
         result = aligner.align(samples, sr, texts, language)

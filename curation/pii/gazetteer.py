@@ -137,8 +137,7 @@ def _territories() -> set[str]:
     return names
 
 
-SUBDIVISION_SUFFIXES = re.compile(r",\s*(republiek|provincie|oblast|kraj|stadsprovincie|autonome regio|"
-                                  r"autonoom district|landschap|gewest|respublika|.*)$", re.IGNORECASE)
+SUBDIVISION_SUFFIXES = re.compile(r",.*$")  # "Tsjetsjenië, Republiek", "Anhui, Provincie": the type after a comma
 
 
 def _regions() -> set[str]:
