@@ -85,27 +85,6 @@ def auc(right: list[float], wrong: list[float]) -> float | None:
 JOINS, JOIN_GAP, JOIN_SEED = 25, 0.4, 7
 
 
-def _vouched(phones, drawn, wrong_of, rate: int, right: bool) -> float:
-    """Share of the words, in segments the gate accepts, that the acoustic model vouches for one by one."""
-    import librosa
-
-    from curation.audio.phone_align import CONFIDENT
-
-    vouched = total = 0
-    for dialog, text, ogg in drawn:
-        y, sr = librosa.load(str(ogg), sr=rate, mono=True)
-        words = text.split()
-        ws = words if right else (wrong_of[dialog] * (len(words) // len(wrong_of[dialog]) + 1))[:len(words)]
-        total += len(ws)
-        try:
-            res = phones.align(y, sr, ws, "nl")
-        except ValueError:
-            continue
-        if res.confidence >= CONFIDENT:
-            vouched += sum(w.placed for w in res.words)
-    return round(vouched / max(total, 1), 3)
-
-
 def _sound_edges(y: np.ndarray, sr: int) -> tuple[float, float]:
     import librosa
 
@@ -189,8 +168,12 @@ def main(argv=None) -> int:
                     try:
                         res = phones.align(y, sr, ws, "nl")
                         row[f"phones_{kind}_cost"], row[f"phones_{kind}_confidence"] = res.cost, res.confidence
+                        # words vouched for one by one, in segments the gate accepts
+                        row[f"phones_{kind}_vouched"] = (sum(w.placed for w in res.words)
+                                                         if res.confidence >= CONFIDENT else 0)
                     except ValueError:
                         row[f"phones_{kind}_cost"], row[f"phones_{kind}_confidence"] = None, 0.0
+                        row[f"phones_{kind}_vouched"] = 0
                     try:
                         seg = align_segment(y, sr, ws, "nl", synthesiser=synth)
                         row[f"dtw_{kind}_rank"], row[f"dtw_{kind}_confidence"] = seg.rank, seg.confidence
@@ -216,8 +199,9 @@ def main(argv=None) -> int:
                         "wrong_accepted": share("dtw_wrong_confidence", DTW_CONFIDENT),
                         "auc": auc([big if r["dtw_right_rank"] is None else r["dtw_right_rank"] for r in rows],
                                    [big if r["dtw_wrong_rank"] is None else r["dtw_wrong_rank"] for r in rows])}}
-            summary["phones"]["words_vouched_right"] = _vouched(phones, drawn, wrong_of, rate, right=True)
-            summary["phones"]["words_vouched_wrong"] = _vouched(phones, drawn, wrong_of, rate, right=False)
+            for kind in ("right", "wrong"):  # both transcripts of a line have its number of words
+                summary["phones"][f"words_vouched_{kind}"] = round(
+                    sum(r[f"phones_{kind}_vouched"] for r in rows) / max(sum(r["words"] for r in rows), 1), 3)
             summary["phones"]["joins"] = joins(phones, usable, rate)
             results[str(rate)] = {"summary": summary, "lines": rows}
             p, d = summary["phones"], summary["dtw"]

@@ -553,64 +553,45 @@ ASR_SEED = 2
 
 def asr_errors(materials) -> dict:
     """What-if for transcripts with ASR errors: each cue's words, a share of them swapped for random words
-    of other cues (harsher than real ASR errors, which sound alike), placed by the acoustic model alone
-    (`PhoneAligner`; the pipeline's own path for English wideband audio). A word counts as covered when
-    the bleep the pipeline would make for it covers its reference interval whole: a placed word padded
-    like aligned words; a word not vouched for (`PhoneWord.placed` False: its own cost is too high)
-    widened from the end of the placed word before it to the start of the placed word after it (else the
-    cue's edges), as `redaction_intervals` widens estimated words; a cue the gate rejects keeps its whole
-    cue. pocketsphinx's own references are left out (circular)."""
-    from curation.anonymise.bleep import PAD_ALIGNED_SECONDS
-    from curation.audio.io import excerpts
-    from curation.audio.phone_align import CONFIDENT
-    from curation.ingest.alignment import WINDOW_PAD, _phone_aligner
+    of other cues (harsher than real ASR errors, which sound alike), as a segment-level transcript through
+    the pipeline itself (`run_pipeline`: the acoustic model, the espeak-ng aligner where it does not place a
+    cue, fail-closed widening). A word counts as covered when the bleep the pipeline makes for it alone
+    (`bleep_of`) covers its reference interval whole. pocketsphinx's own references are left out (circular)."""
+    from dataclasses import replace
 
-    phones = _phone_aligner()
-    if phones is None:
-        return {}
     mats = [m for m in materials if not m.recording.requirement.startswith("pocketsphinx")]
     vocabulary = [w for m in mats for w, _, _ in m.words]
     out = {}
-    for rate in ASR_ERROR_RATES:
-        rng = random.Random(ASR_SEED)
-        counts = {"cues": 0, "cues_accepted": 0, "words": 0, "covered": 0, "swapped": 0, "swapped_covered": 0,
-                  "swapped_vouched": 0, "right_not_vouched": 0}
-        for mat in mats:
-            windows = [(max(0.0, a - WINDOW_PAD), min(mat.duration, b + WINDOW_PAD)) for a, b, _ in mat.cues]
-            audio = dict(excerpts(mat.audio, windows))
-            for k, (a, b, idx) in enumerate(mat.cues):
-                said = [mat.words[i][0] for i in idx]
-                text = [w if rng.random() >= rate else rng.choice(vocabulary) for w in said]
-                counts["cues"] += 1
-                try:
-                    res = phones.align(audio[k].mean(axis=1), mat.sample_rate, text, LANGUAGE)
-                except ValueError:
-                    res = None
-                accepted = res is not None and res.confidence >= CONFIDENT
-                counts["cues_accepted"] += accepted
-                w0 = windows[k][0]
-                placed = [accepted and t.placed for t in res.words] if res is not None else [False] * len(idx)
-                for j, i in enumerate(idx):
+    with tempfile.TemporaryDirectory(prefix="align-asr-") as tmp:
+        for rate in ASR_ERROR_RATES:
+            rng = random.Random(ASR_SEED)
+            counts = {"cues": 0, "cues_confident": 0, "words": 0, "covered": 0, "swapped": 0, "swapped_covered": 0,
+                      "swapped_aligned": 0, "right_not_aligned": 0}
+            for mat in mats:
+                words = list(mat.words)
+                for _, _, idx in mat.cues:
+                    for i in idx:
+                        if rng.random() < rate:
+                            words[i] = (rng.choice(vocabulary), *words[i][1:])
+                heard = replace(mat, words=words)
+                _, aligned, summary, _ = run_pipeline(heard, Path(tmp))
+                counts["cues"] += len(mat.cues)
+                counts["cues_confident"] += summary.confident_segments
+                order = [i for _, _, idx in mat.cues for i in idx]
+                for t, i in enumerate(order):
                     r0, r1 = mat.words[i][1], mat.words[i][2]
-                    if not accepted:
-                        b0, b1 = a, b
-                    elif placed[j]:
-                        b0, b1 = w0 + res.words[j].start - PAD_ALIGNED_SECONDS, w0 + res.words[j].end + PAD_ALIGNED_SECONDS
-                    else:
-                        before = [w0 + res.words[q].end for q in range(j) if placed[q]]
-                        after = [w0 + res.words[q].start for q in range(j + 1, len(idx)) if placed[q]]
-                        b0, b1 = (before[-1] if before else a), (after[0] if after else b)
+                    b0, b1 = bleep_of(aligned, t, mat.duration, mat.sample_rate)
                     covered = b0 <= r0 + TOLERANCE and b1 >= r1 - TOLERANCE
-                    swapped = text[j] != said[j]
+                    swapped = words[i][0] != mat.words[i][0]
                     counts["words"] += 1
                     counts["covered"] += covered
                     if swapped:
                         counts["swapped"] += 1
                         counts["swapped_covered"] += covered
-                        counts["swapped_vouched"] += placed[j]
+                        counts["swapped_aligned"] += aligned.words[t].aligned
                     else:
-                        counts["right_not_vouched"] += accepted and not placed[j]
-        out[str(rate)] = counts
+                        counts["right_not_aligned"] += not aligned.words[t].aligned
+            out[str(rate)] = counts
     return out
 
 
@@ -795,9 +776,9 @@ def main(argv=None) -> int:
           f"(no path {ph['wrong_no_path']}): {ph['wrong_accepted']}")
     errors = asr_errors(materials)
     for rate, c in errors.items():
-        print(f"ASR-like errors, {float(rate):.0%} of words swapped: cues accepted {c['cues_accepted']}/{c['cues']}; "
+        print(f"ASR-like errors, {float(rate):.0%} of words swapped: cues placed {c['cues_confident']}/{c['cues']}; "
               f"words covered whole {c['covered'] / max(c['words'], 1):.1%} of {c['words']}; swapped words covered "
-              f"{c['swapped_covered'] / max(c['swapped'], 1):.1%} of {c['swapped']} (vouched for: {c['swapped_vouched']})")
+              f"{c['swapped_covered'] / max(c['swapped'], 1):.1%} of {c['swapped']} (taken as placed: {c['swapped_aligned']})")
     seconds = time.perf_counter() - began
     print(f"\n{len(all_words)} words in {len(results)} recordings, {seconds:.0f} s")
     from curation.anonymise import bleep
