@@ -33,6 +33,9 @@ FOUND = [
     # a surname no list knows after a first name, in a transcript without capitals
     ("goedemiddag met maurits van ghoerle", "PERSON", "maurits van ghoerle"),
     ("ja met jelte garret-goedhart", "PERSON", "jelte garret-goedhart"),
+    # the country of which Principe is a part stays a place
+    ("ze woont op sao tome en principe", "LOCATION", "principe"),
+    ("ze woont in manchester", "LOCATION", "manchester"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -54,6 +57,11 @@ KEPT = [
     ("In 1998 bezochten we de stad.", "1998"),
     ("Goedemiddag, met Sanne, waarmee kan ik helpen?", "waarmee"),
     ("Het kost 2000 euro per jaar.", "2000 euro"),
+    # call phrases whose noun or interjection a place or name list also holds (Principe, Goh, Jee)
+    ("in principe kan dat wel", "principe"),
+    ("ik ben in principe tevreden", "principe"),
+    ("goh dat zal dan wel zo zijn", "goh"),
+    ("o jee dat is vervelend", "jee"),
 ]
 
 

@@ -111,7 +111,8 @@ ENGLISH_TITLE_WORDS = frozenset({"the", "with", "from", "my", "your", "are", "wh
 # hesitations and back-channels an ASR transcript writes out ("eh", "uhm", "hm"): never part of a name
 FILLERS = frozenset({"eh", "ehm", "euh", "eeh", "ehh", "uh", "uhm", "um", "uhh", "hm", "hmm", "mm", "mmm", "mhm",
                      "ah", "oh", "ooh", "nou", "tja", "ja", "nee", "oké", "ok", "okay", "hè", "he", "huh", "jaja",
-                     "awel", "allez", "amai", "nie", "ge", "gij", "da's", "enfin", "bon", "voilà"})
+                     "awel", "allez", "amai", "nie", "ge", "gij", "da's", "enfin", "bon", "voilà", "goh", "joh",
+                     "tsja", "ach", "och", "jee", "jeetje", "hé", "ahh", "pff", "oeps"})
 
 
 INTERFIXES = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "'t", "het", "in", "op", "la", "le", "du",
