@@ -36,6 +36,9 @@ FOUND = [
     # the country of which Principe is a part stays a place
     ("ze woont op sao tome en principe", "LOCATION", "principe"),
     ("ze woont in manchester", "LOCATION", "manchester"),
+    # places whose words are ordinary words on their own ("sint", "namen")
+    ("mensen uit sint truiden vroegen me", "LOCATION", "sint truiden"),
+    ("een arts uit namen in de grot", "LOCATION", "namen"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -62,6 +65,9 @@ KEPT = [
     ("ik ben in principe tevreden", "principe"),
     ("goh dat zal dan wel zo zijn", "goh"),
     ("o jee dat is vervelend", "jee"),
+    # ASR forms of ordinary words that a name list holds ("eve" for "even", "es" for "is")
+    ("wacht eve ik kijk het even na", "eve"),
+    ("mag ik het rekeningnummer nou het iban es nl twintig", "iban es"),
 ]
 
 

@@ -40,7 +40,8 @@ class NameTaggerRecognizer(EntityRecognizer):
         pass
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None):
-        from curation.pii.name_tagger import article_and_common_noun, name_tagger
+        from curation.pii.name_tagger import article_and_common_noun, is_cased, name_tagger
+        from curation.pii.recognizers.spoken_name import spoken_not_names
 
         wanted = {e for e in ENTITY_OF_LABEL.values() if not entities or e in entities}
         models = name_tagger(self.supported_language) if wanted else None
@@ -52,6 +53,8 @@ class NameTaggerRecognizer(EntityRecognizer):
         gaz = gazetteer()
         tokens = norm.tokens
         title_end = -1  # end token of a span cut at an English title word
+        # in text without capitals the words of spoken_not_names.txt are ordinary words ("het iban", "wacht eve")
+        never = spoken_not_names() if tokens and not is_cased(tokens) else frozenset()
         for span in models.tag_text(text):
             entity = ENTITY_OF_LABEL.get(span.label)
             if entity not in wanted or any(a < span.end and span.start < b for a, b in codes):
@@ -84,6 +87,8 @@ class NameTaggerRecognizer(EntityRecognizer):
                     last -= 1
             if first == last or not any(_name_like(t.key, gaz, lang) for t in tokens[first:last]):
                 continue  # "naar welk e-mailadres": ordinary words only, whatever their context
+            if never and _only_ordinary_words(tokens, first, last, never, gaz, lang):
+                continue  # "het iban es", "wacht eve": what names it are ordinary words in a transcript
             if entity == "LOCATION" and lang == "nl" and article_and_common_noun(tokens, first, last, gaz):
                 continue  # "in de bergen", "uit het zand": a noun phrase, not De Bergen or Het Zand
             if last - first == 1 and tokens[first].text.islower() and _everyday_word(tokens[first].key, gaz, lang) \
@@ -117,6 +122,19 @@ FILLERS = frozenset({"eh", "ehm", "euh", "eeh", "ehh", "uh", "uhm", "um", "uhh",
 
 INTERFIXES = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "'t", "het", "in", "op", "la", "le", "du",
                         "di", "da", "del", "von", "mac", "mc", "o'", "el", "al", "ben", "bin"})
+
+
+def _only_ordinary_words(tokens, first: int, last: int, never: frozenset, gaz, language: str) -> bool:
+    """Every name-like word of the span is on `never` (spoken_not_names.txt: ordinary words in text
+    without capitals), the span is no listed place as a whole ("sint truiden", "los angeles") and no
+    single word after a place preposition ("uit namen")."""
+    keys = [t.key for t in tokens[first:last]]
+    whole = " ".join(keys)
+    if whole in gaz.nl_places or whole in gaz.world_places:
+        return False
+    if len(keys) == 1 and first and tokens[first - 1].key in PLACE_PREPOSITIONS:
+        return False
+    return all(k in never or not _name_like(k, gaz, language) for k in keys)
 
 
 def _surname_after(tokens, last: int, gaz, language: str) -> int:
