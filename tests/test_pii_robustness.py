@@ -38,6 +38,10 @@ ODD = [
     "ik heb 3keer gebeld en 12euro betaald op de kerkstraat12 in utrecht",
     "Hello, my name is John, ik woon in Amsterdam and my phone is 06-12345678, dank u",
     "[NAAM] [NAAM] [ADRES][POSTCODE] [NAAM]-[NAAM] ([TELEFOONNUMMER])",
+    # a round number word before a spelled letter crashed the number reader ("honderd u", "duizend o")
+    "het kost honderd u weet het",
+    "tweehonderd o ja dat klopt",
+    "HET KOST DUIZEND U WEET",
 ]
 
 
@@ -105,3 +109,32 @@ def test_non_string_input_is_refused_with_a_clear_error():
 def test_unknown_language_is_refused():
     with pytest.raises(PiiError, match="unsupported language"):
         detect("tekst", language="de")
+
+
+# words a transcript is made of: names, places, number words, letters, codes, placeholders, fillers, punctuation
+FUZZ_WORDS = (
+    "jan de vries Jan DE VRIES 's-Hertogenbosch van der 2511CV 2511 cv 06-12345678 +31(0)6 [NAAM] [ADRES] ] [ ( ) "
+    "-- . , ; : ! ? € 100,- 1.000,00 eh uhm ja nee NL91ABNA0417164300 nl91 abna 123456782 a.b.c. A.B.C. mw. dhr. "
+    "geboren op 1 jan 1980 postcode twaalf vierendertig ab A B u o punt apenstaartje @ jan@x.nl streepje - / é ë ß "
+    "北京 🙂 \u200b in uit naar the u s U.S. VS nul een twee drie vier vijf negen tien elf twaalf honderd duizend "
+    "miljoen double triple 0 00 1e 2de straat 12a bus 2 postbus tel. (053) 447 11 11 klantnummer het nummer is "
+    "b van bernard m van maria volgens nathalie brys"
+).split(" ")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_random_transcript_like_text_never_crashes_and_keeps_valid_spans(seed, language):
+    rng = random.Random(seed)
+    for _ in range(150):
+        words = []
+        for _ in range(rng.randint(0, 30)):
+            w = rng.choice(FUZZ_WORDS)
+            r = rng.random()
+            if r < 0.1:
+                w = w.upper()
+            elif r < 0.2:
+                w += rng.choice(FUZZ_WORDS)  # glued to the next word
+            words.append(w)
+        text = rng.choice([" ", "", "\n", ", "]).join(words)
+        assert_valid(text, detect(text, language=language))

@@ -223,7 +223,9 @@ def _combine_numbers(units: list[Unit], tokens, language: str) -> list[Unit]:
                 v = prev.value * u.value
                 out[-1] = Unit(NUMW, str(v), prev.start, u.end, prev.first, u.last, v)
                 continue
-            if u.kind in (NUMW, WEAK) and prev.value >= 100 and prev.value % 100 == 0 and u.value < 100 \
+            # a weak letter ("honderd u", "duizend o") has no value: it is no part of the number
+            if u.kind in (NUMW, WEAK) and u.value is not None and prev.value >= 100 and prev.value % 100 == 0 \
+                    and u.value < 100 \
                     and _made_with_multiplier(tokens, prev):
                 v = prev.value + u.value
                 out[-1] = Unit(NUMW, str(v), prev.start, u.end, prev.first, u.last, v)
