@@ -104,3 +104,10 @@ def longest_match(keys: list[str], i: int, entries: frozenset[str], first_index:
         if (keys[i] if n == 1 else " ".join(keys[i:i + n])) in entries:
             return n
     return 0
+
+
+@lru_cache(maxsize=1)
+def spoken_not_names() -> frozenset[str]:
+    """Words on the name lists that, said in lower case, are ordinary words ("nadien", "koop", "iban"):
+    never a name or place in text without capitals (`data/spoken_not_names.txt`)."""
+    return frozenset(lookup_key(w) for w in read_list(DATA / "spoken_not_names.txt"))

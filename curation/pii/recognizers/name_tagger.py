@@ -41,7 +41,7 @@ class NameTaggerRecognizer(EntityRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None):
         from curation.pii.name_tagger import article_and_common_noun, is_cased, name_tagger
-        from curation.pii.recognizers.spoken_name import spoken_not_names
+        from curation.pii.lookups import spoken_not_names
 
         wanted = {e for e in ENTITY_OF_LABEL.values() if not entities or e in entities}
         models = name_tagger(self.supported_language) if wanted else None

@@ -31,8 +31,7 @@ import re
 from functools import cached_property, lru_cache
 
 from curation.pii.gazetteer import gazetteer
-from curation.pii.lists import DATA, read_list
-from curation.pii.lookups import lexicon
+from curation.pii.lookups import lexicon, spoken_not_names
 from curation.pii.normalise import NUMERIC
 from curation.pii.quantities import after_quantity
 from curation.pii.recognizers.base import NormalisedRecognizer
@@ -71,12 +70,6 @@ ENGLISH_NOT_NAMES = frozenset({"will", "may", "june", "april", "august", "rose",
 NO_INITIALS = frozenset({"a", "à", "e", "i", "o", "u", "s", "y"})  # words or hesitations more often than initials
 SPELLING_LINKS = frozenset({"van", "als", "voor", "zoals"})  # "b van bernard": the spelling alphabet
 FIRST_NAME_SCORE, FULL_NAME_SCORE, SURNAME_SCORE, CUED_NAME_SCORE = 0.5, 0.6, 0.5, 0.55
-
-
-@lru_cache(maxsize=1)
-def spoken_not_names() -> frozenset[str]:
-    """Words on the name lists that, said in lower case, are ordinary words ("nadien", "koop")."""
-    return frozenset(lookup_key(w) for w in read_list(DATA / "spoken_not_names.txt"))
 
 
 class _Words:
