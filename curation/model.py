@@ -18,6 +18,9 @@ class InvalidTranscript(ValueError):
     """A transcript whose structure or timings cannot be right."""
 
 
+MAX_SECONDS = 24 * 3600  # no word of a call is timed later than a day into its recording
+
+
 @dataclass(frozen=True, slots=True)
 class Word:
     """One transcript word with its time on the recording's timeline (seconds)."""
@@ -35,6 +38,9 @@ class Word:
             raise InvalidTranscript(f"word text must be non-empty without surrounding blanks: {self.text!r}")
         if not (self.start >= 0 and self.end >= self.start):
             raise InvalidTranscript(f"word {self.text!r} has invalid times {self.start}..{self.end}")
+        if not self.end <= MAX_SECONDS:  # "1e999" in a JSON or STM file reads as infinity
+            raise InvalidTranscript(f"word {self.text!r} ends at {self.end} s, beyond any recording "
+                                    f"(at most {MAX_SECONDS} s)")
         if self.confidence is not None and not (0.0 <= self.confidence <= 1.0):
             raise InvalidTranscript(f"word {self.text!r} has confidence {self.confidence} outside 0..1")
 

@@ -99,3 +99,20 @@ def test_unknown_json_is_refused(tmp_path):
     path.write_text('{"hello": 1}')
     with pytest.raises(ImportProblem, match="neither a curation transcript nor an AWS"):
         read_transcript(path)
+
+
+@pytest.mark.parametrize("value", ["1e999", "Infinity", "1e300"])
+def test_project_json_time_beyond_any_recording_is_refused(tmp_path, value):
+    path = fixtures.project_json(tmp_path / "c.json")
+    path.write_text(path.read_text().replace('"start": 3.0', f'"start": {value}', 1)
+                    .replace('"end": 3.4', f'"end": {value}', 1))
+    with pytest.raises(ImportProblem, match=r"c\.json: invalid transcript \(word .* ends at .* beyond any recording"):
+        read_transcript(path)
+
+
+@pytest.mark.parametrize("end", ["inf", "1e999", "5.001e308", "99999999"])
+def test_stm_time_beyond_any_recording_is_refused(tmp_path, end):
+    path = tmp_path / "c.stm"
+    path.write_text(f"c A agent 0.00 2.50 goedemiddag met jan\nc B customer 2.60 {end} ja hallo\n")
+    with pytest.raises(ImportProblem, match=r"c\.stm: invalid transcript \(word 'ja' ends at .* beyond any recording"):
+        read_transcript(path)
