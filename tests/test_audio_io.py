@@ -9,6 +9,7 @@ import pytest
 import soundfile as sf
 
 from curation.audio import LoudnessMeter, normalise, probe, read, resample, stream, write
+from curation.audio.io import AudioError
 from curation.errors import ImportProblem
 
 
@@ -146,3 +147,28 @@ def test_pydub_segment_round_trip_keeps_duration_and_channels():
     back, sr = from_audio_segment(seg[100:300])
     assert sr == 8000 and back.shape == (1600, 2)
     np.testing.assert_allclose(back, data[800:2400], atol=1e-4)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("through_ffmpeg", [False, True])
+def test_samples_that_are_no_numbers_are_refused_with_the_file_and_time(tmp_path, bad, through_ffmpeg):
+    import soundfile as sf
+
+    x = (0.1 * np.sin(np.arange(16000) / 5)).astype(np.float32)
+    x[12000] = bad  # 1.5 s into an 8 kHz float WAV
+    path = tmp_path / "damaged.wav"
+    sf.write(str(path), np.stack([x, x], axis=1)[:, :1], 8000, subtype="FLOAT")
+    # resampling spreads the bad sample over the filter's few milliseconds before it
+    with pytest.raises(AudioError, match=r"damaged\.wav: holds samples that are no numbers .* from 1\.(49\d|500) s"):
+        read(path, sample_rate=8000 if not through_ffmpeg else 16000)
+
+
+def test_writer_refuses_samples_that_are_no_numbers_and_leaves_no_file(tmp_path):
+    from curation.audio.io import Writer
+
+    out = tmp_path / "clip.mp3"
+    with pytest.raises(AudioError, match=r"clip\.mp3: refused to write samples that are no numbers"):
+        with Writer(out, 8000, 1) as w:
+            w.write(np.zeros(800, dtype=np.float32))
+            w.write(np.array([0.0, np.nan], dtype=np.float32))
+    assert not out.exists()

@@ -57,7 +57,19 @@ def _soundfile_reads(info) -> bool:
     return info.format in SOUNDFILE_FORMATS and info.subtype != "OPUS"
 
 
-def _soundfile_blocks(f, block_seconds: float, start: float, end: float | None) -> Iterator[np.ndarray]:
+def _finite(block: np.ndarray, name, at: float, sr: int) -> np.ndarray:
+    """`block` unchanged, or AudioError naming the file and the time of the first sample that is no number
+    (a float WAV can hold NaN or infinity: no disguise or bleep verification can vouch for such audio)."""
+    if not np.isfinite(block).all():
+        first = int(np.flatnonzero(~np.isfinite(block).all(axis=1))[0]) if block.ndim == 2 else \
+            int(np.flatnonzero(~np.isfinite(block))[0])
+        raise AudioError(f"{name}: holds samples that are no numbers (NaN or infinite) from {at + first / sr:.3f} s; "
+                         f"the recording is damaged")
+    return block
+
+
+def _soundfile_blocks(f, block_seconds: float, start: float, end: float | None,
+                      name="audio") -> Iterator[np.ndarray]:
     """Blocks of [start, end) of an open `sf.SoundFile`, seeking to the first frame."""
     sr = f.samplerate
     block = max(1, int(block_seconds * sr))
@@ -72,7 +84,7 @@ def _soundfile_blocks(f, block_seconds: float, start: float, end: float | None) 
             break
         if remaining is not None:
             remaining -= len(data)
-        yield data
+        yield _finite(data, name, f.tell() / sr - len(data) / sr, sr)
 
 
 def stream(path, block_seconds: float = BLOCK_SECONDS, start: float = 0.0, end: float | None = None,
@@ -88,7 +100,7 @@ def stream(path, block_seconds: float = BLOCK_SECONDS, start: float = 0.0, end: 
         import soundfile as sf
 
         with sf.SoundFile(str(path)) as f:
-            yield from _soundfile_blocks(f, block_seconds, start, end)
+            yield from _soundfile_blocks(f, block_seconds, start, end, path)
         return
     yield from _stream_ffmpeg(path, info.sample_rate if sample_rate is None else sample_rate,
                               info.channels if channels is None else channels, block_seconds, start, end)
@@ -106,6 +118,7 @@ def _stream_ffmpeg(path, sr: int, channels: int, block_seconds: float, start: fl
     frame_bytes = 4 * channels
     want = max(1, int(block_seconds * sr)) * frame_bytes
     pending = b""
+    at = start
     try:
         while True:
             chunk = proc.stdout.read(want - len(pending))
@@ -113,11 +126,13 @@ def _stream_ffmpeg(path, sr: int, channels: int, block_seconds: float, start: fl
                 break
             pending += chunk
             if len(pending) >= want:
-                yield np.frombuffer(pending, dtype="<f4").reshape(-1, channels).copy()
+                block = np.frombuffer(pending, dtype="<f4").reshape(-1, channels).copy()
+                yield _finite(block, path, at, sr)
+                at += len(block) / sr
                 pending = b""
         usable = len(pending) - len(pending) % frame_bytes
         if usable:
-            yield np.frombuffer(pending[:usable], dtype="<f4").reshape(-1, channels).copy()
+            yield _finite(np.frombuffer(pending[:usable], dtype="<f4").reshape(-1, channels).copy(), path, at, sr)
     finally:
         proc.stdout.close()
         err = proc.stderr.read().decode("utf-8", "replace").strip()
@@ -150,7 +165,7 @@ def read_open(f, start: float = 0.0, end: float | None = None, name: str = "audi
             if not _soundfile_reads(snd):
                 raise AudioError(f"{name}: {snd.format}/{snd.subtype} is decoded by ffmpeg, not read in place")
             blocks = [] if end is not None and end <= start else \
-                list(_soundfile_blocks(snd, BLOCK_SECONDS, start, end))
+                list(_soundfile_blocks(snd, BLOCK_SECONDS, start, end, name))
             data = np.concatenate(blocks) if blocks else np.zeros((0, snd.channels), dtype=np.float32)
             return data, snd.samplerate
     except (RuntimeError, TypeError) as exc:  # soundfile.LibsndfileError is a RuntimeError
@@ -210,12 +225,19 @@ class Writer:
             block = block[:, None]
         if block.shape[1] != self.channels:
             raise AudioError(f"{self.path}: block has {block.shape[1]} channels, writer expects {self.channels}")
+        if not np.isfinite(block).all():  # never written: an encoder fed NaN writes noise or dies mid-file
+            raise AudioError(f"{self.path}: refused to write samples that are no numbers (NaN or infinite)")
         block = np.clip(block, -1.0, 1.0)
         self.frames += len(block)
         if self._sf is not None:
             self._sf.write(block)
         else:
-            self._proc.stdin.write(block.astype("<f4").tobytes())
+            try:
+                self._proc.stdin.write(block.astype("<f4").tobytes())
+            except BrokenPipeError:  # the encoder stopped: say why rather than exit without a word
+                err = self._proc.stderr.read().decode("utf-8", "replace").strip()
+                raise AudioError(f"{self.path}: ffmpeg stopped encoding {self.fmt} "
+                                 f"({(err.splitlines() or ['no message'])[-1]})") from None
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if self._sf is not None:
