@@ -168,3 +168,53 @@ def test_the_same_audio_is_placed_the_same_whatever_was_aligned_before(customer_
     used.align(customer_speech[0], 16000, WORDS, "nl")
     again = used.align(samples, 16000, words, "en")
     assert fresh == again
+
+
+@pytest.mark.parametrize("first,second,expected", [
+    ([(0.0, 0.5)], [(0.1, 0.6)], [True]),  # both edges within 0.12 s
+    ([(0.0, 0.5)], [(0.0, 0.7)], [False]),  # the end 0.2 s apart
+    ([(0.0, 0.5)], [(0.2, 0.5)], [False]),  # the start 0.2 s apart
+    ([(0.3, 0.3)], [(0.3, 0.3)], [False]),  # no duration: nothing said, nothing placed
+    ([(0.0, 0.5), (0.5, 1.0)], [(0.05, 0.5), (0.9, 1.4)], [True, False]),
+])
+def test_two_placements_agree_on_a_word_only_when_both_edges_are_close(first, second, expected):
+    from curation.ingest.alignment import agreeing
+
+    assert agreeing(first, second) == expected
+
+
+def test_words_both_aligners_place_alike_span_both_placements(aligner, customer_speech):
+    """The fallback for a segment neither aligner is sure of: real espeak-ng Dutch speech, the real
+    acoustic model and the real espeak-ng + DTW aligner; the agreed words cover where the speech was."""
+    from curation.audio.align import align_segment
+    from curation.audio.espeak import Synthesiser
+    from curation.ingest.alignment import AGREE_TOL, _agreed
+
+    samples, truth = customer_speech
+    with Synthesiser() as synth:  # a synthetic voice unlike the speaker's: the DTW aligner is not sure
+        dtw = align_segment(samples, 16000, WORDS, "nl", synthesiser=synth, variant="f4")
+    assert not dtw.confident
+    both = _agreed(aligner, samples, 16000, WORDS, "nl", dtw)
+    assert both is not None and len(both) == len(WORDS)
+    agreed = [(t0, t1) for t0, t1, said in both if said]
+    assert 0.3 * len(WORDS) <= len(agreed) < len(WORDS)
+    for (t0, t1, said), (a, b), d in zip(both, truth, dtw.words):
+        if said:
+            assert t0 <= d.start and t1 >= d.end and t1 - t0 <= (d.end - d.start) + 2 * AGREE_TOL
+            assert t0 - 0.12 <= a and t1 + 0.12 >= b  # inside the padded bleep of an aligned word
+
+
+def test_a_wrong_transcript_finds_too_few_agreeing_words(aligner, customer_speech):
+    from curation.audio.align import AlignmentFailed, align_segment
+    from curation.audio.espeak import Synthesiser
+    from curation.ingest.alignment import _agreed
+
+    samples, _ = customer_speech
+    wrong = ("Ik wil graag mijn abonnement opzeggen want het is veel te duur geworden voor ons "
+             "sinds de laatste verhoging").split()[:len(WORDS)]
+    with Synthesiser() as synth:
+        try:
+            dtw = align_segment(samples, 16000, wrong, "nl", synthesiser=synth, variant="f4")
+        except AlignmentFailed:
+            return  # no path at all: nothing is placed either
+    assert _agreed(aligner, samples, 16000, wrong, "nl", dtw) is None
