@@ -39,6 +39,10 @@ FOUND = [
     # places whose words are ordinary words on their own ("sint", "namen")
     ("mensen uit sint truiden vroegen me", "LOCATION", "sint truiden"),
     ("een arts uit namen in de grot", "LOCATION", "namen"),
+    # a surname that is also a noun stays a surname after a title, in lower case too
+    ("ik heb mevrouw tuin gesproken", "PERSON", "tuin"),
+    ("ik heb meneer bos gesproken", "PERSON", "bos"),
+    ("Ik sprak meneer Bellen.", "PERSON", "Bellen"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -68,6 +72,11 @@ KEPT = [
     # ASR forms of ordinary words that a name list holds ("eve" for "even", "es" for "is")
     ("wacht eve ik kijk het even na", "eve"),
     ("mag ik het rekeningnummer nou het iban es nl twintig", "iban es"),
+    # a verb or function word after a title is no surname in a transcript ("Bellen" and "Niet" are on the
+    # surname list), nor is a verb that is also a first name with a common word after it ("nam de maat")
+    ("ik moet de dokter bellen voor een afspraak", "bellen"),
+    ("hij wilde de dokter niet bellen", "niet"),
+    ("hij nam de maat van de kast", "nam de maat"),
 ]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from curation.pii.gazetteer import gazetteer
-from curation.pii.lookups import lexicon
+from curation.pii.lookups import lexicon, spoken_not_names
 from curation.pii.normalise import LETTER, SPELL
 from curation.pii.recognizers.base import NormalisedRecognizer
 from curation.vocabulary import CALENDAR_WORDS
@@ -189,6 +189,13 @@ class NlPersonRecognizer(NormalisedRecognizer):
         elif lenient and keys[i] in ("u", "o") and i + 1 < n and ok(i + 1) and known_surname(i + 1):
             k, initials = i + 1, 1  # "met u wierdsma": after an introduction "u" may be an initial
         firsts = 0
+        if not lenient and not cased and k < n and keys[k] in spoken_not_names():
+            # "hij nam de maat": in a transcript without capitals "nam" is the verb, not Nam - unless a rare
+            # surname follows ("max van heeswijk", "sint michiels")
+            s = k + 1 + self._interfix(keys, k + 1, lex)
+            if not (s < n and in_surnames(s) and ok(s)
+                    and gazetteer().zipf(keys[s], self.supported_language) < ORDINARY_WORD_MIN_ZIPF):
+                return i, 0.0
         while not initials and k < n and firsts < 3 and ok(k) and not (firsts and tokens[k].sentence_start):
             if (firsts or not cap(k)) and self._interfix(keys, k, lex):
                 break  # "van" and "de" are first names too, but here they start the surname
@@ -218,8 +225,9 @@ class NlPersonRecognizer(NormalisedRecognizer):
             firsts += 1
         surname = False
         if title and not firsts and not initials and k < n and ok(k) and in_surnames(k) \
-                and not self._interfix(keys, k, lex):
-            return k + 1, trigger  # "mevrouw Tuin", "meneer jansen": a surname that is also a word
+                and not self._interfix(keys, k, lex) and not (not cap(k) and self._everyday_verb(keys[k])):
+            return k + 1, trigger  # "mevrouw Tuin", "meneer jansen": a surname that is also a word (in lower
+            # case not a common verb or function word: "de dokter bellen", "de dokter niet bellen")
         inter = self._interfix(keys, k, lex)
         if inter and k > i and not joined(k):
             inter = 0  # "Clive Davis, de man": the comma ends the name
@@ -276,6 +284,13 @@ class NlPersonRecognizer(NormalisedRecognizer):
         if tokens[i].sentence_start:  # a verb first, unless the name stands alone ("Jan, ...")
             return (k, 0.45) if text[tokens[i].end:tokens[i].end + 1] in (",", "!", "") else (i, 0.0)
         return k, 0.6
+
+    def _everyday_verb(self, key: str) -> bool:
+        """A verb of the lemma tables or a function word as common as Zipf ORDINARY_WORD_MIN_ZIPF ("bellen",
+        "niet"); not a noun the exception tables also list as a verb form ("tuin", "bos": surnames too)."""
+        g, lang = gazetteer(), self.supported_language
+        return g.zipf(key, lang) >= ORDINARY_WORD_MIN_ZIPF and (
+            g.tagger_class_of(key, lang) == "verb" or g.word_class_of(key, lang) == "function")
 
     @staticmethod
     def _interfix_first(lex) -> frozenset:
