@@ -67,6 +67,7 @@ KEPT = [
     # call phrases whose noun or interjection a place or name list also holds (Principe, Goh, Jee)
     ("in principe kan dat wel", "principe"),
     ("ik ben in principe tevreden", "principe"),
+    ("in principe kunt u dat gewoon online regelen", "principe"),
     ("goh dat zal dan wel zo zijn", "goh"),
     ("o jee dat is vervelend", "jee"),
     # ASR forms of ordinary words that a name list holds ("eve" for "even", "es" for "is")

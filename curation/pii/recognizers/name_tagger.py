@@ -126,14 +126,14 @@ INTERFIXES = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "'t", "he
 
 def _only_ordinary_words(tokens, first: int, last: int, never: frozenset, gaz, language: str) -> bool:
     """Every name-like word of the span is on `never` (spoken_not_names.txt: ordinary words in text
-    without capitals), the span is no listed place as a whole ("sint truiden", "los angeles") and no
-    single word after a place preposition ("uit namen")."""
+    without capitals), the span is no listed place of several words ("sint truiden", "los angeles") and
+    no Dutch or Belgian place after a place preposition ("uit namen"; "in principe" is no place)."""
     keys = [t.key for t in tokens[first:last]]
     whole = " ".join(keys)
-    if whole in gaz.nl_places or whole in gaz.world_places:
+    if len(keys) > 1 and (whole in gaz.nl_places or whole in gaz.world_places):
         return False
-    if len(keys) == 1 and first and tokens[first - 1].key in PLACE_PREPOSITIONS:
-        return False
+    if len(keys) == 1 and first and tokens[first - 1].key in PLACE_PREPOSITIONS and keys[0] in gaz.nl_places:
+        return False  # "uit namen" is the town; "in principe" stays a word (Príncipe is no Dutch or Belgian place)
     return all(k in never or not _name_like(k, gaz, language) for k in keys)
 
 
