@@ -261,6 +261,18 @@ def test_a_language_given_in_the_manifest_is_kept(workspace, tmp_path):
     assert get_call(workspace, "given").language == "nl"
 
 
+def test_a_language_pii_detection_does_not_know_is_kept_with_a_warning(workspace, tmp_path):
+    folder = _vtt_call(tmp_path / "in", "duits", ("Guten Tag, wie kann ich helfen?", "Ich habe eine Frage."))
+    (folder / "calls.csv").write_text("call_id,audio,transcript,language\nduits,duits.wav,duits.vtt,de\n")
+    [outcome] = ingest(workspace, [folder / "calls.csv"], actor="tester", align=False)
+    assert outcome.status == "imported"
+    assert "language 'de': personal data is found with Dutch rules" in outcome.message
+    assert get_call(workspace, "duits").language == "de"
+    [dutch] = ingest(workspace, [_vtt_call(tmp_path / "nl", "nederlands", ("Goedemiddag.", "Ik heb een vraag."))],
+                     actor="tester", align=False)
+    assert "Dutch rules" not in dutch.message
+
+
 def test_doctor_finds_an_original_left_by_an_import_killed_before_its_call_was_stored(workspace, tmp_path,
                                                                                       monkeypatch, capsys):
     from tests._clip_fixtures import run_cli

@@ -256,7 +256,8 @@ def _commit_import(ws: Workspace, p: _PreparedImport, actor: str) -> ImportOutco
         raise
     log.info("imported call %s (%.1f s, %d words)", call_id, info.duration, len(transcript.words) if transcript else 0)
     return ImportOutcome(str(audio), "imported", call_id,
-                         "; ".join(n for n in (_alignment_note(alignment), _language_note(detection)) if n))
+                         "; ".join(n for n in (_alignment_note(alignment), _language_note(detection),
+                                               _unsupported_language_note(language)) if n))
 
 
 LANGUAGE_FORMATS = ("vtt", "stm")  # formats that carry no language: it is detected from the words
@@ -285,6 +286,17 @@ def _language_note(detection: dict | None) -> str:
     if detection["language"] == "unsure":
         return "language unsure (stored as nl; give it in the manifest)"
     return f"language detected: {detection['language']}"
+
+
+def _unsupported_language_note(language: str) -> str:
+    """A call in a language PII detection has no rules for is read with the Dutch ones (`curation.pii.redaction`, `curation.pii.timing`):
+    say so at import, where the user can still correct the manifest."""
+    from curation.language import LANGUAGES, base_language
+
+    if base_language(language) in LANGUAGES:
+        return ""
+    return (f"language {language!r}: personal data is found with Dutch rules (only nl and en are known), "
+            "so check its redactions by hand")
 
 
 def _raced_import(ws: Workspace, audio: Path, checksum: str, call_id: str) -> ImportOutcome | None:
