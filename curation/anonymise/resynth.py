@@ -8,8 +8,8 @@ keyed median and spread) mixed with noise in the measured periodic/aperiodic sha
 frames the noise goes to the band above 1 kHz, so the low harmonics stay periodic), filtered by an envelope whose
 long-term shape is the pseudo-speaker's (a keyed curve, not the speaker's own). Its frame-to-frame
 changes (the phonetic content) are, in `normalise`, the speaker's own divided by the speaker's
-spread, smoothed to their coarse shape and moved from the speaker's measured formant scale to the
-pseudo-speaker's; in `pool`, those of the nearest frames of keyed synthetic voices (`pool.py`).
+spread, smoothed to their coarse shape (in unvoiced frames to their level and tilt) and moved from the
+speaker's measured formant scale to the pseudo-speaker's; in `pool`, those of the nearest frames of keyed synthetic voices (`pool.py`).
 Frame energies are kept, so timing and loudness contour are exact. Speaker statistics come from
 `fit_speaker` (once per speaker, see `voice.fit_to_speaker`).
 """
@@ -29,6 +29,9 @@ REFERENCE_FORMANT_HZ = 1450.0  # geometric mean of formant candidates of a refer
 DEV_STD = 0.65  # nepers: spread of the envelope's frame-to-frame changes given to every pseudo-speaker
 NOISE_SHARE = 0.5  # share of the measured aperiodicity given to the excitation's noise
 LIFTER = 8  # normalise: cepstral coefficients of the envelope changes kept (finer detail carries the speaker)
+LIFTER_UNVOICED = 2  # the same in unvoiced frames (consonants, pauses): their level and tilt only. What linked
+# pooled calls of one speaker lay most in those frames' finer shape; a consonant classifier tells the
+# consonants apart as well with 2 as with 8 (benchmarks/README: "a fourth round")
 DEV_SCALE = 1.0  # normalise: share of the speaker's (normalised, smoothed) envelope changes passed on
 F0_SMOOTH = 5  # frames (80 ms) of moving average on the intonation before it is re-drawn: the tracker's
 # frame-to-frame jitter on noisy recordings would otherwise make the pulse train aperiodic
@@ -309,6 +312,8 @@ def disguise_resynth(x: np.ndarray, sr: int, stats: SpeakerStats, target_f0: flo
     else:
         c = np.fft.irfft(dev, N)  # keep the coarse shape of the changes (formant movements), drop the detail
         c[:, LIFTER: N - LIFTER + 1] = 0.0
+        if LIFTER_UNVOICED < LIFTER:  # unvoiced frames keep fewer coefficients (their coarse tilt only at 2)
+            c[np.ix_(f0 <= 0, np.r_[LIFTER_UNVOICED:LIFTER, N - LIFTER + 1:N - LIFTER_UNVOICED + 1])] = 0.0
         dev = np.fft.rfft(c, N).real * DEV_SCALE
         src = source_bins(bins, float(np.clip(target_alpha / stats.alpha, 0.7, 1.45)), bends)
     shaped = target_envelope(bins, sr, target_alpha, tilt_db, eq_db)[None, :] + _interp_rows(dev, src) * gain_dev[None, :]

@@ -45,13 +45,14 @@ METHOD_DESCRIPTIONS["default"] = METHOD_DESCRIPTIONS[DEFAULT_DESIGN]
 # The version of each design, written into every anonymisation report (and so into the clip's record and
 # its pack): raise it whenever a change makes the same key give a different voice, so a stored clip can be
 # told apart from one the current code would make (tests/test_anonymise_voice.py pins a fingerprint per
-# version). normalise 2: the keyed colouring no longer carves out the band of the fundamental.
-METHOD_VERSIONS = {"normalise": 2, "pool": 2, "warp": 1, "pitch": 1, "none": 1}
+# version). normalise 2: the keyed colouring no longer carves out the band of the fundamental; normalise 3:
+# unvoiced frames keep only the level and tilt of their envelope changes (resynth.LIFTER_UNVOICED).
+METHOD_VERSIONS = {"normalise": 3, "pool": 2, "warp": 1, "pitch": 1, "none": 1}
 METHOD_VERSIONS["default"] = METHOD_VERSIONS[DEFAULT_DESIGN]
 
 
 def method_label(method: str) -> str:
-    """What a report names as the voice disguise: the design and its version ("normalise/2"); for
+    """What a report names as the voice disguise: the design and its version ("normalise/3"); for
     `default`, the design it stands for today."""
     design = DEFAULT_DESIGN if method == "default" else method
     return f"{design}/{METHOD_VERSIONS[method]}"
