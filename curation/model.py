@@ -31,7 +31,14 @@ class Word:
     speaker: str
     confidence: float | None = None
     estimated: bool = False  # True when the time was estimated inside a segment (or its alignment is uncertain)
-    aligned: bool = False  # True when forced alignment placed the word confidently (then not estimated)
+    # True when forced alignment placed the word confidently (then not estimated), or - with estimated - when
+    # alignment bounds it: the word was said somewhere within [start, end] (`bounded`)
+    aligned: bool = False
+
+    @property
+    def bounded(self) -> bool:
+        """Not placed exactly, but known to lie within [start, end] (curation.ingest.alignment)."""
+        return self.estimated and self.aligned
 
     def __post_init__(self) -> None:
         if not self.text or self.text != self.text.strip():

@@ -33,3 +33,38 @@ def test_auc_counts_lower_scores_of_right_transcripts_as_separation():
     assert bench.auc([3.0, 4.0], [1.0, 2.0]) == 0.0
     assert bench.auc([1.0], [1.0]) == 0.5
     assert bench.auc([], [1.0]) is None
+
+
+def test_recognition_errors_keep_at_least_one_word_and_none_at_rate_zero():
+    import random
+
+    from benchmarks import pii_audio_dutch as audio
+
+    words = "ik wil graag mijn adres wijzigen".split()
+    assert audio.misrecognised(random.Random(1), words, 0.0, ["x"]) == words
+    noisy = [audio.misrecognised(random.Random(s), words, 0.5, ["x"]) for s in range(50)]
+    assert all(noisy) and any(n != words for n in noisy)
+    assert audio.misrecognised(random.Random(2), ["ja"], 0.99, ["x"])  # never empty
+
+
+def test_the_mention_benchmark_scores_a_call_of_real_speech_lines(tmp_path):
+    """The instrument end to end on espeak-ng speech standing in for the game's lines: a call of two cues is
+    built, imported as WebVTT, aligned, bleeped and scored; espeak-ng speech aligns confidently, so every
+    mention must be bleeped whole and the lines around it mostly kept."""
+    import random
+    import subprocess
+
+    from benchmarks import pii_audio_dutch as audio
+
+    texts = ["Wat is dit voor raar schip", "Zie je dat oog daar beneden", "De stille getuige kijkt ons aan",
+             "Kom op we gaan verder zwemmen", "Jan Smit", "Pieter"]
+    lines = []
+    for k, text in enumerate(texts):
+        wav = tmp_path / f"line{k}.wav"
+        subprocess.run(["espeak-ng", "-v", "nl", "-w", str(wav), text], check=True)
+        lines.append((f"line{k}", text, wav))
+    truth = audio.build_call(random.Random(3), lines[:4], lines[4:], 2, 16000, tmp_path, "call")
+    assert sum(m for *_, m in truth) == 2 and len(truth) == 6
+    got = audio.score_call(tmp_path, "call", truth)
+    assert got["mentions"] == 2 and got["whole"] == 2 and not got["blocked"]
+    assert got["other_bleeped"] < 0.25 * got["other_seconds"]

@@ -136,6 +136,31 @@ def test_estimated_words_without_placed_neighbours_widen_to_the_whole_turn():
     assert r.widened and (r.start, r.end) == (5.8, 7.6)
 
 
+def test_words_alignment_bounds_are_bleeped_within_their_bounds_not_to_the_turn():
+    """Two aligners agree on the segment but place "Smit" apart: it was said within its bounds."""
+    words = [Word("mijn", 1.0, 1.2, "k", aligned=True), Word("naam", 1.3, 1.5, "k", aligned=True),
+             Word("is", 1.6, 1.7, "k", aligned=True), Word("Jan", 1.8, 2.0, "k", aligned=True),
+             Word("Smit", 1.9, 2.6, "k", estimated=True, aligned=True), Word("hoor", 2.9, 3.1, "k", estimated=True)]
+    t = _call(words, [Turn("k", 0.9, 3.2, 0, 6)])
+    assert [w.bounded for w in words] == [False, False, False, False, True, False]
+    (r,) = redaction_intervals(t, [PiiSpan("PERSON", t.text.index("Jan"), len("mijn naam is Jan Smit"), 1.0)],
+                               padding=0.0, estimated_padding=0.0)
+    assert r.widened and r.estimated and (r.start, r.end) == (1.8, 2.6)  # "Jan" placed, "Smit" within its bounds
+    # a span that also holds a word without bounds widens as before: from "Jan" (placed) to the turn's end
+    (r,) = redaction_intervals(t, [PiiSpan("PERSON", t.text.index("Smit"), len(t.text), 1.0)],
+                               padding=0.0, estimated_padding=0.0)
+    assert r.widened and (r.start, r.end) == (1.9, 3.2)
+
+
+def test_bounded_words_survive_the_project_json_round_trip(tmp_path):
+    from curation.ingest.formats import project_json, read_transcript
+
+    t = _call([Word("Smit", 0.1, 0.9, "a", estimated=True, aligned=True)], [])
+    (tmp_path / "t.json").write_text(json.dumps(project_json.dump(t)))
+    (back,) = read_transcript(tmp_path / "t.json").words
+    assert back.bounded and (back.start, back.end) == (0.1, 0.9)
+
+
 def test_confidently_aligned_words_are_not_widened_but_padded_a_little_more():
     from curation.anonymise.bleep import PAD_ALIGNED_SECONDS, PAD_SECONDS, Redaction, plan
 

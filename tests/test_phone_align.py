@@ -144,7 +144,7 @@ def test_a_word_the_transcript_got_wrong_is_not_vouched_for_inside_a_placed_segm
 
 def test_telephone_recordings_are_not_given_to_the_acoustic_model(tmp_path):
     """At 8 kHz the model's gate tells wrong transcripts from right ones too poorly: the pipeline keeps the
-    espeak-ng aligner there (and its whole-cue fallback)."""
+    espeak-ng aligner there; for Dutch the model is only its second opinion (`_agreed`)."""
     import soundfile as sf
     from scipy.signal import resample_poly
 
@@ -188,7 +188,7 @@ def test_words_both_aligners_place_alike_span_both_placements(aligner, customer_
     acoustic model and the real espeak-ng + DTW aligner; the agreed words cover where the speech was."""
     from curation.audio.align import align_segment
     from curation.audio.espeak import Synthesiser
-    from curation.ingest.alignment import AGREE_TOL, _agreed
+    from curation.ingest.alignment import AGREE_TOL, BOUND_MARGIN, _agreed
 
     samples, truth = customer_speech
     with Synthesiser() as synth:  # a synthetic voice unlike the speaker's: the DTW aligner is not sure
@@ -202,6 +202,33 @@ def test_words_both_aligners_place_alike_span_both_placements(aligner, customer_
         if said:
             assert t0 <= d.start and t1 >= d.end and t1 - t0 <= (d.end - d.start) + 2 * AGREE_TOL
             assert t0 - 0.12 <= a and t1 + 0.12 >= b  # inside the padded bleep of an aligned word
+        else:  # bounded: both placements and the margin, inside the bleep of an estimated word
+            assert t0 <= max(0.0, d.start - BOUND_MARGIN) + 1e-9 and t1 >= d.end + BOUND_MARGIN - 1e-9
+            assert t0 - 0.25 <= a and t1 + 0.25 >= b
+
+
+def test_on_telephone_audio_the_words_both_aligners_place_alike_and_the_bounds_cover_the_speech(
+        aligner, customer_speech):
+    """The same fallback on 8 kHz audio (Dutch telephone calls get the second opinion too): real espeak-ng
+    speech, both real aligners; every word's bleep (placed: PAD_ALIGNED_SECONDS, bounded:
+    PAD_ESTIMATED_SECONDS) covers where it was said."""
+    from scipy.signal import resample_poly
+
+    from curation.anonymise.bleep import PAD_ALIGNED_SECONDS, PAD_ESTIMATED_SECONDS
+    from curation.audio.align import align_segment
+    from curation.audio.espeak import Synthesiser
+    from curation.ingest.alignment import _agreed
+
+    samples, truth = customer_speech
+    narrow = resample_poly(samples, 1, 2).astype(np.float32)
+    with Synthesiser() as synth:
+        dtw = align_segment(narrow, 8000, WORDS, "nl", synthesiser=synth, variant="f4")
+    assert not dtw.confident
+    both = _agreed(aligner, narrow, 8000, WORDS, "nl", dtw)
+    assert both is not None and sum(said for *_, said in both) >= 0.3 * len(WORDS)
+    for (t0, t1, said), (a, b) in zip(both, truth):
+        pad = PAD_ALIGNED_SECONDS if said else PAD_ESTIMATED_SECONDS
+        assert t0 - pad <= a and t1 + pad >= b
 
 
 def test_a_wrong_transcript_finds_too_few_agreeing_words(aligner, customer_speech):

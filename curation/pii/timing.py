@@ -5,7 +5,8 @@ Fail closed: a span that lands on no word, or on a word without usable times, ra
 on words whose times are estimated (a segment-level transcript that alignment could not place
 confidently) is widened to the whole uncertain stretch: from the nearest confidently placed word
 of the same speaker before it (or the start of its turn) to the nearest one after it (or the
-end of its turn). `uncertain_stretch` is that rule's one home.
+end of its turn), or to the word's bounds where alignment gives them (`Word.bounded`: two aligners
+place it apart in a segment they agree on). `uncertain_stretch` is that rule's one home.
 """
 
 from __future__ import annotations
@@ -42,12 +43,15 @@ class RedactionInterval:
 def uncertain_stretch(transcript, indices) -> tuple[float, float] | None:
     """Where words `indices` (one speaker) may have been said when any of their times is estimated:
     from the end of the nearest confidently placed word of that speaker before them in their turn
-    (else the turn's start) to the start of the nearest one after them (else the turn's end).
+    (else the turn's start) to the start of the nearest one after them (else the turn's end); when
+    alignment bounds every uncertain word (`Word.bounded`), just their bounds.
     None when all their times are known (word-level or confidently aligned)."""
     words = transcript.words
     indices = sorted(indices)
     if not indices or not any(words[i].estimated for i in indices):
         return None
+    if all(words[i].bounded or not words[i].estimated for i in indices):  # alignment bounds every word
+        return min(words[i].start for i in indices), max(words[i].end for i in indices)
     speaker = words[indices[0]].speaker
     first, last = indices[0], indices[-1]
     turn = next((t for t in transcript.turns if t.first <= first < t.last), None)
