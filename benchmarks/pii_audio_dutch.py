@@ -17,7 +17,7 @@ mention is a whole line. The WebVTT is imported as the workbench does (`read_tra
 `curation.ingest.alignment.align_transcript`), the mention's words become one PII span,
 `redaction_intervals` and `anonymise_audio` (voice untouched, tone bleeps, verified) bleep it. A
 mention counts as bleeped when its line's sound lies wholly inside verified bleeps (of a missed one, the
-part left out and how much of that pyin calls voiced); "other speech bleeped" is the share of the other lines' sound inside bleeps (the issue's target: >= 90 % of mentions
+part left out and how much of that Praat calls voiced); "other speech bleeped" is the share of the other lines' sound inside bleeps (the issue's target: >= 90 % of mentions
 with at most 25 % of other speech). Run at 16 kHz and at 8 kHz (the recordings resampled, as a
 telephone line would carry them; no codec).
 
@@ -81,10 +81,40 @@ def misrecognised(rng: random.Random, words: list[str], wer: float, vocabulary: 
     return out or [rng.choice(vocabulary)]
 
 
+def load(path: Path, rate: int) -> np.ndarray:
+    """Mono float32 samples at `rate` (soundfile reads the game's Ogg Vorbis; polyphase resampling)."""
+    from math import gcd
+
+    import soundfile as sf
+    from scipy.signal import resample_poly
+
+    y, sr = sf.read(str(path), dtype="float32", always_2d=True)
+    y = y.mean(axis=1)
+    if sr != rate:
+        g = gcd(sr, rate)
+        y = resample_poly(y, rate // g, sr // g).astype(np.float32)
+    return y
+
+
+def sound_edges(y: np.ndarray, sr: int) -> tuple[float, float] | None:
+    """Where a line's sound starts and ends: RMS over 512-sample frames every 128 samples (centred, zero
+    padded) above 5 % of its peak, as align_dutch_speech.py measures it; None for a silent recording."""
+    frame, hop = 512, 128
+    padded = np.pad(y, frame // 2)
+    n = 1 + (len(padded) - frame) // hop
+    if n < 1:
+        return None
+    idx = np.arange(frame)[None, :] + hop * np.arange(n)[:, None]
+    rms = np.sqrt(np.mean(padded[idx] ** 2, axis=1))
+    if not rms.max() > 0:
+        return None
+    on = np.flatnonzero(rms > 0.05 * rms.max())
+    return on[0] * hop / sr, (on[-1] + 1) * hop / sr
+
+
 def build_call(rng: random.Random, longs, shorts, cues: int, rate: int, tmp: Path, name: str,
                wer: float = 0.0, vocabulary: list[str] | None = None):
     """Write `name`.wav and `name`.vtt; return the lines' truth [(start, end, first word, words, mention)]."""
-    import librosa
     import soundfile as sf
 
     from curation.clips.redaction import vtt_timestamp
@@ -98,13 +128,15 @@ def build_call(rng: random.Random, longs, shorts, cues: int, rate: int, tmp: Pat
         chosen.insert(at, rng.choice(shorts))
         cue_start, texts = None, []
         for k, (_, text, ogg) in enumerate(chosen):
-            y, _ = librosa.load(str(ogg), sr=rate, mono=True)
-            if not np.any(y):  # a few of the game's recordings are silent
+            y = load(ogg, rate)
+            edges = sound_edges(y, rate)
+            if edges is None:  # a few of the game's recordings are silent
                 chosen[k] = (_, text, ogg) = rng.choice(shorts if k == at else longs)
-                y, _ = librosa.load(str(ogg), sr=rate, mono=True)
-                if not np.any(y):
+                y = load(ogg, rate)
+                edges = sound_edges(y, rate)
+                if edges is None:
                     raise RuntimeError(f"{ogg}: silent recording drawn twice")
-            a, b = dutch._sound_edges(y, rate)
+            a, b = edges
             y = y[int(a * rate):int(b * rate)]  # the line's sound only; pauses are ours
             if k != at and wer > 0:  # recognition errors around the mention, never in it
                 text = " ".join(misrecognised(rng, text.split(), wer, vocabulary))
@@ -130,17 +162,20 @@ def build_call(rng: random.Random, longs, shorts, cues: int, rate: int, tmp: Pat
 
 
 def voiced_outside(wav: Path, a: float, b: float, bleeps) -> float:
-    """Seconds of [a, b] outside the bleeps that pyin calls voiced: the part of a missed mention a listener
-    hears as speech rather than a breath, click or faint consonant (sound edges are RMS-based and catch those)."""
-    import librosa
+    """Seconds of [a, b] outside the bleeps that Praat's pitch tracker calls voiced (10 ms frames): the part
+    of a missed mention a listener hears as speech rather than a breath, click or faint consonant (the RMS
+    sound edges catch those too)."""
+    import parselmouth
     import soundfile as sf
 
     info = sf.info(str(wav))
-    y, sr = sf.read(str(wav), start=int(a * info.samplerate), stop=int(b * info.samplerate), dtype="float32")
-    hop = sr // 100
-    _, voiced, _ = librosa.pyin(y, fmin=60, fmax=500, sr=sr, frame_length=4 * hop * 2, hop_length=hop)
-    times = a + np.arange(len(voiced)) * hop / sr
-    return float(sum(0.01 for t, v in zip(times, voiced) if v and covered(t, t + 0.01, bleeps) < 0.005))
+    y, sr = sf.read(str(wav), start=int(a * info.samplerate), stop=int(b * info.samplerate), dtype="float64")
+    if len(y) < sr // 20:
+        return 0.0
+    pitch = parselmouth.Sound(y, sampling_frequency=sr).to_pitch(time_step=0.01, pitch_floor=60, pitch_ceiling=500)
+    f0 = pitch.selected_array["frequency"]
+    times = a + pitch.xs()
+    return float(sum(0.01 for t, f in zip(times, f0) if f > 0 and covered(t - 0.005, t + 0.005, bleeps) < 0.005))
 
 
 def score_call(tmp: Path, name: str, truth) -> dict:
@@ -166,7 +201,7 @@ def score_call(tmp: Path, name: str, truth) -> dict:
     whole = other = bleeped = 0.0
     placed = bounded = 0
     misses = []  # ms of each partly audible mention's sound left outside the bleeps
-    voiced_misses = []  # of that, ms pyin calls voiced (a vowel or voiced consonant, not a breath or click)
+    voiced_misses = []  # of that, ms Praat calls voiced (a vowel or voiced consonant, not a breath or click)
     for a, b, first, n, mention in truth:
         inside = covered(a, b, bleeps)
         if mention:

@@ -43,6 +43,12 @@ FOUND = [
     ("ik heb mevrouw tuin gesproken", "PERSON", "tuin"),
     ("ik heb meneer bos gesproken", "PERSON", "bos"),
     ("Ik sprak meneer Bellen.", "PERSON", "Bellen"),
+    # after a family word comes a surname, never a first name with more name behind it ("Jansen" is on a
+    # first-name list too)
+    ("de familie jansen in het directiecomité besliste", "PERSON", "jansen"),
+    ("De familie Jansen woont hier", "PERSON", "Jansen"),
+    ("de familie de vries belde", "PERSON", "de vries"),
+    ("de familie bakker", "PERSON", "bakker"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -78,6 +84,10 @@ KEPT = [
     ("ik moet de dokter bellen voor een afspraak", "bellen"),
     ("hij wilde de dokter niet bellen", "niet"),
     ("hij nam de maat van de kast", "nam de maat"),
+    # after a family word, a word this common is the verb or noun; "in het directiecomité" no surname
+    ("de familie staat op het spel", "staat"),
+    ("de familie gaat verhuizen", "gaat"),
+    ("de familie jansen in het directiecomité besliste", "in het directiecomité"),
 ]
 
 

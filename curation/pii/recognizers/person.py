@@ -54,6 +54,8 @@ _TRIGGER_WORDS = frozenset({"de"})  # "de heer"
 _NAME_CHARS = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*\Z")
 # a word this frequent (wordfreq Zipf) that no surname list holds is an ordinary word, not a surname
 ORDINARY_WORD_MIN_ZIPF = 4.0
+FAMILY_WORDS = frozenset({"familie", "fam", "fam."})
+FAMILY_MAX_ZIPF = 5.0  # after "familie" in lower case a word this common is no surname ("staat"; "jansen" is 4.1)
 _ABBREVIATED_TITLES = frozenset({"dr", "prof", "ir", "ing", "drs", "mr", "ds"})  # "Prof. Dr.": titles in a row
 # an abbreviated first name before its full stop: "Th.", "Chr.", "Joh." (no vowel after the capital, or
 # one of the usual abbreviations: a name or word ending a sentence, "Mara.", "Jan.", never matches)
@@ -196,7 +198,13 @@ class NlPersonRecognizer(NormalisedRecognizer):
             if not (s < n and in_surnames(s) and ok(s)
                     and gazetteer().zipf(keys[s], self.supported_language) < ORDINARY_WORD_MIN_ZIPF):
                 return i, 0.0
-        while not initials and k < n and firsts < 3 and ok(k) and not (firsts and tokens[k].sentence_start):
+        # "de familie Jansen": after a family word comes a surname, never a first name ("Jansen" is on a
+        # first-name list too: "de familie jansen in het directiecomité" is no "Jansen in het Directiecomité")
+        family = title and i > 0 and keys[i - 1] in FAMILY_WORDS
+        if family and k < n and not cap(k) and not self._interfix(keys, k, lex) \
+                and gazetteer().zipf(keys[k], self.supported_language) >= FAMILY_MAX_ZIPF:
+            return i, 0.0  # "de familie staat op het spel": a word this common is the verb or noun
+        while not family and not initials and k < n and firsts < 3 and ok(k) and not (firsts and tokens[k].sentence_start):
             if (firsts or not cap(k)) and self._interfix(keys, k, lex):
                 break  # "van" and "de" are first names too, but here they start the surname
             if firsts and keys[k] in CALENDAR:
