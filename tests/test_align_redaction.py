@@ -152,6 +152,22 @@ def test_words_alignment_bounds_are_bleeped_within_their_bounds_not_to_the_turn(
     assert r.widened and (r.start, r.end) == (1.9, 3.2)
 
 
+def test_a_placed_word_beside_a_bounded_one_gets_more_room_on_that_side_only():
+    """"Stel je voor!" placed by both aligners, the next word disputed: its end may run on ("voor" was placed
+    0.36 s short on real Dutch speech); its start, beside a placed word, stays."""
+    from curation.pii.timing import FACING_MARGIN
+
+    words = [Word("nou", 0.5, 0.8, "k", aligned=True), Word("Stel", 1.0, 1.2, "k", aligned=True),
+             Word("je", 1.2, 1.3, "k", aligned=True), Word("voor", 1.3, 1.6, "k", aligned=True),
+             Word("Het", 1.5, 2.4, "k", estimated=True, aligned=True)]
+    t = _call(words, [Turn("k", 0.4, 2.5, 0, 5)])
+    (r,) = redaction_intervals(t, [PiiSpan("PERSON", t.text.index("Stel"), t.text.index("voor") + 4, 1.0)],
+                               padding=0.0, estimated_padding=0.0)
+    assert r.widened and not r.estimated and (r.start, r.end) == (1.0, 1.6 + FACING_MARGIN)
+    (r,) = redaction_intervals(t, [PiiSpan("PERSON", 0, 3, 1.0)], padding=0.0, estimated_padding=0.0)
+    assert not r.widened and (r.start, r.end) == (0.5, 0.8)  # "nou": both neighbours placed
+
+
 def test_bounded_words_survive_the_project_json_round_trip(tmp_path):
     from curation.ingest.formats import project_json, read_transcript
 
