@@ -63,7 +63,8 @@ def ingest(workspace: str, manifest: str | None, no_align: bool, workers, schedu
     is a no-op. A bad file is reported on one line and the rest of the batch goes on; the
     exit status is 2 when any file failed. Words of WebVTT and STM transcripts are placed from
     the audio (forced alignment); where that is not confident they stay estimated, and
-    redaction then covers their whole stretch. Recordings are read, probed and aligned on all
+    redaction then covers their whole stretch (or, where two aligners agree on the segment but not
+    on a word, the span both place it in). Recordings are read, probed and aligned on all
     local cores (or a Dask cluster with --scheduler); each call is stored as soon as it is read.
     In team mode (no --workspace, $CURATION_SERVICE_URL set) each recording is sent to the curation
     service with its transcript and its manifest row, and imported there as your JupyterHub user.
