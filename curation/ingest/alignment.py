@@ -202,10 +202,13 @@ def align_transcript(transcript: Transcript, audio_path, language: str | None = 
     summary.seconds = round(time.perf_counter() - began, 3)
     if summary.aligned_words < summary.words:
         unplaced = summary.words - summary.aligned_words
-        bounded = (f" ({summary.bounded_words} of them within bounds two aligners give, bleeped within those)"
-                   if summary.bounded_words else "")
-        summary.warning = (f"{unplaced} of {summary.words} words could not be placed confidently{bounded}; "
-                           "redaction covers their whole stretch")
+        if summary.bounded_words:
+            summary.warning = (f"{unplaced} of {summary.words} words could not be placed confidently; redaction "
+                               f"covers the span two aligners put {summary.bounded_words} of them in, and the "
+                               "whole stretch of the others")
+        else:
+            summary.warning = (f"{unplaced} of {summary.words} words could not be placed confidently; redaction "
+                               "covers their whole stretch")
     log.info("aligned %d of %d words in %d segments (%.1f s)", summary.aligned_words, summary.words,
              summary.segments, summary.seconds)
     return Transcript(tuple(words), transcript.speakers, transcript.turns, transcript.language), summary
