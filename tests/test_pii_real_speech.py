@@ -49,6 +49,10 @@ FOUND = [
     ("De familie Jansen woont hier", "PERSON", "Jansen"),
     ("de familie de vries belde", "PERSON", "de vries"),
     ("de familie bakker", "PERSON", "bakker"),
+    # an inflected adjective a surname list holds is still a surname after a title or a first name
+    ("mevrouw de Jonge belde", "PERSON", "de Jonge"),
+    ("mevrouw Franse belde", "PERSON", "Franse"),
+    ("Hugo de Jonge zei dat", "PERSON", "Hugo de Jonge"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -88,6 +92,9 @@ KEPT = [
     ("de familie staat op het spel", "staat"),
     ("de familie gaat verhuizen", "gaat"),
     ("de familie jansen in het directiecomité besliste", "in het directiecomité"),
+    # after "de" without a title, an inflected adjective describes a noun ("franse" is on a surname list)
+    ("Bij de Franse vestiging ging het mis", "Bij de Franse"),
+    ("De Franse klant belde terug", "De Franse"),
 ]
 
 

@@ -241,6 +241,8 @@ class NlPersonRecognizer(NormalisedRecognizer):
             inter = 0  # "Clive Davis, de man": the comma ends the name
         if inter and strict and k + inter < n and not cap(k + inter):
             inter = 0  # "Marcel Coppens Van de hel": in cased text the surname has its capital
+        if inter and not title and k + inter < n and self._inflected_adjective(keys[k + inter]):
+            inter = 0  # "De Franse aanvaller", "bij de Franse boeren": a nationality or other adjective, no surname
         if inter and k + inter < n and ok(k + inter) and not tokens[k + inter].sentence_start:
             s = k + inter
             if (cap(s) and (title or in_surnames(s))) or (known_surname(s) and (firsts or lenient or initials)) \
@@ -292,6 +294,12 @@ class NlPersonRecognizer(NormalisedRecognizer):
         if tokens[i].sentence_start:  # a verb first, unless the name stands alone ("Jan, ...")
             return (k, 0.45) if text[tokens[i].end:tokens[i].end + 1] in (",", "!", "") else (i, 0.0)
         return k, 0.6
+
+    def _inflected_adjective(self, key: str) -> bool:
+        """An inflected adjective as common as Zipf 4.5 ("franse", "oude", "goede"; a surname list holds them):
+        after a tussenvoegsel without a title it describes a noun, it names nobody."""
+        g, lang = gazetteer(), self.supported_language
+        return key.endswith("e") and g.word_class_of(key, lang) == "adj" and g.zipf(key, lang) >= 4.5
 
     def _everyday_verb(self, key: str) -> bool:
         """A verb of the lemma tables or a function word as common as Zipf ORDINARY_WORD_MIN_ZIPF ("bellen",
