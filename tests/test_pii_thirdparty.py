@@ -76,6 +76,22 @@ def test_conll_documents_hold_up_to_eight_sentences_of_one_article_and_keep_the_
     assert {d.split for d in _conll_docs(tmp_path, "ned.train")} == {"tune"}
 
 
+def test_wikineural_lines_of_index_word_tag_become_documents_split_by_file(tmp_path):
+    """WikiNEuRal's layout (index, word, IOB2 tag, tab-separated): the index is no word; val is tune, test
+    held out."""
+    made_up = "0\tGisteren\tO\n1\tbelde\tO\n2\tMirte\tB-PER\n3\tvan\tI-PER\n4\tDalen\tI-PER\n" \
+              "5\tuit\tO\n6\tSneek\tB-LOC\n7\t.\tO\n\n0\tDat\tO\n1\tklopt\tO\n2\t.\tO\n"
+    files = {}
+    for name in ("val.conllu", "test.conllu"):
+        (tmp_path / name).write_text(made_up, encoding="utf-8")
+        files[f"data/wikineural/nl/{name}"] = tmp_path / name
+    docs = read_source("wikineural", files)
+    assert [d.split for d in docs] == ["tune", "heldout"]
+    assert docs[0].text == "Gisteren belde Mirte van Dalen uit Sneek. Dat klopt."
+    assert [(docs[0].text[a:b], kind) for a, b, kind in docs[0].spans] == [("Mirte van Dalen", "PERSON"),
+                                                                           ("Sneek", "LOCATION")]
+
+
 def test_iob1_tags_start_an_entity_after_o_and_split_on_b():
     articles = read_conll("Ruud NNP I-PER\nKoster NNP I-PER\nJoop NNP B-PER\nmet IN O\nLelystad NNP I-LOC\n")
     doc = sentences_to_doc("x", "conll2003", "tune", "en", articles[0], CONLL_TYPES)

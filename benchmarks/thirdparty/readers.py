@@ -56,6 +56,20 @@ def _conll2003(files):
     return _conll("conll2003", "en", {"eng.testa": "tune", "eng.testb": "heldout"}, files)
 
 
+def _wikineural(files):
+    """WikiNEuRal's CoNLL-U-like files (index, word, tag per line) read as CoNLL: one article per file."""
+    docs = []
+    for member, path in files.items():
+        file = member.rsplit("/", 1)[-1]
+        split = {"val.conllu": "tune", "test.conllu": "heldout"}[file]
+        lines = ("\t".join(line.split("\t")[1:]) if line.strip() else "" for line in _decode(path.read_bytes()).splitlines())
+        for a, article in enumerate(read_conll("\n".join(lines))):
+            for c, sentences in enumerate(chunk(article, SENTENCES_PER_DOC)):
+                docs.append(sentences_to_doc(f"wikineural/{file}/{a:04d}/{c}", "wikineural", split, "nl",
+                                             sentences, CONLL_TYPES))
+    return docs
+
+
 def _europeana(files):
     (path,) = files.values()
     words = [line.split() for line in path.read_text(encoding="utf-8").splitlines()]
@@ -196,5 +210,5 @@ def _phonenumbers(files):
     return list({d.id: d for d in docs}.values())
 
 
-_READERS = {"conll2002": _conll2002, "conll2003": _conll2003, "europeana": _europeana, "deduce": _deduce,
-            "nedap": _nedap, "stdnum": _stdnum, "phonenumbers": _phonenumbers}
+_READERS = {"conll2002": _conll2002, "conll2003": _conll2003, "wikineural": _wikineural, "europeana": _europeana,
+            "deduce": _deduce, "nedap": _nedap, "stdnum": _stdnum, "phonenumbers": _phonenumbers}

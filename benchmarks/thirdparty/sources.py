@@ -134,6 +134,19 @@ SOURCES: dict[str, Source] = {s.name: s for s in (
               "short Dutch carrier sentences written for this benchmark",
         extra={"sdist_sha256": "d4e508ab800c3e5ce219b14be339deb3d55a0ab81af82fea44749fcabd01e908"}),
     Source(
+        "wikineural", "nl", "github:Babelscape/wikineural@d2e28c770cba2b285e742529ae18ed849e336c65",
+        {"data/wikineural/nl/val.conllu": "9999ef4bd5bb0f9bb6a6a63527c9a0e67ee61b4bad69446215fd86db3e47c7d8",
+         "data/wikineural/nl/test.conllu": "e884472966f6bb6ad1c241ee3506f4db5ecc9116c265bf3421510a7fcfb613ea"},
+        licence="CC BY-NC-SA 4.0 (WikiNEuRal; sentences from Wikipedia, annotation by Babelscape): measuring is "
+                "fine, training a shipped model on it is not (non-commercial)",
+        citation="Tedeschi, S., Maiorca, V., Campolungo, N., Cecconi, F., Navigli, R. (2021). WikiNEuRal: Combined "
+                 "Neural and Knowledge-based Silver Data Creation for Multilingual NER. Findings of EMNLP 2021.",
+        splits="tune = val.conllu; held-out = test.conllu",
+        research_only=True,
+        notes="Dutch Wikipedia sentences with silver annotation (a neural model plus knowledge-base checks, not "
+              "hand annotation); independent sentences, documents = 8 consecutive ones; added 2026-12-07 as a "
+              "fresh held-out set: the CoNLL-2002 one has been scored more than a dozen times"),
+    Source(
         "conll2003", "en", "github:synalp/NER@c0ea07c81ec3512b5047dcd804b0ac2b10a3bdfc",
         {"corpus/CoNLL-2003/eng.testa": "aedc4ccbd1ae9795feaa0e86fe72d195b0258abed9d705b630d1c889276fac1e",
          "corpus/CoNLL-2003/eng.testb": "0632f32c090ef31c223135b7fee3187a7cf8e65c4015c7866bb7783428cdd9a6"},
