@@ -7,8 +7,9 @@ Sources (benchmarks/thirdparty/sources.py; pinned by commit or version, sha256-c
 time into ~/.cache/curation/benchmarks/thirdparty, never committed): CoNLL-2002 Dutch NER, WikiNEuRal
 Dutch (Wikipedia, silver annotation), deduce's regression cases, Europeana Newspapers Dutch NER
 (recall only), nedap/deidentify's samples, python-stdnum and phonenumbers example values in carrier
-sentences written for this benchmark (a sanity set), CoNLL-2003 English. Each document is scored as written and as an ASR-like spoken rendering
-(lower case, no punctuation, numbers as words, e-mail read out). Token level: a token is redacted when
+sentences written for this benchmark (a sanity set), CoNLL-2003 English. Each document is scored as
+written and as an ASR-like spoken rendering (lower case, no punctuation, numbers as words, e-mail read
+out). Token level: a token is redacted when
 any predicted span overlaps it; precision/recall count any type (benchmarks/thirdparty/score.py).
 
 The held-out split is only scored: --errors writes misses and false alarms (with context) for the tune
