@@ -53,6 +53,14 @@ FOUND = [
     ("mevrouw de Jonge belde", "PERSON", "de Jonge"),
     ("mevrouw Franse belde", "PERSON", "Franse"),
     ("Hugo de Jonge zei dat", "PERSON", "Hugo de Jonge"),
+    # world places the rules read from the gazetteer, not only deduce's Dutch residences: with a place
+    # preposition and words after it, inside a sentence, and seas, regions and historical states
+    ("Er wonen in Parijs veel van onze klanten.", "LOCATION", "Parijs"),
+    ("Mijn zoon zit in Chili voor zijn werk.", "LOCATION", "Chili"),
+    ("Mijn vader is opgegroeid in de Sovjet-Unie, zegt hij.", "LOCATION", "Sovjet-Unie"),
+    ("We zaten een week aan de Middellandse Zee.", "LOCATION", "Middellandse Zee"),
+    ("Het pakket ging eerst naar het Midden-Oosten.", "LOCATION", "Midden-Oosten"),
+    ("Hij werkt op een boorplatform op de Noordzee.", "LOCATION", "Noordzee"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -75,6 +83,13 @@ KEPT = [
     ("Goedemiddag, met Sanne, waarmee kan ik helpen?", "waarmee"),
     ("Het kost 2000 euro per jaar.", "2000 euro"),
     # call phrases whose noun or interjection a place or name list also holds (Principe, Goh, Jee)
+    # a world place that is an ordinary word too needs a capital and a place preposition
+    ("Ik heb een chili con carne besteld.", "chili"),
+    ("We split de rekening altijd.", "split"),
+    ("het kanaal van de tv is weg", "kanaal"),
+    # a firm named after a place is no place
+    ("Welkom bij Waddenzee Verzekeringen, met wie spreek ik?", "Waddenzee"),
+    ("welkom bij oostzee energie goedemiddag", "oostzee"),
     ("in principe kan dat wel", "principe"),
     ("ik ben in principe tevreden", "principe"),
     ("in principe kunt u dat gewoon online regelen", "principe"),

@@ -144,8 +144,9 @@ def _regions() -> set[str]:
     """First-level subdivisions of every country (ISO 3166-2 through pycountry: states, provinces,
     regions, nations), under their own names ("Bayern", "Catalunya [Cataluña]") and their Dutch ones
     ("Beieren", "Catalonië"; ", Republiek" and other type words after a comma dropped), plus
-    `data/regions_world.txt`. Names that are also ordinary words are weeded where the rules read them."""
-    names = {_key(s) for s in read_list(DATA / "regions_world.txt")}
+    `data/regions_world.txt` (`_listed_regions`). Names that are also ordinary words are weeded where the
+    rules read them."""
+    names = set()
     try:
         import gettext
 
@@ -163,6 +164,12 @@ def _regions() -> set[str]:
                 if len(part) > 3 and _LATIN.match(part):
                     names.add(_key(part))
     return names
+
+
+def _listed_regions() -> set[str]:
+    """`data/regions_world.txt`: regions, seas, rivers, mountains and historical states no other source
+    names. Chosen by hand, so only names of persons are kept out, not generic words ("Midden-Oosten")."""
+    return {_key(s) for s in read_list(DATA / "regions_world.txt")}
 
 
 # words that ISO 3166-2 names are made of but that name no place on their own: a region name of these
@@ -409,6 +416,7 @@ def _build() -> Gazetteer:
     functional = {k for k, c in lemma_classes.items() if c == "function"} | _english_stop_words()
     person_names = first | surnames | intl_first  # the US census surnames hold "england", "wales"
     world |= {r for r in _regions() if not _ordinary_name(r, functional, person_names)}
+    world |= _listed_regions() - person_names
     world -= nl_places
     streets = {_key(s) for s in read_list(src / "locations/lst_street/items.txt")}
     common = {lookup_key(s) for s in read_list(src / "whitelist/lst_common_word/items.txt")}

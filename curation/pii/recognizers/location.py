@@ -23,6 +23,10 @@ PLACE_CONTEXT = frozenset({"in", "uit", "te", "naar", "woonplaats", "wonend", "w
 ADDRESS_CONTEXT = frozenset({"op", "de", "aan", "adres", "adresje", "woon", "woont", "wonen", "in", "at"})
 PLACE_SMALL_WORDS = frozenset({"aan", "den", "de", "op", "het", "bij", "en", "in", "a/d", "'t", "'s", "der", "van"})
 NUMBER_KINDS = frozenset({NUM, NUMW, ALNUM})
+# words that make the place before them part of a firm's name ("Noordzee Assurantie", "Utrecht Energie")
+FIRM_WORDS = frozenset({"assurantie", "assurantiën", "verzekeringen", "verzekering", "verzekerd", "bank", "energie",
+                        "telecom", "groep", "holding", "bv", "b.v.", "nv", "n.v.", "airport", "insurance", "group",
+                        "ltd", "inc", "gmbh", "vastgoed", "logistics", "logistiek", "zorgverzekeraar"})
 _TITLES = frozenset({"meneer", "mevrouw", "mijnheer", "heer", "mevr", "mw", "dhr", "familie", "fam", "dokter", "dr"})
 
 
@@ -89,9 +93,13 @@ class NlLocationRecognizer(NormalisedRecognizer):
                     i = end_tok
                     continue
             place_len = longest_match(keys, i, lex.places, lex.place_first)
+            world = False
+            if not place_len and cap:
+                place_len, world = _world_place(keys, i)
             if place_len:
                 parts = tokens[i:i + place_len]
-                score = self._place_score(norm, i, place_len, keys, lex)
+                # in Dutch text a world place opening a sentence needs more ("Awel" is a Flemish "well")
+                score = self._place_score(norm, i, place_len, keys, lex, world and self.supported_language == "nl")
                 if score and (all(p.is_cap or p.key in PLACE_SMALL_WORDS for p in parts)
                               or not cap and key not in PLACE_SMALL_WORDS):
                     yield t.start, parts[-1].end, score, "place name"
@@ -100,12 +108,15 @@ class NlLocationRecognizer(NormalisedRecognizer):
             i += 1
 
     @staticmethod
-    def _place_score(norm, i, length, keys, lex) -> float:
+    def _place_score(norm, i, length, keys, lex, world: bool = False) -> float:
+        """How sure a place match at token i is; `world`: a gazetteer place deduce's Dutch list lacks, read
+        more strictly (an ordinary word, a sentence opener or a firm's first word is no place)."""
         tokens = norm.tokens
         t = tokens[i]
         prev = keys[i - 1] if i else ""
         ambiguous = length == 1 and (keys[i] in lex.common_words or keys[i] in lex.first_names
-                                     or keys[i] in lex.surnames or len(keys[i]) < 3)
+                                     or keys[i] in lex.surnames or len(keys[i]) < 3
+                                     or world and _ordinary_word(keys[i]))
         explicit = prev in PLACE_CONTEXT and not t.sentence_start
         after_address = i and not t.sentence_start and (
             len(tokens[i - 1].text) == 2 and tokens[i - 1].text.isalpha() and norm.units[norm.unit_of_token[i - 1]].kind != "word"
@@ -121,9 +132,11 @@ class NlLocationRecognizer(NormalisedRecognizer):
                     and not (i + 1 < len(tokens) and tokens[i + 1].is_cap and not tokens[i + 1].sentence_start):
                 return 0.5  # "der stad Zwolle": a capitalised place that is also a surname, with no name before it
             return 0.0
+        if firm_name(tokens, i + length):
+            return 0.0  # a firm named after the place ("Noordzee Assurantie")
         if explicit or after_address:
             return 0.75 if t.is_cap else 0.6
-        if t.is_cap and t.sentence_start and length == 1 and keys[i] not in lex.first_names:
+        if t.is_cap and t.sentence_start and length == 1 and keys[i] not in lex.first_names and not world:
             return 0.5  # "Utrecht is mooi": a place opening a sentence
         return 0.55 if t.is_cap and not t.sentence_start else 0.0
 
@@ -197,6 +210,36 @@ class NlLocationRecognizer(NormalisedRecognizer):
             if not many:
                 break
         return end
+
+
+def firm_name(tokens, k: int) -> bool:
+    """The place ending before token k goes on into a firm's name: a FIRM_WORDS word follows with nothing
+    between (no comma, bracket or full stop; a hesitation may: "noordzee uh assurantie")."""
+    from curation.pii.recognizers.name_tagger import FILLERS
+
+    while True:
+        if k >= len(tokens) or k == 0 or tokens[k].sentence_start or tokens[k - 1].raw_end != tokens[k - 1].end \
+                or tokens[k].raw_start != tokens[k].start:
+            return False
+        if tokens[k].key not in FILLERS:
+            return tokens[k].key in FIRM_WORDS
+        k += 1
+
+
+def _world_place(keys, i: int) -> tuple[int, bool]:
+    """(tokens, True) of the longest place of the gazetteer (countries, regions, world cities, Dutch and
+    Belgian places deduce's residence list lacks) starting at keys[i]; (0, False) if none."""
+    from curation.pii.gazetteer import gazetteer
+
+    n, _local = gazetteer().place_length(keys, i)
+    return n, bool(n)
+
+
+def _ordinary_word(key: str) -> bool:
+    """A one-word place that is an ordinary Dutch word too ("Split", "Reading", "Jersey", "Chili")."""
+    from curation.pii.gazetteer import gazetteer
+
+    return gazetteer().word_class_of(key) in ("noun", "verb", "function")
 
 
 re_house = re.compile(r"[0-9]{1,5}[A-Z]{0,2}\Z")

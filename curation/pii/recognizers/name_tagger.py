@@ -15,6 +15,7 @@ from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerR
 from curation.pii.gazetteer import gazetteer
 from curation.pii.normalise import normalise
 from curation.pii.quantities import after_quantity
+from curation.pii.recognizers.location import firm_name
 from curation.pii.recognizers.person import NAME_CUES, TITLES
 
 ENTITY_OF_LABEL = {"PER": "PERSON", "LOC": "LOCATION"}
@@ -91,6 +92,8 @@ class NameTaggerRecognizer(EntityRecognizer):
                 continue  # "het iban es", "wacht eve": what names it are ordinary words in a transcript
             if entity == "LOCATION" and lang == "nl" and article_and_common_noun(tokens, first, last, gaz):
                 continue  # "in de bergen", "uit het zand": a noun phrase, not De Bergen or Het Zand
+            if entity == "LOCATION" and firm_name(tokens, last):
+                continue  # "noordzee uh assurantie": a firm named after a place
             if last - first == 1 and tokens[first].text.islower() and _everyday_word(tokens[first].key, gaz, lang) \
                     and not (first and tokens[first - 1].key in PLACE_PREPOSITIONS):
                 continue  # "het gerecht viel in", "volgens hem": a hamlet or surname of that name needs more

@@ -35,6 +35,7 @@ from curation.pii.lookups import lexicon, spoken_not_names
 from curation.pii.normalise import NUMERIC
 from curation.pii.quantities import after_quantity
 from curation.pii.recognizers.base import NormalisedRecognizer
+from curation.pii.recognizers.location import firm_name
 from curation.pii.recognizers.person import NAME_CUES, TITLES
 from curation.pii.tokens import lookup_key
 from curation.vocabulary import CALENDAR_WORDS
@@ -406,7 +407,7 @@ class SpokenPlaceRecognizer(NormalisedRecognizer):
                     # title and "van" the word was already taken for a surname above)
                     after_name = i > 0 and keys[i - 1] in words.first_names and keys[i - 1] not in TUSSENVOEGSELS
                     ok = words.place_word(keys[i], cue) and (cue or not after_name or keys[i] not in words.surnames)
-                if ok:
+                if ok and not firm_name(tokens, i + length):
                     yield tokens[i].start, tokens[i + length - 1].end, CUED_PLACE_SCORE if cue else PLACE_SCORE, \
                         "place name in lower-case text"
                     i += length
