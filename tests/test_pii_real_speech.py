@@ -61,6 +61,11 @@ FOUND = [
     ("We zaten een week aan de Middellandse Zee.", "LOCATION", "Middellandse Zee"),
     ("Het pakket ging eerst naar het Midden-Oosten.", "LOCATION", "Midden-Oosten"),
     ("Hij werkt op een boorplatform op de Noordzee.", "LOCATION", "Noordzee"),
+    # a place that is an ordinary word too ("delft" digs) is a place in a list of places
+    ("Rijdt u via Leiden of Delft?", "LOCATION", "Delft"),
+    # a country under its short name or second name (CLDR: "Zuid-Korea", "Myanmar (Birma)")
+    ("Mijn schoonzus komt uit Korea, net als haar man.", "LOCATION", "Korea"),
+    ("Hij werkte jaren in Birma voor een bank.", "LOCATION", "Birma"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -87,6 +92,8 @@ KEPT = [
     ("Ik heb een chili con carne besteld.", "chili"),
     ("We split de rekening altijd.", "split"),
     ("het kanaal van de tv is weg", "kanaal"),
+    # a list of first names makes no place of a name that is a place too
+    ("Ik heb Jan, Piet en Klaas gebeld.", "Ik heb"),
     # a firm named after a place is no place
     ("Welkom bij Waddenzee Verzekeringen, met wie spreek ik?", "Waddenzee"),
     ("welkom bij oostzee energie goedemiddag", "oostzee"),

@@ -124,7 +124,8 @@ def _geonames_places() -> tuple[set[str], set[str]]:
 
 
 def _territories() -> set[str]:
-    """Country, continent and region names in Dutch and English (CLDR, through Babel)."""
+    """Country, continent and region names in Dutch and English (CLDR, through Babel); a name with a
+    second name in brackets gives both ("Myanmar (Birma)"), an English "&" is said "and"."""
     try:
         from babel import Locale
     except ImportError:
@@ -134,6 +135,11 @@ def _territories() -> set[str]:
     for lang in ("nl", "en", "nl_BE"):
         for name in Locale.parse(lang).territories.values():
             names.add(_key(name))
+            outer, _, inner = name.partition(" (")
+            if inner:
+                names.update({_key(outer), _key(inner.rstrip(")"))})
+            if "&" in name and lang == "en":
+                names.add(_key(name.replace("&", "and")))
     return names
 
 

@@ -65,3 +65,10 @@ def context_near(norm: Normalised, token_index: int, pattern: re.Pattern, before
         if pattern.search(tokens[k].key):
             return True
     return False
+
+
+# hesitations and back-channels an ASR transcript writes out ("eh", "uhm", "hm"): never part of a name
+FILLERS = frozenset({"eh", "ehm", "euh", "eeh", "ehh", "uh", "uhm", "um", "uhh", "hm", "hmm", "mm", "mmm", "mhm",
+                     "ah", "oh", "ooh", "nou", "tja", "ja", "nee", "oké", "ok", "okay", "hè", "he", "huh", "jaja",
+                     "awel", "allez", "amai", "nie", "ge", "gij", "da's", "enfin", "bon", "voilà", "goh", "joh",
+                     "tsja", "ach", "och", "jee", "jeetje", "hé", "ahh", "pff", "oeps"})

@@ -9,7 +9,7 @@ import re
 
 from curation.pii.lookups import lexicon, longest_match
 from curation.pii.normalise import LETTER, NUM, NUMW, ALNUM, WEAK
-from curation.pii.recognizers.base import NormalisedRecognizer, context_near
+from curation.pii.recognizers.base import FILLERS, NormalisedRecognizer, context_near
 
 STREET_SUFFIX = re.compile(r"(straat|laan|weg|plein|gracht|kade|singel|dijk|dreef|pad|hof|park|steeg|markt|"
                            r"plantsoen|boulevard|allee|wal|erf|veld|baan|lei|kaai|vest|street|road|lane|avenue|square)$")
@@ -34,6 +34,12 @@ class NlLocationRecognizer(NormalisedRecognizer):
     ENTITY = "LOCATION"
 
     def find(self, norm):
+        rejected: list[tuple[int, int]] = []  # capitalised place names read as ordinary words: (token, length)
+        found = list(self._find(norm, rejected))
+        yield from found
+        yield from _enumerated_places(norm, found, rejected)
+
+    def _find(self, norm, rejected: list):
         if self.supported_language == "en":
             yield from _english_addresses(norm)
         lex = lexicon()
@@ -105,6 +111,8 @@ class NlLocationRecognizer(NormalisedRecognizer):
                     yield t.start, parts[-1].end, score, "place name"
                     i += place_len
                     continue
+                if not score and cap and not firm_name(tokens, i + place_len):
+                    rejected.append((i, place_len))
             i += 1
 
     @staticmethod
@@ -212,11 +220,50 @@ class NlLocationRecognizer(NormalisedRecognizer):
         return end
 
 
+LIST_LINKS = frozenset({"en", "of", "and", "or", "&"})
+ENUMERATED_SCORE = 0.6
+
+
+def _enumerated_places(norm, found, rejected):
+    """Places named in a list with another place: "tussen Rotterdam, Den Haag, Delft en Zoetermeer" makes
+    "Delft" (also a verb) a place. A rejected capitalised place name next to a found place name, across a
+    comma or "en"/"of", is a place too; a chain of them is followed."""
+    tokens = norm.tokens
+    if not rejected or not found:
+        return
+    by_start = {t.start: k for k, t in enumerate(tokens)}
+    by_end = {t.end: k for k, t in enumerate(tokens)}
+    first_of, last_of = set(), set()  # token indices where a found place starts / ends
+    for start, end, _score, why in found:
+        if why.startswith("place") and start in by_start and end in by_end:
+            first_of.add(by_start[start])
+            last_of.add(by_end[end])
+
+    def linked(a: int, b: int) -> bool:  # token a ends one list item, token b starts the next
+        if a < 0 or b >= len(tokens) or tokens[b].sentence_start:
+            return False
+        if b == a + 1:
+            return norm.text[tokens[a].end:tokens[a].raw_end] == ","
+        return b == a + 2 and tokens[a + 1].key in LIST_LINKS and tokens[a].raw_end == tokens[a].end
+
+    pending = sorted(set(rejected))
+    changed = True
+    while changed and pending:
+        changed = False
+        for item in list(pending):
+            i, length = item
+            last = i + length - 1
+            if any(linked(j, i) for j in last_of) or any(linked(last, j) for j in first_of):
+                pending.remove(item)
+                first_of.add(i)
+                last_of.add(last)
+                changed = True
+                yield tokens[i].start, tokens[last].end, ENUMERATED_SCORE, "place name in a list of places"
+
+
 def firm_name(tokens, k: int) -> bool:
     """The place ending before token k goes on into a firm's name: a FIRM_WORDS word follows with nothing
     between (no comma, bracket or full stop; a hesitation may: "noordzee uh assurantie")."""
-    from curation.pii.recognizers.name_tagger import FILLERS
-
     while True:
         if k >= len(tokens) or k == 0 or tokens[k].sentence_start or tokens[k - 1].raw_end != tokens[k - 1].end \
                 or tokens[k].raw_start != tokens[k].start:

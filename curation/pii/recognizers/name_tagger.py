@@ -15,6 +15,7 @@ from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerR
 from curation.pii.gazetteer import gazetteer
 from curation.pii.normalise import normalise
 from curation.pii.quantities import after_quantity
+from curation.pii.recognizers.base import FILLERS
 from curation.pii.recognizers.location import firm_name
 from curation.pii.recognizers.person import NAME_CUES, TITLES
 
@@ -116,11 +117,6 @@ class NameTaggerRecognizer(EntityRecognizer):
 # words from there on are the title of a book, song or newspaper, or a company ("The Phone House")
 ENGLISH_TITLE_WORDS = frozenset({"the", "with", "from", "my", "your", "are", "what's", "you"})
 
-# hesitations and back-channels an ASR transcript writes out ("eh", "uhm", "hm"): never part of a name
-FILLERS = frozenset({"eh", "ehm", "euh", "eeh", "ehh", "uh", "uhm", "um", "uhh", "hm", "hmm", "mm", "mmm", "mhm",
-                     "ah", "oh", "ooh", "nou", "tja", "ja", "nee", "oké", "ok", "okay", "hè", "he", "huh", "jaja",
-                     "awel", "allez", "amai", "nie", "ge", "gij", "da's", "enfin", "bon", "voilà", "goh", "joh",
-                     "tsja", "ach", "och", "jee", "jeetje", "hé", "ahh", "pff", "oeps"})
 
 
 INTERFIXES = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "'t", "het", "in", "op", "la", "le", "du",

@@ -81,7 +81,7 @@ class _Words:
     def __init__(self, language: str = "nl"):
         self.gaz = g = gazetteer()
         self.lex = lexicon()
-        from curation.pii.recognizers.name_tagger import FILLERS  # "awel", "allez": Flemish fillers
+        from curation.pii.recognizers.base import FILLERS  # "awel", "allez": Flemish fillers
 
         self.language = language
         if language == "nl":
