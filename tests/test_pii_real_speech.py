@@ -94,6 +94,9 @@ KEPT = [
     ("het kanaal van de tv is weg", "kanaal"),
     # a list of first names makes no place of a name that is a place too
     ("Ik heb Jan, Piet en Klaas gebeld.", "Ik heb"),
+    # GeoNames and CLDR hold words that name no place alone ("University", "Airport", halves of city names)
+    ("Ik heb een mail gestuurd naar de University over mijn studie.", "University"),
+    ("We landen om acht uur op het Airport van Eindhoven.", "Airport"),
     # a firm named after a place is no place
     ("Welkom bij Waddenzee Verzekeringen, met wie spreek ik?", "Waddenzee"),
     ("welkom bij oostzee energie goedemiddag", "oostzee"),

@@ -192,6 +192,13 @@ oriental l'oriental eenheid unity pool store koper komen male chin mono meta par
 """.split())
 
 
+# one-word entries the sources hold that name no place when said alone: halves of city names ("Los
+# Angeles", "Puerto Rico"), GeoNames alternate names that are English words ("University",
+# "Airport"), CLDR's "UN", and a laugh ("Haha", a village in Japan)
+NO_PLACE_ALONE = frozenset({"angeles", "puerto", "university", "airport", "un", "haha", "allah", "santa",
+                            "san", "saint", "sint", "port", "city", "new", "north", "south", "east", "west"})
+
+
 def _ordinary_name(name: str, functional, names) -> bool:
     """A region name that adds nothing safe to the place lists: made of REGION_GENERIC_WORDS and
     function words only ("Central", "Noord-West", "Eastern Province"), or a first name or surname
@@ -423,7 +430,7 @@ def _build() -> Gazetteer:
     person_names = first | surnames | intl_first  # the US census surnames hold "england", "wales"
     world |= {r for r in _regions() if not _ordinary_name(r, functional, person_names)}
     world |= _listed_regions() - person_names
-    world -= nl_places
+    world -= nl_places | NO_PLACE_ALONE
     streets = {_key(s) for s in read_list(src / "locations/lst_street/items.txt")}
     common = {lookup_key(s) for s in read_list(src / "whitelist/lst_common_word/items.txt")}
     common |= {lookup_key(s) for s in read_list(src / "whitelist/lst_stop_word/items.txt")}
