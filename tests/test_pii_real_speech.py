@@ -26,6 +26,9 @@ FOUND = [
     ("mijn zus woont in gent", "LOCATION", "gent"),
     ("Ik ben Jan de Vries en Piet komt ook.", "PERSON", "Piet"),
     ("Goedemorgen, u spreekt met Tonny van Huis en Haard.", "PERSON", "Tonny"),
+    ("Fenna Huis en Haard, goedemiddag.", "PERSON", "Fenna"),
+    # a surname that is no ordinary word stays a surname before "en Zonen"
+    ("Ik heb Anna Bakker en Zonen gebeld.", "PERSON", "Anna Bakker"),
     # Belgian addresses: box numbers, -baan/-lei streets, four-digit postcode and town
     ("Ik woon op de Seppebaan 40 bus 2 in 9000 Broechem.", "LOCATION", "Seppebaan 40 bus 2"),
     ("Ik woon op de Seppebaan 40 bus 2 in 9000 Broechem.", "LOCATION", "9000 Broechem"),
@@ -82,6 +85,7 @@ KEPT = [
     ("hij weigerde niet mee te werken", "mee te werken"),
     ("naar welk e-mailadres mag ik het sturen", "welk e-mailadres"),
     ("Goedemorgen, u spreekt met Tonny van Huis en Haard.", "Huis en Haard"),
+    ("Fenna Huis en Haard, goedemiddag.", "Huis en Haard"),  # the agent's first name, then the company
     ("Prima, Maandag kom ik langs.", "Prima, Maandag"),
     ("ja ehm ik bel eh over uhm mijn factuur", "ehm ik bel eh over uhm"),
     ("In 1998 bezochten we de stad.", "1998"),

@@ -172,6 +172,13 @@ class NlPersonRecognizer(NormalisedRecognizer):
         def known_surname(k):
             return in_surnames(k) and keys[k] not in common
 
+        def company_at(s):
+            """Tokens s, s + 1, s + 2 are "X en Y", both capitalised, X an ordinary word and Y no first name:
+            a company's name ("Huis en Haard") after the agent's first name, not a surname ("Anna Bakker en
+            Zonen" keeps its surname: "bakker" is on no common-word list)."""
+            return s + 2 < n and keys[s + 1] in ("en", "&") and cap(s) and cap(s + 2) and keys[s] in common \
+                and keys[s + 2] not in lex.first_names and not tokens[s + 2].sentence_start and joined(s + 1)
+
         def surname_follows(k):
             """Token k starts "(tussenvoegsel) surname" from the lists."""
             m = self._interfix(keys, k, lex)
@@ -254,11 +261,10 @@ class NlPersonRecognizer(NormalisedRecognizer):
                 # common-word list or frequent in the language, "meneer de president", "collega van
                 # landbouw", "dokter op de lijst")
                 # "Tonny van Huis en Haard": "Huis en Haard" is the company Tonny works for
-                company = (firsts and not title and s + 2 < n and keys[s + 1] == "en" and cap(s + 2)
-                           and cap(s) and keys[s + 2] not in lex.first_names and not tokens[s + 2].sentence_start)
-                if not company:
+                if not (firsts and not title and company_at(s)):
                     k, surname = s + 1, True
-        elif k < n and k > i and (firsts or initials) and joined(k) and ok(k) and not (strict and not cap(k)):
+        elif k < n and k > i and (firsts or initials) and joined(k) and ok(k) and not (strict and not cap(k)) \
+                and not (firsts and not title and company_at(k)):  # "Amy Huis en Haard, goedemorgen"
             if (cap(k) and (keys[k] not in common or in_surnames(k) or keys[k] not in lex.verbs_and_function_words)) \
                     or (not cap(k) and known_surname(k)) \
                     or (not cap(k) and (initials or lenient) and in_surnames(k) and keys[k] not in common) \
