@@ -82,16 +82,11 @@ def tokenize(text: str) -> tuple[Token, ...]:
             continue
         c = _CORE.match(raw)
         core = c.group(1)
-        if len(core) > 2 and core[:1] in "'’" and core[1:2].isupper() and core[2:3] != "-":
-            core = core[1:]  # "'Robert": an opening quote; "'s-Hertogenbosch", "'t Harde" keep theirs
-            c_start = c.start(1) + 1
-        else:
-            c_start = c.start(1)
         if not core:
             # punctuation-only token ("-", "…"): keep it so connectors can be seen
             core_start, core_end, core = m.start(), m.end(), raw
         else:
-            core_start = m.start() + c_start
+            core_start = m.start() + c.start(1)
             core_end = core_start + len(core)
         tokens.append(Token(core_start, core_end, core, lookup_key(core), m.start(), m.end(), sentence_start))
         sentence_start = raw[-1] in _SENTENCE_END and not (raw[-1] == "." and _ABBREVIATION.match(raw.lstrip("(\"'‘“")))
