@@ -29,6 +29,9 @@ FOUND = [
     ("Fenna Huis en Haard, goedemiddag.", "PERSON", "Fenna"),
     # a surname that is no ordinary word stays a surname before "en Zonen"
     ("Ik heb Anna Bakker en Zonen gebeld.", "PERSON", "Anna Bakker"),
+    # a list surname after a role word of a call ("klant", "adviseur", "monteur"), written and spoken
+    ("Gisteren belde de klant Wouters opnieuw.", "PERSON", "Wouters"),
+    ("uw adviseur wouters belt u morgen terug", "PERSON", "wouters"),
     # Belgian addresses: box numbers, -baan/-lei streets, four-digit postcode and town
     ("Ik woon op de Seppebaan 40 bus 2 in 9000 Broechem.", "LOCATION", "Seppebaan 40 bus 2"),
     ("Ik woon op de Seppebaan 40 bus 2 in 9000 Broechem.", "LOCATION", "9000 Broechem"),
@@ -101,6 +104,9 @@ KEPT = [
     # GeoNames and CLDR hold words that name no place alone ("University", "Airport", halves of city names)
     ("Ik heb een mail gestuurd naar de University over mijn studie.", "University"),
     ("We landen om acht uur op het Airport van Eindhoven.", "Airport"),
+    # a role word before an ordinary word names nobody
+    ("de klant zelf wist het niet meer", "zelf"),
+    ("de monteur komt dinsdag tussen acht en twaalf", "komt dinsdag"),
     # a firm named after a place is no place
     ("Welkom bij Waddenzee Verzekeringen, met wie spreek ik?", "Waddenzee"),
     ("welkom bij oostzee energie goedemiddag", "oostzee"),

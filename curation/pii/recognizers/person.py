@@ -20,7 +20,11 @@ TITLES = frozenset({"meneer", "mevrouw", "mijnheer", "mevr", "mevr.", "mw", "mw.
 NAME_CUES = frozenset({"zegt", "zei", "volgens", "aldus", "president", "minister", "premier", "professor", "prof",
                        "burgemeester", "voorzitter", "woordvoerder", "woordvoerster", "directeur", "directrice",
                        "trainer", "coach", "schepen", "senator", "kanselier", "dokter", "advocaat", "collega",
-                       "wethouder", "notaris", "pastoor", "dominee", "pater", "zuster", "broeder"})
+                       "wethouder", "notaris", "pastoor", "dominee", "pater", "zuster", "broeder",
+                       # the people a call is about: "de klant Wouters belde", "uw adviseur Lindes"
+                       "klant", "cliënt", "client", "beller", "monteur", "adviseur", "adviseuse", "medewerker",
+                       "medewerkster", "behandelaar", "bezorger", "chauffeur", "huisarts", "teamleider",
+                       "leidinggevende", "consulent", "consulente", "installateur", "verhuurder", "huurder"})
 INTROS = [("mijn", "naam", "is"), ("naam", "is"), ("ik", "ben"), ("ik", "heet"), ("spreekt", "met"),
           ("spreek", "ik", "met"), ("dit", "is"), ("op", "naam", "van"), ("ten", "name", "van"), ("tnv",),
           ("t.n.v.",), ("t.n.v",), ("achternaam", "is"), ("voornaam", "is"), ("naam",), ("achternaam",),

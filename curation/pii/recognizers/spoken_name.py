@@ -285,7 +285,9 @@ class SpokenNameRecognizer(NormalisedRecognizer):
                 continue
             if words.solo(key):
                 yield tokens[i].start, tokens[i].end, SURNAME_SCORE, "rare surname in lower-case text"
-            elif i > 0 and words.unknown(key) and not tokens[i].sentence_start:
+            elif i > 0 and not tokens[i].sentence_start and (
+                    words.unknown(key) or (keys[i - 1] in cues and words.surname(key))):
+                # the second: a list surname after a cue ("de klant wouters", "minister wouters")
                 prev = keys[i - 1]
                 initial = len(prev) == 1 and prev.isalpha() and prev not in NO_INITIALS and len(key) >= 4 \
                     and (i < 2 or len(keys[i - 2]) > 1) and not (i + 1 < n and keys[i + 1] in SPELLING_LINKS)
