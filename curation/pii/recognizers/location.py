@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from curation.pii.gazetteer import gazetteer
 from curation.pii.lookups import lexicon, longest_match
 from curation.pii.normalise import LETTER, NUM, NUMW, ALNUM, WEAK
 from curation.pii.recognizers.base import FILLERS, NormalisedRecognizer, context_near
@@ -99,9 +100,10 @@ class NlLocationRecognizer(NormalisedRecognizer):
                     i = end_tok
                     continue
             place_len = longest_match(keys, i, lex.places, lex.place_first)
-            world = False
+            world = False  # a gazetteer place deduce's residence list lacks: countries, regions, world cities
             if not place_len and cap:
-                place_len, world = _world_place(keys, i)
+                place_len = gazetteer().place_length(keys, i)[0]
+                world = bool(place_len)
             if place_len:
                 parts = tokens[i:i + place_len]
                 # in Dutch text a world place opening a sentence needs more ("Awel" is a Flemish "well")
@@ -195,8 +197,6 @@ class NlLocationRecognizer(NormalisedRecognizer):
                 value, k = value * 100 + v.value, v.last
         if not 1000 <= value <= 9999 or k >= len(keys):
             return None
-        from curation.pii.gazetteer import gazetteer  # Dutch and Belgian places, GeoNames' included
-
         g = gazetteer()
         place_len, local = g.place_length(keys, k)
         if place_len and local and not (place_len == 1 and keys[k] in lex.common_words):
@@ -273,19 +273,8 @@ def firm_name(tokens, k: int) -> bool:
         k += 1
 
 
-def _world_place(keys, i: int) -> tuple[int, bool]:
-    """(tokens, True) of the longest place of the gazetteer (countries, regions, world cities, Dutch and
-    Belgian places deduce's residence list lacks) starting at keys[i]; (0, False) if none."""
-    from curation.pii.gazetteer import gazetteer
-
-    n, _local = gazetteer().place_length(keys, i)
-    return n, bool(n)
-
-
 def _ordinary_word(key: str) -> bool:
     """A one-word place that is an ordinary Dutch word too ("Split", "Reading", "Jersey", "Chili")."""
-    from curation.pii.gazetteer import gazetteer
-
     return gazetteer().word_class_of(key) in ("noun", "verb", "function")
 
 
@@ -302,8 +291,6 @@ EN_STREET_TYPES = frozenset({"street", "st", "road", "rd", "lane", "ln", "avenue
 def _english_addresses(norm):
     """LOCATION spans of English street addresses: a house number (digits or number words), one to three
     words that are no stop words, and a street word ("we live at 42 baker street")."""
-    from curation.pii.gazetteer import gazetteer
-
     tokens, units, uot = norm.tokens, norm.units, norm.unit_of_token
     stop = gazetteer().common("en")
     for i, t in enumerate(tokens):

@@ -118,7 +118,6 @@ class NameTaggerRecognizer(EntityRecognizer):
 ENGLISH_TITLE_WORDS = frozenset({"the", "with", "from", "my", "your", "are", "what's", "you"})
 
 
-
 INTERFIXES = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "'t", "het", "in", "op", "la", "le", "du",
                         "di", "da", "del", "von", "mac", "mc", "o'", "el", "al", "ben", "bin"})
 
