@@ -3,12 +3,15 @@ audited listening, and who may do which of these."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from types import SimpleNamespace
 
 import pytest
 import soundfile as sf
 
 from curation import audit
+from curation.audio import read
 from curation.clips import (add_redaction, anonymise_clip, clip_counts, clip_transcript, create_clip,
                             decide_redaction, export_clip_audio, export_original, get_clip, list_clips, play_clip,
                             redaction_spans, update_clip)
@@ -367,3 +370,45 @@ def test_redacted_transcript_is_none_once_an_edit_makes_the_anonymisation_stale(
     assert redacted_transcript(ws, clips["c1"], user="reviewer") is None
     with pytest.raises(NotFound):
         redacted_transcript(ws, "no-such-clip", user="reviewer")
+
+
+# a voice key whose first draw for the clip below lands on the agent's own pitch and envelope (found by
+# trying keys; re-pin with a search over sha256(b"voice-draw-<i>") if the disguise changes)
+LANDS_ON_THE_AGENT = hashlib.sha256(b"voice-draw-35").digest()
+
+
+def _own_clip_audio(tmp_path, monkeypatch, draws: int) -> dict:
+    import importlib
+
+    from curation.model import Speaker, Transcript, Word
+    from tests._clip_fixtures import make_call
+
+    clip_anonymise = importlib.import_module("curation.clips.anonymise")  # the package names a function so too
+    make_call(tmp_path, "call1")
+    transcript = Transcript.build([Word(text, a, b, who) for who, a, b, text in CALL],
+                                  [Speaker("agent", "agent"), Speaker("customer", "customer")])
+    words = [{"start": a, "end": b, "speaker": who, "redacted": False} for who, a, b, _ in CALL if b <= 11.0]
+    clip = SimpleNamespace(id="clip-0000000001", start=0.0, end=11.0)
+    (tmp_path / "work").mkdir()
+    monkeypatch.setattr(clip_anonymise, "VOICE_DRAWS", draws)
+    return clip_anonymise._disguised_audio(tmp_path / "call1.wav", transcript, [], LANDS_ON_THE_AGENT, tmp_path / "work",
+                                           words, clip, "call1", "default", "tone", lambda *_: None)
+
+
+def test_a_key_draw_that_leaves_a_voice_at_its_own_pitch_and_envelope_is_drawn_again(tmp_path, monkeypatch):
+    """The pack build refuses a clip whose voice kept its pitch and envelope; the key drew the same voice on
+    every re-anonymisation, so such a clip (about one in thirty) could never be packed."""
+    from curation.anonymise.voicecheck import profile, undisguised
+
+    report = _own_clip_audio(tmp_path, monkeypatch, draws=4)
+    assert report["status"] == "ok" and report["voice"]["draws"] == 2
+    words = [{"start": a, "end": b, "speaker": who} for who, a, b, _ in CALL if b <= 11.0]
+    after, sr = read(tmp_path / "work" / "audio.mp3")
+    raw, raw_sr = read(tmp_path / "call1.wav", start=0.0, end=11.0)
+    assert undisguised(profile(raw, raw_sr, words), profile(after, sr, words)) == []
+
+
+def test_a_voice_left_undisguised_in_every_draw_blocks_the_clip(tmp_path, monkeypatch):
+    report = _own_clip_audio(tmp_path, monkeypatch, draws=1)
+    assert report["status"] == "blocked"
+    assert report["blocked_reason"].startswith("the voice of agent stayed at its own pitch and spectral envelope")

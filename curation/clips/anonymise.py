@@ -91,7 +91,6 @@ def _prepare(ws: Workspace, clip_id: str, voice: str, bleep: str, say: Progress)
     """Detect, bleep, verify, disguise and encode into a private temporary folder of the workspace;
     reads the workspace, writes nothing to its database (so a read-only batch worker can run it)."""
     from curation.anonymise.keys import workspace_voice_key
-    from curation.anonymise.pipeline import _anonymise_audio
     from curation.anonymise.speakers import role_labels
     from curation.catalogue import get_call, load_transcript
 
@@ -131,29 +130,22 @@ def _prepare(ws: Workspace, clip_id: str, voice: str, bleep: str, say: Progress)
     reviewed -= set(redact)
 
     key = workspace_voice_key(ws)
+    roles = role_labels(transcript)
+    words = redaction.redacted_words(sliced, redact, reviewed, roles)
+    doc = redaction.redacted_document(clip_id, language, clip.duration, words)
     ws.tmp.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"anon-{clip_id}-", dir=ws.tmp))
     outcome = ClipAnonymisation(clip_id, "blocked")
     try:
-        say("anonymising audio (WAV)", 0.15)
-        options = dict(voice=voice, bleep=bleep, start=clip.start, end=clip.end, call_id=call.id,
-                       key_scope="clip", clip_id=clip_id)  # clips of one call may go to different packs
         with ws.audio_store.local_copy(call.audio_path) as source:  # a private copy of a remote original
-            report = _anonymise_audio(source, transcript, intervals, key, out=work / "audio.wav", **options)
-        outcome.report = report.to_dict()
-        if report.ok:
-            say("encoding MP3", 0.55)
-            outcome.report["mp3"] = _encode_mp3(work / "audio.wav", work / "audio.mp3", outcome.report, bleep)
-            if outcome.report["mp3"]["status"] != "ok":
-                report.status, report.blocked_reason = "blocked", outcome.report["mp3"]["blocked_reason"]
-        if not report.ok:
-            outcome.blocked_reason = report.blocked_reason
+            report = _disguised_audio(source, transcript, intervals, key, work, doc["words"], clip, call.id,
+                                      voice, bleep, say)
+        outcome.report = report
+        if report.get("status") != "ok":
+            outcome.blocked_reason = outcome.report.get("blocked_reason")
             shutil.rmtree(work, ignore_errors=True)
             return _Prepared(clip, outcome, None, voice, indices, sliced, detected, transcript)
         say("redacting the transcript", 0.8)
-        roles = role_labels(transcript)
-        words = redaction.redacted_words(sliced, redact, reviewed, roles)
-        doc = redaction.redacted_document(clip_id, language, clip.duration, words)
         (work / "transcript.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", "utf-8")
         (work / "transcript.vtt").write_text(redaction.to_vtt(words), "utf-8")
         (work / "report.json").write_text(json.dumps(outcome.report, indent=1, default=str) + "\n", "utf-8")
@@ -167,6 +159,51 @@ def _prepare(ws: Workspace, clip_id: str, voice: str, bleep: str, say: Progress)
         shutil.rmtree(work, ignore_errors=True)
         raise
     return _Prepared(clip, outcome, str(work), voice, indices, sliced, detected, transcript)
+
+
+# draws of the clip's voice key: a keyed pseudo-speaker that lands on a speaker's own voice (median F0
+# and long-term envelope both within the pack build's thresholds, about one clip in thirty) is drawn again
+VOICE_DRAWS = 4
+
+
+def _disguised_audio(source, transcript, intervals, key, work: Path, words: list, clip, call_id: str, voice: str,
+                     bleep: str, say: Progress) -> dict:
+    """Render, verify and encode the clip's audio into `work` (audio.wav, audio.mp3); returns the report
+    as a dict. The voices are then measured as the pack build measures them (`anonymise.voicecheck`): when
+    one came through at its own pitch and envelope, the clip key is drawn again (`VOICE_DRAWS` times at
+    most), so a trainer never holds a clip the build refuses whatever is done. The refusal leaks
+    nothing new: a pack held only voices away from the speaker's own already."""
+    from curation.anonymise.pipeline import _anonymise_audio
+    from curation.audio import read
+    from curation.anonymise.voicecheck import profile, undisguised
+
+    report: dict = {}
+    for draw in range(1, VOICE_DRAWS + 1):
+        say("anonymising audio (WAV)", 0.15)
+        name = clip.id if draw == 1 else f"{clip.id}\x00draw-{draw}"  # clips of one call may go to different packs
+        rendered = _anonymise_audio(source, transcript, intervals, key, out=work / "audio.wav", voice=voice,
+                                    bleep=bleep, start=clip.start, end=clip.end, call_id=call_id,
+                                    key_scope="clip", clip_id=name)
+        report = rendered.to_dict()
+        if not rendered.ok:
+            return report
+        say("encoding MP3", 0.55)
+        report["mp3"] = _encode_mp3(work / "audio.wav", work / "audio.mp3", report, bleep)
+        if report["mp3"]["status"] != "ok":
+            return {**report, "status": "blocked", "blocked_reason": report["mp3"]["blocked_reason"]}
+        if voice == "none":
+            return report
+        after, sr = read(work / "audio.mp3")
+        raw, raw_sr = read(source, start=clip.start, end=clip.end)
+        same = undisguised(profile(raw, raw_sr, words), profile(after, sr, words))
+        report["voice"]["draws"] = draw
+        if not same:
+            return report
+        log.info("clip %s: draw %d of the voice key left %s at the original pitch and envelope; drawing again",
+                 clip.id, draw, ", ".join(same))
+    return {**report, "status": "blocked",
+            "blocked_reason": (f"the voice of {', '.join(same)} stayed at its own pitch and spectral envelope in "
+                               f"{VOICE_DRAWS} draws of the voice key; choose another voice method")}
 
 
 def _finish(ws: Workspace, p: _Prepared, user: str, say: Progress) -> ClipAnonymisation:

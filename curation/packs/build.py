@@ -152,7 +152,7 @@ def _voice_profile(ws: Workspace, clip, files: dict) -> dict:
     from sqlalchemy import select
 
     from curation.audio import read
-    from curation.packs.voicecheck import profile, undisguised
+    from curation.anonymise.voicecheck import profile, undisguised
     from curation.store.schema import calls
 
     words = json.loads((ws.root / files["transcript_json"]["path"]).read_text("utf-8"))["words"]

@@ -156,7 +156,7 @@ def check_audio(manifest: dict, data: dict[str, bytes], docs: dict, result: Pack
 
 
 def _check_voices(clip, kind, report, samples, sr, words, result: PackVerification) -> None:
-    from curation.packs.voicecheck import BANDS, disagreements, profile
+    from curation.anonymise.voicecheck import BANDS, disagreements, profile
 
     voice = report.get("voice")
     method = voice.get("method") if isinstance(voice, dict) else None
@@ -187,7 +187,7 @@ def _role_channels(samples, sr, words) -> dict[str, list[int]]:
     """Each role's channels, from where its unredacted words are loud (not from the report)."""
     import numpy as np
 
-    from curation.packs.voicecheck import role_segments
+    from curation.anonymise.voicecheck import role_segments
 
     if samples.ndim == 1 or samples.shape[1] == 1:
         return {}

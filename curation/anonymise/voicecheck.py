@@ -1,9 +1,11 @@
-"""Voice profiles of a clip's speakers: do the voices in a pack's audio sound as the build measured them?
+"""Voice profiles of a clip's speakers: was every voice disguised, and do the voices in a pack's audio
+sound as the build measured them?
 
 A profile is, per speaker role, the median F0 (Praat, through `curation.audio.pitch.median_f0`) and a
 coarse spectral envelope (long-term average spectrum in log-spaced bands, relative to the loudest) of that
 role's unredacted words. The build measures the original and the anonymised audio: a role whose
-F0 and envelope both stayed where they were is not disguised and the build refuses. The pack's
+F0 and envelope both stayed where they were is not disguised and the build refuses; clip anonymisation
+measures the same way and draws the voice key again when a draw lands on a speaker's own voice. The pack's
 report keeps the anonymised profile only (nothing about the original voice); `pack verify`
 measures the packed audio again and compares, so audio swapped after the build is caught.
 """
