@@ -113,8 +113,9 @@ def sound_edges(y: np.ndarray, sr: int) -> tuple[float, float] | None:
 
 
 def build_call(rng: random.Random, longs, shorts, cues: int, rate: int, tmp: Path, name: str,
-               wer: float = 0.0, vocabulary: list[str] | None = None):
-    """Write `name`.wav and `name`.vtt; return the lines' truth [(start, end, first word, words, mention)]."""
+               wer: float = 0.0, vocabulary: list[str] | None = None, wrong: bool = False):
+    """Write `name`.wav and `name`.vtt; return the lines' truth [(start, end, first word, words, mention)].
+    `wrong`: the WebVTT holds the text of other lines (drawn from the same lists), not what is said."""
     import soundfile as sf
 
     from curation.clips.redaction import vtt_timestamp
@@ -140,6 +141,8 @@ def build_call(rng: random.Random, longs, shorts, cues: int, rate: int, tmp: Pat
             y = y[int(a * rate):int(b * rate)]  # the line's sound only; pauses are ours
             if k != at and wer > 0:  # recognition errors around the mention, never in it
                 text = " ".join(misrecognised(rng, text.split(), wer, vocabulary))
+            if wrong:
+                text = rng.choice([x for x in (shorts if k == at else longs) if x[2] != ogg])[1]
             n = len(text.split())
             truth.append((t, t + len(y) / rate, word, n, k == at))
             cue_start = t if cue_start is None else cue_start
@@ -176,6 +179,20 @@ def voiced_outside(wav: Path, a: float, b: float, bleeps) -> float:
     f0 = pitch.selected_array["frequency"]
     times = a + pitch.xs()
     return float(sum(0.01 for t, f in zip(times, f0) if f > 0 and covered(t - 0.005, t + 0.005, bleeps) < 0.005))
+
+
+def gate_of_wrong(tmp: Path, name: str) -> dict:
+    """A call whose WebVTT holds other lines' text: what alignment accepted of it (any word it calls
+    placed or bounds narrower than its stretch would bleep the wrong place)."""
+    from curation.ingest.alignment import align_transcript
+    from curation.ingest.formats import read_transcript
+
+    aligned, summary = align_transcript(read_transcript(tmp / f"{name}.vtt"), tmp / f"{name}.wav")
+    return {"segments": summary.segments, "confident_segments": summary.confident_segments,
+            "agreed_segments": summary.agreed_segments, "vouched_segments": summary.vouched_segments,
+            "words": summary.words, "accepted_words": sum(w.aligned for w in aligned.words),
+            "calls_with_accepted_words": int(any(w.aligned for w in aligned.words)),
+            "call_agree_share": [summary.call_agree_share]}
 
 
 def score_call(tmp: Path, name: str, truth) -> dict:
@@ -220,7 +237,9 @@ def score_call(tmp: Path, name: str, truth) -> dict:
             "placed_mentions": placed, "bounded_mentions": bounded, "segments": summary.segments, "missed_ms": misses,
             "missed_voiced_ms": voiced_misses,
             "confident_segments": summary.confident_segments,
-            "agreed_segments": getattr(summary, "agreed_segments", 0)}
+            "agreed_segments": getattr(summary, "agreed_segments", 0),
+            "vouched_segments": getattr(summary, "vouched_segments", 0),
+            "call_agree_share": [getattr(summary, "call_agree_share", None)]}
 
 
 def main(argv=None) -> int:
@@ -232,6 +251,9 @@ def main(argv=None) -> int:
     parser.add_argument("--wer", type=float, default=0.0,
                         help="recognition errors in the words around each mention (0.2: one word in five "
                              "substituted, dropped or with a word inserted; default: %(default)s)")
+    parser.add_argument("--transcript", choices=("right", "wrong"), default="right",
+                        help="wrong: each cue's WebVTT text is other lines', to see what alignment accepts of a "
+                             "transcript that does not belong to its audio (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -248,10 +270,19 @@ def main(argv=None) -> int:
                  "missed_ms": [], "missed_voiced_ms": []}
         with tempfile.TemporaryDirectory(prefix="pii-audio-dutch-") as d:
             for c in range(args.calls):
-                truth = build_call(rng, longs, shorts, args.cues, rate, Path(d), f"call{c}", args.wer, vocabulary)
-                got = score_call(Path(d), f"call{c}", truth)
-                for k in total:
-                    total[k] += got.get(k, 0)
+                truth = build_call(rng, longs, shorts, args.cues, rate, Path(d), f"call{c}", args.wer, vocabulary,
+                                   wrong=args.transcript == "wrong")
+                got = (gate_of_wrong if args.transcript == "wrong" else score_call)(Path(d), f"call{c}", *(
+                    () if args.transcript == "wrong" else (truth,)))
+                for k in got:
+                    total[k] = total.get(k, 0 if not isinstance(got[k], list) else []) + got[k]
+        if args.transcript == "wrong":
+            results[str(rate)] = total
+            print(f"{rate} Hz, {args.split} lines, wrong transcripts: {total['calls_with_accepted_words']} of "
+                  f"{args.calls} calls had words accepted ({total['accepted_words']} of {total['words']} words; "
+                  f"segments agreed {total['agreed_segments']}, of them vouched by the call "
+                  f"{total['vouched_segments']}); call agreement shares {total['call_agree_share']}", flush=True)
+            continue
         m = max(total["mentions"], 1)
         summary = {"mentions": total["mentions"], "wholly_bleeped": round(total["whole"] / m, 3),
                    "other_speech_bleeped": round(total["other_bleeped"] / max(total["other_seconds"], 1e-9), 3),
@@ -259,21 +290,23 @@ def main(argv=None) -> int:
                    "mentions_within_alignment_bounds": round(total["bounded_mentions"] / m, 3),
                    "widened_intervals": total["widened"], "blocked_calls": total["blocked"],
                    "segments": total["segments"], "confident_segments": total["confident_segments"],
-                   "agreed_segments": total["agreed_segments"],
+                   "agreed_segments": total["agreed_segments"], "vouched_segments": total.get("vouched_segments", 0),
+                   "call_agree_shares": total.get("call_agree_share", []),
                    "missed_ms": total["missed_ms"], "missed_voiced_ms": total["missed_voiced_ms"]}
         results[str(rate)] = summary
         print(f"{rate} Hz, {args.split} lines, WER {args.wer:.0%}: {summary['wholly_bleeped']:.1%} of {summary['mentions']} mentions "
               f"wholly bleeped, other speech bleeped {summary['other_speech_bleeped']:.1%}; mentions placed by "
               f"alignment {summary['mentions_placed_by_alignment']:.0%}, within its bounds "
               f"{summary['mentions_within_alignment_bounds']:.0%}; segments confident {total['confident_segments']}"
-              f" / agreed {total['agreed_segments']} of {total['segments']}; blocked calls {total['blocked']}; audible parts of "
+              f" / agreed {total['agreed_segments']} (vouched by the call {total.get('vouched_segments', 0)}) of "
+              f"{total['segments']}; blocked calls {total['blocked']}; audible parts of "
               f"missed mentions {summary['missed_ms']} ms (voiced {summary['missed_voiced_ms']} ms)",
               flush=True)
     seconds = round(time.perf_counter() - began, 1)
     digests = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
                for pkg in dutch.PACKAGES for p in sorted(dutch.DEBS.glob(f"{pkg}_*.deb"))}
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"split": args.split, "wer": args.wer, "seed": SEED, "calls": args.calls, "cues": args.cues,
+    args.out.write_text(json.dumps({"split": args.split, "transcript": args.transcript, "wer": args.wer, "seed": SEED, "calls": args.calls, "cues": args.cues,
                                     "seconds": seconds, "debs_sha256": digests, "rates": results}, indent=1) + "\n")
     print(f"{seconds} s; wrote {args.out}")
     return 0

@@ -194,9 +194,10 @@ def test_words_both_aligners_place_alike_span_both_placements(aligner, customer_
     with Synthesiser() as synth:  # a synthetic voice unlike the speaker's: the DTW aligner is not sure
         dtw = align_segment(samples, 16000, WORDS, "nl", synthesiser=synth, variant="f4")
     assert not dtw.confident
-    both = _agreed(aligner, samples, 16000, WORDS, "nl", dtw)
-    assert both is not None and len(both) == len(WORDS)
+    both, agreeing_words = _agreed(aligner, samples, 16000, WORDS, "nl", dtw)
+    assert len(both) == len(WORDS)
     agreed = [(t0, t1) for t0, t1, said in both if said]
+    assert agreeing_words == len(agreed)
     assert 0.3 * len(WORDS) <= len(agreed) < len(WORDS)
     for (t0, t1, said), (a, b), d in zip(both, truth, dtw.words):
         if said:
@@ -224,17 +225,19 @@ def test_on_telephone_audio_the_words_both_aligners_place_alike_and_the_bounds_c
     with Synthesiser() as synth:
         dtw = align_segment(narrow, 8000, WORDS, "nl", synthesiser=synth, variant="f4")
     assert not dtw.confident
-    both = _agreed(aligner, narrow, 8000, WORDS, "nl", dtw)
-    assert both is not None and sum(said for *_, said in both) >= 0.3 * len(WORDS)
+    both, agreeing_words = _agreed(aligner, narrow, 8000, WORDS, "nl", dtw)
+    assert agreeing_words == sum(said for *_, said in both) >= 0.3 * len(WORDS)
     for (t0, t1, said), (a, b) in zip(both, truth):
         pad = PAD_ALIGNED_SECONDS if said else PAD_ESTIMATED_SECONDS
         assert t0 - pad <= a and t1 + pad >= b
 
 
 def test_a_wrong_transcript_finds_too_few_agreeing_words(aligner, customer_speech):
+    """Neither for the segment itself (AGREE_SHARE) nor for a call vouching for its other segments
+    (CALL_AGREE_SHARE: a recording whose transcript agrees this little vouches for none of them)."""
     from curation.audio.align import AlignmentFailed, align_segment
     from curation.audio.espeak import Synthesiser
-    from curation.ingest.alignment import _agreed
+    from curation.ingest.alignment import AGREE_SHARE, CALL_AGREE_SHARE, _agreed, vouched
 
     samples, _ = customer_speech
     wrong = ("Ik wil graag mijn abonnement opzeggen want het is veel te duur geworden voor ons "
@@ -244,4 +247,20 @@ def test_a_wrong_transcript_finds_too_few_agreeing_words(aligner, customer_speec
             dtw = align_segment(samples, 16000, wrong, "nl", synthesiser=synth, variant="f4")
         except AlignmentFailed:
             return  # no path at all: nothing is placed either
-    assert _agreed(aligner, samples, 16000, wrong, "nl", dtw) is None
+    found = _agreed(aligner, samples, 16000, wrong, "nl", dtw)
+    agreeing_words = 0 if found is None else found[1]
+    assert agreeing_words < AGREE_SHARE * len(wrong) and agreeing_words < CALL_AGREE_SHARE * len(wrong)
+    assert vouched(["a segment"], agreeing_words, len(wrong)) == []
+
+
+@pytest.mark.parametrize("agreeing,words,expected", [
+    (30, 100, 2),  # a right transcript: a third of the words agree, its weak segments are bounded
+    (15, 100, 2),  # exactly CALL_AGREE_SHARE
+    (14, 100, 0),  # below: the weak segments keep their whole stretch
+    (4, 100, 0),  # a wrong transcript (3-4 % of words agree by chance)
+    (0, 0, 0),  # nothing was asked about
+])
+def test_a_recording_vouches_for_its_weak_segments_only_when_enough_of_its_words_agree(agreeing, words, expected):
+    from curation.ingest.alignment import vouched
+
+    assert len(vouched(["first", "second"], agreeing, words)) == expected
