@@ -72,6 +72,13 @@ FOUND = [
     # a country under its short name or second name (CLDR: "Zuid-Korea", "Myanmar (Birma)")
     ("Mijn schoonzus komt uit Korea, net als haar man.", "LOCATION", "Korea"),
     ("Hij werkte jaren in Birma voor een bank.", "LOCATION", "Birma"),
+    # the Flemish way of writing a surname: a capitalised tussenvoegsel inside a sentence, after a first
+    # name whatever follows, or alone before a word that is no ordinary one
+    ("Ik heb gisteren Paul De Grauwe gesproken.", "PERSON", "Paul De Grauwe"),
+    ("Volgens mij heeft Luc Van den Brande gebeld.", "PERSON", "Luc Van den Brande"),
+    ("Gisteren meende Van den Stockt dat het kon.", "PERSON", "Van den Stockt"),
+    ("Toen belde De Gucht ons terug.", "PERSON", "De Gucht"),
+    ("Toen sprak ik De Gucht nog even.", "PERSON", "De Gucht"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -130,6 +137,15 @@ KEPT = [
     # after "de" without a title, an inflected adjective describes a noun ("franse" is on a surname list)
     ("Bij de Franse vestiging ging het mis", "Bij de Franse"),
     ("De Franse klant belde terug", "De Franse"),
+    # a capitalised "De" before an ordinary word, after a place word, opening a headline, or before an
+    # adjective made from a place is a title, a venue or a description, no Flemish surname
+    ("Ik las het gisteren in De Morgen.", "De Morgen"),
+    ("We gaan zaterdag naar De Efteling.", "De Efteling"),
+    ("Goedemiddag, u spreekt met De Zorgkring, waarmee kan ik helpen?", "De Zorgkring"),
+    ("Goedemorgen, dit is De Gezondheidskring.", "De Gezondheidskring"),
+    ("Goedemorgen! Roan Schroeff van De Gezondheidskring aan de lijn.", "De Gezondheidskring"),
+    ("Algemeen De Tsjechen bereikten de kwartfinale.", "De Tsjechen"),
+    ("Volgens mij is De Brusselse haven dicht.", "De Brusselse"),
 ]
 
 

@@ -216,8 +216,9 @@ class NlPersonRecognizer(NormalisedRecognizer):
                 and gazetteer().zipf(keys[k], self.supported_language) >= FAMILY_MAX_ZIPF:
             return i, 0.0  # "de familie staat op het spel": a word this common is the verb or noun
         while not family and not initials and k < n and firsts < 3 and ok(k) and not (firsts and tokens[k].sentence_start):
-            if (firsts or not cap(k)) and self._interfix(keys, k, lex):
-                break  # "van" and "de" are first names too, but here they start the surname
+            if (firsts or not cap(k) or (strict and not tokens[k].sentence_start)) and self._interfix(keys, k, lex):
+                break  # "van" and "de" are first names too, but here they start the surname (a capitalised
+                # one inside a cased sentence too: "meende Van den Stockt")
             if firsts and keys[k] in CALENDAR:
                 break  # "Jan Mei": the calendar word is the surname
             vocative = not firsts and tokens[k].sentence_start and cap(k) and text[tokens[k].end:tokens[k].end + 1] == "," \
@@ -254,9 +255,16 @@ class NlPersonRecognizer(NormalisedRecognizer):
             inter = 0  # "Marcel Coppens Van de hel": in cased text the surname has its capital
         if inter and not title and k + inter < n and self._inflected_adjective(keys[k + inter]):
             inter = 0  # "De Franse aanvaller", "bij de Franse boeren": a nationality or other adjective, no surname
+        # cased text, a capitalised tussenvoegsel inside a sentence: the Flemish way of writing a surname,
+        # after a first name ("Paul De Grauwe", "Luc Van den Brande") or alone when the next word is no
+        # ordinary word ("slaagde De Gucht erin", "meende Van den Stockt"; never "De Morgen", "De Kamer",
+        # nor after an introduction: "Dit is De Zorgkring" names the firm)
+        flemish = inter and cased and cap(k) and not tokens[k].sentence_start
         if inter and k + inter < n and ok(k + inter) and not tokens[k + inter].sentence_start:
             s = k + inter
             if (cap(s) and (title or in_surnames(s))) or (known_surname(s) and (firsts or lenient or initials)) \
+                    or (flemish and cap(s) and not _PLACE_ADJECTIVE.search(keys[s])
+                        and (firsts or (k == i and not lenient and self._unknown_surname(tokens, keys, k, s, common, text)))) \
                     or (in_surnames(s) and (title or initials or firsts)) \
                     or (title and keys[s] not in common and len(keys[s]) >= 3 and _NAME_CHARS.match(tokens[s].text)
                         and gazetteer().zipf(keys[s], self.supported_language) < ORDINARY_WORD_MIN_ZIPF):
@@ -305,6 +313,20 @@ class NlPersonRecognizer(NormalisedRecognizer):
             return (k, 0.45) if text[tokens[i].end:tokens[i].end + 1] in (",", "!", "") else (i, 0.0)
         return k, 0.6
 
+    def _unknown_surname(self, tokens, keys, k: int, s: int, common, text: str) -> bool:
+        """Token s, after the tussenvoegsel at k, is no ordinary word, and the word right before k is an
+        ordinary lower-case word inside the sentence that is no preposition or article ("slaagde De Gucht";
+        never "naar De Efteling", "bij De Zorgkring", nor a headline run on without a full stop: "Algemeen De
+        Tsjechen", "(GS) De Uefa"), and no capitalised word follows it."""
+        g, lang = gazetteer(), self.supported_language
+        before = tokens[k - 1] if k else None
+        after = tokens[s + 1] if s + 1 < len(tokens) else None
+        if after is not None and after.is_cap and not after.sentence_start:
+            return False  # "De Vriezer IJskoud 200": a product's or firm's name of several capitalised words
+        return keys[s] not in common and g.zipf(keys[s], lang) < ORDINARY_WORD_MIN_ZIPF \
+            and before is not None and before.text.isalpha() and before.text.islower() \
+            and not text[before.end:tokens[k].start].strip() and keys[k - 1] not in _BEFORE_A_PLACE_OR_FIRM
+
     def _inflected_adjective(self, key: str) -> bool:
         """An inflected adjective as common as Zipf 4.5 ("franse", "oude", "goede"; a surname list holds them):
         after a tussenvoegsel without a title it describes a noun, it names nobody."""
@@ -335,6 +357,12 @@ class NlPersonRecognizer(NormalisedRecognizer):
         return 0
 
 
+# adjectives made from places ("De Brusselse haven", "de Joegoslavische president"): no surname after "De"
+_PLACE_ADJECTIVE = re.compile(r"(?:se|sche)\Z")
+# words before a capitalised "De" or "Van" that make it a place, venue or firm rather than a surname ("naar De
+# Efteling", "welkom bij De Zorgkring", "u spreekt met De Hypotheker", "Roan van De Zorgkring")
+_BEFORE_A_PLACE_OR_FIRM = frozenset({"naar", "in", "uit", "op", "aan", "te", "via", "richting", "langs", "rond", "nabij",
+                                     "vanuit", "vanaf", "tot", "bij", "met", "voor", "van", "de", "het", "een"})
 _PRONOUNS = frozenset({"u", "je", "jij", "ik", "we", "wij", "hij", "zij", "ze", "het", "jullie", "men", "er", "you",
                        "i", "we", "they", "he", "she", "it"})
 _NEVER = frozenset({"ik", "u", "je", "jij", "wij", "we", "zij", "ze", "hij", "het", "de", "een", "en", "of", "dat",
