@@ -130,6 +130,9 @@ KEPT = [
     ("ik moet de dokter bellen voor een afspraak", "bellen"),
     ("hij wilde de dokter niet bellen", "niet"),
     ("hij nam de maat van de kast", "nam de maat"),
+    # the same words in lower case inside cased text: the verb, not a name, whatever a name before them
+    ("Hij nam de maat van Kobe Bryant, zei de coach.", "nam de maat"),
+    ("Ook de bank Morgan Stanley nam de moeite om te bellen.", "nam de moeite"),
     # after a family word, a word this common is the verb or noun; "in het directiecomité" no surname
     ("de familie staat op het spel", "staat"),
     ("de familie gaat verhuizen", "gaat"),

@@ -56,7 +56,11 @@ class NameTaggerRecognizer(EntityRecognizer):
         tokens = norm.tokens
         title_end = -1  # end token of a span cut at an English title word
         # in text without capitals the words of spoken_not_names.txt are ordinary words ("het iban", "wacht eve")
-        never = spoken_not_names() if tokens and not is_cased(tokens) else frozenset()
+        cased = bool(tokens) and is_cased(tokens)
+        never = spoken_not_names() if tokens and not cased else frozenset()
+        # in cased text the same words in lower case are the verb or noun, never part of a name ("Morgan
+        # Stanley nam de moeite", "nam Duitsland het op")
+        lower_never = spoken_not_names() if cased else frozenset()
         for span in models.tag_text(text):
             entity = ENTITY_OF_LABEL.get(span.label)
             if entity not in wanted or any(a < span.end and span.start < b for a, b in codes):
@@ -74,6 +78,8 @@ class NameTaggerRecognizer(EntityRecognizer):
                     title_end, last = last, cut
             while last > first and _ordinary(tokens[last - 1].key, gaz, lang):
                 last -= 1
+            while first < last and tokens[first].key in lower_never and tokens[first].text.islower():
+                first += 1
             if entity == "PERSON" and lang == "nl":  # "Bondscoach Robert Waseige": the role is no part of the name
                 while first < last - 1 and (_plain_noun(tokens[first].key, gaz) or tokens[first].key in ROLE_WORDS):
                     first += 1
@@ -100,6 +106,10 @@ class NameTaggerRecognizer(EntityRecognizer):
                 continue  # "het gerecht viel in", "volgens hem": a hamlet or surname of that name needs more
             if entity == "PERSON":
                 last = _surname_after(tokens, last, gaz, lang)
+            while last > first and tokens[last - 1].key in lower_never and tokens[last - 1].text.islower():
+                last -= 1
+            if first == last:
+                continue
             start, end = _outside_brackets(text, tokens[first].start, tokens[last - 1].end)
             if end <= start:
                 continue

@@ -158,6 +158,8 @@ class NlPersonRecognizer(NormalisedRecognizer):
                                                          or _INITIALS.match(tokens[k - 1].text) is not None))
                 glued = k > 0 and not text[tokens[k - 1].end:t.start].replace(".", "").strip()
                 return after and glued and t.is_cap and not t.sentence_start
+            if cased and not lenient and not t.is_cap and key in spoken_not_names():
+                return False  # cased text: a lower-case "nam", "namen", "kader" is the verb or noun ("Hij nam de maat")
             return not (key in lex.not_names or key in _NEVER or len(t.text) < 2 or t.text.isupper()
                         or not _NAME_CHARS.match(t.text) or (STREET_SUFFIX.search(key) and key not in lex.surnames))
 
