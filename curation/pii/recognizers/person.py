@@ -265,6 +265,8 @@ class NlPersonRecognizer(NormalisedRecognizer):
         if inter and k + inter < n and ok(k + inter) and not tokens[k + inter].sentence_start:
             s = k + inter
             if (cap(s) and (title or in_surnames(s))) or (known_surname(s) and (firsts or lenient or initials)) \
+                    or (strict and firsts and not cap(k) and cap(s) and keys[s] not in lex.common_words_nl
+                        and gazetteer().word_class_of(keys[s], self.supported_language) is None) \
                     or (flemish and cap(s) and not _PLACE_ADJECTIVE.search(keys[s])
                         and (firsts or (k == i and not lenient and self._unknown_surname(tokens, keys, k, s, common, text)))) \
                     or (in_surnames(s) and (title or initials or firsts)) \
@@ -274,6 +276,9 @@ class NlPersonRecognizer(NormalisedRecognizer):
                 # tussenvoegsel any word that is not an ordinary one is the surname (ordinary: on the
                 # common-word list or frequent in the language, "meneer de president", "collega van
                 # landbouw", "dokter op de lijst")
+                # "Salomon de Bray": in cased text a capitalised word no word list knows after a first name and a
+                # lower-case tussenvoegsel is the surname, even where a place bears it ("Jan van Klantenservice"
+                # keeps its noun)
                 # "Tonny van Huis en Haard": "Huis en Haard" is the company Tonny works for
                 if not (firsts and not title and company_at(s)):
                     k, surname = s + 1, True
@@ -287,6 +292,9 @@ class NlPersonRecognizer(NormalisedRecognizer):
                 k, surname = k + 1, True  # the last: "mijn naam is esmee blonk", a surname no list knows
         if k == i or (initials and not surname):
             return i, 0.0
+        if firsts and not surname and cased and k < n and _REGNAL.match(tokens[k].text) and joined(k) \
+                and self.supported_language == "nl":
+            k += 1  # "Süleyman I", "paus Sixtus II", "Murat III": the numeral belongs to the name
         # "De Dijkgraaf Verzekeringen", "Van Dijk Energie": an organisation, not a person
         if not title and k < n and _ORGANISATION.search(keys[k]):
             return i, 0.0
@@ -365,6 +373,7 @@ _PLACE_ADJECTIVE = re.compile(r"(?:se|sche)\Z")
 # Efteling", "welkom bij De Zorgkring", "u spreekt met De Hypotheker", "Roan van De Zorgkring")
 _BEFORE_A_PLACE_OR_FIRM = frozenset({"naar", "in", "uit", "op", "aan", "te", "via", "richting", "langs", "rond", "nabij",
                                      "vanuit", "vanaf", "tot", "bij", "met", "voor", "van", "de", "het", "een"})
+_REGNAL = re.compile(r"(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XVI{0,3})\Z")  # a ruler's or pope's number, I to XVIII
 _PRONOUNS = frozenset({"u", "je", "jij", "ik", "we", "wij", "hij", "zij", "ze", "het", "jullie", "men", "er", "you",
                        "i", "we", "they", "he", "she", "it"})
 _NEVER = frozenset({"ik", "u", "je", "jij", "wij", "we", "zij", "ze", "hij", "het", "de", "een", "en", "of", "dat",
