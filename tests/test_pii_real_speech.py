@@ -83,6 +83,9 @@ FOUND = [
     # surname even where a place bears it; a ruler's number belongs to the name
     ("Het schilderij is van Salomon de Bray, zegt de gids.", "PERSON", "Salomon de Bray"),
     ("Zijn grootvader Murat III had het land in handen.", "PERSON", "Murat III"),
+    # a capitalised compound ending like a water or landscape that no word list knows is its name
+    ("We hebben een huisje bij de Oostvaardersplassen gehuurd.", "LOCATION", "Oostvaardersplassen"),
+    ("Het dorp ligt aan het Zuidlaardermeer, zegt de klant.", "LOCATION", "Zuidlaardermeer"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -152,6 +155,8 @@ KEPT = [
     ("Goedemorgen, dit is De Gezondheidskring.", "De Gezondheidskring"),
     ("Goedemiddag, met Lisa van Klantenservice, waarmee kan ik u helpen?", "Klantenservice"),
     ("Ik heb Anna van Support gisteren gesproken.", "Support"),
+    # the same endings on an ordinary compound, even capitalised, name no place ("stuwmeer", "regenwoud")
+    ("Ze keken samen naar het Stuwmeer en het Regenwoud op tv.", "Stuwmeer en het Regenwoud"),
     ("Goedemorgen! Roan Schroeff van De Gezondheidskring aan de lijn.", "De Gezondheidskring"),
     ("Algemeen De Tsjechen bereikten de kwartfinale.", "De Tsjechen"),
     ("Volgens mij is De Brusselse haven dicht.", "De Brusselse"),

@@ -115,6 +115,8 @@ class NlLocationRecognizer(NormalisedRecognizer):
                     continue
                 if not score and cap and not firm_name(tokens, i + place_len):
                     rejected.append((i, place_len))
+            elif cap and self.supported_language == "nl" and _landscape_name(t, lex) and not firm_name(tokens, i + 1):
+                yield t.start, t.end, 0.6, "water or landscape name"
             i += 1
 
     @staticmethod
@@ -271,6 +273,20 @@ def firm_name(tokens, k: int) -> bool:
         if tokens[k].key not in FILLERS:
             return tokens[k].key in FIRM_WORDS
         k += 1
+
+
+# Dutch names of waters and landscapes are compounds with these last parts: "Sneekermeer", "Oostvaardersplassen",
+# "Markerwaard", "Twentekanaal", "Hudsonbaai", "Eelderdiep", "Westerscheldetunnel", "Rifgebergte"
+LANDSCAPE_SUFFIX = re.compile(r"...(meer|plassen|waard|kanaal|baai|bekken|diep|tunnel|plateau|watervallen|waterval|"
+                              r"gebergte|eiland|eilanden|zee|woud|delta|polder)\Z")
+
+
+def _landscape_name(t, lex) -> bool:
+    """A capitalised compound inside a sentence ending like the name of a water or landscape, that no word
+    list knows as an ordinary word ("het Lauwersmeer", "de Grebbeberg" is not read: -berg ends surnames)."""
+    g = gazetteer()
+    return not t.sentence_start and not t.text.isupper() and LANDSCAPE_SUFFIX.search(t.key) is not None \
+        and t.key not in lex.common_words and g.word_class_of(t.key) is None and g.zipf(t.key) < 4.0
 
 
 def _ordinary_word(key: str) -> bool:
