@@ -86,6 +86,7 @@ FOUND = [
     # a capitalised compound ending like a water or landscape that no word list knows is its name
     ("We hebben een huisje bij de Oostvaardersplassen gehuurd.", "LOCATION", "Oostvaardersplassen"),
     ("Het dorp ligt aan het Zuidlaardermeer, zegt de klant.", "LOCATION", "Zuidlaardermeer"),
+    ("we hebben een huisje bij de oostvaardersplassen gehuurd", "LOCATION", "oostvaardersplassen"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -157,6 +158,8 @@ KEPT = [
     ("Ik heb Anna van Support gisteren gesproken.", "Support"),
     # the same endings on an ordinary compound, even capitalised, name no place ("stuwmeer", "regenwoud")
     ("Ze keken samen naar het Stuwmeer en het Regenwoud op tv.", "Stuwmeer en het Regenwoud"),
+    ("we zijn gisteren naar het stuwmeer gefietst", "stuwmeer"),
+    ("het kadaster heeft de zandplassen al lang ingetekend", "zandplassen"),
     ("Goedemorgen! Roan Schroeff van De Gezondheidskring aan de lijn.", "De Gezondheidskring"),
     ("Algemeen De Tsjechen bereikten de kwartfinale.", "De Tsjechen"),
     ("Volgens mij is De Brusselse haven dicht.", "De Brusselse"),

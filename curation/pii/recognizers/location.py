@@ -115,7 +115,8 @@ class NlLocationRecognizer(NormalisedRecognizer):
                     continue
                 if not score and cap and not firm_name(tokens, i + place_len):
                     rejected.append((i, place_len))
-            elif cap and self.supported_language == "nl" and _landscape_name(t, lex) and not firm_name(tokens, i + 1):
+            elif self.supported_language == "nl" and (cap or _after_place_article(keys, i)) and _landscape_name(t, lex) \
+                    and not firm_name(tokens, i + 1):
                 yield t.start, t.end, 0.6, "water or landscape name"
             i += 1
 
@@ -282,11 +283,21 @@ LANDSCAPE_SUFFIX = re.compile(r"...(meer|plassen|waard|kanaal|baai|bekken|diep|t
 
 
 def _landscape_name(t, lex) -> bool:
-    """A capitalised compound inside a sentence ending like the name of a water or landscape, that no word
-    list knows as an ordinary word ("het Lauwersmeer", "de Grebbeberg" is not read: -berg ends surnames)."""
+    """A compound inside a sentence ending like the name of a water or landscape that no word list knows
+    as an ordinary word ("het Lauwersmeer"; "de Grebbeberg" is not read: -berg ends surnames). The caller
+    asks for a capital or, in lower case, a place preposition and an article before it."""
     g = gazetteer()
     return not t.sentence_start and not t.text.isupper() and LANDSCAPE_SUFFIX.search(t.key) is not None \
         and t.key not in lex.common_words and g.word_class_of(t.key) is None and g.zipf(t.key) < 4.0
+
+
+# in lower case (a recogniser's transcript) a landscape compound needs a place preposition and an article
+# before it: "aan het lauwersmeer", "bij de oostvaardersplassen"
+LANDSCAPE_PREPOSITIONS = frozenset({"in", "aan", "op", "bij", "naar", "langs", "over", "uit", "rond", "nabij"})
+
+
+def _after_place_article(keys, i: int) -> bool:
+    return i >= 2 and keys[i - 1] in ("het", "de", "'t") and keys[i - 2] in LANDSCAPE_PREPOSITIONS
 
 
 def _ordinary_word(key: str) -> bool:
