@@ -175,8 +175,22 @@ class TaggedSpan:
     probability: float  # the lowest per-token probability of the label inside the span
 
 
+_cased_last: tuple = ((), False)  # (tokens, answer) last asked about: `tokenize` caches its tuples, so every
+# recognizer of one analysis passes the same one; one tuple, swapped whole, so threads never mix two answers
+
+
 def is_cased(tokens: tuple[Token, ...]) -> bool:
     """True when the text carries capitals a reader can use (a careful transcript, not ASR output)."""
+    global _cased_last
+    seen, answer = _cased_last
+    if seen is tokens:
+        return answer
+    answer = _is_cased(tokens)
+    _cased_last = (tokens, answer)
+    return answer
+
+
+def _is_cased(tokens) -> bool:
     inside = [t for t in tokens if not t.sentence_start and len(t.text) > 1 and t.text[:1].isalpha()]
     if not inside:
         return any(t.text[:1].isupper() for t in tokens)
