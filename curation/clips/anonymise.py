@@ -178,6 +178,7 @@ def _disguised_audio(source, transcript, intervals, key, work: Path, words: list
     from curation.anonymise.voicecheck import profile, undisguised
 
     report: dict = {}
+    before = None  # the original voices' profile, measured once (every draw renders the same original)
     for draw in range(1, VOICE_DRAWS + 1):
         say("anonymising audio (WAV)", 0.15)
         name = clip.id if draw == 1 else f"{clip.id}\x00draw-{draw}"  # clips of one call may go to different packs
@@ -193,9 +194,11 @@ def _disguised_audio(source, transcript, intervals, key, work: Path, words: list
             return {**report, "status": "blocked", "blocked_reason": report["mp3"]["blocked_reason"]}
         if voice == "none":
             return report
+        if before is None:
+            raw, raw_sr = read(source, start=clip.start, end=clip.end)
+            before = profile(raw, raw_sr, words)
         after, sr = read(work / "audio.mp3")
-        raw, raw_sr = read(source, start=clip.start, end=clip.end)
-        same = undisguised(profile(raw, raw_sr, words), profile(after, sr, words))
+        same = undisguised(before, profile(after, sr, words))
         report["voice"]["draws"] = draw
         if not same:
             return report
