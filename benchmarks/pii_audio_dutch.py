@@ -272,8 +272,10 @@ def main(argv=None) -> int:
             for c in range(args.calls):
                 truth = build_call(rng, longs, shorts, args.cues, rate, Path(d), f"call{c}", args.wer, vocabulary,
                                    wrong=args.transcript == "wrong")
-                got = (gate_of_wrong if args.transcript == "wrong" else score_call)(Path(d), f"call{c}", *(
-                    () if args.transcript == "wrong" else (truth,)))
+                if args.transcript == "wrong":
+                    got = gate_of_wrong(Path(d), f"call{c}")
+                else:
+                    got = score_call(Path(d), f"call{c}", truth)
                 for k in got:
                     total[k] = total.get(k, 0 if not isinstance(got[k], list) else []) + got[k]
         if args.transcript == "wrong":
