@@ -68,6 +68,14 @@ GOOD_COST, BAD_COST = 20.0, 40.0
 # fifth of the words swapped for others (ASR-like errors) this flags 85 % of the swapped words and 22 % of
 # the right ones (benchmarks/README: "Words an ASR got wrong")
 WORD_BAD_COST = 40.0
+# the search's pruning beams (relative to the best hypothesis; smaller keeps more). Placing a segment alone
+# (English, wideband) keeps the beams it was calibrated with (BEAM; also a gate: a transcript far from the
+# audio often finds no path at all). As a second opinion beside espeak-ng + DTW (`curation.ingest.alignment`)
+# those pruned the only path away in 14 of 120 segments of real Dutch speech cut to 8 kHz (tune half of
+# benchmarks/pii_audio_dutch.py), so those cues were bleeped whole; at WIDE_BEAM all 14 have a path. Wrong
+# transcripts then find paths too: the second opinion is only used when the whole call vouches for it.
+BEAM, WORD_BEAM = 1e-100, 1e-80
+WIDE_BEAM = 1e-200
 CONFIDENT = 0.5
 
 
@@ -145,14 +153,14 @@ def espeak_phones(texts: list[str], language: str) -> list[list[str]]:
 class PhoneAligner:
     """One pocketsphinx decoder; threads share it one alignment at a time."""
 
-    def __init__(self):
+    def __init__(self, beam: float = BEAM, word_beam: float = WORD_BEAM):
         try:
             from pocketsphinx import Decoder
         except ImportError:
             raise PhoneAlignmentUnavailable("pocketsphinx is not installed") from None
         # no dither of its own: pocketsphinx's draws from one random stream per decoder, so a segment's
         # placement would depend on what the process aligned before; `_pcm16` dithers reproducibly
-        self._decoder = Decoder(samprate=RATE, bestpath=False, dither=False, beam=1e-100, wbeam=1e-80, pbeam=1e-100,
+        self._decoder = Decoder(samprate=RATE, bestpath=False, dither=False, beam=beam, wbeam=word_beam, pbeam=beam,
                                 loglevel="FATAL")
         self._lock = threading.Lock()  # the decoder holds one search at a time; its dictionary grows
         self._added: dict[tuple[str, ...], str] = {}

@@ -6,12 +6,12 @@ Dutch segments, narrowband (telephone, 8 kHz) recordings, and English segments i
 path for (or where it is not installed) go to espeak-ng speech and dynamic time warping
 (`curation.audio.align`). Where that is not confident either in a wideband recording (real Dutch speech
 mostly: espeak-ng's voice is not the caller's), the acoustic model is asked as a second opinion (in
-Dutch also on telephone audio): in a segment where enough words are placed alike by both (`agreeing`,
-`AGREE_TOL`, `AGREE_SHARE`) those words count as placed, and each other word of the segment is *bounded*:
-it lies somewhere between the earlier start and the later end of its two placements (`BOUND_MARGIN`
-wider), not necessarily anywhere in its cue. A segment with fewer agreeing words gets the same once the
-whole recording is aligned, if the recording vouches for its transcript (`CALL_AGREE_SHARE` of all words
-asked about agree; a transcript of other speech stays far below). Words that the aligner places confidently get its times
+Dutch also on telephone audio): once the whole recording is aligned, and only if it vouches for its
+transcript (`CALL_AGREE_SHARE` of all words asked about are placed alike by both: `agreeing`,
+`AGREE_TOL`; a transcript of other speech stays far below), the words of each segment the two agree on
+count as placed, and each other word of such a segment is *bounded*: it lies somewhere between the
+earlier start and the later end of its two placements (`BOUND_MARGIN` wider), not necessarily anywhere
+in its cue. Words that the aligner places confidently get its times
 (`aligned=True`, `estimated=False`); bounded words keep `estimated=True` with `aligned=True` and their
 bounds as times, so redaction bleeps the bounds whole; the others stay `estimated=True`, so redaction
 widens over them to the nearest placed word or the cue's edge (fail closed). A stereo call is
@@ -47,15 +47,22 @@ AGREE_SHARE = 0.3
 # (the bleep adds PAD_ESTIMATED_SECONDS). Chosen on the tune half of benchmarks/pii_audio_dutch.py (real Dutch
 # speech, 16 and 8 kHz): 0.2 s beside a 0.12 s pad covered 98 % of mentions whole; this is 0.1 s beside 0.25 s.
 BOUND_MARGIN = 0.1
-# A segment where fewer than AGREE_SHARE of the words agree (but at least MIN_AGREED do) is bounded the same
-# way only when the whole recording shows that the transcript belongs to it: at least CALL_AGREE_SHARE of the
-# words of every segment the second opinion was asked on agree (none do where either aligner found no path).
-# On the tune half of benchmarks/pii_audio_dutch.py calls with the right transcript had 0.23-0.55, calls
-# whose cues held other lines' text at most 0.05. Otherwise its words stay estimated and are widened to
-# their stretch (fail closed). Cost there: with 20 % of the words around a mention misrecognised, one
-# 8 kHz mention of 120 in a vouched segment kept 90 ms of voiced sound outside its bleep.
+# A segment is bounded that way only when the whole recording shows that the transcript belongs to it: at
+# least CALL_AGREE_SHARE of the words of every segment the second opinion was asked on agree (none do where
+# either aligner found no path); then also a segment where fewer than AGREE_SHARE (but at least MIN_AGREED)
+# of its own words agree. On the tune half of benchmarks/pii_audio_dutch.py calls with the right transcript
+# had 0.25-0.52, calls whose cues held other lines' text at most 0.11; of those wrong transcripts 7-9
+# segments in 120 reached AGREE_SHARE on their own, so the segment's share alone vouches for nothing.
+# Otherwise its words stay estimated and are widened to their stretch (fail closed).
 CALL_AGREE_SHARE = 0.15
 MIN_AGREED = 1
+# A vouched segment below AGREE_SHARE of its own is bounded wider: none of its words counts as placed, each
+# lies within its two placements WEAK_MARGIN wider on each side (the bleep adds PAD_ESTIMATED_SECONDS). With the
+# second opinion's wide beams such segments became common where an ASR got words around a mention wrong; on the
+# tune half of benchmarks/pii_audio_dutch.py (20 % of those words misrecognised) 7 of 240 mentions kept up to
+# 0.2 s of voiced sound outside BOUND_MARGIN bounds; 0.2 left 6, 0.3 left 2 (0.14 s and 0.02 s, in
+# segments agreeing on their own), for 1-2 points more of other speech bleeped.
+WEAK_MARGIN = 0.3
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,7 @@ class AlignmentSummary:
     phone_aligned_segments: int = 0  # confident segments placed by the acoustic model (the rest: espeak-ng + DTW)
     agreed_segments: int = 0  # segments neither aligner was sure of, placed where the two agreed (see AGREE_TOL)
     bounded_words: int = 0  # words of agreed segments the two placed apart: bleeped within both placements
-    vouched_segments: int = 0  # agreed segments below AGREE_SHARE, accepted on the call's share (CALL_AGREE_SHARE)
+    vouched_segments: int = 0  # agreed segments below AGREE_SHARE of their own (all need the call's CALL_AGREE_SHARE)
     call_agree_share: float | None = None  # share of agreeing words over all segments both aligners placed
     voices: dict = field(default_factory=dict)  # speaker role -> espeak-ng variant chosen (when DTW was needed)
     warning: str | None = None
@@ -159,7 +166,7 @@ def align_transcript(transcript: Transcript, audio_path, language: str | None = 
     # is a second opinion beside espeak-ng + DTW (`agreeing`)
     own = base_language(language) in LANGUAGES and info.sample_rate >= MIN_RATE
     phones = _phone_aligner() if own else None
-    # loaded on the first segment that needs it (`_phone_aligner` keeps one per process). Telephone audio: Dutch
+    # loaded on the first segment that needs it (`_phone_aligner` keeps one per role and process). Telephone audio: Dutch
     # only, where benchmarks/pii_audio_dutch.py measured it on real speech (English 8 kHz was not measured)
     partner = not own and (info.sample_rate >= MIN_RATE or base_language(language) == "nl")
     variants: dict | None = None
@@ -192,17 +199,14 @@ def align_transcript(transcript: Transcript, audio_path, language: str | None = 
                     log.debug("segment %d not aligned: %s", i, exc)
                     continue
                 summary.confident_segments += result.confident
-                if not result.confident and partner and (second := _phone_aligner()) is not None:
+                if not result.confident and partner and (second := _phone_aligner("second")) is not None:
                     found = _agreed(second, mono, info.sample_rate, texts[i], language, result)
                     paired[1] += len(texts[i])  # the share is over every segment the second opinion was asked on
                     if found is not None:
                         both, agreed = found
                         paired[0] += agreed
-                        if agreed >= AGREE_SHARE * len(both):
-                            summary.agreed_segments += 1
-                            _bound(words, seg, windows[i][0], both, info.duration, summary)
-                        elif agreed >= MIN_AGREED:
-                            pending.append((seg, windows[i][0], both))  # decided once the whole call is seen
+                        if agreed >= MIN_AGREED:  # decided once the whole call is seen
+                            pending.append((seg, windows[i][0], both, agreed >= AGREE_SHARE * len(both)))
                     continue
                 if not result.confident:
                     continue  # the words may not be where the aligner put them: keep the estimate
@@ -217,9 +221,11 @@ def align_transcript(transcript: Transcript, audio_path, language: str | None = 
             return transcript, summary
         log.warning("espeak-ng unavailable: segments the acoustic model could not place keep their estimates")
     summary.call_agree_share = round(paired[0] / paired[1], 3) if paired[1] else None
-    for seg, offset, both in vouched(pending, *paired):
+    for seg, offset, both, own_share in vouched(pending, *paired):
         summary.agreed_segments += 1
-        summary.vouched_segments += 1
+        summary.vouched_segments += not own_share
+        if not own_share:
+            both = _widened(both)
         _bound(words, seg, offset, both, info.duration, summary)
     summary.seconds = round(time.perf_counter() - began, 3)
     if summary.aligned_words < summary.words:
@@ -237,9 +243,18 @@ def align_transcript(transcript: Transcript, audio_path, language: str | None = 
 
 
 def vouched(pending: list, agreeing_words: int, words: int) -> list:
-    """The segments with too few agreeing words of their own that the recording vouches for: all of them
-    when at least CALL_AGREE_SHARE of the `words` the second opinion was asked on agree, else none."""
+    """The segments with agreeing words that the recording vouches for: all of them when at least
+    CALL_AGREE_SHARE of the `words` the second opinion was asked on agree, else none (not even a segment
+    reaching AGREE_SHARE on its own: see CALL_AGREE_SHARE)."""
     return list(pending) if words and agreeing_words >= CALL_AGREE_SHARE * words else []
+
+
+def _widened(both: list) -> list:
+    """A segment few of whose words agree: none counts as placed, each is bounded WEAK_MARGIN wider than its
+    two placements (an agreed word spans both placements and no margin)."""
+    m = WEAK_MARGIN
+    return [(max(0.0, t0 - (m if said else m - BOUND_MARGIN)), t1 + (m if said else m - BOUND_MARGIN), False)
+            for t0, t1, said in both]
 
 
 def _bound(words: list, seg: Segment, offset: float, both, duration: float, summary: AlignmentSummary) -> None:
@@ -260,23 +275,25 @@ def _place(words: list, idx: int, offset: float, t0: float, t1: float, duration:
     words[idx] = replace(words[idx], start=round(start, 3), end=round(end, 3), estimated=estimated, aligned=aligned)
 
 
-_PHONE_ALIGNER = None
+_PHONE_ALIGNERS: dict[str, object] = {}
 _PHONE_ALIGNER_LOCK = threading.Lock()
 
 
-def _phone_aligner():
-    """The process's pocketsphinx aligner (loaded once), or None when pocketsphinx is not installed."""
-    global _PHONE_ALIGNER
+def _phone_aligner(role: str = "alone"):
+    """The process's pocketsphinx aligner for `role` (loaded once each), or None when pocketsphinx is not
+    installed. "alone": placing segments by itself, with the beams it was calibrated with; "second": the
+    second opinion beside espeak-ng + DTW, with wide beams (`phone_align.WIDE_BEAM`)."""
     with _PHONE_ALIGNER_LOCK:
-        if _PHONE_ALIGNER is None:
-            from curation.audio.phone_align import PhoneAligner, PhoneAlignmentUnavailable
+        if role not in _PHONE_ALIGNERS:
+            from curation.audio.phone_align import WIDE_BEAM, PhoneAligner, PhoneAlignmentUnavailable
 
             try:
-                _PHONE_ALIGNER = PhoneAligner()
+                _PHONE_ALIGNERS[role] = (PhoneAligner() if role == "alone"
+                                         else PhoneAligner(beam=WIDE_BEAM, word_beam=WIDE_BEAM))
             except PhoneAlignmentUnavailable as exc:
                 log.info("aligning without an acoustic model: %s", exc)
-                _PHONE_ALIGNER = False
-    return _PHONE_ALIGNER or None
+                _PHONE_ALIGNERS[role] = None
+    return _PHONE_ALIGNERS[role]
 
 
 def _by_phones(aligner, samples, sr: int, texts, language: str):
