@@ -87,6 +87,9 @@ FOUND = [
     ("We hebben een huisje bij de Oostvaardersplassen gehuurd.", "LOCATION", "Oostvaardersplassen"),
     ("Het dorp ligt aan het Zuidlaardermeer, zegt de klant.", "LOCATION", "Zuidlaardermeer"),
     ("we hebben een huisje bij de oostvaardersplassen gehuurd", "LOCATION", "oostvaardersplassen"),
+    ("Goedemiddag, u spreekt met Kim van Vattenfall, waarmee kan ik u helpen?", "PERSON", "Kim"),
+    ("Ik heb Henk van Essent gesproken over mijn rekening.", "PERSON", "Henk"),
+    ("Dag, u spreekt met Jan van Dijk.", "PERSON", "Jan van Dijk"),  # no company after "van"
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -163,6 +166,10 @@ KEPT = [
     ("Goedemorgen! Roan Schroeff van De Gezondheidskring aan de lijn.", "De Gezondheidskring"),
     ("Algemeen De Tsjechen bereikten de kwartfinale.", "De Tsjechen"),
     ("Volgens mij is De Brusselse haven dicht.", "De Brusselse"),
+    ("Goedemiddag, u spreekt met Kim van Vattenfall, waarmee kan ik u helpen?", "Vattenfall"),
+    ("goedemiddag u spreekt met kim van vattenfall waarmee kan ik u helpen", "vattenfall"),
+    ("Goedemiddag, met Lisa namens ABN AMRO.", "ABN AMRO"),
+    ("Ik heb Henk van Essent gesproken over mijn rekening.", "Essent"),
 ]
 
 

@@ -106,6 +106,7 @@ class NameTaggerRecognizer(EntityRecognizer):
                 continue  # "het gerecht viel in", "volgens hem": a hamlet or surname of that name needs more
             if entity == "PERSON":
                 last = _surname_after(tokens, last, gaz, lang)
+                last = _before_own_firm(tokens, first, last)
             while last > first and tokens[last - 1].key in lower_never and tokens[last - 1].text.islower():
                 last -= 1
             if first == last:
@@ -121,6 +122,22 @@ class NameTaggerRecognizer(EntityRecognizer):
                 recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                                       RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
         return results
+
+
+# "Kim van Vattenfall", "Lisa namens ABN AMRO": an agent's first name, then the company she speaks for
+FIRM_LINKS = frozenset({"van", "bij", "namens"})
+
+
+def _before_own_firm(tokens, first: int, last: int) -> int:
+    """The span's end cut before a link word followed only by words of not_names.txt (the company and
+    product names a call centre talks about, which are never a name)."""
+    from curation.pii.lookups import lexicon
+
+    never = lexicon().not_names
+    for k in range(first + 1, last - 1):
+        if tokens[k].key in FIRM_LINKS and all(t.key in never for t in tokens[k + 1:last]):
+            return k
+    return last
 
 
 # In Dutch text a name never holds these English words; where the tagger runs a span over one, the
