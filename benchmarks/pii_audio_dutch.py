@@ -21,6 +21,10 @@ part left out and how much of that Praat calls voiced); "other speech bleeped" i
 with at most 25 % of other speech). Run at 16 kHz and at 8 kHz (the recordings resampled, as a
 telephone line would carry them; no codec).
 
+`--transcript wrong` gives every cue other lines' text (what alignment accepts of a transcript that
+does not belong to its audio); `--transcript mixed` gives one drawn cue per call other lines' text and
+leaves the rest right (what a vouching call accepts of the one cue that is not what is said there).
+
 Lines are split by sha256 of their dialog id: even = `tune` (anything chosen from this benchmark is
 chosen there), odd = `scored` (only scored). Pauses between lines make placing them easier than placing
 a name inside a sentence; the figure is an upper bound for that, and a real measurement for mentions
@@ -113,9 +117,11 @@ def sound_edges(y: np.ndarray, sr: int) -> tuple[float, float] | None:
 
 
 def build_call(rng: random.Random, longs, shorts, cues: int, rate: int, tmp: Path, name: str,
-               wer: float = 0.0, vocabulary: list[str] | None = None, wrong: bool = False):
+               wer: float = 0.0, vocabulary: list[str] | None = None, wrong: bool = False,
+               wrong_cue: int | None = None):
     """Write `name`.wav and `name`.vtt; return the lines' truth [(start, end, first word, words, mention)].
-    `wrong`: the WebVTT holds the text of other lines (drawn from the same lists), not what is said."""
+    `wrong`: the WebVTT holds the text of other lines (drawn from the same lists), not what is said;
+    `wrong_cue`: only that cue does (a transcript right everywhere else)."""
     import soundfile as sf
 
     from curation.clips.redaction import vtt_timestamp
@@ -123,7 +129,7 @@ def build_call(rng: random.Random, longs, shorts, cues: int, rate: int, tmp: Pat
     parts, truth, vtt = [], [], ["WEBVTT", ""]
     t, word = 0.5, 0
     parts.append(np.zeros(int(0.5 * rate), np.float32))
-    for _ in range(cues):
+    for cue in range(cues):
         chosen = rng.sample(longs, 2)
         at = rng.randrange(3)
         chosen.insert(at, rng.choice(shorts))
@@ -141,7 +147,7 @@ def build_call(rng: random.Random, longs, shorts, cues: int, rate: int, tmp: Pat
             y = y[int(a * rate):int(b * rate)]  # the line's sound only; pauses are ours
             if k != at and wer > 0:  # recognition errors around the mention, never in it
                 text = " ".join(misrecognised(rng, text.split(), wer, vocabulary))
-            if wrong:
+            if wrong or cue == wrong_cue:
                 text = rng.choice([x for x in (shorts if k == at else longs) if x[2] != ogg])[1]
             n = len(text.split())
             truth.append((t, t + len(y) / rate, word, n, k == at))
@@ -192,6 +198,23 @@ def gate_of_wrong(tmp: Path, name: str) -> dict:
             "agreed_segments": summary.agreed_segments, "vouched_segments": summary.vouched_segments,
             "words": summary.words, "accepted_words": sum(w.aligned for w in aligned.words),
             "calls_with_accepted_words": int(any(w.aligned for w in aligned.words)),
+            "call_agree_share": [summary.call_agree_share]}
+
+
+def gate_of_mixed(tmp: Path, name: str, truth, cue: int) -> dict:
+    """A right transcript but for cue `cue`, whose text is other lines': what alignment accepted of that
+    cue's words (placed or bounded: bleeps narrower than its stretch, which could fall where its text is
+    not said), and whether the call vouched."""
+    from curation.ingest.alignment import align_transcript
+    from curation.ingest.formats import read_transcript
+
+    aligned, summary = align_transcript(read_transcript(tmp / f"{name}.vtt"), tmp / f"{name}.wav")
+    lines = truth[3 * cue:3 * cue + 3]
+    first, last = lines[0][2], lines[-1][2] + lines[-1][3]
+    accepted = sum(w.aligned for w in aligned.words[first:last])
+    return {"calls": 1, "wrong_cue_words": last - first, "wrong_cue_accepted_words": accepted,
+            "calls_with_wrong_cue_accepted": int(accepted > 0),
+            "wrong_cue_placed_words": sum(w.aligned and not w.estimated for w in aligned.words[first:last]),
             "call_agree_share": [summary.call_agree_share]}
 
 
@@ -251,8 +274,9 @@ def main(argv=None) -> int:
     parser.add_argument("--wer", type=float, default=0.0,
                         help="recognition errors in the words around each mention (0.2: one word in five "
                              "substituted, dropped or with a word inserted; default: %(default)s)")
-    parser.add_argument("--transcript", choices=("right", "wrong"), default="right",
-                        help="wrong: each cue's WebVTT text is other lines', to see what alignment accepts of a "
+    parser.add_argument("--transcript", choices=("right", "wrong", "mixed"), default="right",
+                        help="mixed: one drawn cue per call holds other lines' text, the rest is right; "
+                             "wrong: each cue's WebVTT text is other lines', to see what alignment accepts of a "
                              "transcript that does not belong to its audio (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
@@ -270,14 +294,24 @@ def main(argv=None) -> int:
                  "missed_ms": [], "missed_voiced_ms": []}
         with tempfile.TemporaryDirectory(prefix="pii-audio-dutch-") as d:
             for c in range(args.calls):
+                wrong_cue = rng.randrange(args.cues) if args.transcript == "mixed" else None
                 truth = build_call(rng, longs, shorts, args.cues, rate, Path(d), f"call{c}", args.wer, vocabulary,
-                                   wrong=args.transcript == "wrong")
-                if args.transcript == "wrong":
+                                   wrong=args.transcript == "wrong", wrong_cue=wrong_cue)
+                if wrong_cue is not None:
+                    got = gate_of_mixed(Path(d), f"call{c}", truth, wrong_cue)
+                elif args.transcript == "wrong":
                     got = gate_of_wrong(Path(d), f"call{c}")
                 else:
                     got = score_call(Path(d), f"call{c}", truth)
                 for k in got:
                     total[k] = total.get(k, 0 if not isinstance(got[k], list) else []) + got[k]
+        if args.transcript == "mixed":
+            results[str(rate)] = total
+            print(f"{rate} Hz, {args.split} lines, one wrong cue per call: {total['calls_with_wrong_cue_accepted']} of "
+                  f"{args.calls} calls had words of it accepted ({total['wrong_cue_accepted_words']} of "
+                  f"{total['wrong_cue_words']} words, {total['wrong_cue_placed_words']} placed, the rest bounded); "
+                  f"call agreement shares {total['call_agree_share']}", flush=True)
+            continue
         if args.transcript == "wrong":
             results[str(rate)] = total
             print(f"{rate} Hz, {args.split} lines, wrong transcripts: {total['calls_with_accepted_words']} of "
