@@ -102,8 +102,9 @@ def test_a_clip_script_from_the_workspace_has_no_original_pii(workspace, tmp_pat
     clip = create_clip(workspace, "c1", 0.0, 60.0, user="tester")
     script = build_script(workspace, clip.id, user="tester")
     text = script.text()
+    # as words: a fictional surname may hold an original's letters ("Pieters" for "De Vries" beside "Pieter")
     for original in ("Sanne", "Jansen", "Pieter", "Vries", "Kerkweg", "Zwolle", "8011", "12345678"):
-        assert original not in text, original
+        assert not re.search(rf"(?<!\w){original}(?!\w)", text), original
     assert not PLACEHOLDER.search(text) and "110 euro" in text
     assert any("lange stilte" in d for ln in script.lines for d in ln.directions)
     assert any(ln.overlaps for ln in script.lines)
