@@ -14,7 +14,8 @@ path" counts as rejected) and by the espeak-ng aligner (`curation.audio.align`, 
 Reported: the share of right and of wrong transcripts each gate accepts, the AUC of the score (1.0
 separates perfectly, 0.5 is chance), and the share of words the acoustic model vouches for; the same
 for the pipeline's fallback where neither aligner is confident, the words both place alike
-(`curation.ingest.alignment.agreeing`). Then placement at known edges: three of the drawn lines joined
+(`curation.ingest.alignment.agreeing`; the acoustic model there on its own decoder with the pipeline's
+wide beams, `phone_align.WIDE_BEAM`, as `_phone_aligner("second")` runs it). Then placement at known edges: three of the drawn lines joined
 with 0.4 s of silence are aligned as one segment, and the first word's start and last word's end of
 each line are compared with where that line's sound starts and ends (RMS above 5 % of its peak; a
 rough truth, good to some 20 ms). Lines are drawn with fixed seeds; the script tunes nothing. The
@@ -97,7 +98,7 @@ def _sound_edges(y: np.ndarray, sr: int) -> tuple[float, float]:
     return on[0] * hop / sr, (on[-1] + 1) * hop / sr
 
 
-def joins(phones, lines, rate: int, synth) -> dict:
+def joins(phones, second, lines, rate: int, synth) -> dict:
     """Three lines joined with silence, aligned as one segment: errors at the lines' outer word edges, for
     the acoustic model alone (its own gate and word costs) and for the words it and espeak-ng + DTW place
     alike (`curation.ingest.alignment.agreeing`, the pipeline's fallback where neither is confident)."""
@@ -130,27 +131,32 @@ def joins(phones, lines, rate: int, synth) -> dict:
         try:
             res = phones.align(x, rate, words, "nl")
         except ValueError:
-            continue
+            res = None
         try:
             dtw = align_segment(x, rate, words, "nl", synthesiser=synth)
         except AlignmentFailed:
             dtw = None
-        ours = [(w.start, w.end) for w in res.words]
-        agree = agreeing(ours, [(w.start, w.end) for w in dtw.words]) if dtw is not None else [False] * len(ours)
+        try:  # the pipeline's second opinion: its own decoder, wide beams
+            opinion = second.align(x, rate, words, "nl")
+        except ValueError:
+            opinion = None
+        if res is None and opinion is None:
+            continue
+        agree = (agreeing([(w.start, w.end) for w in opinion.words], [(w.start, w.end) for w in dtw.words])
+                 if dtw is not None and opinion is not None else [False] * len(words))
         agreed = sum(agree) >= AGREE_SHARE * len(agree)
-        ok = res.confidence >= CONFIDENT
+        ok = res is not None and res.confidence >= CONFIDENT
         accepted["phones"] += ok
         accepted["agreement"] += agreed
         k = 0
         for a, b, n in truth:
             for j, ref, end in ((k, a, False), (k + n - 1, b, True)):
-                w = res.words[j]
-                if ok and w.placed:
+                if ok and (w := res.words[j]).placed:
                     vouched["phones"] += 1
                     errors["phones"].append(abs((w.end if end else w.start) - ref))
                     missed["phones"] += (ref > w.end + PAD_ALIGNED_SECONDS) if end else (ref < w.start - PAD_ALIGNED_SECONDS)
                 if agreed and agree[j]:  # the pipeline's time: both placements' span
-                    d = dtw.words[j]
+                    w, d = opinion.words[j], dtw.words[j]
                     t0, t1 = min(w.start, d.start), max(w.end, d.end)
                     vouched["agreement"] += 1
                     errors["agreement"].append(abs((t1 if end else t0) - ref))
@@ -178,7 +184,7 @@ def main(argv=None) -> int:
     from curation.audio.align import CONFIDENT as DTW_CONFIDENT
     from curation.audio.align import AlignmentFailed, align_segment
     from curation.audio.espeak import Synthesiser
-    from curation.audio.phone_align import CONFIDENT, PhoneAligner
+    from curation.audio.phone_align import CONFIDENT, WIDE_BEAM, PhoneAligner
     from curation.ingest.alignment import AGREE_SHARE, agreeing
 
     began = time.perf_counter()
@@ -188,7 +194,8 @@ def main(argv=None) -> int:
     rng = random.Random(SEED)
     drawn = rng.sample(usable, min(args.limit, len(usable)))
     wrong_of = {d: rng.choice([t for e, t, _ in usable if e != d]).split() for d, _, _ in drawn}
-    phones = PhoneAligner()
+    phones = PhoneAligner()  # the acoustic model placing alone, with the beams it was calibrated with
+    second = PhoneAligner(beam=WIDE_BEAM, word_beam=WIDE_BEAM)  # the pipeline's second opinion beside DTW
     results = {}
     with Synthesiser() as synth:
         for rate in args.rates:
@@ -214,9 +221,14 @@ def main(argv=None) -> int:
                     except AlignmentFailed:
                         seg = None
                         row[f"dtw_{kind}_rank"], row[f"dtw_{kind}_confidence"] = None, 0.0
-                    # the pipeline's fallback: words both aligners place alike (0 when either found no path)
-                    agree = [] if seg is None or row[f"phones_{kind}_cost"] is None else agreeing(
-                        [(w.start, w.end) for w in res.words], [(w.start, w.end) for w in seg.words])
+                    # the pipeline's fallback: words the second opinion and DTW place alike (0 when either
+                    # found no path)
+                    try:
+                        opinion = second.align(y, sr, ws, "nl")
+                    except ValueError:
+                        opinion = None
+                    agree = [] if seg is None or opinion is None else agreeing(
+                        [(w.start, w.end) for w in opinion.words], [(w.start, w.end) for w in seg.words])
                     row[f"agree_{kind}"] = sum(agree) if sum(agree) >= AGREE_SHARE * max(len(agree), 1) else 0
                     row[f"agree_{kind}_accepted"] = bool(agree) and sum(agree) >= AGREE_SHARE * len(agree)
                 rows.append(row)
@@ -246,7 +258,7 @@ def main(argv=None) -> int:
                 summary["phones"][f"words_vouched_{kind}"] = round(
                     sum(r[f"phones_{kind}_vouched"] for r in rows) / words_total, 3)
                 summary["agreement"][f"words_vouched_{kind}"] = round(sum(r[f"agree_{kind}"] for r in rows) / words_total, 3)
-            summary["joins"] = joins(phones, drawn, rate, synth)
+            summary["joins"] = joins(phones, second, drawn, rate, synth)
             results[str(rate)] = {"summary": summary, "lines": rows}
             p, d, g = summary["phones"], summary["dtw"], summary["agreement"]
             for name, v in (("acoustic model alone", p), ("both aligners agreeing", g)):
