@@ -218,6 +218,17 @@ def gate_of_mixed(tmp: Path, name: str, truth, cue: int) -> dict:
             "call_agree_share": [summary.call_agree_share]}
 
 
+def gate_line(transcript: str, total: dict, calls: int) -> str:
+    """What `gate_of_wrong` or `gate_of_mixed` found over all calls of one rate, in words."""
+    if transcript == "mixed":
+        return (f"one wrong cue per call: {total['calls_with_wrong_cue_accepted']} of {calls} calls had words of it "
+                f"accepted ({total['wrong_cue_accepted_words']} of {total['wrong_cue_words']} words, "
+                f"{total['wrong_cue_placed_words']} placed, the rest bounded)")
+    return (f"wrong transcripts: {total['calls_with_accepted_words']} of {calls} calls had words accepted "
+            f"({total['accepted_words']} of {total['words']} words; segments agreed {total['agreed_segments']}, "
+            f"of them vouched by the call {total['vouched_segments']})")
+
+
 def score_call(tmp: Path, name: str, truth) -> dict:
     from curation.anonymise import anonymise_audio
     from curation.ingest.alignment import align_transcript
@@ -305,19 +316,10 @@ def main(argv=None) -> int:
                     got = score_call(Path(d), f"call{c}", truth)
                 for k in got:
                     total[k] = total.get(k, 0 if not isinstance(got[k], list) else []) + got[k]
-        if args.transcript == "mixed":
+        if args.transcript != "right":  # a gate measurement: what alignment accepted of text not said there
             results[str(rate)] = total
-            print(f"{rate} Hz, {args.split} lines, one wrong cue per call: {total['calls_with_wrong_cue_accepted']} of "
-                  f"{args.calls} calls had words of it accepted ({total['wrong_cue_accepted_words']} of "
-                  f"{total['wrong_cue_words']} words, {total['wrong_cue_placed_words']} placed, the rest bounded); "
-                  f"call agreement shares {total['call_agree_share']}", flush=True)
-            continue
-        if args.transcript == "wrong":
-            results[str(rate)] = total
-            print(f"{rate} Hz, {args.split} lines, wrong transcripts: {total['calls_with_accepted_words']} of "
-                  f"{args.calls} calls had words accepted ({total['accepted_words']} of {total['words']} words; "
-                  f"segments agreed {total['agreed_segments']}, of them vouched by the call "
-                  f"{total['vouched_segments']}); call agreement shares {total['call_agree_share']}", flush=True)
+            print(f"{rate} Hz, {args.split} lines, {gate_line(args.transcript, total, args.calls)}; call agreement "
+                  f"shares {total['call_agree_share']}", flush=True)
             continue
         m = max(total["mentions"], 1)
         summary = {"mentions": total["mentions"], "wholly_bleeped": round(total["whole"] / m, 3),
