@@ -87,6 +87,12 @@ def _script_name(m, d):
     d[path] = d[path].replace(b"**Klant**", f"**Klant** ({NAME_AND_PHONE})".encode(), 1)
 
 
+def _script_style_name(m, d):
+    # the page's own style sheet is not scanned; anything else in a style element is
+    path = script_clip(m)["files"]["script_html"]
+    d[path] = d[path].replace(b"</style>", f"</style><style>/* {NAME_AND_PHONE} */</style>".encode(), 1)
+
+
 def _report_warning(m, d):
     edit_json(d, audio_clip(m)["files"]["anonymisation_report"],
               lambda doc: doc.update(warnings=[f"klant {NAME_AND_PHONE} sprak zacht"]))
@@ -122,6 +128,7 @@ SMUGGLING = {
     "bracketed name": (None, _fake_placeholder, True, "transcript holds 1 span(s) of personal data (PERSON)"),
     "word flagged reviewed": (None, _reviewed_name, True, "in words flagged redacted or reviewed"),
     "re-enactment script": (None, _script_name, True, "script.md: contains personal data"),
+    "re-enactment script style": (None, _script_style_name, True, "script.html: contains personal data"),
 }
 
 

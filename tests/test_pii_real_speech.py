@@ -90,6 +90,26 @@ FOUND = [
     ("Goedemiddag, u spreekt met Kim van Vattenfall, waarmee kan ik u helpen?", "PERSON", "Kim"),
     ("Ik heb Henk van Essent gesproken over mijn rekening.", "PERSON", "Henk"),
     ("Dag, u spreekt met Jan van Dijk.", "PERSON", "Jan van Dijk"),  # no company after "van"
+    # a name in quotes: the opening quote is no part of the word ("'Kees" was looked up as "'kees")
+    ("'Kees vindt het prima', aldus de buurman.", "PERSON", "Kees"),
+    ("Hij zei: ‘Marieke belt straks terug.’", "PERSON", "Marieke"),
+    ("Hij zei 'Marieke de Jong belt terug'.", "PERSON", "Marieke de Jong"),
+    # "kees" is a first name, not an ordinary word, also opening a sentence before a verb
+    ("Kees vindt het prima.", "PERSON", "Kees"),
+    ("kees belt u morgen terug", "PERSON", "kees"),
+    # a place listed as a whole keeps its words ("rijp" alone is an adjective; the span was "de" only)
+    ("wij wonen in de rijp sinds vorig jaar", "LOCATION", "de rijp"),
+    # a surname alone after the phone greeting or an introduction, in a transcript without capitals: a
+    # listed surname even where it is an ordinary word too ("vries", "jong", "bakker")
+    ("goedemiddag met de vries", "PERSON", "de vries"),
+    ("ja met van dijk, waar gaat het over", "PERSON", "van dijk"),
+    ("mijn achternaam is van der linden", "PERSON", "van der linden"),
+    ("het staat op naam van de jong", "PERSON", "de jong"),
+    ("mijn achternaam is bakker", "PERSON", "bakker"),
+    ("mijn achternaam is eh bakker", "PERSON", "bakker"),
+    ("goedemiddag met eh de vries", "PERSON", "de vries"),
+    # the list spells the elided article both ways ("t harde", "'t zand")
+    ("Ik woon in ’t Harde, vlak bij de kazerne.", "LOCATION", "t Harde"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -170,6 +190,18 @@ KEPT = [
     ("goedemiddag u spreekt met kim van vattenfall waarmee kan ik u helpen", "vattenfall"),
     ("Goedemiddag, met Lisa namens ABN AMRO.", "ABN AMRO"),
     ("Ik heb Henk van Essent gesproken over mijn rekening.", "Essent"),
+    # a Dutch article or preposition alone is no name: "Ten" before "noorden", "In" opening a sentence
+    ("Ten noorden van de stad ligt een bos.", "Ten"),
+    ("In Den Haag werden de plannen besproken.", "In"),
+    ("In het Midden-Oosten is het warm.", "In het"),
+    # only introductions after which a surname is said alone make a listed surname of an ordinary word
+    ("ik ben van de post en kom een pakket brengen", "van de post"),
+    ("goedemiddag met de klantenservice van ziggo", "de klantenservice"),
+    ("het is de auto van bakker en zonen", "bakker"),
+    ("ik ben bakker van beroep", "bakker"),
+    ("ja met de heer", "de heer"),
+    # an elision keeps its apostrophe and stays no name
+    ("Ik bel 's avonds terug, dat is beter.", "'s avonds"),
 ]
 
 

@@ -407,6 +407,19 @@ def gazetteer() -> Gazetteer:
     return cached(_cache_file(), _build, Gazetteer)
 
 
+def _elision_forms(places: set[str]) -> set[str]:
+    """deduce's list spells an elided article both ways ("'t zand", "t harde"); tokens keep the
+    apostrophe ("'t Harde") and a transcript may drop it: each place in both spellings."""
+    out = set()
+    for place in places:
+        head, _, rest = place.partition(" ")
+        if rest and head in ("t", "s"):
+            out.add(f"'{place}")
+        elif rest and head in ("'t", "'s"):
+            out.add(place[1:])
+    return out
+
+
 def _build() -> Gazetteer:
     """Read every list from the installed packages."""
     src = deduce_lookup_dir()
@@ -422,6 +435,7 @@ def _build() -> Gazetteer:
     local, world = _geonames_places()
     nl_places |= local
     nl_places |= {_key(s) for s in read_list(DATA / "regions_be.txt")}
+    nl_places |= _elision_forms(nl_places)
     zipf_nl, zipf_en = _zipf_table("nl"), _zipf_table("en")
     lemma_classes, classes_en = _word_classes("nl"), _word_classes("en")
     world |= _territories()

@@ -38,6 +38,7 @@ class Lexicon:
     stop_words_nl: frozenset[str] = frozenset()
     common_words_nl: frozenset[str] = frozenset()  # Dutch ordinary words only
     verbs_and_function_words: frozenset[str] = frozenset()  # never a surname, even capitalised ("Johnson Said")
+    interfix_surnames: frozenset[str] = frozenset()  # said after a tussenvoegsel ("vries", "linden", "jong")
 
 
 def _first_index(entries: frozenset[str]) -> dict:
@@ -63,7 +64,8 @@ def _build() -> Lexicon:
     src = deduce_lookup_dir()
     names = src / "names"
     first = read_list(names / "lst_first_name/items.txt")
-    surnames = read_list(names / "lst_surname/items.txt") + read_list(names / "lst_interfix_surname/items.txt")
+    interfix_surnames = read_list(names / "lst_interfix_surname/items.txt")
+    surnames = read_list(names / "lst_surname/items.txt") + interfix_surnames
     interfixes = read_list(names / "lst_interfix/items.txt") + read_list(DATA / "interfixes.txt")
     streets = _keys(read_list(src / "locations/lst_street/items.txt"))
     places = _keys(read_list(src / "locations/lst_placename/lst_residence/items.txt")
@@ -91,6 +93,7 @@ def _build() -> Lexicon:
         streets=streets, street_first=_first_index(streets), places=places, place_first=_first_index(places),
         common_words=frozenset(common), not_names=not_names, stop_words=stop, stop_words_nl=_keys(NL_STOP),
         common_words_nl=common_nl | _keys(NL_STOP), verbs_and_function_words=verbs | stop,
+        interfix_surnames=_keys(interfix_surnames),
     )
     log.debug("PII lexicon: %d first names, %d surnames, %d streets, %d places",
               len(lex.first_names), len(lex.surnames), len(lex.streets), len(lex.places))

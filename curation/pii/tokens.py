@@ -14,6 +14,10 @@ from functools import lru_cache
 _TOKEN = re.compile(r"\S+")
 # Keep a leading '+', '@' or apostrophe ("'s-Hertogenbosch", "+31"); strip other edge punctuation.
 _CORE = re.compile(r"[^\w+'’@]*(.*?)[^\w]*\Z", re.S)
+# ... but only an elision keeps it ("'s", "'t", "'n", "'k", "'80"): before anything else it is an opening
+# quote ("'Kees vindt het prima'", "‘Marieke belt terug’")
+_ELISION = re.compile(r"['’‘]+(?:[stnkmr]|ns)(?![^\W\d_])|['’‘]+\d", re.I)
+_OPENING_QUOTES = "'’‘"
 _SENTENCE_END = frozenset(".?!:;")
 # "J.", "dhr.", "t.n.v." end no sentence
 _ABBREVIATION = re.compile(r"(?:[A-Za-z]\.)+\Z|(?i:dhr|mevr|mw|mr|dr|ir|ing|drs|prof|nr|bijv|ca|mej|st|fam)\.\Z")
@@ -87,6 +91,10 @@ def tokenize(text: str) -> tuple[Token, ...]:
             core_start, core_end, core = m.start(), m.end(), raw
         else:
             core_start = m.start() + c.start(1)
+            if core[0] in _OPENING_QUOTES and not _ELISION.match(core) and core.lstrip(_OPENING_QUOTES):
+                stripped = core.lstrip(_OPENING_QUOTES)
+                core_start += len(core) - len(stripped)
+                core = stripped
             core_end = core_start + len(core)
         tokens.append(Token(core_start, core_end, core, lookup_key(core), m.start(), m.end(), sentence_start))
         sentence_start = raw[-1] in _SENTENCE_END and not (raw[-1] == "." and _ABBREVIATION.match(raw.lstrip("(\"'‘“")))

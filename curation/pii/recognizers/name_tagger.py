@@ -76,7 +76,9 @@ class NameTaggerRecognizer(EntityRecognizer):
                 cut = next((k for k in range(first, last) if tokens[k].key in ENGLISH_TITLE_WORDS), last)
                 if cut < last:
                     title_end, last = last, cut
-            while last > first and _ordinary(tokens[last - 1].key, gaz, lang):
+            # "in de rijp": a place listed as a whole keeps its words, whatever they are on their own
+            while last > first and not _listed_whole(tokens, first, last, gaz) \
+                    and _ordinary(tokens[last - 1].key, gaz, lang):
                 last -= 1
             while first < last and tokens[first].key in lower_never and tokens[first].text.islower():
                 first += 1
@@ -93,8 +95,11 @@ class NameTaggerRecognizer(EntityRecognizer):
                             lang == "nl" or gaz.zipf(tokens[last - 1].key, "en") >= TRAILING_NOUN_ZIPF_EN))
                         or (lang == "en" and tokens[last - 1].key in gaz.common_en)):
                     last -= 1
-            if first == last or not any(_name_like(t.key, gaz, lang) for t in tokens[first:last]):
-                continue  # "naar welk e-mailadres": ordinary words only, whatever their context
+            if first == last or not (_listed_whole(tokens, first, last, gaz) or any(
+                    _name_like(t.key, gaz, lang) and t.key not in DUTCH_ARTICLES for t in tokens[first:last])):
+                continue  # "naar welk e-mailadres", "Ten noorden van": ordinary words and articles only
+            if cased and tokens[first].key in DUTCH_ARTICLES and _lower_after_articles(tokens, first, last):
+                continue  # "Ten noorden van", "Ten slotte": in text with capitals a surname after one is capitalised
             if never and _only_ordinary_words(tokens, first, last, never, gaz, lang):
                 continue  # "het iban es", "wacht eve": what names it are ordinary words in a transcript
             if entity == "LOCATION" and lang == "nl" and article_and_common_noun(tokens, first, last, gaz):
@@ -145,8 +150,19 @@ def _before_own_firm(tokens, first: int, last: int) -> int:
 ENGLISH_TITLE_WORDS = frozenset({"the", "with", "from", "my", "your", "are", "what's", "you"})
 
 
+# a Dutch tussenvoegsel alone is no name or place ("Ten noorden van", "In het"); "Le", "El", "Del" may
+# open one ("Le Corbusier", "Del Piero")
+DUTCH_ARTICLES = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "'t", "het", "in", "op"})
 INTERFIXES = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "'t", "het", "in", "op", "la", "le", "du",
                         "di", "da", "del", "von", "mac", "mc", "o'", "el", "al", "ben", "bin"})
+
+
+def _lower_after_articles(tokens, first: int, last: int) -> bool:
+    """Every word of the span after its leading Dutch articles and prepositions is in lower case."""
+    k = first
+    while k < last and tokens[k].key in DUTCH_ARTICLES:
+        k += 1
+    return k < last and all(t.text.islower() for t in tokens[k:last])
 
 
 def _only_ordinary_words(tokens, first: int, last: int, never: frozenset, gaz, language: str) -> bool:
@@ -159,7 +175,7 @@ def _only_ordinary_words(tokens, first: int, last: int, never: frozenset, gaz, l
         return False
     if len(keys) == 1 and first and tokens[first - 1].key in PLACE_PREPOSITIONS and keys[0] in gaz.nl_places:
         return False  # "uit namen" is the town; "in principe" stays a word (Príncipe is no Dutch or Belgian place)
-    return all(k in never or not _name_like(k, gaz, language) for k in keys)
+    return all(k in never or k in DUTCH_ARTICLES or not _name_like(k, gaz, language) for k in keys)
 
 
 def _surname_after(tokens, last: int, gaz, language: str) -> int:
@@ -228,10 +244,15 @@ def _plain_noun(key: str, gaz, language: str = "nl") -> bool:
 
 def _unlisted_place(tokens, first: int, last: int, gaz) -> bool:
     """More than one word, and not as a whole on a place list ("den haag", "bergen op zoom" are)."""
+    return last - first >= 2 and not _listed_whole(tokens, first, last, gaz)
+
+
+def _listed_whole(tokens, first: int, last: int, gaz) -> bool:
+    """More than one word, and as a whole on a place list ("de rijp", "den haag", "bergen op zoom")."""
     if last - first < 2:
         return False
     key = " ".join(t.key for t in tokens[first:last])
-    return key not in gaz.nl_places and key not in gaz.world_places
+    return key in gaz.nl_places or key in gaz.world_places
 
 
 def _listed(key: str, gaz) -> bool:

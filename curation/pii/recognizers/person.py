@@ -31,6 +31,12 @@ INTROS = [("mijn", "naam", "is"), ("naam", "is"), ("ik", "ben"), ("ik", "heet"),
           ("voornaam",), ("my", "name", "is"), ("this", "is"), ("i", "am"), ("i'm",), ("name", "is"),
           ("speaking", "with"), ("called",), ("heet",), ("heten",), ("vrouw",), ("man",), ("zoon",), ("dochter",),
           ("moeder",), ("vader",), ("partner",), ("collega",), ("gesproken", "met"), ("contact", "met")]
+# introductions after which a surname alone is said ("met de vries", "mijn achternaam is bakker"); never
+# "ik ben" or "dit is" ("ik ben van de post", "dit is de winkel")
+SURNAME_INTROS = frozenset({("mijn", "naam", "is"), ("naam", "is"), ("achternaam", "is"), ("achternaam",),
+                            ("op", "naam", "van"), ("ten", "name", "van"), ("tnv",), ("t.n.v.",), ("t.n.v",),
+                            ("met",), ("spreekt", "met"), ("spreek", "ik", "met"), ("heet",), ("heten",)})
+HESITATIONS = frozenset({"eh", "ehm", "euh", "eeh", "ehh", "uh", "uhm", "um", "uhh", "hm", "hmm"})
 GREETINGS = frozenset({"goedemorgen", "goedemiddag", "goedenavond", "goedendag", "hallo", "hoi", "dag", "ja", "hello",
                        "hi", "goeiemorgen", "goeiemiddag", "goedenmiddag"})
 _INTRO_BY_LAST: dict[str, list[tuple[str, ...]]] = {}
@@ -67,6 +73,10 @@ _ABBREVIATION = re.compile(r"(?:[A-Z][bcdfghjklmnpqrstvwxz]{1,3}|Joh|Jac|Corn|Ge
 _INITIALS = re.compile(r"(?:[A-Z]\.){0,4}[A-Z]\.?\Z")  # "J.", "A.B.C." (its last full stop is punctuation)
 
 
+# tussenvoegsels that are prepositions too: opening a sentence they are the preposition ("In het Veld" is
+# rare, "In het Midden-Oosten" is not)
+_PREPOSITION_INTERFIXES = frozenset({"in", "op", "uit", "aan", "bij", "onder", "over", "voor", "achter", "tot"})
+
 class NlPersonRecognizer(NormalisedRecognizer):
     ENTITY = "PERSON"
 
@@ -85,10 +95,11 @@ class NlPersonRecognizer(NormalisedRecognizer):
             key = keys[i]
             text_i = tokens[i].text
             if not (text_i[0].isupper() or key in first_names or key in interfix_first or len(text_i) == 1
-                    or key in TITLES or key in _INTRO_LAST or key in _TRIGGER_WORDS):
+                    or key in TITLES or key in _INTRO_LAST or key in _TRIGGER_WORDS
+                    or (key in lex.surnames and self._after_intro(keys, tokens, i, text))):  # "achternaam is bakker"
                 i += 1  # cannot start a name, and is no title or introduction
                 continue
-            trigger = 0.0
+            trigger, intro = 0.0, None
             if key in TITLES and i + 1 < n:
                 trigger = 0.9
                 i += 1
@@ -97,9 +108,9 @@ class NlPersonRecognizer(NormalisedRecognizer):
                     i += 1  # "Prof. Dr. Th. Bakker", "mevrouw dokter Jansen" (never "meneer Dokter")
                 if keys[i] == "de" and i + 1 < n and keys[i + 1] == "heer":
                     i += 2
-            elif self._after_intro(keys, tokens, i, text):
+            elif intro := self._after_intro(keys, tokens, i, text):
                 trigger = 0.85
-            end, score = self._chain(norm, i, lex, keys, trigger, text, cased)
+            end, score = self._chain(norm, i, lex, keys, trigger, text, cased, intro in SURNAME_INTROS)
             if end > i:
                 yield tokens[i].start, tokens[end - 1].end, score, "name"
                 i = end
@@ -113,21 +124,28 @@ class NlPersonRecognizer(NormalisedRecognizer):
                     yield run.start, run.end, 0.8, "spelled letter by letter"
 
     @staticmethod
-    def _after_intro(keys, tokens, i, text="") -> bool:
+    def _after_intro(keys, tokens, i, text="") -> tuple[str, ...] | None:
+        """The introduction right before token i ("mijn", "naam", "is"), or None."""
         if i == 0:
-            return False
+            return None
         if tokens[i].sentence_start and text[tokens[i - 1].end:tokens[i].start].strip() != ":":
-            return False  # "... op mijn naam. Dan moet ik ..." (but "Naam: Visser, Jan" is a form's field)
-        for phrase in _INTRO_BY_LAST.get(keys[i - 1], ()):
+            return None  # "... op mijn naam. Dan moet ik ..." (but "Naam: Visser, Jan" is a form's field)
+        while i > 1 and keys[i - 1] in HESITATIONS:
+            i -= 1  # "mijn achternaam is eh bakker"
+        for phrase in sorted(_INTRO_BY_LAST.get(keys[i - 1], ()), key=len, reverse=True):
             m = len(phrase)
             if i >= m and tuple(keys[i - m:i]) == phrase:
-                return True
-        if keys[i - 1] == "met":  # "Goedemiddag, met Jan de Vries"
-            return tokens[i - 1].sentence_start or (i >= 2 and keys[i - 2] in GREETINGS)
-        return False
+                return phrase
+        if keys[i - 1] == "met" and (tokens[i - 1].sentence_start or (i >= 2 and keys[i - 2] in GREETINGS)):
+            return ("met",)  # "Goedemiddag, met Jan de Vries"
+        return None
 
-    def _chain(self, norm, i, lex, keys, trigger, text, cased=False):
+    def _chain(self, norm, i, lex, keys, trigger, text, cased=False, surname_cue=False):
         """(end token index, score) of the name starting at token i; end == i when there is none.
+
+        `surname_cue`: the introduction before token i is one after which a surname alone is said
+        ("mijn achternaam is bakker", "goedemiddag, met de vries", "op naam van van der linden"): there
+        a listed surname is one even where it is an ordinary word too.
 
         In cased text (`is_cased`), without a title or an introduction, a name that starts with a
         capital goes on over capitalised words only ("Marcel Coppens Van de hel": "hel" is no
@@ -246,7 +264,7 @@ class NlPersonRecognizer(NormalisedRecognizer):
             k += 1
             firsts += 1
         surname = False
-        if title and not firsts and not initials and k < n and ok(k) and in_surnames(k) \
+        if (title or surname_cue) and not firsts and not initials and k < n and ok(k) and in_surnames(k) \
                 and not self._interfix(keys, k, lex) and not (not cap(k) and self._everyday_verb(keys[k])):
             return k + 1, trigger  # "mevrouw Tuin", "meneer jansen": a surname that is also a word (in lower
             # case not a common verb or function word: "de dokter bellen", "de dokter niet bellen")
@@ -270,6 +288,7 @@ class NlPersonRecognizer(NormalisedRecognizer):
                     or (flemish and cap(s) and not _PLACE_ADJECTIVE.search(keys[s])
                         and (firsts or (k == i and not lenient and self._unknown_surname(tokens, keys, k, s, common, text)))) \
                     or (in_surnames(s) and (title or initials or firsts)) \
+                    or (surname_cue and keys[s] in lex.interfix_surnames and keys[s] not in TITLES) \
                     or (title and keys[s] not in common and len(keys[s]) >= 3 and _NAME_CHARS.match(tokens[s].text)
                         and gazetteer().zipf(keys[s], self.supported_language) < ORDINARY_WORD_MIN_ZIPF):
                 # the last: "meneer van jumiège" in a transcript without capitals: after a title and a
@@ -307,8 +326,8 @@ class NlPersonRecognizer(NormalisedRecognizer):
         if surname and (firsts or initials):
             return k, 0.85 if cap(i) else 0.7
         if surname:  # "Van der Vries" without a first name
-            if not cap(i):
-                return i, 0.0
+            if not cap(i) or (tokens[i].sentence_start and keys[i] in _PREPOSITION_INTERFIXES):
+                return i, 0.0  # "In Den Haag werden ...", "Op de Veluwe ...": a preposition opens the sentence
             return k, 0.5 if tokens[i].sentence_start else 0.6
         if firsts > 1 and (cap(i) or all(known_first(j) for j in range(i, k))):
             return k, 0.6  # "Jan Willem", "selami robert"
