@@ -14,7 +14,8 @@ import pytest
 
 from curation.pii.name_shape import NameShape, grams, model_path, name_shape
 from curation.pii.normalise import normalise
-from curation.pii.recognizers.name_shape import NameShapeRecognizer, candidates, is_compound
+from curation.pii.gazetteer import is_compound
+from curation.pii.recognizers.name_shape import NameShapeRecognizer, candidates
 from tests._pii_spans import table_tests
 
 ROOT = Path(__file__).resolve().parent.parent

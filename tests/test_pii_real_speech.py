@@ -108,6 +108,12 @@ FOUND = [
     ("mijn achternaam is bakker", "PERSON", "bakker"),
     ("mijn achternaam is eh bakker", "PERSON", "bakker"),
     ("goedemiddag met eh de vries", "PERSON", "de vries"),
+    ("mijn naam is van ghoerle", "PERSON", "van ghoerle"),
+    ("my surname is smith", "PERSON", "smith"),
+    # a word confirmed by one of its letters is a name, with its tussenvoegsel
+    ("dat is de vries met een v van victor", "PERSON", "de vries"),
+    ("bos met een s, ja", "PERSON", "bos"),
+    ("het is van der linden met een l", "PERSON", "van der linden"),
     # the list spells the elided article both ways ("t harde", "'t zand")
     ("Ik woon in ’t Harde, vlak bij de kazerne.", "LOCATION", "t Harde"),
 ]
@@ -200,6 +206,12 @@ KEPT = [
     ("het is de auto van bakker en zonen", "bakker"),
     ("ik ben bakker van beroep", "bakker"),
     ("ja met de heer", "de heer"),
+    ("goedemiddag met de helpdesk", "de helpdesk"),
+    # a letter confirmation needs the letter in the word and no function word before it
+    ("kom je met een t-shirt of met een jas", "je"),
+    ("dat is het met een t erbij", "het"),
+    ("goedemiddag u spreekt met een k van karel", "u spreekt"),
+    ("ik kom met de auto", "de auto"),
     # an elision keeps its apostrophe and stays no name
     ("Ik bel 's avonds terug, dat is beter.", "'s avonds"),
 ]

@@ -462,3 +462,19 @@ def _build() -> Gazetteer:
     log.debug("gazetteer: %d first names, %d surnames, %d Dutch/Belgian places, %d world places",
               len(g.first_names), len(g.surnames), len(g.nl_places), len(g.world_places))
     return g
+
+
+COMPOUND_PART_ZIPF = 3.0  # both halves of a compound are words at least this common
+
+
+@lru_cache(maxsize=100_000)
+def is_compound(key: str) -> bool:
+    """Two common Dutch words joined, with or without a linking s ("rusthuis|directeur",
+    "managements|problemen"): a word the language makes at will, not a name."""
+    z = gazetteer().zipf
+    for i in range(3, len(key) - 2):
+        head, tail = key[:i], key[i:]
+        if z(tail) >= COMPOUND_PART_ZIPF or (tail[0] == "s" and len(tail) > 3 and z(tail[1:]) >= COMPOUND_PART_ZIPF):
+            if z(head) >= COMPOUND_PART_ZIPF or (head[-1] == "s" and z(head[:-1]) >= COMPOUND_PART_ZIPF):
+                return True
+    return False

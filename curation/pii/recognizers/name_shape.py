@@ -19,9 +19,8 @@ Only for Dutch. Thresholds were chosen on the tune split of the third-party benc
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from curation.pii.gazetteer import gazetteer
+from curation.pii.gazetteer import gazetteer, is_compound
 from curation.pii.normalise import NUMERIC
 from curation.pii.recognizers.base import NormalisedRecognizer
 from curation.pii.recognizers.spoken_name import PLACE_CUES, _words
@@ -30,7 +29,6 @@ MIN_LENGTH = 4
 MAX_ZIPF = 2.0  # rarer than this in Dutch (wordfreq); `_Words.unknown` already asks < 3 and no word class
 MAX_ZIPF_EN = 3.5  # "today", "black", "your" in a Dutch text are English words, not names
 MIN_SHAPE = 0.3  # mean log-odds per letter (0: as likely a name as a word)
-COMPOUND_PART_ZIPF = 3.0  # both halves of a compound are words at least this common
 # hesitations and drawn-out words of a transcript ("uhhm", "hmmm", "jaaa", "góóóóód"): no Dutch word and
 # no name has a letter three times in a row
 HESITATION = re.compile(r"(.)\1\1|^(u+h*m+|e+h*m+|h+m+|m+h+m*|u+h+|e+h+|a+h+|o+h+|p+f+|h+u+h+|t+s+)$")
@@ -38,19 +36,6 @@ HESITATION = re.compile(r"(.)\1\1|^(u+h*m+|e+h*m+|h+m+|m+h+m*|u+h+|e+h+|a+h+|o+h
 # people as often ("ik was bij kazarevic"), so they leave it a name
 PLACE_WORDS = PLACE_CUES - {"bij", "via", "rond"}
 SHAPE_SCORE = 0.45  # under the list and cue rules (0.5-0.6): they decide the span where they overlap
-
-
-@lru_cache(maxsize=100_000)
-def is_compound(key: str) -> bool:
-    """Two common Dutch words joined, with or without a linking s ("rusthuis|directeur",
-    "managements|problemen"): a word the language makes at will, not a name."""
-    z = gazetteer().zipf
-    for i in range(3, len(key) - 2):
-        head, tail = key[:i], key[i:]
-        if z(tail) >= COMPOUND_PART_ZIPF or (tail[0] == "s" and len(tail) > 3 and z(tail[1:]) >= COMPOUND_PART_ZIPF):
-            if z(head) >= COMPOUND_PART_ZIPF or (head[-1] == "s" and z(head[:-1]) >= COMPOUND_PART_ZIPF):
-                return True
-    return False
 
 
 def candidates(norm) -> list[tuple[int, bool]]:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from curation.pii.gazetteer import gazetteer
+from curation.pii.gazetteer import gazetteer, is_compound
 from curation.pii.lookups import lexicon, spoken_not_names
 from curation.pii.normalise import LETTER, SPELL
-from curation.pii.recognizers.base import NormalisedRecognizer
+from curation.pii.recognizers.base import FILLERS, NormalisedRecognizer
 from curation.vocabulary import CALENDAR_WORDS
 
 TITLES = frozenset({"meneer", "mevrouw", "mijnheer", "mevr", "mevr.", "mw", "mw.", "dhr", "dhr.", "heer", "juffrouw",
@@ -30,12 +30,15 @@ INTROS = [("mijn", "naam", "is"), ("naam", "is"), ("ik", "ben"), ("ik", "heet"),
           ("t.n.v.",), ("t.n.v",), ("achternaam", "is"), ("voornaam", "is"), ("naam",), ("achternaam",),
           ("voornaam",), ("my", "name", "is"), ("this", "is"), ("i", "am"), ("i'm",), ("name", "is"),
           ("speaking", "with"), ("called",), ("heet",), ("heten",), ("vrouw",), ("man",), ("zoon",), ("dochter",),
-          ("moeder",), ("vader",), ("partner",), ("collega",), ("gesproken", "met"), ("contact", "met")]
+          ("moeder",), ("vader",), ("partner",), ("collega",), ("gesproken", "met"), ("contact", "met"),
+          ("surname", "is"), ("last", "name", "is"), ("family", "name", "is"), ("familienaam", "is")]
 # introductions after which a surname alone is said ("met de vries", "mijn achternaam is bakker"); never
 # "ik ben" or "dit is" ("ik ben van de post", "dit is de winkel")
 SURNAME_INTROS = frozenset({("mijn", "naam", "is"), ("naam", "is"), ("achternaam", "is"), ("achternaam",),
                             ("op", "naam", "van"), ("ten", "name", "van"), ("tnv",), ("t.n.v.",), ("t.n.v",),
-                            ("met",), ("spreekt", "met"), ("spreek", "ik", "met"), ("heet",), ("heten",)})
+                            ("met",), ("spreekt", "met"), ("spreek", "ik", "met"), ("heet",), ("heten",),
+                            ("familienaam", "is"), ("my", "name", "is"), ("surname", "is"), ("last", "name", "is"),
+                            ("family", "name", "is"), ("speaking", "with")})
 HESITATIONS = frozenset({"eh", "ehm", "euh", "eeh", "ehh", "uh", "uhm", "um", "uhh", "hm", "hmm"})
 GREETINGS = frozenset({"goedemorgen", "goedemiddag", "goedenavond", "goedendag", "hallo", "hoi", "dag", "ja", "hello",
                        "hi", "goeiemorgen", "goeiemiddag", "goedenmiddag"})
@@ -116,12 +119,38 @@ class NlPersonRecognizer(NormalisedRecognizer):
                 i = end
             else:
                 i += 1
+        yield from self._confirmed_by_spelling(tokens, keys, lex)
         for run in norm.runs:
             if run.spelled_only:
                 spelled = sum(u.kind == SPELL for u in run.units)
                 letters = sum(u.kind == LETTER for u in run.units)
                 if spelled >= 2 or spelled + letters >= 3:
                     yield run.start, run.end, 0.8, "spelled letter by letter"
+
+    def _confirmed_by_spelling(self, tokens, keys, lex):
+        """A word the speaker confirms by one of its letters is a name: "de vries met een v", "smit met
+        een t", "bos met een s", "Verhoeven met v h" (its tussenvoegsel with it). The letter must be in
+        the word, and the word no function word, filler, verb (unless a surname: "vries", "bos") or company name of
+        not_names.txt ("kom je met een t-shirt", "u spreekt met e...", "dat is het met een t" stay)."""
+        n = len(keys)
+        for k in range(1, n - 1):
+            if keys[k] != "met" or tokens[k].sentence_start:
+                continue
+            m = k + 2 if keys[k + 1] in ("een", "'n") else k + 1
+            if m >= n or len(keys[m]) != 1 or not keys[m].isalpha() or tokens[m].sentence_start:
+                continue
+            word = keys[k - 1]
+            if len(word) < 2 or keys[m] not in word or not tokens[k - 1].text.replace("-", "").isalpha() \
+                    or word in lex.stop_words or word in lex.not_names or word in FILLERS \
+                    or (word in lex.verbs_and_function_words and word not in lex.surnames):
+                continue
+            j = k - 1
+            for size in (3, 2, 1):
+                if j - size >= 0 and " ".join(keys[j - size:j]) in lex.interfixes \
+                        and not tokens[j - size + 1].sentence_start and not tokens[j].sentence_start:
+                    j -= size
+                    break
+            yield tokens[j].start, tokens[k - 1].end, 0.8, "name confirmed by one of its letters"
 
     @staticmethod
     def _after_intro(keys, tokens, i, text="") -> tuple[str, ...] | None:
@@ -290,8 +319,13 @@ class NlPersonRecognizer(NormalisedRecognizer):
                     or (in_surnames(s) and (title or initials or firsts)) \
                     or (surname_cue and keys[s] in lex.interfix_surnames and keys[s] not in TITLES) \
                     or (title and keys[s] not in common and len(keys[s]) >= 3 and _NAME_CHARS.match(tokens[s].text)
-                        and gazetteer().zipf(keys[s], self.supported_language) < ORDINARY_WORD_MIN_ZIPF):
-                # the last: "meneer van jumiège" in a transcript without capitals: after a title and a
+                        and gazetteer().zipf(keys[s], self.supported_language) < ORDINARY_WORD_MIN_ZIPF) \
+                    or (surname_cue and len(keys[s]) >= 3 and _NAME_CHARS.match(tokens[s].text)
+                        and gazetteer().unknown_word(keys[s], self.supported_language, FILLERS)
+                        and not is_compound(keys[s])):
+                # "mijn naam is van ghoerle": after an introduction of a surname, a word no word table knows
+                # that is no compound of two words ("met De Zorgkring" is a firm)
+                # the one before: "meneer van jumiège" in a transcript without capitals: after a title and a
                 # tussenvoegsel any word that is not an ordinary one is the surname (ordinary: on the
                 # common-word list or frequent in the language, "meneer de president", "collega van
                 # landbouw", "dokter op de lijst")
