@@ -114,6 +114,13 @@ FOUND = [
     ("dat is de vries met een v van victor", "PERSON", "de vries"),
     ("bos met een s, ja", "PERSON", "bos"),
     ("het is van der linden met een l", "PERSON", "van der linden"),
+    # a listed street without its number after a residence word, in a transcript
+    ("ik woon op nummer 12 van de kastanjelaan", "LOCATION", "kastanjelaan"),
+    ("we wonen op de hoek van de dorpsstraat en de kerkweg", "LOCATION", "dorpsstraat"),
+    ("we wonen op de hoek van de dorpsstraat en de kerkweg", "LOCATION", "kerkweg"),
+    # a double-barrelled surname whose second part has a tussenvoegsel
+    ("ik bel voor mijn buurvrouw, mevrouw jansen-de wit", "PERSON", "jansen-de wit"),
+    ("mevrouw jansen-van der wal en haar man", "PERSON", "jansen-van der wal"),
     # the list spells the elided article both ways ("t harde", "'t zand")
     ("Ik woon in ’t Harde, vlak bij de kazerne.", "LOCATION", "t Harde"),
 ]
@@ -212,6 +219,9 @@ KEPT = [
     ("dat is het met een t erbij", "het"),
     ("goedemiddag u spreekt met een k van karel", "u spreekt"),
     ("ik kom met de auto", "de auto"),
+    # a street word no street list holds stays a word, residence word or not
+    ("ik woon vlak bij de snelweg", "snelweg"),
+    ("ik loop elke dag door de winkelstraat", "winkelstraat"),
     # an elision keeps its apostrophe and stays no name
     ("Ik bel 's avonds terug, dat is beter.", "'s avonds"),
 ]

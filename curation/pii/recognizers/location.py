@@ -21,6 +21,24 @@ ADDITIONS = frozenset({"bis", "hs", "huis", "boven", "beneden", "zwart", "rood",
 PO_BOX = frozenset({"postbus", "pobox", "antwoordnummer"})
 PLACE_CONTEXT = frozenset({"in", "uit", "te", "naar", "woonplaats", "wonend", "woon", "woont", "plaats", "from",
                            "richting", "vanuit", "city", "town"})
+# in a transcript a listed street without its number is an address after these ("ik woon in de
+# kastanjelaan", "op nummer twaalf van de molenweg", "op de hoek van de dorpsstraat")
+RESIDENCE_WORDS = frozenset({"woon", "woont", "wonen", "woonde", "woonden", "adres", "adresje", "postadres", "hoek",
+                             "nummer", "huisnummer", "verhuisd", "verhuizen", "verhuis", "woonachtig"})
+RESIDENCE_REACH = 5  # tokens between the residence word and the street
+STREET_ARTICLES = frozenset({"de", "het", "'t"})
+
+
+def _after_residence(keys, i: int, street_end: int) -> bool:
+    """Token i follows an article, and a residence word or a street just found stands within reach
+    before it ("woon in de X", "hoek van de X en de Y")."""
+    if i == 0 or keys[i - 1] not in STREET_ARTICLES:
+        return False
+    if 0 <= i - street_end <= 2:
+        return True  # "de dorpsstraat en de kerkweg"
+    return any(k in RESIDENCE_WORDS for k in keys[max(0, i - RESIDENCE_REACH - 1):i - 1])
+
+
 ADDRESS_CONTEXT = frozenset({"op", "de", "aan", "adres", "adresje", "woon", "woont", "wonen", "in", "at"})
 PLACE_SMALL_WORDS = frozenset({"aan", "den", "de", "op", "het", "bij", "en", "in", "a/d", "'t", "'s", "der", "van"})
 NUMBER_KINDS = frozenset({NUM, NUMW, ALNUM})
@@ -48,6 +66,7 @@ class NlLocationRecognizer(NormalisedRecognizer):
         keys = [t.key for t in tokens]
         n = len(tokens)
         address_end = -1  # token index just after the last street + number or postbus + number
+        street_end = -1  # token index just after the last street name found without a number
         i = 0
         while i < n:
             t = tokens[i]
@@ -98,6 +117,12 @@ class NlLocationRecognizer(NormalisedRecognizer):
                 if cap and suffix and not (t.sentence_start and key in lex.common_words):
                     yield t.start, tokens[end_tok - 1].end, 0.7, "street name"
                     i = end_tok
+                    continue
+                if not cap and suffix and " ".join(keys[i:end_tok]) in lex.streets \
+                        and _after_residence(keys, i, street_end):
+                    # a transcript: "ik woon in de kastanjelaan", "op de hoek van de dorpsstraat en de kerkweg"
+                    yield t.start, tokens[end_tok - 1].end, 0.6, "listed street after a residence word"
+                    street_end = i = end_tok
                     continue
             place_len = longest_match(keys, i, lex.places, lex.place_first)
             world = False  # a gazetteer place deduce's residence list lacks: countries, regions, world cities

@@ -80,6 +80,26 @@ _INITIALS = re.compile(r"(?:[A-Z]\.){0,4}[A-Z]\.?\Z")  # "J.", "A.B.C." (its las
 # rare, "In het Midden-Oosten" is not)
 _PREPOSITION_INTERFIXES = frozenset({"in", "op", "uit", "aan", "bij", "onder", "over", "voor", "achter", "tot"})
 
+# a double-barrelled surname whose second part has a tussenvoegsel: "jansen-de wit", "Bakker-van der Berg"
+_BARREL_INTERFIX = re.compile(r"[^\W\d_]-(?:van|de|den|der|ten|ter|te|het|'t|in|op)\Z")
+_BARREL_LINKS = frozenset({"de", "den", "der", "het", "'t"})
+
+
+def _double_barrel_tail(keys, tokens, end: int, lex, text: str) -> int:
+    """The end of a name whose last token ends in "-de", "-van": its surname's words after it (at most
+    two more tussenvoegsel words, then the surname itself), as long as no punctuation parts them."""
+    if not _BARREL_INTERFIX.search(keys[end - 1]):
+        return end
+    k = end
+    while k < len(keys) and k - end < 2 and keys[k] in _BARREL_LINKS:
+        k += 1
+    if k >= len(keys) or not keys[k].isalpha() or keys[k] in lex.stop_words:
+        return end
+    if any(tokens[j].sentence_start or text[tokens[j - 1].end:tokens[j].start].strip() for j in range(end, k + 1)):
+        return end
+    return k + 1
+
+
 class NlPersonRecognizer(NormalisedRecognizer):
     ENTITY = "PERSON"
 
@@ -115,6 +135,7 @@ class NlPersonRecognizer(NormalisedRecognizer):
                 trigger = 0.85
             end, score = self._chain(norm, i, lex, keys, trigger, text, cased, intro in SURNAME_INTROS)
             if end > i:
+                end = _double_barrel_tail(keys, tokens, end, lex, text)
                 yield tokens[i].start, tokens[end - 1].end, score, "name"
                 i = end
             else:
