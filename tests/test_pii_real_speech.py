@@ -114,6 +114,9 @@ FOUND = [
     ("dat is de vries met een v van victor", "PERSON", "de vries"),
     ("bos met een s, ja", "PERSON", "bos"),
     ("het is van der linden met een l", "PERSON", "van der linden"),
+    # a Dutch IBAN read out with a digit too few still leaves an account number on the line
+    ("mijn iban is n l negen een a b n a nul vier vijf zes zeven acht negen nul een", "IBAN_CODE",
+     "n l negen een a b n a nul vier vijf zes zeven acht negen nul een"),
     # a listed street without its number after a residence word, in a transcript
     ("ik woon op nummer 12 van de kastanjelaan", "LOCATION", "kastanjelaan"),
     ("we wonen op de hoek van de dorpsstraat en de kerkweg", "LOCATION", "dorpsstraat"),

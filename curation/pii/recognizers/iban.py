@@ -11,7 +11,8 @@ from stdnum import iban
 from curation.pii.recognizers.base import NormalisedRecognizer
 
 RUN_PATTERN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
-NL_SHAPE = re.compile(r"NL[0-9]{2}[A-Z]{4}[0-9]{10}")
+# a Dutch IBAN's shape, a digit more or fewer included (a digit dropped or doubled by the recogniser)
+NL_SHAPE = re.compile(r"NL[0-9]{2}[A-Z]{4}[0-9]{9,11}")
 
 
 class SpokenIbanRecognizer(NormalisedRecognizer):
