@@ -9,6 +9,7 @@ import re
 
 from curation.pii.gazetteer import gazetteer
 from curation.pii.lookups import lexicon, longest_match
+from curation.pii.name_tagger import NOUN_PHRASE_ARTICLES
 from curation.pii.normalise import LETTER, NUM, NUMW, ALNUM, WEAK
 from curation.pii.recognizers.base import FILLERS, NormalisedRecognizer, context_near
 
@@ -26,13 +27,12 @@ PLACE_CONTEXT = frozenset({"in", "uit", "te", "naar", "woonplaats", "wonend", "w
 RESIDENCE_WORDS = frozenset({"woon", "woont", "wonen", "woonde", "woonden", "adres", "adresje", "postadres", "hoek",
                              "nummer", "huisnummer", "verhuisd", "verhuizen", "verhuis", "woonachtig"})
 RESIDENCE_REACH = 5  # tokens between the residence word and the street
-STREET_ARTICLES = frozenset({"de", "het", "'t"})
 
 
 def _after_residence(keys, i: int, street_end: int) -> bool:
     """Token i follows an article, and a residence word or a street just found stands within reach
     before it ("woon in de X", "hoek van de X en de Y")."""
-    if i == 0 or keys[i - 1] not in STREET_ARTICLES:
+    if i == 0 or keys[i - 1] not in NOUN_PHRASE_ARTICLES:
         return False
     if 0 <= i - street_end <= 2:
         return True  # "de dorpsstraat en de kerkweg"

@@ -17,7 +17,7 @@ from curation.pii.normalise import normalise
 from curation.pii.quantities import after_quantity
 from curation.pii.recognizers.base import FILLERS
 from curation.pii.recognizers.location import firm_name
-from curation.pii.recognizers.person import NAME_CUES, TITLES
+from curation.pii.recognizers.person import DUTCH_ARTICLES, NAME_CUES, TITLES
 
 ENTITY_OF_LABEL = {"PER": "PERSON", "LOC": "LOCATION"}
 # the tagger's probability maps onto scores below the validated and pattern recognizers' (0.85-0.95),
@@ -150,9 +150,6 @@ def _before_own_firm(tokens, first: int, last: int) -> int:
 ENGLISH_TITLE_WORDS = frozenset({"the", "with", "from", "my", "your", "are", "what's", "you"})
 
 
-# a Dutch tussenvoegsel alone is no name or place ("Ten noorden van", "In het"); "Le", "El", "Del" may
-# open one ("Le Corbusier", "Del Piero")
-DUTCH_ARTICLES = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "'t", "het", "in", "op"})
 INTERFIXES = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "'t", "het", "in", "op", "la", "le", "du",
                         "di", "da", "del", "von", "mac", "mc", "o'", "el", "al", "ben", "bin"})
 
@@ -169,10 +166,9 @@ def _only_ordinary_words(tokens, first: int, last: int, never: frozenset, gaz, l
     """Every name-like word of the span is on `never` (spoken_not_names.txt: ordinary words in text
     without capitals), the span is no listed place of several words ("sint truiden", "los angeles") and
     no Dutch or Belgian place after a place preposition ("uit namen"; "in principe" is no place)."""
-    keys = [t.key for t in tokens[first:last]]
-    whole = " ".join(keys)
-    if len(keys) > 1 and (whole in gaz.nl_places or whole in gaz.world_places):
+    if _listed_whole(tokens, first, last, gaz):
         return False
+    keys = [t.key for t in tokens[first:last]]
     if len(keys) == 1 and first and tokens[first - 1].key in PLACE_PREPOSITIONS and keys[0] in gaz.nl_places:
         return False  # "uit namen" is the town; "in principe" stays a word (Príncipe is no Dutch or Belgian place)
     return all(k in never or k in DUTCH_ARTICLES or not _name_like(k, gaz, language) for k in keys)

@@ -80,8 +80,11 @@ _INITIALS = re.compile(r"(?:[A-Z]\.){0,4}[A-Z]\.?\Z")  # "J.", "A.B.C." (its las
 # rare, "In het Midden-Oosten" is not)
 _PREPOSITION_INTERFIXES = frozenset({"in", "op", "uit", "aan", "bij", "onder", "over", "voor", "achter", "tot"})
 
+# a Dutch tussenvoegsel alone is no name or place ("Ten noorden van", "In het"); "Le", "El", "Del" may
+# open one ("Le Corbusier", "Del Piero")
+DUTCH_ARTICLES = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "'t", "het", "in", "op"})
 # a double-barrelled surname whose second part has a tussenvoegsel: "jansen-de wit", "Bakker-van der Berg"
-_BARREL_INTERFIX = re.compile(r"[^\W\d_]-(?:van|de|den|der|ten|ter|te|het|'t|in|op)\Z")
+_BARREL_INTERFIX = re.compile(r"[^\W\d_]-(?:" + "|".join(sorted(DUTCH_ARTICLES)) + r")\Z")
 _BARREL_LINKS = frozenset({"de", "den", "der", "het", "'t"})
 
 
@@ -117,12 +120,13 @@ class NlPersonRecognizer(NormalisedRecognizer):
         while i < n:
             key = keys[i]
             text_i = tokens[i].text
+            intro = None
             if not (text_i[0].isupper() or key in first_names or key in interfix_first or len(text_i) == 1
-                    or key in TITLES or key in _INTRO_LAST or key in _TRIGGER_WORDS
-                    or (key in lex.surnames and self._after_intro(keys, tokens, i, text))):  # "achternaam is bakker"
-                i += 1  # cannot start a name, and is no title or introduction
+                    or key in TITLES or key in _INTRO_LAST or key in _TRIGGER_WORDS) and not (
+                    key in lex.surnames and (intro := self._after_intro(keys, tokens, i, text))):
+                i += 1  # cannot start a name, and is no title, introduction or surname after one ("achternaam is bakker")
                 continue
-            trigger, intro = 0.0, None
+            trigger = 0.0
             if key in TITLES and i + 1 < n:
                 trigger = 0.9
                 i += 1
@@ -131,7 +135,7 @@ class NlPersonRecognizer(NormalisedRecognizer):
                     i += 1  # "Prof. Dr. Th. Bakker", "mevrouw dokter Jansen" (never "meneer Dokter")
                 if keys[i] == "de" and i + 1 < n and keys[i + 1] == "heer":
                     i += 2
-            elif intro := self._after_intro(keys, tokens, i, text):
+            elif intro or (intro := self._after_intro(keys, tokens, i, text)):
                 trigger = 0.85
             end, score = self._chain(norm, i, lex, keys, trigger, text, cased, intro in SURNAME_INTROS)
             if end > i:
