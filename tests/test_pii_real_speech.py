@@ -126,6 +126,15 @@ FOUND = [
     ("mevrouw jansen-van der wal en haar man", "PERSON", "jansen-van der wal"),
     # the list spells the elided article both ways ("t harde", "'t zand")
     ("Ik woon in ’t Harde, vlak bij de kazerne.", "LOCATION", "t Harde"),
+    # a village named like a noun phrase, said in lower case right after a residence verb
+    ("ik woon in de hoef", "LOCATION", "de hoef"),
+    ("wij wonen in het zand eh sinds maart", "LOCATION", "het zand"),
+    ("ik woon in 't harde sinds twee jaar", "LOCATION", "'t harde"),
+    ("ik woon in de hoef bij amersfoort", "LOCATION", "de hoef"),
+    # a written IBAN with a wrong checksum is an account number, not a phone number in its tail
+    ("Mijn rekeningnummer is NL12ABNA0123456789.", "IBAN_CODE", "NL12ABNA0123456789"),
+    # a postcode's two letters before a phone number leave it a phone number
+    ("postcode 1234 AB 0612345678", "PHONE_NUMBER", "0612345678"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -227,7 +236,27 @@ KEPT = [
     ("ik loop elke dag door de winkelstraat", "winkelstraat"),
     # an elision keeps its apostrophe and stays no name
     ("Ik bel 's avonds terug, dat is beter.", "'s avonds"),
+    # where and which: an area noun after a residence verb is no village, nor a noun phrase that goes on
+    ("ik woon in de wijk", "de wijk"),
+    ("ik woon in de buurt", "de buurt"),
+    ("ik kom uit het noorden", "het noorden"),
+    ("ik woon in het harde gedeelte", "het harde"),
+    ("ik woon in de hoef van mijn opa", "de hoef"),
+    # a comma ends a name: "de zoon" after it is no surname
+    ("ik ben jan, de zoon van mevrouw pietersen", "de zoon"),
 ]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("my name is o'brien", "o'brien"),
+    ("this is mary o'connor speaking", "mary o'connor"),
+])
+def test_found_english_irish_surnames(text, expected):
+    assert ("PERSON", expected) in [(s.entity_type, text[s.start:s.end]) for s in detect(text, "en")]
+
+
+def test_oclock_is_no_surname():
+    assert detect("see you at five o'clock", "en") == []
 
 
 @pytest.mark.parametrize("text,entity,expected", FOUND, ids=[f"{e}:{t[:28]}" for t, e, _ in FOUND])

@@ -39,6 +39,40 @@ def _after_residence(keys, i: int, street_end: int) -> bool:
     return any(k in RESIDENCE_WORDS for k in keys[max(0, i - RESIDENCE_REACH - 1):i - 1])
 
 
+# "ik woon in de hoef", "wij komen uit 't harde": a village whose name is an article and a common word is
+# the village only right after a residence verb and "in"/"uit"; these nouns after one are where, not which
+# place ("ik woon in de buurt van", "in het noorden", "in de wijk lombok")
+RESIDENCE_VERBS = frozenset({"woon", "woont", "wonen", "woonde", "woonden", "kom", "komt", "komen", "kwam",
+                             "kwamen", "verhuisd", "verhuizen", "geboren", "opgegroeid", "woonachtig"})
+AREA_NOUNS = frozenset({"buurt", "wijk", "stad", "dorp", "straat", "streek", "omgeving", "regio", "provincie",
+                        "polder", "bergen", "heuvels", "bossen", "bos", "noorden", "zuiden", "oosten", "westen",
+                        "noord", "zuid", "oost", "west", "centrum", "voorstad", "kamp", "flat", "huis", "randstad",
+                        "kolonie", "plaats", "hoek", "groep", "buitenwijk", "binnenstad"})
+AREA_MAX_ZIPF = 5.0  # a word this common after the article is the ordinary noun phrase ("de plaats", "de groep")
+RESIDENCE_ARTICLES = NOUN_PHRASE_ARTICLES | {"t"}  # a transcript drops the apostrophe: "uit t harde"
+
+
+def _residence_article_place(keys, i: int) -> int:
+    """Length of a listed place opened by a lower-case article at token i, said right after a residence
+    verb and "in"/"uit"/"naar" ("ik woon in de hoef", "uit t harde") and ending the phrase (a function
+    word or filler next: "in de hoef van", "in het harde gedeelte" are no place); 0 when there is none."""
+    if i < 2 or keys[i] not in RESIDENCE_ARTICLES or keys[i - 1] not in ("in", "uit", "naar") \
+            or keys[i - 2] not in RESIDENCE_VERBS:
+        return 0
+    g = gazetteer()
+    for length in (3, 2):
+        words = keys[i + 1:i + length]
+        if len(words) < length - 1 or " ".join(keys[i:i + length]) not in g.nl_places:
+            continue
+        if any(w in AREA_NOUNS or g.zipf(w) >= AREA_MAX_ZIPF for w in words):
+            return 0
+        if i + length == len(keys):
+            return length
+        after = keys[i + length]  # the phrase ends: "in de hoef bij amersfoort", not "in het harde gedeelte"
+        return length if after != "van" and (after in FILLERS or g.word_class_of(after) == "function") else 0
+    return 0
+
+
 ADDRESS_CONTEXT = frozenset({"op", "de", "aan", "adres", "adresje", "woon", "woont", "wonen", "in", "at"})
 PLACE_SMALL_WORDS = frozenset({"aan", "den", "de", "op", "het", "bij", "en", "in", "a/d", "'t", "'s", "der", "van"})
 NUMBER_KINDS = frozenset({NUM, NUMW, ALNUM})
@@ -124,6 +158,11 @@ class NlLocationRecognizer(NormalisedRecognizer):
                     yield t.start, tokens[end_tok - 1].end, 0.6, "listed street after a residence word"
                     street_end = i = end_tok
                     continue
+            village = 0 if cap or self.supported_language != "nl" else _residence_article_place(keys, i)
+            if village:
+                yield t.start, tokens[i + village - 1].end, 0.6, "village named like a noun phrase, after a residence verb"
+                i += village
+                continue
             place_len = longest_match(keys, i, lex.places, lex.place_first)
             world = False  # a gazetteer place deduce's residence list lacks: countries, regions, world cities
             if not place_len and cap:

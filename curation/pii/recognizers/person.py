@@ -39,6 +39,13 @@ SURNAME_INTROS = frozenset({("mijn", "naam", "is"), ("naam", "is"), ("achternaam
                             ("met",), ("spreekt", "met"), ("spreek", "ik", "met"), ("heet",), ("heten",),
                             ("familienaam", "is"), ("my", "name", "is"), ("surname", "is"), ("last", "name", "is"),
                             ("family", "name", "is"), ("speaking", "with")})
+_IRISH = re.compile(r"o'[a-z]{3,}\Z")  # "o'brien", "o'connor": no list holds them all, no word is spelled so
+
+
+def _irish_surname(key: str) -> bool:
+    return _IRISH.match(key) is not None and key != "o'clock"
+
+
 HESITATIONS = frozenset({"eh", "ehm", "euh", "eeh", "ehh", "uh", "uhm", "um", "uhh", "hm", "hmm"})
 GREETINGS = frozenset({"goedemorgen", "goedemiddag", "goedenavond", "goedendag", "hallo", "hoi", "dag", "ja", "hello",
                        "hi", "goeiemorgen", "goeiemiddag", "goedenmiddag"})
@@ -123,7 +130,7 @@ class NlPersonRecognizer(NormalisedRecognizer):
             intro = None
             if not (text_i[0].isupper() or key in first_names or key in interfix_first or len(text_i) == 1
                     or key in TITLES or key in _INTRO_LAST or key in _TRIGGER_WORDS) and not (
-                    key in lex.surnames and (intro := self._after_intro(keys, tokens, i, text))):
+                    (key in lex.surnames or _irish_surname(key)) and (intro := self._after_intro(keys, tokens, i, text))):
                 i += 1  # cannot start a name, and is no title, introduction or surname after one ("achternaam is bakker")
                 continue
             trigger = 0.0
@@ -243,7 +250,7 @@ class NlPersonRecognizer(NormalisedRecognizer):
 
         def in_surnames(k):
             key = keys[k]
-            if key in lex.surnames:
+            if key in lex.surnames or _irish_surname(key):
                 return True
             return "-" in key and all(p in lex.surnames or p in lex.first_names for p in key.split("-") if p)
 

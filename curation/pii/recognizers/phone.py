@@ -10,9 +10,11 @@ import phonenumbers
 
 from curation.pii.recognizers.base import NormalisedRecognizer, context_near
 
-RUN_PATTERN = re.compile(r"(?<![0-9+])(?:\+31|0031|0)[1-9][0-9]{8}(?![0-9])"
-                         r"|(?<![0-9+])(?:\+31|0031|0)[89]0[0-9][0-9]{4,7}(?![0-9])"
-                         r"|(?<![0-9+])\+(?!31)[1-9][0-9]{7,13}(?![0-9])")
+# never the digits after an IBAN's four-letter bank code ("NL12ABNA0123456789": an account number, checksum
+# or not); a postcode's two letters may come before a phone number ("1234 AB 0612345678")
+RUN_PATTERN = re.compile(r"(?<![0-9+])(?<![A-Z]{4})(?:\+31|0031|0)[1-9][0-9]{8}(?![0-9])"
+                         r"|(?<![0-9+])(?<![A-Z]{4})(?:\+31|0031|0)[89]0[0-9][0-9]{4,7}(?![0-9])"
+                         r"|(?<![0-9+])(?<![A-Z]{4})\+(?!31)[1-9][0-9]{7,13}(?![0-9])")
 # a municipality's short number, "14" and its area code ("14 020"): five or six digits that read as an
 # amount as often, so only with a phone word before it
 SHORT_PATTERN = re.compile(r"(?<![0-9+])140[1-9][0-9]{1,2}(?![0-9])")

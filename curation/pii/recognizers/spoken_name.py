@@ -73,6 +73,12 @@ SPELLING_LINKS = frozenset({"van", "als", "voor", "zoals"})  # "b van bernard": 
 FIRST_NAME_SCORE, FULL_NAME_SCORE, SURNAME_SCORE, CUED_NAME_SCORE = 0.5, 0.6, 0.5, 0.55
 
 
+def _pause_after(norm, k: int) -> bool:
+    """Token k is followed by a comma, semicolon or colon ("jan, de zoon")."""
+    t = norm.tokens[k]
+    return any(c in ",;:" for c in norm.text[t.end:t.raw_end])
+
+
 class _Words:
     """Per-word verdicts for one language, cached: a call repeats its words. English reads English word
     frequencies, word classes and stop words, and adds the international first names (gender-guesser)
@@ -269,6 +275,8 @@ class SpokenNameRecognizer(NormalisedRecognizer):
                 k = j
                 while k < n and k - j < 3 and keys[k] in TUSSENVOEGSELS and not tokens[k].sentence_start:
                     k += 1
+                if k > j and _pause_after(norm, j - 1):
+                    k = n  # "ik ben jan, de zoon van ...": a tussenvoegsel after a comma starts no surname
                 # written: the surname stands on a capital and is a list surname that is no common word,
                 # also after "van" ("Tonny van Huis en Haard" is Tonny of a shop called Huis en Haard)
                 full = k < n and not tokens[k].sentence_start and (
