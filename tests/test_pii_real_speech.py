@@ -135,6 +135,17 @@ FOUND = [
     ("Mijn rekeningnummer is NL12ABNA0123456789.", "IBAN_CODE", "NL12ABNA0123456789"),
     # a postcode's two letters before a phone number leave it a phone number
     ("postcode 1234 AB 0612345678", "PHONE_NUMBER", "0612345678"),
+    # an ASR transcript: digits said one by one written apart, a plate's groups in lower case with spaces
+    ("mijn postcode is 1 2 3 4 a b", "NL_POSTCODE", "1 2 3 4 a b"),
+    ("het kenteken is 12 ab cd", "NL_LICENSE_PLATE", "12 ab cd"),
+    ("mijn auto heeft kenteken gv 446 n en is rood", "NL_LICENSE_PLATE", "gv 446 n"),
+    # a hyphenated town written without its hyphen, after an address
+    ("mijn adres is dorpsstraat twaalf a in nieuw vennep", "LOCATION", "nieuw vennep"),
+    # "ik ben" with a tussenvoegsel and a surname that is no common word; a hedge before the name
+    ("ik ben de vries", "PERSON", "de vries"),
+    ("ja dit is van der linden", "PERSON", "van der linden"),
+    ("de monteur heette geloof ik bas", "PERSON", "bas"),
+    ("mijn achternaam is denk ik de vries", "PERSON", "de vries"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -244,6 +255,14 @@ KEPT = [
     ("ik woon in de hoef van mijn opa", "de hoef"),
     # a comma ends a name: "de zoon" after it is no surname
     ("ik ben jan, de zoon van mevrouw pietersen", "de zoon"),
+    # "ik ben" / "dit is" with a common noun after the article: a role or a thing, no surname
+    ("ik ben de baas hier", "de baas"),
+    ("dit is de winkel van mijn vader", "de winkel"),
+    ("ik ben de klant", "de klant"),
+    ("de monteur heette geloof ik bas", "geloof ik"),
+    # spaced letters that are words are no plate; no plate without the word kenteken
+    ("het kenteken is 12 ab cd", "is"),
+    ("ik heb 1 2 3 4 a b", "1 2 3 4"),
 ]
 
 

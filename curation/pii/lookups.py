@@ -70,6 +70,8 @@ def _build() -> Lexicon:
     streets = _keys(read_list(src / "locations/lst_street/items.txt"))
     places = _keys(read_list(src / "locations/lst_placename/lst_residence/items.txt")
                    + read_list(src / "locations/lst_placename/lst_municipality/items.txt"))
+    # a transcript writes "nieuw vennep", "etten leur" for Nieuw-Vennep, Etten-Leur
+    places |= frozenset(p.replace("-", " ") for p in places if "-" in p.strip("-'"))
     common_nl = _keys(read_list(src / "whitelist/lst_common_word/items.txt")
                       + read_list(src / "whitelist/lst_stop_word/items.txt") + read_list(DATA / "common_words_nl.txt"))
     common = common_nl | _keys(read_list(DATA / "common_words_en.txt"))

@@ -29,14 +29,15 @@ INTROS = [("mijn", "naam", "is"), ("naam", "is"), ("ik", "ben"), ("ik", "heet"),
           ("spreek", "ik", "met"), ("dit", "is"), ("op", "naam", "van"), ("ten", "name", "van"), ("tnv",),
           ("t.n.v.",), ("t.n.v",), ("achternaam", "is"), ("voornaam", "is"), ("naam",), ("achternaam",),
           ("voornaam",), ("my", "name", "is"), ("this", "is"), ("i", "am"), ("i'm",), ("name", "is"),
-          ("speaking", "with"), ("called",), ("heet",), ("heten",), ("vrouw",), ("man",), ("zoon",), ("dochter",),
+          ("speaking", "with"), ("called",), ("heet",), ("heten",), ("heette",), ("heetten",), ("vrouw",), ("man",), ("zoon",), ("dochter",),
           ("moeder",), ("vader",), ("partner",), ("collega",), ("gesproken", "met"), ("contact", "met"),
           ("surname", "is"), ("last", "name", "is"), ("family", "name", "is"), ("familienaam", "is")]
 # introductions after which a surname alone is said ("met de vries", "mijn achternaam is bakker"); never
 # "ik ben" or "dit is" ("ik ben van de post", "dit is de winkel")
 SURNAME_INTROS = frozenset({("mijn", "naam", "is"), ("naam", "is"), ("achternaam", "is"), ("achternaam",),
                             ("op", "naam", "van"), ("ten", "name", "van"), ("tnv",), ("t.n.v.",), ("t.n.v",),
-                            ("met",), ("spreekt", "met"), ("spreek", "ik", "met"), ("heet",), ("heten",),
+                            ("met",), ("spreekt", "met"), ("spreek", "ik", "met"), ("heet",), ("heten",), ("heette",),
+                            ("heetten",),
                             ("familienaam", "is"), ("my", "name", "is"), ("surname", "is"), ("last", "name", "is"),
                             ("family", "name", "is"), ("speaking", "with")})
 _IRISH = re.compile(r"o'[a-z]{3,}\Z")  # "o'brien", "o'connor": no list holds them all, no word is spelled so
@@ -46,6 +47,12 @@ def _irish_surname(key: str) -> bool:
     return _IRISH.match(key) is not None and key != "o'clock"
 
 
+# "ik ben de vries", "dit is van der linden": after these a surname alone is said only with its tussenvoegsel,
+# and only one that is no common word ("ik ben de baas", "dit is de winkel" stay)
+WEAK_SURNAME_INTROS = frozenset({("ik", "ben"), ("dit", "is")})
+WEAK_INTRO_MAX_ZIPF = 4.5
+# hedges said between an introduction and the name, never a name themselves
+HEDGES = frozenset({("geloof", "ik"), ("denk", "ik"), ("zeg", "maar"), ("volgens", "mij")})
 HESITATIONS = frozenset({"eh", "ehm", "euh", "eeh", "ehh", "uh", "uhm", "um", "uhh", "hm", "hmm"})
 GREETINGS = frozenset({"goedemorgen", "goedemiddag", "goedenavond", "goedendag", "hallo", "hoi", "dag", "ja", "hello",
                        "hi", "goeiemorgen", "goeiemiddag", "goedenmiddag"})
@@ -128,6 +135,9 @@ class NlPersonRecognizer(NormalisedRecognizer):
             key = keys[i]
             text_i = tokens[i].text
             intro = None
+            if tuple(keys[i:i + 2]) in HEDGES:
+                i += 2  # "geloof ik", "denk ik": a hedge, no name ("Geloof" is on a surname list)
+                continue
             if not (text_i[0].isupper() or key in first_names or key in interfix_first or len(text_i) == 1
                     or key in TITLES or key in _INTRO_LAST or key in _TRIGGER_WORDS) and not (
                     (key in lex.surnames or _irish_surname(key)) and (intro := self._after_intro(keys, tokens, i, text))):
@@ -144,7 +154,8 @@ class NlPersonRecognizer(NormalisedRecognizer):
                     i += 2
             elif intro or (intro := self._after_intro(keys, tokens, i, text)):
                 trigger = 0.85
-            end, score = self._chain(norm, i, lex, keys, trigger, text, cased, intro in SURNAME_INTROS)
+            surname_cue = intro in SURNAME_INTROS or (intro in WEAK_SURNAME_INTROS and self._rare_surname_at(keys, i, lex))
+            end, score = self._chain(norm, i, lex, keys, trigger, text, cased, surname_cue)
             if end > i:
                 end = _double_barrel_tail(keys, tokens, end, lex, text)
                 yield tokens[i].start, tokens[end - 1].end, score, "name"
@@ -191,8 +202,13 @@ class NlPersonRecognizer(NormalisedRecognizer):
             return None
         if tokens[i].sentence_start and text[tokens[i - 1].end:tokens[i].start].strip() != ":":
             return None  # "... op mijn naam. Dan moet ik ..." (but "Naam: Visser, Jan" is a form's field)
-        while i > 1 and keys[i - 1] in HESITATIONS:
-            i -= 1  # "mijn achternaam is eh bakker"
+        while i > 1:
+            if keys[i - 1] in HESITATIONS:
+                i -= 1  # "mijn achternaam is eh bakker"
+            elif i > 2 and tuple(keys[i - 2:i]) in HEDGES:
+                i -= 2  # "de monteur heette geloof ik bas"
+            else:
+                break
         for phrase in sorted(_INTRO_BY_LAST.get(keys[i - 1], ()), key=len, reverse=True):
             m = len(phrase)
             if i >= m and tuple(keys[i - m:i]) == phrase:
@@ -442,6 +458,14 @@ class NlPersonRecognizer(NormalisedRecognizer):
             cached = frozenset(x.split(" ")[0] for x in lex.interfixes)
             object.__setattr__(lex, "_interfix_first_cache", cached)
         return cached
+
+    def _rare_surname_at(self, keys, i, lex) -> bool:
+        """Token i starts a tussenvoegsel and a surname said after one that is no common word ("de vries",
+        "van der linden"; never "de baas", "de winkel", "van de post"): after "ik ben" that is the surname."""
+        m = self._interfix(keys, i, lex)
+        s = i + m
+        return m > 0 and s < len(keys) and keys[s] in lex.interfix_surnames and keys[s] not in lex.not_names \
+            and keys[s] not in TITLES and gazetteer().zipf(keys[s], self.supported_language) < WEAK_INTRO_MAX_ZIPF
 
     def _interfix(self, keys, k, lex) -> int:
         if k >= len(keys) or keys[k] not in self._interfix_first(lex):

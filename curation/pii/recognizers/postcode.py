@@ -22,6 +22,8 @@ POSTCODE_WORD = re.compile(r"^(postcode|zipcode)$")
 
 
 _WRITTEN = re.compile(r"[1-9][0-9]{3}\s?[A-Za-z]\.?\s?[A-Za-z]\.?\Z")
+# an ASR transcript writes digits said one by one apart: "1 2 3 4 a b" (only after the word postcode)
+_SPACED = re.compile(r"[1-9](?:\s[0-9]){3}\s[A-Za-z]\s?[A-Za-z]\Z")
 
 
 def _written_as_postcode(norm, start: int, end: int, first: int) -> bool:
@@ -45,9 +47,10 @@ class NlPostcodeRecognizer(NormalisedRecognizer):
             for m in RUN_PATTERN.finditer(run.canon):
                 start, end = run.span(m.start(), m.end())
                 first = run.units[run.unit_range(m.start(), m.end())[0]].first
-                if not _written_as_postcode(norm, start, end, first):
-                    continue
                 boost = context_near(norm, first, CONTEXT, before=6)
+                if not _written_as_postcode(norm, start, end, first) \
+                        and not (boost and _SPACED.match(norm.text[start:end])):
+                    continue
                 if m.group()[-2:] in UNITS and not boost:
                     continue
                 score = 0.95 if boost else 0.85
