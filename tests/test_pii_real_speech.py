@@ -146,6 +146,13 @@ FOUND = [
     ("ja dit is van der linden", "PERSON", "van der linden"),
     ("de monteur heette geloof ik bas", "PERSON", "bas"),
     ("mijn achternaam is denk ik de vries", "PERSON", "de vries"),
+    # a birth date by the months' ordinal, a birth year alone after its cue
+    ("mijn geboortedatum is de twaalfde van de derde vierenzestig", "DATE_OF_BIRTH",
+     "twaalfde van de derde vierenzestig"),
+    ("ik ben van vierenzestig", "DATE_OF_BIRTH", "vierenzestig"),
+    ("ik ben van 1964 en woon in ede", "DATE_OF_BIRTH", "1964"),
+    ("ik ben geboren in utrecht in 1964", "DATE_OF_BIRTH", "1964"),
+    ("mijn geboortejaar is 1971", "DATE_OF_BIRTH", "1971"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -263,6 +270,11 @@ KEPT = [
     # spaced letters that are words are no plate; no plate without the word kenteken
     ("het kenteken is 12 ab cd", "is"),
     ("ik heb 1 2 3 4 a b", "1 2 3 4"),
+    # a year or number after "ik ben van" that is no birth year: a time, a customer since, too recent
+    ("ik ben van twaalf tot vijf op mijn werk", "twaalf"),
+    ("ik ben van 2020 klant bij jullie", "2020"),
+    ("ik ben in 1998 klant geworden", "1998"),
+    ("de eerste van de twaalf monteurs kwam niet", "eerste van de twaalf"),
 ]
 
 

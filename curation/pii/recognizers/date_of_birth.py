@@ -3,7 +3,8 @@
 "vrijdag 1 september 2000" in a complaint is the lesson, not personal data.
 
 Forms: "12 maart 1984", "de twaalfde maart negentien vierentachtig", "12-03-1984",
-"twaalf drie vierentachtig" (numbers only: needs the birth context)."""
+"twaalf drie vierentachtig", "de twaalfde van de derde" (numbers only: needs the birth context), and a
+birth year alone right after "ik ben van" or "geboren in" ("ik ben van vierenzestig")."""
 
 from __future__ import annotations
 
@@ -21,6 +22,14 @@ NAMED = re.compile(rf"\b(?P<d>\d{{1,2}})(?:e|ste|de|th|st|nd|rd)? (?:van |of )?(
 NAMED_EN = re.compile(rf"\b(?P<m>{_MONTH}) (?:the )?(?P<d>\d{{1,2}})(?:th|st|nd|rd)?\b(?: {_YEAR}\b)?")
 _YEAR_SHORT = _YEAR.replace(r"(?P<y2>\d{2})", r"(?P<y2>\d{1,2})")  # "twaalf drie vier" = 12-3-2004
 NUMERIC_SPOKEN = re.compile(rf"\b(?P<d>\d{{1,2}}) (?P<mn>\d{{1,2}}) {_YEAR_SHORT}\b")
+# "de twaalfde van de derde (vierenzestig)": the month by its ordinal (the word view has "12 van de 3")
+ORDINAL_SPOKEN = re.compile(rf"\b(?P<d>\d{{1,2}}) van de (?P<mn>\d{{1,2}})\b(?: {_YEAR_SHORT}\b)?")
+# a birth year alone: "ik ben van 1964", "ik ben van vierenzestig", "geboren in 1964", "geboortejaar 1964"
+BIRTH_YEAR = re.compile(rf"\b(?:ben van|bent van|geboren in|geboortejaar|geboortejaar is|born in) (?P<year>{_YEAR})\b"
+                        r"(?! (?:tot|uur|jaar|euro|procent|minuten)\b)")
+# "geboren in Utrecht in 1964": a whole year after "in", a birth word shortly before
+YEAR_AFTER_IN = re.compile(rf"\bin (?P<year>{_YEAR})\b(?! (?:tot|uur|jaar|euro|procent|minuten)\b)")
+BIRTH_YEAR_MIN_TWO_DIGITS = 20  # "ik ben van twaalf tot vijf bezig" is no birth year; "van vierenzestig" is
 # on the original text
 WRITTEN = re.compile(r"(?<![\w/.-])(?:(?P<d>\d{1,2})[-/.](?P<mn>\d{1,2})[-/.](?P<y>\d{4}|\d{2})"
                      r"|(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2}))(?![\w/-])")
@@ -72,6 +81,21 @@ def _born_on(norm, k: int | None) -> bool:
     return context_near(norm, k, VERIFICATION, before=14, after=0, stop=OTHER_DATE)
 
 
+BIRTH_WORD_REACH = 6  # "geboren in Orange in 1962": the birth word this few words before, in the same sentence
+
+
+def _birth_word_before(norm, k: int) -> bool:
+    """A birth word within reach before token k, no sentence boundary between ("Ze is geboren in
+    Purmerend. In 2001 speelde ze ..." is no birth year)."""
+    tokens = norm.tokens
+    for j in range(k - 1, max(-1, k - BIRTH_WORD_REACH - 1), -1):
+        if tokens[j].key in ("geboren", "born", "geboortejaar"):  # never "jarig" ("tweeëntwintig jarig")
+            return True
+        if tokens[j].sentence_start or OTHER_DATE.match(tokens[j].key):
+            return False
+    return False
+
+
 def _birth_year(year: int | None) -> bool:
     return year is None or year <= dt.date.today().year - 10
 
@@ -82,7 +106,7 @@ class DateOfBirthRecognizer(NormalisedRecognizer):
     def find(self, norm):
         words = norm.words
         seen = set()
-        for pattern in (NAMED, NAMED_EN, NUMERIC_SPOKEN):
+        for pattern in (NAMED, NAMED_EN, NUMERIC_SPOKEN, ORDINAL_SPOKEN):
             for m in pattern.finditer(words):
                 month = MONTHS[m.group("m")] if "m" in m.groupdict() and m.group("m") else int(m.group("mn"))
                 year = _year(m)
@@ -96,6 +120,24 @@ class DateOfBirthRecognizer(NormalisedRecognizer):
                 if score:
                     seen.add((start, end))
                     yield start, end, score, "date near a birth word"
+        for m in BIRTH_YEAR.finditer(words):
+            year = _year(m)
+            if year is None or not 1900 <= year <= dt.date.today().year - 10 \
+                    or (m.group("y2") and int(m.group("y2")) < BIRTH_YEAR_MIN_TWO_DIGITS):
+                continue
+            start, end = norm.words_span(m.start("year"), m.end("year"))
+            if not any(a <= start and end <= b for a, b in seen):
+                seen.add((start, end))
+                yield start, end, 0.85, "birth year after 'ik ben van' or 'geboren in'"
+        for m in YEAR_AFTER_IN.finditer(words):
+            year = _year(m)
+            if m.group("y2") or year is None or not 1900 <= year <= dt.date.today().year - 10:
+                continue
+            start, end = norm.words_span(m.start("year"), m.end("year"))
+            first = norm.units[norm.words_unit_range(m.start("year"), m.end("year"))[0]].first
+            if not any(a <= start and end <= b for a, b in seen) and _birth_word_before(norm, first):
+                seen.add((start, end))
+                yield start, end, 0.85, "birth year after a birth word"
         text = norm.text
         for m in WRITTEN.finditer(text):
             if m.group("iy"):
