@@ -153,6 +153,13 @@ FOUND = [
     ("ik ben van 1964 en woon in ede", "DATE_OF_BIRTH", "1964"),
     ("ik ben geboren in utrecht in 1964", "DATE_OF_BIRTH", "1964"),
     ("mijn geboortejaar is 1971", "DATE_OF_BIRTH", "1971"),
+    # an e-mail address read out: digits said one by one, a surname that is an ordinary word too, a
+    # domain heard as two words
+    ("mijn mailadres is pietje een twee drie at hotmail punt com", "EMAIL_ADDRESS",
+     "pietje een twee drie at hotmail punt com"),
+    ("mijn mailadres is jan punt de vries negentien vierenzestig apenstaartje gmail punt com", "EMAIL_ADDRESS",
+     "jan punt de vries negentien vierenzestig apenstaartje gmail punt com"),
+    ("mijn mail is j de vries at kpn mail punt nl", "EMAIL_ADDRESS", "j de vries at kpn mail punt nl"),
 ]
 
 # (text, the words that must stay: no span may touch them)

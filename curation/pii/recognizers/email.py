@@ -10,7 +10,7 @@ from presidio_analyzer import AnalysisExplanation, RecognizerResult
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
 from curation.pii.lookups import lexicon
-from curation.pii.normalise import normalise
+from curation.pii.normalise import NUM, NUMW, normalise
 
 AT_WORDS = frozenset({"apenstaartje", "@", "at", "apestaartje", "apenstaart"})
 DOT_WORDS = frozenset({"punt", "dot"})
@@ -21,6 +21,7 @@ BOUNDARY = frozenset({"is", "was", "het", "mijn", "m'n", "e-mail", "e-mailadres"
                       "even", "graag", "u", "ik", "je", "jij", "wij", "we", "ons", "onze", "uw", "address", "my",
                       "to", "the", "van", "via", "sturen", "mailen", "stuur", "mailt", "zeg", "zegt", ":"})
 TLD = re.compile(r"^[a-z]{2,6}$")
+MAX_SPOKEN_DIGITS = 8
 
 
 @lru_cache(maxsize=1)
@@ -74,16 +75,22 @@ class NlEmailRecognizer(EmailRecognizer):
             j = i - 1
             if not _mail_word(keys[j]):
                 continue
-            left, parts = j, 1
+            left, parts, digits = j, 1, 0
             while left > 0:
                 prev = keys[left - 1]
+                said_apart = not tokens[left].sentence_start and not tokens[left - 1].text.endswith((",", ".", "?", "!", ":"))
+                if digits < MAX_SPOKEN_DIGITS and said_apart and prev not in BOUNDARY \
+                        and norm.units[norm.unit_of_token[left - 1]].kind in (NUM, NUMW):
+                    left -= 1  # "pietje een twee drie at ...": digits of the local part said one by one
+                    digits += 1
+                    continue
                 if prev in DOT_WORDS or prev in JOIN_WORDS:
                     if left - 2 >= 0 and _mail_word(keys[left - 2]):
                         left -= 2
                         parts += 1
                         continue
                     break
-                if parts < 3 and _mail_word(prev) and (prev not in common or prev in lexicon().first_names) \
+                if parts < 3 and _mail_word(prev) and (prev not in common or _name_word(prev)) \
                         and not tokens[left].sentence_start \
                         and not tokens[left - 1].text.endswith((",", ".", "?", "!", ":")):
                     left -= 1
@@ -96,11 +103,21 @@ class NlEmailRecognizer(EmailRecognizer):
             right, dots = i + 1, 0
             if "." in keys[right]:
                 dots = 1
+            elif right + 2 < n and keys[right + 1] not in DOT_WORDS and keys[right + 2] in DOT_WORDS \
+                    and keys[right + 1].isalnum() and keys[right + 1] not in AT_WORDS:
+                right += 1  # "kpn mail punt nl", "hot mail punt com": the domain's name heard as two words
             while right + 2 < n and keys[right + 1] in DOT_WORDS and _mail_word(keys[right + 2]):
                 right += 2
                 dots += 1
             if dots and TLD.match(keys[right].rsplit(".", 1)[-1]):
                 yield tokens[left].start, tokens[right].end
+
+
+def _name_word(key: str) -> bool:
+    """A first name, surname or tussenvoegsel: part of a local part even where it is an ordinary word
+    too ("jan punt de vries at ...")."""
+    lex = lexicon()
+    return key in lex.first_names or key in lex.surnames or key in lex.interfixes
 
 
 def _looks_like_domain(keys, k) -> bool:
