@@ -160,6 +160,10 @@ FOUND = [
     ("mijn mailadres is jan punt de vries negentien vierenzestig apenstaartje gmail punt com", "EMAIL_ADDRESS",
      "jan punt de vries negentien vierenzestig apenstaartje gmail punt com"),
     ("mijn mail is j de vries at kpn mail punt nl", "EMAIL_ADDRESS", "j de vries at kpn mail punt nl"),
+    # initials said without their full stops; a surname written with an apostrophe
+    ("op naam van p j de vries", "PERSON", "p j de vries"),
+    ("op naam van j p jansen", "PERSON", "j p jansen"),
+    ("mijn naam is d'hondt, met een d apostrof", "PERSON", "d'hondt"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -282,6 +286,8 @@ KEPT = [
     ("ik ben van 2020 klant bij jullie", "2020"),
     ("ik ben in 1998 klant geworden", "1998"),
     ("de eerste van de twaalf monteurs kwam niet", "eerste van de twaalf"),
+    # letters said one by one before an ordinary word are no initials
+    ("ik heb een b en een c gehaald", "b en een c"),
 ]
 
 

@@ -40,11 +40,12 @@ SURNAME_INTROS = frozenset({("mijn", "naam", "is"), ("naam", "is"), ("achternaam
                             ("heetten",),
                             ("familienaam", "is"), ("my", "name", "is"), ("surname", "is"), ("last", "name", "is"),
                             ("family", "name", "is"), ("speaking", "with")})
-_IRISH = re.compile(r"o'[a-z]{3,}\Z")  # "o'brien", "o'connor": no list holds them all, no word is spelled so
+# "o'brien", "d'hondt", "l'ecluse": no list holds them all, and no word is spelled so
+_APOSTROPHE_SURNAME = re.compile(r"[odl]'[a-z]{3,}\Z")
 
 
-def _irish_surname(key: str) -> bool:
-    return _IRISH.match(key) is not None and key != "o'clock"
+def _apostrophe_surname(key: str) -> bool:
+    return _APOSTROPHE_SURNAME.match(key) is not None and key != "o'clock"
 
 
 # "ik ben de vries", "dit is van der linden": after these a surname alone is said only with its tussenvoegsel,
@@ -140,7 +141,7 @@ class NlPersonRecognizer(NormalisedRecognizer):
                 continue
             if not (text_i[0].isupper() or key in first_names or key in interfix_first or len(text_i) == 1
                     or key in TITLES or key in _INTRO_LAST or key in _TRIGGER_WORDS) and not (
-                    (key in lex.surnames or _irish_surname(key)) and (intro := self._after_intro(keys, tokens, i, text))):
+                    (key in lex.surnames or _apostrophe_surname(key)) and (intro := self._after_intro(keys, tokens, i, text))):
                 i += 1  # cannot start a name, and is no title, introduction or surname after one ("achternaam is bakker")
                 continue
             trigger = 0.0
@@ -266,7 +267,7 @@ class NlPersonRecognizer(NormalisedRecognizer):
 
         def in_surnames(k):
             key = keys[k]
-            if key in lex.surnames or _irish_surname(key):
+            if key in lex.surnames or _apostrophe_surname(key):
                 return True
             return "-" in key and all(p in lex.surnames or p in lex.first_names for p in key.split("-") if p)
 
@@ -292,10 +293,15 @@ class NlPersonRecognizer(NormalisedRecognizer):
                 text[tokens[k].end:tokens[k].end + 1] == "." or "." in tokens[k].text):
             k += 1
             initials += 1
-        if not initials and len(tokens[i].text) == 1 and tokens[i].text.isalpha() and keys[i] not in "uo" \
-                and i + 1 < n and (i == 0 or norm.units[norm.unit_of_token[i - 1]].kind == "word") \
-                and surname_follows(i + 1):
-            k, initials = i + 1, 1  # "h de heide", "d wattimena": an initial without its full stop
+        letters = 0  # initials said without their full stops: "h de heide", "p j de vries"
+        while letters < 3 and i + letters < n and len(tokens[i + letters].text) == 1 \
+                and tokens[i + letters].text.isalpha() and keys[i + letters] not in "uo" \
+                and (letters == 0 or joined(i + letters)):
+            letters += 1
+        if not initials and letters and i + letters < n \
+                and (i == 0 or norm.units[norm.unit_of_token[i - 1]].kind == "word") \
+                and surname_follows(i + letters):
+            k, initials = i + letters, letters  # "h de heide", "d wattimena", "p j de vries"
         elif lenient and keys[i] in ("u", "o") and i + 1 < n and ok(i + 1) and known_surname(i + 1):
             k, initials = i + 1, 1  # "met u wierdsma": after an introduction "u" may be an initial
         firsts = 0
