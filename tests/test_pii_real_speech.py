@@ -164,6 +164,9 @@ FOUND = [
     ("op naam van p j de vries", "PERSON", "p j de vries"),
     ("op naam van j p jansen", "PERSON", "j p jansen"),
     ("mijn naam is d'hondt, met een d apostrof", "PERSON", "d'hondt"),
+    # a holiday that is a first name too stays a name after a title or first name
+    ("Meneer Kerst belde gisteren.", "PERSON", "Kerst"),
+    ("goedemiddag met willy brandt", "PERSON", "willy brandt"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -288,6 +291,11 @@ KEPT = [
     ("de eerste van de twaalf monteurs kwam niet", "eerste van de twaalf"),
     # letters said one by one before an ordinary word are no initials
     ("ik heb een b en een c gehaald", "b en een c"),
+    # holidays, shops and a verb that a surname list holds are the lesson's words, not names or places
+    ("met kerst en met pasen is het altijd druk", "kerst en met pasen"),
+    ("Met Kerst en met Pasen is het altijd druk.", "Kerst en met Pasen"),
+    ("ik haal het wel bij de hema", "hema"),
+    ("de router knippert oranje en de groene knop brandt niet", "brandt"),
 ]
 
 

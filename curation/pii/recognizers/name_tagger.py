@@ -17,7 +17,7 @@ from curation.pii.normalise import normalise
 from curation.pii.quantities import after_quantity
 from curation.pii.recognizers.base import FILLERS
 from curation.pii.recognizers.location import firm_name
-from curation.pii.recognizers.person import DUTCH_ARTICLES, NAME_CUES, TITLES
+from curation.pii.recognizers.person import DUTCH_ARTICLES, HOLIDAYS, NAME_CUES, TITLES
 
 ENTITY_OF_LABEL = {"PER": "PERSON", "LOC": "LOCATION"}
 # the tagger's probability maps onto scores below the validated and pattern recognizers' (0.85-0.95),
@@ -43,7 +43,7 @@ class NameTaggerRecognizer(EntityRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None):
         from curation.pii.name_tagger import article_and_common_noun, is_cased, name_tagger
-        from curation.pii.lookups import spoken_not_names
+        from curation.pii.lookups import lexicon, spoken_not_names
 
         wanted = {e for e in ENTITY_OF_LABEL.values() if not entities or e in entities}
         models = name_tagger(self.supported_language) if wanted else None
@@ -61,6 +61,10 @@ class NameTaggerRecognizer(EntityRecognizer):
         # in cased text the same words in lower case are the verb or noun, never part of a name ("Morgan
         # Stanley nam de moeite", "nam Duitsland het op")
         lower_never = spoken_not_names() if cased else frozenset()
+        # words that never name a person or place here ("pasen", "hema", "april"), but the country: the
+        # rule recognizers leave "Nederland" alone ("ING Nederland"), the tagger takes it where it reads a
+        # place ("ik woon in Nederland")
+        not_names = lexicon().not_names - TAGGER_PLACES
         for span in models.tag_text(text):
             entity = ENTITY_OF_LABEL.get(span.label)
             if entity not in wanted or any(a < span.end and span.start < b for a, b in codes):
@@ -80,8 +84,11 @@ class NameTaggerRecognizer(EntityRecognizer):
             while last > first and not _listed_whole(tokens, first, last, gaz) \
                     and _ordinary(tokens[last - 1].key, gaz, lang):
                 last -= 1
-            while first < last and tokens[first].key in lower_never and tokens[first].text.islower():
+            while first < last and (tokens[first].key in not_names
+                                    or tokens[first].key in lower_never and tokens[first].text.islower()):
                 first += 1
+            while last > first and tokens[last - 1].key in not_names:
+                last -= 1
             if entity == "PERSON" and lang == "nl":  # "Bondscoach Robert Waseige": the role is no part of the name
                 while first < last - 1 and (_plain_noun(tokens[first].key, gaz) or tokens[first].key in ROLE_WORDS):
                     first += 1
@@ -95,6 +102,8 @@ class NameTaggerRecognizer(EntityRecognizer):
                             lang == "nl" or gaz.zipf(tokens[last - 1].key, "en") >= TRAILING_NOUN_ZIPF_EN))
                         or (lang == "en" and tokens[last - 1].key in gaz.common_en)):
                     last -= 1
+            if last - first == 1 and tokens[first].key in HOLIDAYS:
+                continue  # "Met Kerst is het druk": a holiday alone, however capitalised
             if first == last or not (_listed_whole(tokens, first, last, gaz) or any(
                     _name_like(t.key, gaz, lang) and t.key not in DUTCH_ARTICLES for t in tokens[first:last])):
                 continue  # "naar welk e-mailadres", "Ten noorden van": ordinary words and articles only
@@ -128,6 +137,8 @@ class NameTaggerRecognizer(EntityRecognizer):
                                       RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
         return results
 
+
+TAGGER_PLACES = frozenset({"nederland"})
 
 # "Kim van Vattenfall", "Lisa namens ABN AMRO": an agent's first name, then the company she speaks for
 FIRM_LINKS = frozenset({"van", "bij", "namens"})

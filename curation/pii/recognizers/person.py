@@ -76,7 +76,10 @@ _PRODUCT_COMPOUND = re.compile(r"..(verzekering|verzekeringen|polis|pakket|abonn
                                r"regeling|vergoeding|garantie)$")
 # month and weekday names: a surname only right after a title, a first name or an initial ("meneer
 # Maandag", "Jan Mei"), never on their own ("op Maandag", "in Mei")
-CALENDAR = CALENDAR_WORDS
+# "met kerst": a holiday is a name only after a title or a first name ("meneer Kerst", "Jan Kerst"), never
+# after the greeting's "met" ("Met Kerst is het druk")
+HOLIDAYS = frozenset({"kerst", "pasen", "pinksteren"})
+CALENDAR = CALENDAR_WORDS | HOLIDAYS
 _INTRO_LAST = frozenset(p[-1] for p in INTROS) | {"met"}
 _TRIGGER_WORDS = frozenset({"de"})  # "de heer"
 _NAME_CHARS = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*\Z")
@@ -250,7 +253,7 @@ class NlPersonRecognizer(NormalisedRecognizer):
             t = tokens[k]
             key = keys[k]
             if key in CALENDAR:  # "meneer Maandag", "Jan Mei", "J. Vrijdag"; never "op Maandag"
-                after = (lenient and k == i) or (k > i and (keys[k - 1] in lex.first_names
+                after = (lenient and k == i and (title or key not in HOLIDAYS)) or (k > i and (keys[k - 1] in lex.first_names
                                                          or _INITIALS.match(tokens[k - 1].text) is not None))
                 glued = k > 0 and not text[tokens[k - 1].end:t.start].replace(".", "").strip()
                 return after and glued and t.is_cap and not t.sentence_start
