@@ -334,3 +334,20 @@ def test_birth_date_needs_a_birth_cue_not_a_plausible_year():
 def test_long_number_next_to_a_unit_is_an_amount_but_alone_an_identifier():
     assert detect("Dat zijn 4500000 liter water.") == []
     assert [s.entity_type for s in detect("Noteer maar: 4500000.")] == ["ACCOUNT_ID"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("my postcode is s w one a one a a", "s w one a one a a"),
+    ("my postcode is SW1A 1AA", "SW1A 1AA"),
+    ("post code m one one a e please", "m one one a e"),
+    ("postcode b double one a a", "b double one a a"),
+    ("my zip code is nine oh two one oh", "nine oh two one oh"),
+    ("I live at 10 Downing Street, London SW1A 2AA.", "SW1A 2AA"),
+])
+def test_english_postcodes_and_zip_codes(text, expected):
+    assert ("NL_POSTCODE", expected) in [(s.entity_type, text[s.start:s.end]) for s in detect(text, "en")]
+
+
+@pytest.mark.parametrize("text", ["the postcode was wrong on the letter", "we sold five units at 90210 dollars"])
+def test_english_postcode_needs_its_shape_and_cue(text):
+    assert [s for s in detect(text, "en") if s.entity_type == "NL_POSTCODE"] == []

@@ -1,7 +1,8 @@
 """NL_POSTCODE: four digits (not starting with 0) and two letters, except SA, SD and SS.
 
 Written ("1234 AB", "1234AB"), lower case with the word postcode nearby, and spoken
-("twaalf vierendertig A B", "een twee drie vier A van Anton B van Bernard")."""
+("twaalf vierendertig A B", "een twee drie vier A van Anton B van Bernard"). In English calls also a
+British postcode ("SW1A 1AA", "s w one a one a a") or a US ZIP code after the word asking for it."""
 
 from __future__ import annotations
 
@@ -39,10 +40,58 @@ def _written_as_postcode(norm, start: int, end: int, first: int) -> bool:
     return not (first > 0 and norm.tokens[first - 1].key in MONTH_NUMBERS)
 
 
+# English calls: a British postcode ("SW1A 1AA", "s w one a one a a") or a US ZIP code ("nine oh two one
+# oh"), read after the word that asks for it; a written British postcode in capitals needs no cue
+UK_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}\Z")
+UK_WRITTEN = re.compile(r"(?<![\w-])[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}(?![\w-])")
+US_ZIP = re.compile(r"[0-9]{5}(?:[0-9]{4})?\Z")
+EN_DIGITS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+             "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+EN_CUE_SKIP = frozenset({"is", "it's", "its", "it", "uh", "um", "er", "erm", "that's", "yes", "yeah", "okay", "ok",
+                         "so", "number", "code"})
+EN_MAX_CODE_TOKENS = 10
+
+
+def _english_postcodes(norm):
+    tokens = norm.tokens
+    n = len(tokens)
+    text = norm.text
+    for m in UK_WRITTEN.finditer(text):
+        yield m.start(), m.end(), 0.85, "British postcode"
+    for k, t in enumerate(tokens):
+        zip_cue = t.key in ("zip", "zipcode")
+        if not (zip_cue or t.key in ("postcode", "postal") or (t.key == "post" and k + 1 < n
+                                                               and tokens[k + 1].key == "code")):
+            continue
+        s = k + 1
+        while s < n and s - k <= 4 and tokens[s].key in EN_CUE_SKIP:
+            s += 1
+        canon, best, repeat = "", None, 1
+        for e in range(s, min(n, s + EN_MAX_CODE_TOKENS)):
+            key = tokens[e].key
+            if key in ("double", "triple"):
+                repeat = 2 if key == "double" else 3
+                continue
+            if key in EN_DIGITS:
+                piece = EN_DIGITS[key]
+            elif key.isalnum() and key.isascii() and (len(key) == 1 or any(c.isdigit() for c in key)):
+                piece = key.upper()
+            else:
+                break
+            canon += piece * repeat
+            repeat = 1
+            if UK_POSTCODE.match(canon) or (zip_cue and US_ZIP.match(canon)):
+                best = e
+        if best is not None:
+            yield tokens[s].start, tokens[best].end, 0.85, "postcode or ZIP code after the word asking for it"
+
+
 class NlPostcodeRecognizer(NormalisedRecognizer):
     ENTITY = "NL_POSTCODE"
 
     def find(self, norm):
+        if self.supported_language == "en":
+            yield from _english_postcodes(norm)
         for run in norm.validation_runs:
             for m in RUN_PATTERN.finditer(run.canon):
                 start, end = run.span(m.start(), m.end())
