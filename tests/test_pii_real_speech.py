@@ -351,3 +351,11 @@ def test_english_postcodes_and_zip_codes(text, expected):
 @pytest.mark.parametrize("text", ["the postcode was wrong on the letter", "we sold five units at 90210 dollars"])
 def test_english_postcode_needs_its_shape_and_cue(text):
     assert [s for s in detect(text, "en") if s.entity_type == "NL_POSTCODE"] == []
+
+
+def test_english_north_american_phone_number_after_a_phone_word():
+    text = "call me on two one two five five five zero one eight seven"
+    assert ("PHONE_NUMBER", "two one two five five five zero one eight seven") in [
+        (s.entity_type, text[s.start:s.end]) for s in detect(text, "en")]
+    text = "my account number is 2125550187"
+    assert [s.entity_type for s in detect(text, "en")] == ["ACCOUNT_ID"]

@@ -21,8 +21,10 @@ SHORT_PATTERN = re.compile(r"(?<![0-9+])140[1-9][0-9]{1,2}(?![0-9])")
 CONTEXT = re.compile(r"(telefoon|mobiel|nummer$|^tel\.?$|bellen|belt|bel$|gebeld|^06$|whatsapp|phone|mobile|call)")
 
 
-# English calls: also British numbers ("oh two oh, seven nine four six ..."), eleven digits from 0
+# English calls: also British numbers ("oh two oh, seven nine four six ..."), eleven digits from 0, and
+# North American ones ("five five five, one two three, four five six seven"), ten digits (a leading 1)
 RUN_PATTERN_EN = re.compile(r"(?<![0-9+])0[1-9][0-9]{9}(?![0-9])")
+RUN_PATTERN_US = re.compile(r"(?<![0-9+])1?[2-9][0-9]{2}[2-9][0-9]{6}(?![0-9])")
 
 
 def _valid(number: str, region: str = "NL") -> bool:
@@ -61,3 +63,10 @@ class NlPhoneRecognizer(NormalisedRecognizer):
                 start, end = run.span(m.start(), m.end())
                 first = run.units[run.unit_range(m.start(), m.end())[0]].first
                 yield start, end, 0.9 if context_near(norm, first, CONTEXT, before=10) else 0.75, "valid UK phone number"
+            for m in RUN_PATTERN_US.finditer(run.canon):
+                if not _valid(m.group(), "US"):
+                    continue
+                start, end = run.span(m.start(), m.end())
+                first = run.units[run.unit_range(m.start(), m.end())[0]].first
+                if context_near(norm, first, CONTEXT, before=10):  # ten digits alone are as often an account
+                    yield start, end, 0.85, "North American phone number after a phone word"
