@@ -167,6 +167,12 @@ FOUND = [
     # a holiday that is a first name too stays a name after a title or first name
     ("Meneer Kerst belde gisteren.", "PERSON", "Kerst"),
     ("goedemiddag met willy brandt", "PERSON", "willy brandt"),
+    # an abbreviated tussenvoegsel; a street named after the word straat; a town's district
+    ("met mevr. v.d. berg", "PERSON", "v.d. berg"),
+    ("mijn huisnummer is 12 en de straat is de kerkstraat", "LOCATION", "kerkstraat"),
+    ("de straatnaam is kastanjelaan", "LOCATION", "kastanjelaan"),
+    ("ik woon in zwolle-zuid", "LOCATION", "zwolle-zuid"),
+    ("Ik woon in Amsterdam-Noord.", "LOCATION", "Amsterdam-Noord"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -296,6 +302,8 @@ KEPT = [
     ("Met Kerst en met Pasen is het altijd druk.", "Kerst en met Pasen"),
     ("ik haal het wel bij de hema", "hema"),
     ("de router knippert oranje en de groene knop brandt niet", "brandt"),
+    ("in welke straat is de winkel", "de winkel"),
+    ("de noord-zuidlijn rijdt weer", "noord-zuidlijn"),
 ]
 
 

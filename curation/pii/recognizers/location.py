@@ -25,13 +25,19 @@ PLACE_CONTEXT = frozenset({"in", "uit", "te", "naar", "woonplaats", "wonend", "w
 # in a transcript a listed street without its number is an address after these ("ik woon in de
 # kastanjelaan", "op nummer twaalf van de molenweg", "op de hoek van de dorpsstraat")
 RESIDENCE_WORDS = frozenset({"woon", "woont", "wonen", "woonde", "woonden", "adres", "adresje", "postadres", "hoek",
-                             "nummer", "huisnummer", "verhuisd", "verhuizen", "verhuis", "woonachtig"})
+                             "nummer", "huisnummer", "verhuisd", "verhuizen", "verhuis", "woonachtig", "straat",
+                             "straatnaam"})
+STREET_WORDS = frozenset({"straat", "straatnaam", "adres"})
+DISTRICT_WORDS = frozenset({"noord", "zuid", "oost", "west", "centrum", "noordoost", "noordwest", "zuidoost",
+                            "zuidwest", "binnenstad"})
 RESIDENCE_REACH = 5  # tokens between the residence word and the street
 
 
 def _after_residence(keys, i: int, street_end: int) -> bool:
     """Token i follows an article, and a residence word or a street just found stands within reach
     before it ("woon in de X", "hoek van de X en de Y")."""
+    if i >= 2 and keys[i - 1] == "is" and keys[i - 2] in STREET_WORDS:
+        return True  # "de straatnaam is kastanjelaan"
     if i == 0 or keys[i - 1] not in NOUN_PHRASE_ARTICLES:
         return False
     if 0 <= i - street_end <= 2:
@@ -158,6 +164,11 @@ class NlLocationRecognizer(NormalisedRecognizer):
                     yield t.start, tokens[end_tok - 1].end, 0.6, "listed street after a residence word"
                     street_end = i = end_tok
                     continue
+            head, _, tail = key.partition("-")
+            if tail in DISTRICT_WORDS and head in lex.places and self.supported_language == "nl":
+                yield t.start, t.end, 0.75 if cap else 0.6, "a town's district"  # "zwolle-zuid", "Amsterdam-Noord"
+                i += 1
+                continue
             village = 0 if cap or self.supported_language != "nl" else _residence_article_place(keys, i)
             if village:
                 yield t.start, tokens[i + village - 1].end, 0.6, "village named like a noun phrase, after a residence verb"
