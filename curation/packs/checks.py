@@ -8,6 +8,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from curation.consent.script_render import CSS as SCRIPT_PAGE_CSS
 from curation.packs import manifest as mf
 from curation.packs import textscan
 from curation.packs.archive import AUDIO_SUFFIXES
@@ -16,6 +17,7 @@ from curation.packs.results import Malformed, PackVerification, text_of
 SKIP_MANIFEST_KEYS = ("sha256", "pack_id", "files", "schema", "schema_version", "player", "notes", "duration",
                       "media", "decision", "language")  # the last three: enums or a checked code
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+SCRIPT_PAGE_STYLE = f"<style>{SCRIPT_PAGE_CSS}</style>"  # the re-enactment script page's own style sheet
 
 
 def check_text(manifest: dict, data: dict[str, bytes], docs: dict, result: PackVerification,
@@ -47,9 +49,7 @@ def check_text(manifest: dict, data: dict[str, bytes], docs: dict, result: PackV
             if kind == "script_html":
                 # the page's own style sheet, byte for byte, is no text of the call ("'Times New Roman'"
                 # reads as a name); any other style or script body is scanned like the rest
-                from curation.consent.script_render import CSS
-
-                text = textscan.html_text(text.replace(f"<style>{CSS}</style>", "<style></style>", 1))
+                text = textscan.html_text(text.replace(SCRIPT_PAGE_STYLE, "<style></style>", 1))
             found = textscan.scan(text, textscan.script_fills(text, docs[clip["id"]]["words"]))
         elif kind == "anonymisation_report":
             found = textscan.scan_parts(textscan.json_strings(_json_or_text(text), skip_keys=("profile",)))
