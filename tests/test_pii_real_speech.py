@@ -351,12 +351,14 @@ def test_long_number_next_to_a_unit_is_an_amount_but_alone_an_identifier():
     ("postcode b double one a a", "b double one a a"),
     ("my zip code is nine oh two one oh", "nine oh two one oh"),
     ("I live at 10 Downing Street, London SW1A 2AA.", "SW1A 2AA"),
+    ("send it to flat 3, 12 high street, york yo1 7hx", "yo1 7hx"),
 ])
 def test_english_postcodes_and_zip_codes(text, expected):
     assert ("NL_POSTCODE", expected) in [(s.entity_type, text[s.start:s.end]) for s in detect(text, "en")]
 
 
-@pytest.mark.parametrize("text", ["the postcode was wrong on the letter", "we sold five units at 90210 dollars"])
+@pytest.mark.parametrize("text", ["the postcode was wrong on the letter", "we sold five units at 90210 dollars",
+                                  "print it on a4 3rd floor"])
 def test_english_postcode_needs_its_shape_and_cue(text):
     assert [s for s in detect(text, "en") if s.entity_type == "NL_POSTCODE"] == []
 
@@ -367,3 +369,12 @@ def test_english_north_american_phone_number_after_a_phone_word():
         (s.entity_type, text[s.start:s.end]) for s in detect(text, "en")]
     text = "my account number is 2125550187"
     assert [s.entity_type for s in detect(text, "en")] == ["ACCOUNT_ID"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("my sort code is 20 00 00", "20 00 00"),
+    ("my national insurance number is qq 12 34 56 c", "12 34 56 c"),
+    ("my nhs number is 943 476 5919", "943 476 5919"),
+])
+def test_english_reference_numbers_after_their_cue(text, expected):
+    assert ("ACCOUNT_ID", expected) in [(s.entity_type, text[s.start:s.end]) for s in detect(text, "en")]

@@ -11,7 +11,7 @@ from curation.pii.recognizers.base import NormalisedRecognizer
 PREFIXES = (r"klant|klanten|contract|order|bestel|bestelling|dossier|referentie|polis|factuur|abonnement|"
             r"abonnements|lid|lidmaatschap|lidmaatschaps|pas|klantenpas|account|zaak|ticket|meter|aansluit|"
             r"aansluitings|debiteur|debiteuren|relatie|service|registratie|klantreferentie|schade|"
-            r"customer|membership|reference|policy|invoice|case|order")
+            r"customer|membership|reference|policy|invoice|case|order|sort|insurance|nhs|card|kaart|creditcard")
 COMPOUND = re.compile(rf"^({PREFIXES})s?-?(nummer|nr\.?|id|code|number|no\.?|kenmerk)$")
 PREFIX_ONLY = re.compile(rf"^({PREFIXES})$")
 NUMBER_WORD = re.compile(r"^(nummer|nr\.?|number|no\.?|id|code)$")

@@ -41,9 +41,10 @@ def _written_as_postcode(norm, start: int, end: int, first: int) -> bool:
 
 
 # English calls: a British postcode ("SW1A 1AA", "s w one a one a a") or a US ZIP code ("nine oh two one
-# oh"), read after the word that asks for it; a written British postcode in capitals needs no cue
+# oh"), read after the word that asks for it; a written British postcode ("YO1 7HX", "yo1 7hx") needs no cue
 UK_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}\Z")
-UK_WRITTEN = re.compile(r"(?<![\w-])[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}(?![\w-])")
+UK_WRITTEN = re.compile(r"(?<![\w-])[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}(?![\w-])", re.IGNORECASE)
+ORDINAL_ENDINGS = frozenset({"st", "nd", "rd", "th"})
 US_ZIP = re.compile(r"[0-9]{5}(?:[0-9]{4})?\Z")
 EN_DIGITS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
              "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
@@ -57,7 +58,8 @@ def _english_postcodes(norm):
     n = len(tokens)
     text = norm.text
     for m in UK_WRITTEN.finditer(text):
-        yield m.start(), m.end(), 0.85, "British postcode"
+        if m.group()[-2:].lower() not in ORDINAL_ENDINGS:  # "a4 3rd floor" is no postcode
+            yield m.start(), m.end(), 0.85, "British postcode"
     for k, t in enumerate(tokens):
         zip_cue = t.key in ("zip", "zipcode")
         if not (zip_cue or t.key in ("postcode", "postal") or (t.key == "post" and k + 1 < n
