@@ -85,7 +85,9 @@ def test_warm_builds_the_shared_engine_and_the_gazetteer_cache(tmp_path, monkeyp
 @pytest.mark.parametrize("word,value", [("nul", 0), ("twaalf", 12), ("vierendertig", 34), ("drieentwintig", 23),
                                         ("negentienhonderdvierentachtig", 1984), ("tweeduizendvijf", 2005),
                                         ("honderdtien", 110), ("vierhonderdzesenveertig", 446), ("mens", None),
-                                        ("even", None)])
+                                        ("even", None), ("negentienzeventig", 1970),
+                                        ("negentienvierenzestig", 1964), ("twintigtwintig", 2020),
+                                        ("negentienacht", None), ("tientwintig", None)])
 def test_dutch_number_words(word, value):
     assert nl_number(word) == value
 

@@ -173,6 +173,14 @@ FOUND = [
     ("de straatnaam is kastanjelaan", "LOCATION", "kastanjelaan"),
     ("ik woon in zwolle-zuid", "LOCATION", "zwolle-zuid"),
     ("Ik woon in Amsterdam-Noord.", "LOCATION", "Amsterdam-Noord"),
+    # identity checks: postcode and house number in one breath, birth dates digit by digit, a year
+    # said as one word of its halves
+    ("twaalf vierendertig ab nummer zeven", "NL_POSTCODE", "twaalf vierendertig ab"),
+    ("ja het is 3456 bc 18", "NL_POSTCODE", "3456 bc"),
+    ("mijn geboortedatum is nul drie nul vijf negentienzeventig", "DATE_OF_BIRTH",
+     "nul drie nul vijf negentienzeventig"),
+    ("ik ben van de derde mei zeventig", "DATE_OF_BIRTH", "derde mei zeventig"),
+    ("ik ben geboren in negentienvierenzestig", "DATE_OF_BIRTH", "negentienvierenzestig"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -304,6 +312,12 @@ KEPT = [
     ("de router knippert oranje en de groene knop brandt niet", "brandt"),
     ("in welke straat is de winkel", "de winkel"),
     ("de noord-zuidlijn rijdt weer", "noord-zuidlijn"),
+    # four digits and two letters before a number that are an amount, a distance or a dose
+    ("het kost 1250 eu per jaar", "1250 eu"),
+    ("ik ben 1234 km 3 keer gereden", "1234 km"),
+    ("de afspraak is op nul drie nul vijf", "nul drie nul vijf"),
+    ("zaterdag een juli tweeduizend vt vier een negen dertig", "tweeduizend vt"),
+    ("de vereniging is jarig en gaf in twee nul nul vijf een boek uit", "twee nul nul vijf een"),
 ]
 
 

@@ -74,7 +74,8 @@ def nl_number(s: str) -> int | None:
         return None
     i = s.find("duizend")
     if i < 0:
-        return _nl_below_1000(s)
+        value = _nl_below_1000(s)
+        return value if value is not None else _nl_year(s)
     head, tail = s[:i], s[i + 7:]
     h = 1 if head in ("", "een") else _nl_below_1000(head)
     if not h:
@@ -83,6 +84,20 @@ def nl_number(s: str) -> int | None:
         tail = tail[2:]
     t = 0 if tail == "" else _nl_below_1000(tail)
     return None if t is None else h * 1000 + t
+
+
+# a year said as one word of its two halves: "negentienzeventig" 1970, "twintigtwintig" 2020 (no cardinal is
+# spelled so; a second half below ten, "negentienacht", is left alone: 1908 is said "negentienhonderdacht")
+YEAR_HEADS = {**{k: v for k, v in NL_TEENS.items() if v >= 11}, "twintig": 20}
+
+
+def _nl_year(s: str) -> int | None:
+    for head, century in YEAR_HEADS.items():
+        if s.startswith(head) and len(s) > len(head):
+            rest = _nl_below_100(s[len(head):])
+            if rest is not None and rest >= 10:
+                return century * 100 + rest
+    return None
 
 
 @lru_cache(maxsize=4096)

@@ -22,6 +22,8 @@ NAMED = re.compile(rf"\b(?P<d>\d{{1,2}})(?:e|ste|de|th|st|nd|rd)? (?:van |of )?(
 NAMED_EN = re.compile(rf"\b(?P<m>{_MONTH}) (?:the )?(?P<d>\d{{1,2}})(?:th|st|nd|rd)?\b(?: {_YEAR}\b)?")
 _YEAR_SHORT = _YEAR.replace(r"(?P<y2>\d{2})", r"(?P<y2>\d{1,2})")  # "twaalf drie vier" = 12-3-2004
 NUMERIC_SPOKEN = re.compile(rf"\b(?P<d>\d{{1,2}}) (?P<mn>\d{{1,2}}) {_YEAR_SHORT}\b")
+# "nul drie nul vijf negentienzeventig": day and month digit by digit (03-05-1970)
+DIGITS_SPOKEN = re.compile(rf"\b(?P<d>[0-3] \d) (?P<mn>[01] \d) {_YEAR}\b")  # a year of two or four digits
 # "de twaalfde van de derde (vierenzestig)": the month by its ordinal (the word view has "12 van de 3")
 ORDINAL_SPOKEN = re.compile(rf"\b(?P<d>\d{{1,2}}) van de (?P<mn>\d{{1,2}})\b(?: {_YEAR_SHORT}\b)?")
 # a birth year alone: "ik ben van 1964", "ik ben van vierenzestig", "geboren in 1964", "geboortejaar 1964"
@@ -78,6 +80,9 @@ def _born_on(norm, k: int | None) -> bool:
         return True
     if k >= 2 and norm.tokens[k - 1].key == "van" and norm.tokens[k - 2].key in ("ben", "bent"):
         return True
+    if k >= 3 and norm.tokens[k - 1].key == "de" and norm.tokens[k - 2].key == "van" \
+            and norm.tokens[k - 3].key in ("ben", "bent"):
+        return True  # "ik ben van de derde mei zeventig"
     return context_near(norm, k, VERIFICATION, before=14, after=0, stop=OTHER_DATE)
 
 
@@ -106,11 +111,12 @@ class DateOfBirthRecognizer(NormalisedRecognizer):
     def find(self, norm):
         words = norm.words
         seen = set()
-        for pattern in (NAMED, NAMED_EN, NUMERIC_SPOKEN, ORDINAL_SPOKEN):
+        for pattern in (NAMED, NAMED_EN, NUMERIC_SPOKEN, ORDINAL_SPOKEN, DIGITS_SPOKEN):
             for m in pattern.finditer(words):
-                month = MONTHS[m.group("m")] if "m" in m.groupdict() and m.group("m") else int(m.group("mn"))
+                month = MONTHS[m.group("m")] if "m" in m.groupdict() and m.group("m") \
+                    else int(m.group("mn").replace(" ", ""))
                 year = _year(m)
-                if not _valid(int(m.group("d")), month, year):
+                if not _valid(int(m.group("d").replace(" ", "")), month, year):
                     continue
                 start, end = norm.words_span(m.start(), m.end())
                 if (start, end) in seen:

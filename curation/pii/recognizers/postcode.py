@@ -88,6 +88,27 @@ def _english_postcodes(norm):
             yield tokens[s].start, tokens[best].end, 0.85, "postcode or ZIP code after the word asking for it"
 
 
+# identity checks ask for "postcode en huisnummer" and get them in one breath, the letters as one word:
+# "twaalf vierendertig ab nummer zeven", "3456 bc 18" (the word view has "12 34 ab nummer 7")
+BEFORE_HOUSE_NUMBER = re.compile(r"\b(?P<pc>[1-9]\d{3}|[1-9]\d \d{2}) (?P<l>[a-z]{2})\b"
+                                 r"(?= (?:huisnummer |nummer |nr )?\d{1,4}\b)")
+
+
+def _postcode_before_house_number(norm):
+    from curation.pii.lookups import lexicon
+
+    common = lexicon().common_words_nl  # "3456 bc 18": English word lists hold two-letter abbreviations
+    for m in BEFORE_HOUSE_NUMBER.finditer(norm.words):
+        letters = m.group("l")
+        if letters in _FUNCTION_WORDS or letters.upper() in UNITS or letters in common:
+            continue
+        start, end = norm.words_span(m.start("pc"), m.end("l"))
+        first = norm.token_at(start)
+        if first is not None and first > 0 and norm.tokens[first - 1].key in MONTH_NUMBERS:
+            continue  # "een juli tweeduizend vt vier": a year and a channel
+        yield start, end, 0.75 if letters.upper() not in NOT_ISSUED else 0.5, "postcode before a house number"
+
+
 class NlPostcodeRecognizer(NormalisedRecognizer):
     ENTITY = "NL_POSTCODE"
 
@@ -108,6 +129,8 @@ class NlPostcodeRecognizer(NormalisedRecognizer):
                 if m.group()[-2:] in NOT_ISSUED:
                     score -= 0.25
                 yield start, end, score, "four digits and two letters"
+        if self.supported_language == "nl":
+            yield from _postcode_before_house_number(norm)
         for m in LOWER_PATTERN.finditer(norm.text):
             k = norm.token_at(m.start())
             if k is None:
