@@ -181,6 +181,10 @@ FOUND = [
      "nul drie nul vijf negentienzeventig"),
     ("ik ben van de derde mei zeventig", "DATE_OF_BIRTH", "derde mei zeventig"),
     ("ik ben geboren in negentienvierenzestig", "DATE_OF_BIRTH", "negentienvierenzestig"),
+    # employees are data subjects too: their staff numbers after the cue word
+    ("mijn medewerkernummer is 4521", "ACCOUNT_ID", "4521"),
+    ("u kunt mijn personeelsnummer noemen, dat is 45 21 33", "ACCOUNT_ID", "45 21 33"),
+    ("mijn collega met agentnummer 3381 heeft u geholpen", "ACCOUNT_ID", "3381"),
 ]
 
 # (text, the words that must stay: no span may touch them)

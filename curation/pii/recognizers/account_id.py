@@ -11,7 +11,9 @@ from curation.pii.recognizers.base import NormalisedRecognizer
 PREFIXES = (r"klant|klanten|contract|order|bestel|bestelling|dossier|referentie|polis|factuur|abonnement|"
             r"abonnements|lid|lidmaatschap|lidmaatschaps|pas|klantenpas|account|zaak|ticket|meter|aansluit|"
             r"aansluitings|debiteur|debiteuren|relatie|service|registratie|klantreferentie|schade|"
-            r"customer|membership|reference|policy|invoice|case|order|sort|insurance|nhs|card|kaart|creditcard")
+            r"customer|membership|reference|policy|invoice|case|order|sort|insurance|nhs|card|kaart|creditcard|"
+            # employees are data subjects too: "mijn medewerkernummer", "agent 3381"
+            r"medewerker|personeel|werknemer|agent|employee|staff|ean")
 COMPOUND = re.compile(rf"^({PREFIXES})s?-?(nummer|nr\.?|id|code|number|no\.?|kenmerk)$")
 PREFIX_ONLY = re.compile(rf"^({PREFIXES})$")
 NUMBER_WORD = re.compile(r"^(nummer|nr\.?|number|no\.?|id|code)$")
