@@ -185,6 +185,13 @@ FOUND = [
     ("mijn medewerkernummer is 4521", "ACCOUNT_ID", "4521"),
     ("u kunt mijn personeelsnummer noemen, dat is 45 21 33", "ACCOUNT_ID", "45 21 33"),
     ("mijn collega met agentnummer 3381 heeft u geholpen", "ACCOUNT_ID", "3381"),
+    # an address read from the screen: lower-case initials after a title, the town after a postcode whose
+    # letters are a first name too ("Ab"), a form's "naam" field
+    ("ik heb hier staan: de heer p. de groot, lindelaan 7, 7311 AB Apeldoorn", "PERSON", "p. de groot"),
+    ("ik heb hier staan: de heer p. de groot, lindelaan 7, 7311 AB Apeldoorn", "LOCATION", "Apeldoorn"),
+    ("mevrouw a.b. de vries belde", "PERSON", "a.b. de vries"),
+    ("uw gegevens zijn: naam bakker, voornaam jan", "PERSON", "bakker"),
+    ("naam: de vries", "PERSON", "de vries"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -322,6 +329,9 @@ KEPT = [
     ("de afspraak is op nul drie nul vijf", "nul drie nul vijf"),
     ("zaterdag een juli tweeduizend vt vier een negen dertig", "tweeduizend vt"),
     ("de vereniging is jarig en gaf in twee nul nul vijf een boek uit", "twee nul nul vijf een"),
+    ("mijn naam staat verkeerd", "staat"),
+    ("op welke naam staat het", "staat"),
+    ("meneer u. bent u daar nog", "bent u daar"),
 ]
 
 

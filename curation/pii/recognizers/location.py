@@ -210,9 +210,15 @@ class NlLocationRecognizer(NormalisedRecognizer):
             len(tokens[i - 1].text) == 2 and tokens[i - 1].text.isalpha() and norm.units[norm.unit_of_token[i - 1]].kind != "word"
             or norm.units[norm.unit_of_token[i - 1]].kind in NUMBER_KINDS
             or tokens[i - 1].text.isupper() and len(tokens[i - 1].text) == 2)
+        # right after a Dutch postcode: four digits, then its two letters
+        after_postcode = i >= 2 and not t.sentence_start and len(tokens[i - 1].text) == 2 \
+            and tokens[i - 1].text.isalpha() and norm.units[norm.unit_of_token[i - 1]].kind != "word" \
+            and re.fullmatch(r"[1-9][0-9]{3}", tokens[i - 2].text) is not None
         if ambiguous:
             if explicit and (t.is_cap or keys[i] not in lex.common_words):
                 return 0.7
+            if after_postcode and (t.is_cap or keys[i] not in lex.common_words):
+                return 0.7  # "7311 AB Apeldoorn": the town after a postcode ("Ab" is a first name too)
             surname_only = keys[i] not in lex.common_words and keys[i] not in lex.first_names and len(keys[i]) >= 3
             after_name = i and (prev in lex.first_names or prev in _TITLES or len(tokens[i - 1].text.rstrip(".")) == 1
                                 or tokens[i - 1].is_placeholder)

@@ -34,7 +34,7 @@ INTROS = [("mijn", "naam", "is"), ("naam", "is"), ("ik", "ben"), ("ik", "heet"),
           ("surname", "is"), ("last", "name", "is"), ("family", "name", "is"), ("familienaam", "is")]
 # introductions after which a surname alone is said ("met de vries", "mijn achternaam is bakker"); never
 # "ik ben" or "dit is" ("ik ben van de post", "dit is de winkel")
-SURNAME_INTROS = frozenset({("mijn", "naam", "is"), ("naam", "is"), ("achternaam", "is"), ("achternaam",),
+SURNAME_INTROS = frozenset({("mijn", "naam", "is"), ("naam", "is"), ("achternaam", "is"), ("achternaam",), ("naam",),
                             ("op", "naam", "van"), ("ten", "name", "van"), ("tnv",), ("t.n.v.",), ("t.n.v",),
                             ("met",), ("spreekt", "met"), ("spreek", "ik", "met"), ("heet",), ("heten",), ("heette",),
                             ("heetten",),
@@ -42,6 +42,15 @@ SURNAME_INTROS = frozenset({("mijn", "naam", "is"), ("naam", "is"), ("achternaam
                             ("family", "name", "is"), ("speaking", "with")})
 # "o'brien", "d'hondt", "l'ecluse": no list holds them all, and no word is spelled so
 _APOSTROPHE_SURNAME = re.compile(r"[odl]'[a-z]{3,}\Z")
+
+
+def _form_field(tokens, j: int, text: str) -> bool:
+    """Token j ("naam") labels a field: a colon after it ("naam: de vries") or it opens a sentence or a
+    part after a colon or comma ("uw gegevens zijn: naam bakker, voornaam jan")."""
+    if ":" in text[tokens[j].end:tokens[j].raw_end] or tokens[j].sentence_start or j == 0:
+        return True
+    return text[tokens[j - 1].end:tokens[j].start].strip() in (":", ",") or \
+        text[tokens[j - 1].end:tokens[j - 1].raw_end].strip() in (":", ",")
 
 
 def _apostrophe_surname(key: str) -> bool:
@@ -92,6 +101,8 @@ _ABBREVIATED_TITLES = frozenset({"dr", "prof", "ir", "ing", "drs", "mr", "ds"}) 
 # one of the usual abbreviations: a name or word ending a sentence, "Mara.", "Jan.", never matches)
 _ABBREVIATION = re.compile(r"(?:[A-Z][bcdfghjklmnpqrstvwxz]{1,3}|Joh|Jac|Corn|Gerr|Hendr|Wilh)\Z")
 _INITIALS = re.compile(r"(?:[A-Z]\.){0,4}[A-Z]\.?\Z")  # "J.", "A.B.C." (its last full stop is punctuation)
+# after a title or an introduction a transcript may write them in lower case: "de heer p. de groot"
+_INITIALS_ANY_CASE = re.compile(r"(?:[A-Za-z]\.){0,4}[A-Za-z]\.?\Z")
 
 
 # tussenvoegsels that are prepositions too: opening a sentence they are the preposition ("In het Veld" is
@@ -159,6 +170,9 @@ class NlPersonRecognizer(NormalisedRecognizer):
             elif intro or (intro := self._after_intro(keys, tokens, i, text)):
                 trigger = 0.85
             surname_cue = intro in SURNAME_INTROS or (intro in WEAK_SURNAME_INTROS and self._rare_surname_at(keys, i, lex))
+            if intro == ("naam",):  # a form's field: "naam: de vries", "..., naam bakker, voornaam jan"
+                surname_cue = _form_field(tokens, i - 1, text) and not (
+                    key in lex.verbs_and_function_words and not self._interfix(keys, i, lex))  # "naam staat"
             end, score = self._chain(norm, i, lex, keys, trigger, text, cased, surname_cue)
             if end > i:
                 end = _double_barrel_tail(keys, tokens, end, lex, text)
@@ -239,6 +253,7 @@ class NlPersonRecognizer(NormalisedRecognizer):
         title, lenient = trigger >= 0.9, trigger > 0
         common = lex.common_words
         strict = cased and not lenient and tokens[i].is_cap
+        initial_pattern = _INITIALS_ANY_CASE if lenient else _INITIALS
 
         def joined(k):
             """Token k continues the name of token k - 1: no punctuation or sentence start between them
@@ -246,7 +261,7 @@ class NlPersonRecognizer(NormalisedRecognizer):
             prev = tokens[k - 1]
             gap = text[prev.end:tokens[k].start].strip()
             if gap == ".":  # "K.L. de Boer", "Th. Bakker", never "Mara. De tragedie"
-                return _INITIALS.match(prev.text) is not None or _ABBREVIATION.match(prev.text) is not None
+                return initial_pattern.match(prev.text) is not None or _ABBREVIATION.match(prev.text) is not None
             return not gap and not tokens[k].sentence_start
 
         def ok(k):
@@ -292,7 +307,8 @@ class NlPersonRecognizer(NormalisedRecognizer):
 
         k = i
         initials = 0
-        while k < n and initials < 4 and _INITIALS.match(tokens[k].text) and (
+        while k < n and initials < 4 and initial_pattern.match(tokens[k].text) \
+                and not (tokens[k].text.islower() and keys[k] in lex.interfixes) and (
                 text[tokens[k].end:tokens[k].end + 1] == "." or "." in tokens[k].text):
             k += 1
             initials += 1
