@@ -332,6 +332,8 @@ KEPT = [
     ("mijn naam staat verkeerd", "staat"),
     ("op welke naam staat het", "staat"),
     ("meneer u. bent u daar nog", "bent u daar"),
+    # a comma before an ordinary word ends a name the tagger found
+    ("mijn vrouw, annemiek, belt morgen", "belt"),
 ]
 
 

@@ -119,6 +119,7 @@ class NameTaggerRecognizer(EntityRecognizer):
                     and not (first and tokens[first - 1].key in PLACE_PREPOSITIONS):
                 continue  # "het gerecht viel in", "volgens hem": a hamlet or surname of that name needs more
             if entity == "PERSON":
+                last = _before_comma_and_verb(text, tokens, first, last, gaz, lang)
                 last = _surname_after(tokens, last, gaz, lang)
                 last = _before_own_firm(tokens, first, last)
             while last > first and tokens[last - 1].key in lower_never and tokens[last - 1].text.islower():
@@ -139,6 +140,25 @@ class NameTaggerRecognizer(EntityRecognizer):
 
 
 TAGGER_PLACES = frozenset({"nederland"})
+
+COMMA_COMMON_ZIPF = 3.5
+
+
+def _before_comma_and_verb(text: str, tokens, first: int, last: int, gaz, language: str) -> int:
+    """The span's end cut at a comma followed by a verb, a function word or a common word in lower case
+    that is no first name ("mijn vrouw, annemiek, belt morgen": "belt" is the verb; "Visser, Jan" keeps
+    its first name)."""
+
+    for j in range(first, last - 1):
+        if "," in text[tokens[j].end:tokens[j].raw_end] or ";" in text[tokens[j].end:tokens[j].raw_end]:
+            key = tokens[j + 1].key
+            if key in gaz.first_names:
+                continue
+            if gaz.word_class_of(key, language) in ("verb", "function") or (
+                    tokens[j + 1].text.islower() and gaz.zipf(key, language) >= COMMA_COMMON_ZIPF):
+                return j + 1
+    return last
+
 
 # "Kim van Vattenfall", "Lisa namens ABN AMRO": an agent's first name, then the company she speaks for
 FIRM_LINKS = frozenset({"van", "bij", "namens"})
