@@ -192,6 +192,8 @@ FOUND = [
     ("mevrouw a.b. de vries belde", "PERSON", "a.b. de vries"),
     ("uw gegevens zijn: naam bakker, voornaam jan", "PERSON", "bakker"),
     ("naam: de vries", "PERSON", "de vries"),
+    ("postcode 1234 ab best", "LOCATION", "best"),
+    ("mijn postcode is 1234 ab bergen", "LOCATION", "bergen"),
 ]
 
 # (text, the words that must stay: no span may touch them)
@@ -334,6 +336,7 @@ KEPT = [
     ("meneer u. bent u daar nog", "bent u daar"),
     # a comma before an ordinary word ends a name the tagger found
     ("mijn vrouw, annemiek, belt morgen", "belt"),
+    ("in 1998 is best een goed jaar", "best"),
 ]
 
 

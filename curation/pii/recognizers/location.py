@@ -28,6 +28,9 @@ RESIDENCE_WORDS = frozenset({"woon", "woont", "wonen", "woonde", "woonden", "adr
                              "nummer", "huisnummer", "verhuisd", "verhuizen", "verhuis", "woonachtig", "straat",
                              "straatnaam"})
 STREET_WORDS = frozenset({"straat", "straatnaam", "adres"})
+# two letters after four digits that are a word, not a postcode's letters ("in 1998 is Best ...")
+POSTCODE_LOOKALIKES = frozenset({"is", "en", "in", "op", "de", "te", "of", "om", "al", "nu", "zo", "ja", "na", "er",
+                                 "ik", "je", "we", "ze", "uw", "at", "to", "on", "an"})
 DISTRICT_WORDS = frozenset({"noord", "zuid", "oost", "west", "centrum", "noordoost", "noordwest", "zuidoost",
                             "zuidwest", "binnenstad"})
 RESIDENCE_REACH = 5  # tokens between the residence word and the street
@@ -212,13 +215,13 @@ class NlLocationRecognizer(NormalisedRecognizer):
             or tokens[i - 1].text.isupper() and len(tokens[i - 1].text) == 2)
         # right after a Dutch postcode: four digits, then its two letters
         after_postcode = i >= 2 and not t.sentence_start and len(tokens[i - 1].text) == 2 \
-            and tokens[i - 1].text.isalpha() and norm.units[norm.unit_of_token[i - 1]].kind != "word" \
-            and re.fullmatch(r"[1-9][0-9]{3}", tokens[i - 2].text) is not None
+            and tokens[i - 1].text.isalpha() and re.fullmatch(r"[1-9][0-9]{3}", tokens[i - 2].text) is not None \
+            and tokens[i - 1].key not in POSTCODE_LOOKALIKES
         if ambiguous:
             if explicit and (t.is_cap or keys[i] not in lex.common_words):
                 return 0.7
-            if after_postcode and (t.is_cap or keys[i] not in lex.common_words):
-                return 0.7  # "7311 AB Apeldoorn": the town after a postcode ("Ab" is a first name too)
+            if after_postcode:
+                return 0.7  # "7311 AB Apeldoorn", "1234 ab best": the town after a postcode, whatever else it is
             surname_only = keys[i] not in lex.common_words and keys[i] not in lex.first_names and len(keys[i]) >= 3
             after_name = i and (prev in lex.first_names or prev in _TITLES or len(tokens[i - 1].text.rstrip(".")) == 1
                                 or tokens[i - 1].is_placeholder)
