@@ -68,6 +68,10 @@ def context_near(norm: Normalised, token_index: int, pattern: re.Pattern, before
 
 
 # hesitations and back-channels an ASR transcript writes out ("eh", "uhm", "hm"): never part of a name
+# two-letter Dutch words that look like the letters of a code ("1234 en", "is 12 ab"): never a postcode's
+# or a plate's letters
+TWO_LETTER_WORDS = frozenset({"in", "op", "en", "de", "is", "te", "of", "om", "al", "nu", "zo", "ja", "na", "er", "ik",
+                              "je", "we", "ze", "uw"})
 FILLERS = frozenset({"eh", "ehm", "euh", "eeh", "ehh", "uh", "uhm", "um", "uhh", "hm", "hmm", "mm", "mmm", "mhm",
                      "ah", "oh", "ooh", "nou", "tja", "ja", "nee", "oké", "ok", "okay", "hè", "he", "huh", "jaja",
                      "awel", "allez", "amai", "nie", "ge", "gij", "da's", "enfin", "bon", "voilà", "goh", "joh",

@@ -105,6 +105,12 @@ def _birth_year(year: int | None) -> bool:
     return year is None or year <= dt.date.today().year - 10
 
 
+def _year_alone_of_birth(year: int | None) -> bool:
+    """A year said without day or month is a birth year only when known and plausible (1900 up to ten
+    years ago)."""
+    return year is not None and year >= 1900 and _birth_year(year)
+
+
 class DateOfBirthRecognizer(NormalisedRecognizer):
     ENTITY = "DATE_OF_BIRTH"
 
@@ -128,8 +134,7 @@ class DateOfBirthRecognizer(NormalisedRecognizer):
                     yield start, end, score, "date near a birth word"
         for m in BIRTH_YEAR.finditer(words):
             year = _year(m)
-            if year is None or not 1900 <= year <= dt.date.today().year - 10 \
-                    or (m.group("y2") and int(m.group("y2")) < BIRTH_YEAR_MIN_TWO_DIGITS):
+            if not _year_alone_of_birth(year) or (m.group("y2") and int(m.group("y2")) < BIRTH_YEAR_MIN_TWO_DIGITS):
                 continue
             start, end = norm.words_span(m.start("year"), m.end("year"))
             if not any(a <= start and end <= b for a, b in seen):
@@ -137,7 +142,7 @@ class DateOfBirthRecognizer(NormalisedRecognizer):
                 yield start, end, 0.85, "birth year after 'ik ben van' or 'geboren in'"
         for m in YEAR_AFTER_IN.finditer(words):
             year = _year(m)
-            if m.group("y2") or year is None or not 1900 <= year <= dt.date.today().year - 10:
+            if m.group("y2") or not _year_alone_of_birth(year):
                 continue
             start, end = norm.words_span(m.start("year"), m.end("year"))
             first = norm.units[norm.words_unit_range(m.start("year"), m.end("year"))[0]].first

@@ -90,9 +90,7 @@ class NlEmailRecognizer(EmailRecognizer):
                         parts += 1
                         continue
                     break
-                if parts < 3 and _mail_word(prev) and (prev not in common or _name_word(prev)) \
-                        and not tokens[left].sentence_start \
-                        and not tokens[left - 1].text.endswith((",", ".", "?", "!", ":")):
+                if parts < 3 and _mail_word(prev) and (prev not in common or _name_word(prev)) and said_apart:
                     left -= 1
                     parts += 1
                     continue

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from curation.pii.recognizers.base import NormalisedRecognizer, context_near
+from curation.pii.recognizers.base import TWO_LETTER_WORDS, NormalisedRecognizer, context_near
 
 SIDECODES = ["XX-99-99", "99-99-XX", "99-XX-99", "XX-99-XX", "XX-XX-99", "99-XX-XX", "99-XXX-9",
              "9-XXX-99", "XX-999-X", "X-999-XX", "XXX-99-X", "X-99-XXX", "9-XX-999", "999-XX-9"]
@@ -30,9 +30,8 @@ RUN_PATTERN = re.compile(r"(?<![A-Z0-9])(?:" + "|".join(_regex(c, "A-Z", False) 
 # a transcript in lower case with its groups apart ("12 ab cd", "gv 446 n"): only after the word kenteken
 SPACED = re.compile(r"(?<![\w-])(?=(" + "|".join(_regex(c, "a-z", True, " ") for c in SIDECODES) + r")(?![\w-]))")
 # letter groups that are words: "is 12 ab" in "het kenteken is 12 ab cd" is no plate
-SPACED_NOT_LETTERS = frozenset({"is", "en", "op", "de", "in", "te", "of", "om", "al", "nu", "zo", "ja", "na", "er",
-                                "ik", "je", "we", "ze", "uw", "nee", "die", "dat", "het", "een", "met", "van", "was",
-                                "wat", "hij", "zij", "dus", "nog", "ook", "maar", "the", "and", "it", "my"})
+SPACED_NOT_LETTERS = TWO_LETTER_WORDS | {"nee", "die", "dat", "het", "een", "met", "van", "was", "wat", "hij", "zij",
+                                         "dus", "nog", "ook", "maar", "the", "and", "it", "my"}
 MODERN = re.compile(r"(?:" + "|".join(_regex(c, PLATE_LETTERS, False) for c in SIDECODES[3:]) + r")\Z")
 CONTEXT = re.compile(r"(kenteken|nummerbord|nummerplaat|^auto|wagen$|voertuig|motor$|scooter|bus$|"
                      r"plate|registration|vehicle|^car$)")

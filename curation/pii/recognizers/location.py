@@ -11,7 +11,7 @@ from curation.pii.gazetteer import gazetteer
 from curation.pii.lookups import lexicon, longest_match
 from curation.pii.name_tagger import NOUN_PHRASE_ARTICLES
 from curation.pii.normalise import LETTER, NUM, NUMW, ALNUM, WEAK
-from curation.pii.recognizers.base import FILLERS, NormalisedRecognizer, context_near
+from curation.pii.recognizers.base import FILLERS, TWO_LETTER_WORDS, NormalisedRecognizer, context_near
 
 STREET_SUFFIX = re.compile(r"(straat|laan|weg|plein|gracht|kade|singel|dijk|dreef|pad|hof|park|steeg|markt|"
                            r"plantsoen|boulevard|allee|wal|erf|veld|baan|lei|kaai|vest|street|road|lane|avenue|square)$")
@@ -29,8 +29,7 @@ RESIDENCE_WORDS = frozenset({"woon", "woont", "wonen", "woonde", "woonden", "adr
                              "straatnaam"})
 STREET_WORDS = frozenset({"straat", "straatnaam", "adres"})
 # two letters after four digits that are a word, not a postcode's letters ("in 1998 is Best ...")
-POSTCODE_LOOKALIKES = frozenset({"is", "en", "in", "op", "de", "te", "of", "om", "al", "nu", "zo", "ja", "na", "er",
-                                 "ik", "je", "we", "ze", "uw", "at", "to", "on", "an"})
+POSTCODE_LOOKALIKES = TWO_LETTER_WORDS | {"at", "to", "on", "an"}
 DISTRICT_WORDS = frozenset({"noord", "zuid", "oost", "west", "centrum", "noordoost", "noordwest", "zuidoost",
                             "zuidwest", "binnenstad"})
 RESIDENCE_REACH = 5  # tokens between the residence word and the street

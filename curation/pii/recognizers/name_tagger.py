@@ -148,7 +148,6 @@ def _before_comma_and_verb(text: str, tokens, first: int, last: int, gaz, langua
     """The span's end cut at a comma followed by a verb, a function word or a common word in lower case
     that is no first name ("mijn vrouw, annemiek, belt morgen": "belt" is the verb; "Visser, Jan" keeps
     its first name)."""
-
     for j in range(first, last - 1):
         if "," in text[tokens[j].end:tokens[j].raw_end] or ";" in text[tokens[j].end:tokens[j].raw_end]:
             key = tokens[j + 1].key

@@ -102,7 +102,7 @@ _ABBREVIATED_TITLES = frozenset({"dr", "prof", "ir", "ing", "drs", "mr", "ds"}) 
 _ABBREVIATION = re.compile(r"(?:[A-Z][bcdfghjklmnpqrstvwxz]{1,3}|Joh|Jac|Corn|Gerr|Hendr|Wilh)\Z")
 _INITIALS = re.compile(r"(?:[A-Z]\.){0,4}[A-Z]\.?\Z")  # "J.", "A.B.C." (its last full stop is punctuation)
 # after a title or an introduction a transcript may write them in lower case: "de heer p. de groot"
-_INITIALS_ANY_CASE = re.compile(r"(?:[A-Za-z]\.){0,4}[A-Za-z]\.?\Z")
+_INITIALS_ANY_CASE = re.compile(_INITIALS.pattern, re.IGNORECASE | re.ASCII)
 
 
 # tussenvoegsels that are prepositions too: opening a sentence they are the preposition ("In het Veld" is

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import re
 
-from curation.pii.recognizers.base import NormalisedRecognizer, context_near
+from curation.pii.recognizers.base import TWO_LETTER_WORDS, NormalisedRecognizer, context_near
 from curation.vocabulary import MONTH_NUMBERS
 
 RUN_PATTERN = re.compile(r"[1-9][0-9]{3}[A-Z]{2}(?![A-Z])")
 NOT_ISSUED = ("SA", "SD", "SS")  # never issued, but a misheard letter is still an address
 LOWER_PATTERN = re.compile(r"(?<![\w-])[1-9][0-9]{3} ?(?!sa|sd|ss)[a-z]{2}\b")
-_FUNCTION_WORDS = frozenset({"in", "op", "en", "de", "is", "te", "of", "om", "al", "nu", "zo", "ja", "na", "er", "ik",
-                            "je", "we", "ze", "uw"})
 # letters that make "twaalf vijftig m g" a dose or a measure, not a postcode (unless "postcode" is said)
 UNITS = frozenset({"MG", "KG", "KM", "CM", "MM", "ML", "CL", "DL", "GB", "MB", "KB", "KW", "PK", "MW", "GR"})
 CONTEXT = re.compile(r"^(postcode|postcodes|zipcode|zip|postal|postbus)$")
@@ -100,7 +98,7 @@ def _postcode_before_house_number(norm):
     common = lexicon().common_words_nl  # "3456 bc 18": English word lists hold two-letter abbreviations
     for m in BEFORE_HOUSE_NUMBER.finditer(norm.words):
         letters = m.group("l")
-        if letters in _FUNCTION_WORDS or letters.upper() in UNITS or letters in common:
+        if letters in TWO_LETTER_WORDS or letters.upper() in UNITS or letters in common:
             continue
         start, end = norm.words_span(m.start("pc"), m.end("l"))
         first = norm.token_at(start)
@@ -135,7 +133,7 @@ class NlPostcodeRecognizer(NormalisedRecognizer):
             k = norm.token_at(m.start())
             if k is None:
                 continue
-            if m.group()[-2:] in _FUNCTION_WORDS:  # "postbus 7033 in Breugel" unless "postcode" is right there
+            if m.group()[-2:] in TWO_LETTER_WORDS:  # "postbus 7033 in Breugel" unless "postcode" is right there
                 if context_near(norm, k, POSTCODE_WORD, before=3):
                     yield m.start(), m.end(), 0.6, "lower-case postcode right after the word postcode"
                 continue
